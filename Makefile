@@ -1,0 +1,44 @@
+# A thin wrapper over scripts/setup.sh and the CMake presets.
+#
+#   make run    install what is missing, build, start the demo
+#   make test   install what is missing, build twice (optimised, and with
+#               AddressSanitizer + UBSan), run every test in both
+#   make bench  install the benchmark tools and run bench/
+#   make format apply .clang-format to every C file
+
+.PHONY: all setup build run test test-default test-asan bench format clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	cmake --preset default
+	cmake --build --preset default
+
+run: build
+	./build/default/bin/tcp-demo
+
+# Warnings are errors for the test builds, as in CI.
+test: setup test-default test-asan
+
+test-default:
+	cmake --preset default -DNETDEMO_WERROR=ON
+	cmake --build --preset default
+	ctest --preset default
+
+test-asan:
+	cmake --preset asan -DNETDEMO_WERROR=ON
+	cmake --build --preset asan
+	ctest --preset asan
+
+bench: build
+	@scripts/setup.sh --bench
+	bench/tcp.sh
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,270 @@
+/*
+ * tcp_client.c - `tcp-demo client`: say something, hear the answer.
+ */
+#include "tcp_client.h"
+#include "cli.h"
+#include "io.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define TCP_CLIENT_BUFSIZE (64 * 1024)
+#define TCP_DEFAULT_HOST   "127.0.0.1"
+#define TCP_DEFAULT_PORT   9000
+
+static void set_err(char *err, const char *what, int e)
+{
+    snprintf(err, NET_ERR_LEN, "%s: %s", what, strerror(e));
+}
+
+/* One exchange: send the message, then receive exactly as many bytes back
+ * (the server answers byte for byte), and print them. */
+static int tcp_client_say(int fd, const char *msg, char *err)
+{
+    size_t len = strlen(msg);
+    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    char *reply = malloc(len + 1);
+
+    if (reply == NULL) {
+        snprintf(err, NET_ERR_LEN, "out of memory");
+        return -1;
+    }
+    if (io_write_all(fd, msg, len) == -1) { /* client.send() */
+        set_err(err, "send", errno);
+        free(reply);
+        return -1;
+    }
+    TRACE("send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
+          trace_preview(msg, len, preview, sizeof preview));
+    ssize_t got = io_read_exact(fd, reply, len); /* client.recv() */
+    if (got == -1 || (size_t)got < len) {
+        if (got == -1)
+            set_err(err, "recv", errno);
+        else
+            snprintf(err, NET_ERR_LEN, "recv: the server hung up after %zd of %zu bytes", got, len);
+        free(reply);
+        return -1;
+    }
+    TRACE("recv(fd %d) -> %zd bytes %s", fd, got,
+          trace_preview(reply, len, preview, sizeof preview));
+    reply[len] = '\0';
+    fwrite(reply, 1, len, stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+    free(reply);
+    return 0;
+}
+
+int tcp_client_call(const struct net_endpoint *ep, const char *const *messages, size_t count,
+                    char *err)
+{
+    int fd = net_connect(ep, TCP_CLIENT_CONNECT_MS, err); /* client.connect() */
+    if (fd == -1)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = tcp_client_say(fd, messages[i], err);
+    close(fd); /* client.close(): hang up */
+    TRACE("close(fd %d) -> 0", fd);
+    return rc;
+}
+
+/* --- the pump: stdin -> server -> stdout, concurrently -------------------- */
+
+struct pump {
+    int sock;
+    char out[TCP_CLIENT_BUFSIZE]; /* read from stdin, not yet sent */
+    size_t out_len, out_off;
+    char in[TCP_CLIENT_BUFSIZE]; /* received, about to be printed */
+    bool stdin_done;             /* stdin reached end of input */
+    bool half_closed;            /* we sent FIN with shutdown(SHUT_WR) */
+};
+
+/* Send what is buffered, without blocking. Returns 0 or -1. */
+static int pump_send(struct pump *p, char *err)
+{
+    ssize_t w = io_write_some(p->sock, p->out + p->out_off, p->out_len - p->out_off);
+    if (w == -1 && errno != EAGAIN) {
+        set_err(err, "send", errno);
+        return -1;
+    }
+    if (w > 0) {
+        TRACE("send(fd %d, %zu bytes) -> %zd", p->sock, p->out_len - p->out_off, w);
+        p->out_off += (size_t)w;
+    }
+    if (p->out_off == p->out_len && p->stdin_done && !p->half_closed) {
+        /* Nothing more to say, but keep listening: a half-close. */
+        shutdown(p->sock, SHUT_WR);
+        TRACE("shutdown(fd %d, SHUT_WR) -> 0 (done sending; still receiving)", p->sock);
+        p->half_closed = true;
+    }
+    return 0;
+}
+
+/* Read stdin into the empty send buffer. */
+static int pump_read_stdin(struct pump *p, char *err)
+{
+    ssize_t n = io_read_some(STDIN_FILENO, p->out, sizeof p->out);
+    if (n == -1) {
+        set_err(err, "read stdin", errno);
+        return -1;
+    }
+    p->out_len = (size_t)n;
+    p->out_off = 0;
+    if (n == 0)
+        p->stdin_done = true;
+    return pump_send(p, err);
+}
+
+/* Print what the server sent. Returns 1 while open, 0 when it hung up, -1. */
+static int pump_receive(struct pump *p, char *err)
+{
+    ssize_t n = io_read_some(p->sock, p->in, sizeof p->in);
+    if (n == -1 && errno == EAGAIN)
+        return 1;
+    if (n == -1) {
+        set_err(err, "recv", errno);
+        return -1;
+    }
+    if (n == 0) {
+        TRACE("recv(fd %d) -> 0 (the server hung up)", p->sock);
+        return 0;
+    }
+    TRACE("recv(fd %d) -> %zd bytes", p->sock, n);
+    if (io_write_all(STDOUT_FILENO, p->in, (size_t)n) == -1) {
+        set_err(err, "write stdout", errno);
+        return -1;
+    }
+    return 1;
+}
+
+static int pump_run(struct pump *p, char *err)
+{
+    for (;;) {
+        bool sending = p->out_off < p->out_len;
+        struct pollfd pfd[2] = {
+            {.fd = p->sock, .events = POLLIN | (sending ? POLLOUT : 0)},
+            /* Read more input only when the last piece is all sent. */
+            {.fd = (p->stdin_done || sending) ? -1 : STDIN_FILENO, .events = POLLIN},
+        };
+        if (poll(pfd, 2, -1) == -1) {
+            if (errno == EINTR)
+                continue;
+            set_err(err, "poll", errno);
+            return -1;
+        }
+        if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            int rc = pump_receive(p, err);
+            if (rc <= 0)
+                return rc;
+        }
+        if ((pfd[0].revents & POLLOUT) && pump_send(p, err) == -1)
+            return -1;
+        if ((pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) && pump_read_stdin(p, err) == -1)
+            return -1;
+    }
+}
+
+int tcp_client_pump(const struct net_endpoint *ep, char *err)
+{
+    struct pump *p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        snprintf(err, NET_ERR_LEN, "out of memory");
+        return -1;
+    }
+    p->sock = net_connect(ep, TCP_CLIENT_CONNECT_MS, err);
+    if (p->sock == -1 || net_set_nonblock(p->sock, true, err) == -1) {
+        if (p->sock != -1)
+            close(p->sock);
+        free(p);
+        return -1;
+    }
+    int rc = pump_run(p, err);
+    close(p->sock);
+    TRACE("close(fd %d) -> 0", p->sock);
+    free(p);
+    return rc;
+}
+
+/* --- command line --------------------------------------------------------- */
+
+static const char tcp_client_usage[] =
+    "usage: tcp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [--trace]\n"
+    "\n"
+    "The seed's phone-call client.\n"
+    "\n"
+    "  -H, --host HOST      server address (default 127.0.0.1; unix:/path for a\n"
+    "                       Unix socket)\n"
+    "  -p, --port PORT      server port (default 9000)\n"
+    "  -m, --message TEXT   say TEXT and print the answer; repeat for more\n"
+    "      --trace          narrate each socket call on stderr\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Without -m, every line typed is sent and its answer printed. From a pipe,\n"
+    "stdin is streamed to the server; at end of input the client half-closes\n"
+    "(shutdown SHUT_WR), prints the remaining answers, and exits.\n"
+    "Exit: 0 ok, 1 connection or transfer failed, 2 bad usage.\n";
+
+int tcp_client_main(int argc, char *argv[])
+{
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, 'H'},    {"port", required_argument, NULL, 'p'},
+        {"message", required_argument, NULL, 'm'}, {"trace", no_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    const char *prog = "tcp-demo client";
+    const char *messages[TCP_CLIENT_MAX_MESSAGES];
+    size_t count = 0;
+    const char *host = TCP_DEFAULT_HOST;
+    uint16_t port = TCP_DEFAULT_PORT;
+    struct net_endpoint ep = {0};
+    char err[NET_ERR_LEN];
+    int ch;
+
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":H:p:m:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'H':
+            host = optarg;
+            break;
+        case 'p':
+            if (net_parse_port(optarg, false, &port, err) == -1)
+                return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+            break;
+        case 'm':
+            if (count == TCP_CLIENT_MAX_MESSAGES)
+                return cli_error(prog, CLI_EXIT_USAGE, "at most %d messages",
+                                 TCP_CLIENT_MAX_MESSAGES);
+            messages[count++] = optarg;
+            break;
+        case 't':
+            trace_enabled = true;
+            break;
+        case 'h':
+            fputs(tcp_client_usage, stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_bad_option(prog, argv, ch);
+        }
+    }
+    if (optind < argc)
+        return cli_error(prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
+                         argv[optind]);
+    if (net_endpoint_from_host_port(host, port, &ep, err) == -1)
+        return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+    trace_set_role("tcp client");
+    signal(SIGPIPE, SIG_IGN); /* a vanished server is an EPIPE, not a crash */
+    int rc = count > 0 ? tcp_client_call(&ep, messages, count, err) : tcp_client_pump(&ep, err);
+    if (rc == -1)
+        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
+    return CLI_EXIT_OK;
+}

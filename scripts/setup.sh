@@ -1,0 +1,48 @@
+#!/bin/sh
+# setup.sh - install what netdemo needs on Debian 12, and nothing twice.
+#
+#   scripts/setup.sh            build and test dependencies
+#   scripts/setup.sh --bench    also the tools bench/ compares against
+#
+# It installs only packages that are missing, and runs `apt-get update` only
+# when a package cannot be found in the current lists. Run it as root.
+set -eu
+
+# Build: compiler, CMake, Criterion for unit tests, llhttp's C sources.
+BUILD_PACKAGES="gcc make cmake pkg-config libcriterion-dev node-llhttp"
+# Integration tests: real peers and namespaces on loopback.
+TEST_PACKAGES="python3 curl lftp iproute2 procps"
+# Benchmarks: the tools netdemo stands beside.
+BENCH_PACKAGES="socat wrk nginx-light lighttpd vsftpd python3-pyftpdlib iperf3 sockperf hyperfine"
+
+want="$BUILD_PACKAGES $TEST_PACKAGES"
+[ "${1:-}" = "--bench" ] && want="$want $BENCH_PACKAGES"
+
+missing=""
+for pkg in $want; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+    [ "$status" = "installed" ] || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "setup.sh: missing packages:$missing (run as root to install them)" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "setup.sh: installing$missing"
+# Servers such as nginx and vsftpd start themselves when installed; the
+# benchmarks start their own copies on loopback, so keep the packaged ones
+# stopped (Debian's policy-rc.d convention), unless a policy already exists.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+# Try with the lists we have; refresh them only if that fails.
+# shellcheck disable=SC2086
+if ! apt-get install -y -q --no-install-recommends $missing; then
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
+fi

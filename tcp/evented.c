@@ -1,0 +1,215 @@
+/*
+ * evented.c - one thread, one epoll loop, many callers.
+ *
+ * Nothing here blocks. The loop says which sockets are ready; a ready caller
+ * gets one recv() and its answer is sent at once. If the caller is not
+ * reading fast enough for the answer to fit in its socket buffer, the rest
+ * waits in a per-call buffer and the server stops reading from that caller
+ * until it has caught up (back-pressure), so memory stays bounded.
+ *
+ * Memory per idle caller is one small struct: every caller shares the one
+ * receive buffer, and a pending buffer exists only while a reply is stuck.
+ */
+#include "server.h"
+#include "io.h"
+#include "loop.h"
+#include "shutdown.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EPOLL_RECV_BUFSIZE (256 * 1024) /* one shared buffer for every caller */
+#define EPOLL_MAX_FDS      1024         /* initial handler table; it grows */
+
+struct epoll_server;
+
+/* One caller. State: READING (waiting for bytes) or FLUSHING (a reply is
+ * only partly sent; reading is paused until it is all out). */
+struct epoll_call {
+    int fd;
+    struct epoll_server *server;
+    /* the unsent part of a reply, while FLUSHING */
+    char *pending;
+    size_t pending_len, pending_off;
+    struct epoll_call *prev, *next;
+};
+
+struct epoll_server {
+    struct tcp_server *srv;
+    struct loop *loop;
+    char *buf;                /* EPOLL_RECV_BUFSIZE, shared */
+    struct epoll_call *calls; /* every open call, to close at shutdown */
+};
+
+static void epoll_on_readable(struct loop *loop, int fd, void *ctx, unsigned mask);
+static void epoll_on_writable(struct loop *loop, int fd, void *ctx, unsigned mask);
+
+static void epoll_hang_up(struct epoll_call *call)
+{
+    struct epoll_server *es = call->server;
+    loop_unwatch(es->loop, call->fd);
+    if (call->prev)
+        call->prev->next = call->next;
+    else
+        es->calls = call->next;
+    if (call->next)
+        call->next->prev = call->prev;
+    tcp_hang_up(es->srv, call->fd);
+    free(call->pending);
+    free(call);
+}
+
+/* Send what we can of the reply in data; keep the rest and wait for
+ * the socket to drain. Returns 0, or -1 if the call failed. */
+static int epoll_send(struct epoll_call *call, const char *data, size_t len)
+{
+    struct epoll_server *es = call->server;
+    ssize_t w = io_write_some(call->fd, data, len);
+    if (w == -1 && errno != EAGAIN) {
+        TRACE("send(fd %d, %zu bytes) -> -1 (%s)", call->fd, len, strerror(errno));
+        counters_add(es->srv->stats, errors, 1);
+        return -1;
+    }
+    size_t sent = w > 0 ? (size_t)w : 0;
+    TRACE("send(fd %d, %zu bytes) -> %zu", call->fd, len, sent);
+    counters_add(es->srv->stats, bytes_out, (long long)sent);
+    if (sent == len)
+        return 0;
+    call->pending = malloc(len - sent);
+    if (call->pending == NULL)
+        return -1;
+    memcpy(call->pending, data + sent, len - sent);
+    call->pending_len = len - sent;
+    call->pending_off = 0;
+    /* Back-pressure: stop reading this caller until the reply is out. */
+    return loop_watch(es->loop, call->fd, LOOP_WRITABLE, epoll_on_writable, call);
+}
+
+static void epoll_on_readable(struct loop *loop, int fd, void *ctx, unsigned mask)
+{
+    struct epoll_call *call = ctx;
+    struct epoll_server *es = call->server;
+    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    (void)loop;
+    (void)mask;
+
+    ssize_t n = io_read_some(fd, es->buf, EPOLL_RECV_BUFSIZE);
+    if (n == -1 && errno == EAGAIN)
+        return;
+    if (n <= 0) {
+        if (n == -1) {
+            TRACE("recv(fd %d) -> -1 (%s)", fd, strerror(errno));
+            counters_add(es->srv->stats, errors, 1);
+        } else {
+            TRACE("recv(fd %d) -> 0 (the caller hung up)", fd);
+        }
+        epoll_hang_up(call);
+        return;
+    }
+    TRACE("recv(fd %d) -> %zd bytes %s", fd, n,
+          trace_preview(es->buf, (size_t)n, preview, sizeof preview));
+    counters_add(es->srv->stats, bytes_in, n);
+    tcp_answer(es->srv->config.mode, es->buf, (size_t)n);
+    if (epoll_send(call, es->buf, (size_t)n) == -1)
+        epoll_hang_up(call);
+}
+
+static void epoll_on_writable(struct loop *loop, int fd, void *ctx, unsigned mask)
+{
+    struct epoll_call *call = ctx;
+    struct epoll_server *es = call->server;
+    (void)mask;
+
+    ssize_t w =
+        io_write_some(fd, call->pending + call->pending_off, call->pending_len - call->pending_off);
+    if (w == -1 && errno == EAGAIN)
+        return;
+    if (w == -1) {
+        TRACE("send(fd %d) -> -1 (%s)", fd, strerror(errno));
+        counters_add(es->srv->stats, errors, 1);
+        epoll_hang_up(call);
+        return;
+    }
+    TRACE("send(fd %d, %zu bytes) -> %zd", fd, call->pending_len - call->pending_off, w);
+    counters_add(es->srv->stats, bytes_out, w);
+    call->pending_off += (size_t)w;
+    if (call->pending_off < call->pending_len)
+        return;
+    free(call->pending);
+    call->pending = NULL;
+    /* All out: listen to the caller again. */
+    if (loop_watch(loop, fd, LOOP_READABLE, epoll_on_readable, call) == -1)
+        epoll_hang_up(call);
+}
+
+static void epoll_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask)
+{
+    struct epoll_server *es = ctx;
+    (void)mask;
+
+    /* Accept everyone waiting: one readiness event may stand for many. */
+    for (;;) {
+        int conn = net_accept(fd, true, NULL, NULL);
+        if (conn == -1) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                counters_add(es->srv->stats, errors, 1);
+            return;
+        }
+        counters_add(es->srv->stats, conns_total, 1);
+        counters_add(es->srv->stats, conns_open, 1);
+        struct epoll_call *call = calloc(1, sizeof *call);
+        if (call == NULL) {
+            tcp_hang_up(es->srv, conn);
+            continue;
+        }
+        *call = (struct epoll_call){.fd = conn, .server = es, .next = es->calls};
+        if (es->calls)
+            es->calls->prev = call;
+        es->calls = call;
+        if (loop_watch(loop, conn, LOOP_READABLE, epoll_on_readable, call) == -1)
+            epoll_hang_up(call);
+    }
+}
+
+static void epoll_on_shutdown(struct loop *loop, int fd, void *ctx, unsigned mask)
+{
+    (void)fd;
+    (void)ctx;
+    (void)mask;
+    loop_stop(loop);
+}
+
+int tcp_serve_epoll(struct tcp_server *srv, char *err)
+{
+    struct epoll_server es = {.srv = srv};
+    int rc = -1;
+
+    es.loop = loop_create(EPOLL_MAX_FDS, err);
+    es.buf = malloc(EPOLL_RECV_BUFSIZE);
+    if (es.loop == NULL || es.buf == NULL) {
+        if (es.loop != NULL)
+            snprintf(err, NET_ERR_LEN, "epoll: out of memory");
+        goto out;
+    }
+    if (loop_watch(es.loop, srv->listen_fd, LOOP_READABLE, epoll_on_accept, &es) == -1 ||
+        loop_watch(es.loop, shutdown_fd(), LOOP_READABLE, epoll_on_shutdown, NULL) == -1) {
+        snprintf(err, NET_ERR_LEN, "epoll_ctl: %s", strerror(errno));
+        goto out;
+    }
+    TRACE("epoll_wait() ... one thread now waits for every socket at once");
+    if (loop_run(es.loop) == -1) {
+        snprintf(err, NET_ERR_LEN, "epoll_wait: %s", strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    while (es.calls != NULL)
+        epoll_hang_up(es.calls);
+    loop_destroy(es.loop);
+    free(es.buf);
+    return rc;
+}

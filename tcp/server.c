@@ -1,0 +1,171 @@
+/*
+ * server.c - what all four models share: opening the listening socket,
+ * accepting a caller, the comm_loop, and hanging up.
+ */
+#include "server.h"
+#include "io.h"
+#include "shutdown.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const char *const tcp_model_names[] = {
+    [TCP_MODEL_ITERATIVE] = "iterative",
+    [TCP_MODEL_FORK] = "fork",
+    [TCP_MODEL_THREAD] = "thread",
+    [TCP_MODEL_EPOLL] = "epoll",
+};
+
+const char *tcp_model_name(enum tcp_model model)
+{
+    return tcp_model_names[model];
+}
+
+int tcp_parse_model(const char *text, enum tcp_model *out)
+{
+    for (size_t i = 0; i < sizeof tcp_model_names / sizeof tcp_model_names[0]; i++) {
+        if (strcmp(text, tcp_model_names[i]) == 0) {
+            *out = (enum tcp_model)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int tcp_parse_mode(const char *text, enum tcp_mode *out)
+{
+    if (strcmp(text, "upper") == 0)
+        *out = TCP_MODE_UPPER;
+    else if (strcmp(text, "echo") == 0)
+        *out = TCP_MODE_ECHO;
+    else
+        return -1;
+    return 0;
+}
+
+void tcp_answer(enum tcp_mode mode, char *buf, size_t len)
+{
+    if (mode != TCP_MODE_UPPER)
+        return;
+    /* ASCII only, byte by byte: binary data and UTF-8 pass through intact,
+     * which toupper() under some locales would not promise. */
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] >= 'a' && buf[i] <= 'z')
+            buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+int tcp_server_open(struct tcp_server *srv, const struct tcp_config *config, char *err)
+{
+    *srv = (struct tcp_server){.config = *config, .listen_fd = -1};
+    srv->stats = counters_new("tcp");
+    if (srv->stats == NULL) {
+        snprintf(err, NET_ERR_LEN, "counters: out of memory");
+        return -1;
+    }
+    /* The epoll model needs a non-blocking listener; the others block. */
+    bool nonblock = config->model == TCP_MODEL_EPOLL;
+    srv->listen_fd = net_listen(&config->endpoint, NET_BACKLOG, nonblock, err);
+    if (srv->listen_fd == -1) {
+        counters_free(srv->stats);
+        srv->stats = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int tcp_server_serve(struct tcp_server *srv, char *err)
+{
+    switch (srv->config.model) {
+    case TCP_MODEL_ITERATIVE:
+        return tcp_serve_iterative(srv, err);
+    case TCP_MODEL_FORK:
+        return tcp_serve_fork(srv, err);
+    case TCP_MODEL_THREAD:
+        return tcp_serve_thread(srv, err);
+    case TCP_MODEL_EPOLL:
+        return tcp_serve_epoll(srv, err);
+    }
+    return -1;
+}
+
+void tcp_server_close(struct tcp_server *srv)
+{
+    if (srv->listen_fd != -1) {
+        close(srv->listen_fd);
+        TRACE("close(fd %d) -> 0 (listening socket)", srv->listen_fd);
+        if (srv->config.endpoint.is_unix)
+            unlink(srv->config.endpoint.host);
+    }
+    srv->listen_fd = -1;
+    counters_free(srv->stats);
+    srv->stats = NULL;
+}
+
+int tcp_accept_call(struct tcp_server *srv, int timeout_ms)
+{
+    enum shutdown_wait w = shutdown_wait_readable(srv->listen_fd, timeout_ms);
+    if (w != SHUTDOWN_WAIT_READY) {
+        errno = w == SHUTDOWN_WAIT_TIMEOUT ? EAGAIN : errno;
+        return -1;
+    }
+    int conn = net_accept(srv->listen_fd, false, NULL, NULL);
+    if (conn == -1) {
+        /* A caller that hung up before we answered (ECONNABORTED), or no
+         * fds left (EMFILE): that call fails, the server goes on. */
+        if (errno != EAGAIN)
+            counters_add(srv->stats, errors, 1);
+        return -1;
+    }
+    counters_add(srv->stats, conns_total, 1);
+    counters_add(srv->stats, conns_open, 1);
+    return conn;
+}
+
+/* comm_loop: listen, then speak, until the caller hangs up. */
+void tcp_comm_loop(struct tcp_server *srv, int conn)
+{
+    char buf[TCP_BUFSIZE];
+    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+
+    for (;;) {
+        ssize_t n = recv(conn, buf, sizeof buf, 0); /* listen: conn.recv() */
+        if (n == -1 && errno == EINTR) {
+            if (shutdown_requested())
+                return;
+            continue;
+        }
+        if (n == -1) {
+            TRACE("recv(fd %d) -> -1 (%s)", conn, strerror(errno));
+            counters_add(srv->stats, errors, 1);
+            return;
+        }
+        if (n == 0) {
+            TRACE("recv(fd %d) -> 0 (the caller hung up)", conn);
+            return;
+        }
+        TRACE("recv(fd %d) -> %zd bytes %s", conn, n,
+              trace_preview(buf, (size_t)n, preview, sizeof preview));
+        counters_add(srv->stats, bytes_in, n);
+
+        tcp_answer(srv->config.mode, buf, (size_t)n);
+        if (io_write_all(conn, buf, (size_t)n) == -1) { /* speak: conn.send() */
+            TRACE("send(fd %d, %zd bytes) -> -1 (%s)", conn, n, strerror(errno));
+            counters_add(srv->stats, errors, 1);
+            return;
+        }
+        TRACE("send(fd %d, %zd bytes) -> %zd %s", conn, n, n,
+              trace_preview(buf, (size_t)n, preview, sizeof preview));
+        counters_add(srv->stats, bytes_out, n);
+    }
+}
+
+void tcp_hang_up(struct tcp_server *srv, int conn)
+{
+    close(conn);
+    TRACE("close(fd %d) -> 0", conn);
+    counters_add(srv->stats, conns_open, -1);
+}

@@ -1,0 +1,85 @@
+/*
+ * server.h - the TCP upper-case/echo server of the seed's phone call, in
+ * four concurrency models.
+ *
+ *   iterative  one caller at a time: the seed's inf_loop / comm_loop
+ *   fork       a process per caller (processes do not share memory)
+ *   thread     a thread per caller (threads share the process's memory)
+ *   epoll      one thread, one event loop, many callers
+ */
+#ifndef NETDEMO_TCP_SERVER_H
+#define NETDEMO_TCP_SERVER_H
+
+#include "counters.h"
+#include "net.h"
+
+#include <stddef.h>
+
+#define TCP_DEFAULT_HOST "127.0.0.1"
+#define TCP_DEFAULT_PORT 9000        /* the seed's ip_port */
+#define TCP_BUFSIZE      (64 * 1024) /* the seed uses 1024; bigger is faster */
+
+enum tcp_model { TCP_MODEL_ITERATIVE, TCP_MODEL_FORK, TCP_MODEL_THREAD, TCP_MODEL_EPOLL };
+enum tcp_mode { TCP_MODE_UPPER, TCP_MODE_ECHO };
+
+struct tcp_config {
+    struct net_endpoint endpoint;
+    enum tcp_model model;
+    enum tcp_mode mode;
+};
+
+struct tcp_server {
+    struct tcp_config config;
+    int listen_fd;
+    struct counters *stats;
+};
+
+/* tcp_server_open: socket, bind and listen (the phone gets its number).
+ * Returns 0, or -1 with the reason in err. */
+int tcp_server_open(struct tcp_server *srv, const struct tcp_config *config, char *err);
+
+/* tcp_server_serve: answer callers with the configured model until shutdown
+ * is requested (SIGINT, SIGTERM or shutdown_request()). Every open
+ * connection is closed before it returns. Returns 0, or -1 on a failure that
+ * stops the whole server (the reason in err). */
+int tcp_server_serve(struct tcp_server *srv, char *err);
+
+/* tcp_server_close: close the listening socket and free the counters. */
+void tcp_server_close(struct tcp_server *srv);
+
+/* The four models, each in its own file. */
+int tcp_serve_iterative(struct tcp_server *srv, char *err);
+int tcp_serve_fork(struct tcp_server *srv, char *err);
+int tcp_serve_thread(struct tcp_server *srv, char *err);
+int tcp_serve_epoll(struct tcp_server *srv, char *err);
+
+/* Shared by the blocking models (iterative, fork, thread). */
+
+/* tcp_accept_call: wait for a caller or for shutdown; accept and count it.
+ * Returns the connection fd, or -1 (check shutdown_requested()). When
+ * timeout_ms passes first it returns -1 with errno EAGAIN. */
+int tcp_accept_call(struct tcp_server *srv, int timeout_ms);
+
+/* tcp_comm_loop: the seed's comm_loop: recv, answer, until the caller hangs
+ * up. Counts bytes and errors. */
+void tcp_comm_loop(struct tcp_server *srv, int conn);
+
+/* tcp_hang_up: close a connection and count it closed (conn.close()). */
+void tcp_hang_up(struct tcp_server *srv, int conn);
+
+/* tcp_answer: turn received bytes into the reply, in place. Upper mode
+ * upper-cases ASCII letters and passes every other byte through. */
+void tcp_answer(enum tcp_mode mode, char *buf, size_t len);
+
+/* tcp_model_name / tcp_parse_model / tcp_parse_mode: text forms. */
+const char *tcp_model_name(enum tcp_model model);
+int tcp_parse_model(const char *text, enum tcp_model *out);
+int tcp_parse_mode(const char *text, enum tcp_mode *out);
+
+/* tcp_server_main: `tcp-demo server ...`; returns the exit code. */
+int tcp_server_main(int argc, char *argv[]);
+
+/* tcp_demo_main: `tcp-demo` alone, the seed's exchange; the exit code. */
+int tcp_demo_main(void);
+
+#endif

@@ -1,0 +1,104 @@
+"""Shared helpers for netdemo's integration tests.
+
+Every server a test starts is recorded and killed by PID when the test
+ends, pass or fail. Every wait has a deadline. Traffic stays on loopback.
+"""
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import time
+import unittest
+
+WAIT_S = 10  # the longest any single wait may take
+
+
+class Server:
+    """A netdemo server started on port 0; it prints 'listening on ADDR'."""
+
+    def __init__(self, argv, env=None, ready=r"listening on (\S+)"):
+        self.proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+            start_new_session=True)  # its own group: kill() reaches its children
+        line = self._read_line(WAIT_S)
+        match = re.search(ready, line)
+        if not match:
+            self.kill()
+            raise AssertionError(f"server did not start: {line!r} {self.stderr()!r}")
+        self.address = match.group(1)
+        unix = self.address.startswith("unix:")
+        self.port = None if unix else int(self.address.rsplit(":", 1)[1])
+
+    def _read_line(self, timeout):
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        return self.proc.stdout.readline().decode(errors="replace") if ready else ""
+
+    def stderr(self):
+        if self.proc.poll() is None:
+            return ""
+        return self.proc.stderr.read().decode(errors="replace")
+
+    def stop(self, sig=signal.SIGTERM, timeout=WAIT_S):
+        """Signal the server and return its exit code (None if it hung)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+
+    def kill(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait(timeout=WAIT_S)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream:
+                stream.close()
+
+    def alive(self):
+        return self.proc.poll() is None
+
+
+class ServerTest(unittest.TestCase):
+    """A TestCase whose servers are always stopped, even on failure."""
+
+    def start(self, argv, **kw):
+        server = Server(argv, **kw)
+        self.addCleanup(server.kill)
+        return server
+
+
+def connect(port, host="127.0.0.1", family=socket.AF_INET, timeout=WAIT_S):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect((host, port))
+    return s
+
+
+def exchange(sock, payload, chunk=1 << 16):
+    """Send payload and read as many bytes back, concurrently, so a large
+    payload never deadlocks on full socket buffers. Returns what came back."""
+    sock.setblocking(False)
+    sent, got = 0, bytearray()
+    deadline = time.monotonic() + max(WAIT_S, len(payload) / (2 << 20))
+    while len(got) < len(payload):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"got {len(got)} of {len(payload)} bytes")
+        want_write = [sock] if sent < len(payload) else []
+        r, w, _ = select.select([sock], want_write, [], left)
+        if w:
+            sent += sock.send(payload[sent:sent + chunk])
+        if r:
+            data = sock.recv(1 << 20)
+            if not data:
+                break
+            got += data
+    sock.setblocking(True)
+    return bytes(got)

@@ -1,0 +1,91 @@
+"""tcp-demo's command line: the seed demo, --help, and exit codes."""
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from harness import ServerTest  # noqa: E402
+
+BIN = None
+
+
+def run(*args, timeout=30):
+    return subprocess.run([BIN, *args], capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+class TcpCliTest(ServerTest):
+    def assert_one_line_error(self, r, code):
+        self.assertEqual(r.returncode, code, r.stderr)
+        lines = r.stderr.decode().strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith("tcp-demo"), lines[0])
+
+    def test_no_arguments_plays_the_seed_exchange(self):
+        r = run()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, b"DREAM IS HANDSOME\n")
+        err = r.stderr.decode()
+        for step in ("[tcp server] socket(AF_INET, SOCK_STREAM)", "[tcp server] bind(",
+                     "[tcp server] listen(", "[tcp server] accept(", "[tcp client] connect(",
+                     '[tcp client] send(fd', '"dream is handsome"', '"DREAM IS HANDSOME"',
+                     "[tcp server] close("):
+            self.assertIn(step, err)
+
+    def test_help_on_every_command(self):
+        for args in (["--help"], ["server", "--help"], ["client", "--help"], ["server", "-h"]):
+            r = run(*args)
+            self.assertEqual(r.returncode, 0)
+            self.assertIn(b"usage: tcp-demo", r.stdout)
+
+    def test_unknown_flag_exits_2(self):
+        self.assert_one_line_error(run("server", "--bogus"), 2)
+        self.assert_one_line_error(run("client", "-x"), 2)
+        self.assert_one_line_error(run("frobnicate"), 2)
+
+    def test_bad_port_or_value_exits_2(self):
+        for args in (["server", "-p", "70000"], ["server", "-p", "abc"], ["client", "-p", "0"],
+                     ["server", "--model", "quantum"], ["server", "--mode", "lower"],
+                     ["server", "-p"]):
+            self.assert_one_line_error(run(*args), 2)
+
+    def test_port_in_use_exits_1(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            s.listen()
+            port = s.getsockname()[1]
+            r = run("server", "-p", str(port))
+            self.assert_one_line_error(r, 1)
+            self.assertIn(b"Address already in use", r.stderr)
+
+    def test_refused_connection_exits_1(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]  # bound, not listening: connect is refused
+            r = run("client", "-p", str(port), "-m", "hello")
+            self.assert_one_line_error(r, 1)
+            self.assertIn(b"refused", r.stderr)
+
+    def test_unknown_host_exits_1(self):
+        r = run("client", "-H", "no-such-host.invalid", "-m", "hello")
+        self.assert_one_line_error(r, 1)
+
+    def test_trace_narrates_the_server(self):
+        srv = self.start([BIN, "server", "-p", "0", "--trace", "--model", "iterative"])
+        r = run("client", "-p", str(srv.port), "-m", "x")
+        self.assertEqual(r.stdout, b"X\n")
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        self.assertIn("[tcp server] accept(fd", err)
+        self.assertIn('recv(fd', err)
+        self.assertIn("peer 127.0.0.1:", err)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args, rest = parser.parse_known_args()
+    BIN = args.bin
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
