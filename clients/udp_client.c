@@ -1,0 +1,249 @@
+/*
+ * udp_client.c - `udp-demo client`: say something, maybe hear the answer.
+ *
+ * The socket is connect()ed, which for UDP makes no call: it only sets the
+ * default peer. send() and recv() then need no address, the kernel drops
+ * datagrams from anyone else, and an ICMP "port unreachable" comes back as
+ * ECONNREFUSED on the next call instead of silence.
+ */
+#include "udp_client.h"
+#include "cli.h"
+#include "io.h"
+#include "trace.h"
+#include "udp_limits.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void set_err(char *err, const char *what, int e)
+{
+    if (e == ECONNREFUSED)
+        snprintf(err, NET_ERR_LEN, "%s: %s (ICMP port unreachable: no server on that port)", what,
+                 strerror(e));
+    else
+        snprintf(err, NET_ERR_LEN, "%s: %s", what, strerror(e));
+}
+
+/* A reply that arrives after we gave up on it must not be taken for the
+ * answer to the next message: UDP matches nothing for us. Drop leftovers. */
+static void udp_client_drain(int fd, unsigned char *buf)
+{
+    while (recv(fd, buf, UDP_RECV_BUFSIZE, MSG_DONTWAIT) >= 0)
+        TRACE("recv(fd %d) -> a late reply, discarded", fd);
+}
+
+/* Wait for one reply and print it. Returns 0, 1 on timeout, -1 on error. */
+static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err)
+{
+    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int rc;
+    do {
+        rc = poll(&pfd, 1, timeout_ms);
+    } while (rc == -1 && errno == EINTR);
+    if (rc == 0) {
+        TRACE("recv(fd %d) ... nothing within %d ms", fd, timeout_ms);
+        printf("no reply within %d ms\n", timeout_ms);
+        fflush(stdout);
+        return 1;
+    }
+    ssize_t n = recv(fd, buf, UDP_RECV_BUFSIZE, MSG_TRUNC);
+    if (n == -1) {
+        TRACE("recv(fd %d) -> -1 (%s)", fd, strerror(errno));
+        set_err(err, "recv", errno);
+        return -1;
+    }
+    size_t len = (size_t)n < UDP_RECV_BUFSIZE ? (size_t)n : UDP_RECV_BUFSIZE;
+    TRACE("recv(fd %d) -> %zd bytes %s", fd, n, trace_preview(buf, len, preview, sizeof preview));
+    fwrite(buf, 1, len, stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+    return 0;
+}
+
+/* One exchange: one datagram out, at most one printed back. */
+static int udp_client_say(int fd, unsigned char *buf, const char *msg, size_t len, int timeout_ms,
+                          char *err)
+{
+    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    udp_client_drain(fd, buf);
+    if (send(fd, msg, len, 0) == -1) { /* one send(), one datagram */
+        TRACE("send(fd %d, %zu bytes) -> -1 (%s)", fd, len, strerror(errno));
+        set_err(err, "send", errno);
+        return -1;
+    }
+    TRACE("send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
+          trace_preview(msg, len, preview, sizeof preview));
+    return udp_client_hear(fd, buf, timeout_ms, err);
+}
+
+static int udp_client_open(const struct net_endpoint *ep, unsigned char **buf, char *err)
+{
+    *buf = malloc(UDP_RECV_BUFSIZE);
+    if (*buf == NULL) {
+        snprintf(err, NET_ERR_LEN, "out of memory");
+        return -1;
+    }
+    int fd = net_udp_connect(ep, err);
+    if (fd == -1)
+        free(*buf);
+    return fd;
+}
+
+static void udp_client_close(int fd, unsigned char *buf)
+{
+    close(fd);
+    TRACE("close(fd %d) -> 0", fd);
+    free(buf);
+}
+
+int udp_client_call(const struct net_endpoint *ep, const char *const *messages, size_t count,
+                    int timeout_ms, char *err)
+{
+    unsigned char *buf;
+    int fd = udp_client_open(ep, &buf, err);
+    if (fd == -1)
+        return -1;
+    int result = 0;
+    for (size_t i = 0; i < count; i++) {
+        int rc = udp_client_say(fd, buf, messages[i], strlen(messages[i]), timeout_ms, err);
+        if (rc == -1) {
+            result = -1;
+            break;
+        }
+        if (rc == 1)
+            result = 1;
+    }
+    udp_client_close(fd, buf);
+    return result;
+}
+
+int udp_client_interactive(const struct net_endpoint *ep, int timeout_ms, char *err)
+{
+    struct line_reader reader;
+    unsigned char *buf;
+    int fd = udp_client_open(ep, &buf, err);
+    if (fd == -1)
+        return -1;
+    if (line_reader_init(&reader, STDIN_FILENO, UDP_MAX_PAYLOAD_V4 + 1) == -1) {
+        udp_client_close(fd, buf);
+        snprintf(err, NET_ERR_LEN, "out of memory");
+        return -1;
+    }
+    int result = 0;
+    for (;;) {
+        char *line;
+        size_t len;
+        enum line_status st = line_read(&reader, &line, &len);
+        if (st == LINE_EOF || st == LINE_ERROR)
+            break;
+        if (st == LINE_TOO_LONG) {
+            fprintf(stderr, "udp-demo client: line longer than %d bytes, not sent\n",
+                    UDP_MAX_PAYLOAD_V4);
+            continue;
+        }
+        int rc = udp_client_say(fd, buf, line, len, timeout_ms, err);
+        if (rc == -1) {
+            result = -1;
+            break;
+        }
+        if (rc == 1)
+            result = 1;
+    }
+    line_reader_free(&reader);
+    udp_client_close(fd, buf);
+    return result;
+}
+
+/* --- command line --------------------------------------------------------- */
+
+static const char udp_client_usage[] =
+    "usage: udp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [-t TIMEOUT_MS] [--trace]\n"
+    "\n"
+    "Send datagrams to udp-demo server and print the replies.\n"
+    "\n"
+    "  -H, --host HOST        server address (default 127.0.0.1)\n"
+    "  -p, --port PORT        server port (default 9001)\n"
+    "  -m, --message TEXT     send TEXT as one datagram and print the reply;\n"
+    "                         repeat for more\n"
+    "  -t, --timeout MS       wait this long for each reply (default 1000)\n"
+    "      --trace            narrate each socket call on stderr\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Without -m, each line of input is sent as one datagram (without its newline).\n"
+    "A reply that does not come prints 'no reply within MS ms': UDP does not\n"
+    "retransmit.\n"
+    "Exit: 0 every message answered, 1 some were not or an error, 2 bad usage.\n";
+
+int udp_client_main(int argc, char *argv[])
+{
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, 'H'},
+        {"port", required_argument, NULL, 'p'},
+        {"message", required_argument, NULL, 'm'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"trace", no_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *prog = "udp-demo client";
+    const char *messages[UDP_CLIENT_MAX_MESSAGES];
+    size_t count = 0;
+    const char *host = UDP_DEFAULT_HOST;
+    uint16_t port = UDP_DEFAULT_PORT;
+    long timeout = UDP_CLIENT_TIMEOUT_MS;
+    struct net_endpoint ep = {0};
+    char err[NET_ERR_LEN];
+    int ch;
+
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":H:p:m:t:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'H':
+            host = optarg;
+            break;
+        case 'p':
+            if (net_parse_port(optarg, false, &port, err) == -1)
+                return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+            break;
+        case 'm':
+            if (count == UDP_CLIENT_MAX_MESSAGES)
+                return cli_error(prog, CLI_EXIT_USAGE, "at most %d messages",
+                                 UDP_CLIENT_MAX_MESSAGES);
+            messages[count++] = optarg;
+            break;
+        case 't':
+        case 'T':
+            if (cli_parse_long(optarg, 1, 3600000, &timeout) == -1)
+                return cli_error(prog, CLI_EXIT_USAGE,
+                                 "invalid timeout '%s': milliseconds from 1 to 3600000", optarg);
+            break;
+        case 'r':
+            trace_enabled = true;
+            break;
+        case 'h':
+            fputs(udp_client_usage, stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_bad_option(prog, argv, ch);
+        }
+    }
+    if (optind < argc)
+        return cli_error(prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
+                         argv[optind]);
+    if (net_endpoint_from_host_port(host, port, &ep, err) == -1)
+        return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+    trace_set_role("udp client");
+    int rc = count > 0 ? udp_client_call(&ep, messages, count, (int)timeout, err)
+                       : udp_client_interactive(&ep, (int)timeout, err);
+    if (rc == -1)
+        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
+    return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}

@@ -1,0 +1,285 @@
+/*
+ * server.c - the datagram server on an event loop.
+ *
+ * The socket is watched by core's epoll loop, beside the shutdown pipe.
+ * When it is readable, recvmmsg() takes up to UDP_BATCH datagrams in one
+ * system call (it is recvfrom() in a loop, done by the kernel) and
+ * sendmmsg() returns their replies in one more. That is what lets one thread
+ * answer hundreds of thousands of datagrams a second.
+ *
+ * Nothing a client sends can stop the server: a datagram too large for the
+ * buffer is counted as truncated, a failed reply is counted as failed, and
+ * the loop goes on.
+ */
+#include "udp_server.h"
+#include "loop.h"
+#include "shutdown.h"
+#include "trace.h"
+#include "udp_limits.h"
+#include "udp_packet.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* One batch: the receive side and the replies that go back. */
+struct udp_batch {
+    struct udp_server *srv;
+    unsigned char *bufs; /* UDP_BATCH buffers of UDP_RECV_BUFSIZE */
+    struct sockaddr_storage peers[UDP_BATCH];
+    struct iovec iov[UDP_BATCH];
+    struct mmsghdr in[UDP_BATCH];
+    struct iovec out_iov[UDP_BATCH];
+    struct mmsghdr out[UDP_BATCH];
+};
+
+int udp_parse_mode(const char *text, enum udp_mode *out)
+{
+    if (strcmp(text, "upper") == 0)
+        *out = UDP_MODE_UPPER;
+    else if (strcmp(text, "echo") == 0)
+        *out = UDP_MODE_ECHO;
+    else
+        return -1;
+    return 0;
+}
+
+bool udp_answer(enum udp_mode mode, unsigned char *buf, size_t len)
+{
+    struct udp_packet_header h;
+    if (udp_packet_decode(buf, len, &h) == 0) {
+        enum udp_packet_type reply = udp_packet_reply_type(h.type);
+        if (reply == UDP_PACKET_NONE)
+            return false;
+        buf[5] = (unsigned char)reply; /* the type byte; all else unchanged */
+        return true;
+    }
+    if (mode == UDP_MODE_UPPER)
+        for (size_t i = 0; i < len; i++)
+            if (buf[i] >= 'a' && buf[i] <= 'z')
+                buf[i] = (unsigned char)(buf[i] - 'a' + 'A');
+    return true;
+}
+
+/* Ask for big socket buffers so a burst waits in the kernel instead of
+ * being lost. As root SO_RCVBUFFORCE passes the rmem_max cap; otherwise
+ * the plain option takes what the cap allows. Failure costs only speed. */
+static void udp_grow_buffers(int fd)
+{
+    int size = UDP_SOCKET_BUFFER;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) == -1)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) == -1)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+}
+
+int udp_server_open(struct udp_server *srv, const struct udp_config *config, char *err)
+{
+    *srv = (struct udp_server){.config = *config, .fd = -1};
+    udp_drop_init(&srv->drop, config->drop_percent, config->seed);
+    srv->counters = counters_new("udp");
+    if (srv->counters == NULL) {
+        snprintf(err, NET_ERR_LEN, "counters: out of memory");
+        return -1;
+    }
+    /* socket() + bind(): the whole set-up. No listen(), no accept(). */
+    srv->fd = net_udp_bind(&config->endpoint, true, err);
+    if (srv->fd == -1) {
+        counters_free(srv->counters);
+        srv->counters = NULL;
+        return -1;
+    }
+    udp_grow_buffers(srv->fd);
+    return 0;
+}
+
+void udp_server_close(struct udp_server *srv)
+{
+    if (srv->fd != -1) {
+        close(srv->fd);
+        TRACE("close(fd %d) -> 0", srv->fd);
+    }
+    srv->fd = -1;
+    counters_free(srv->counters);
+    srv->counters = NULL;
+}
+
+/* --- one datagram ------------------------------------------------------- */
+
+static void udp_trace_datagram(bool sent, int fd, const void *data, size_t len,
+                               const struct sockaddr_storage *peer, socklen_t peer_len)
+{
+    char addr[NET_ADDRSTR_LEN];
+    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    net_format_addr((const struct sockaddr *)peer, peer_len, addr, sizeof addr);
+    trace_preview(data, len, preview, sizeof preview);
+    if (sent)
+        trace_log("sendto(fd %d, %zu bytes, %s) -> %zu %s", fd, len, addr, len, preview);
+    else
+        trace_log("recvfrom(fd %d) -> %zu bytes from %s %s", fd, len, addr, preview);
+}
+
+/* Decide about datagram i of the batch. Returns true when its reply, built
+ * in place, should be sent; otherwise it is counted as dropped. */
+static bool udp_take(struct udp_batch *b, int i)
+{
+    struct udp_server *srv = b->srv;
+    struct msghdr *m = &b->in[i].msg_hdr;
+    unsigned char *data = m->msg_iov->iov_base;
+    size_t len = b->in[i].msg_len;
+
+    atomic_fetch_add(&srv->stats.received, 1);
+    counters_add(srv->counters, requests, 1);
+    counters_add(srv->counters, bytes_in, (long long)len);
+    if (trace_enabled)
+        udp_trace_datagram(false, srv->fd, data, len, &b->peers[i], m->msg_namelen);
+    /* One draw per datagram received, first, so --seed fixes which ones. */
+    bool drop = udp_drop_next(&srv->drop);
+    const char *why = NULL;
+    if (drop)
+        why = "dropped on purpose (--drop)";
+    else if (m->msg_flags & MSG_TRUNC)
+        why = "truncated (MSG_TRUNC): larger than the buffer, not answered";
+    else if (!udp_answer(srv->config.mode, data, len))
+        why = "a reply (PONG/ACK): not answered";
+    if (why == NULL)
+        return true;
+    if (!drop && (m->msg_flags & MSG_TRUNC))
+        atomic_fetch_add(&srv->stats.truncated, 1);
+    atomic_fetch_add(&srv->stats.dropped, 1);
+    TRACE("  ... %s", why);
+    return false;
+}
+
+/* --- one batch ---------------------------------------------------------- */
+
+static void udp_batch_reset(struct udp_batch *b)
+{
+    for (int i = 0; i < UDP_BATCH; i++) {
+        b->iov[i] = (struct iovec){b->bufs + (size_t)i * UDP_RECV_BUFSIZE, UDP_RECV_BUFSIZE};
+        b->in[i].msg_hdr = (struct msghdr){
+            .msg_name = &b->peers[i],
+            .msg_namelen = sizeof b->peers[i],
+            .msg_iov = &b->iov[i],
+            .msg_iovlen = 1,
+        };
+    }
+}
+
+/* Send count replies; a reply that cannot be sent is counted and skipped. */
+static void udp_send_replies(struct udp_batch *b, int count)
+{
+    struct udp_server *srv = b->srv;
+    int sent = 0;
+    while (sent < count) {
+        int n = sendmmsg(srv->fd, b->out + sent, (unsigned)(count - sent), MSG_DONTWAIT);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1) {
+            TRACE("sendto(fd %d) -> -1 (%s)", srv->fd, strerror(errno));
+            atomic_fetch_add(&srv->stats.failed, 1);
+            counters_add(srv->counters, errors, 1);
+            sent++; /* that reply is lost; try the rest */
+            continue;
+        }
+        for (int i = sent; i < sent + n; i++) {
+            struct msghdr *m = &b->out[i].msg_hdr;
+            counters_add(srv->counters, bytes_out, (long long)m->msg_iov->iov_len);
+            if (trace_enabled)
+                udp_trace_datagram(true, srv->fd, m->msg_iov->iov_base, m->msg_iov->iov_len,
+                                   m->msg_name, m->msg_namelen);
+        }
+        atomic_fetch_add(&srv->stats.answered, n);
+        sent += n;
+    }
+}
+
+/* Receive one batch and answer it. Returns the datagram count, 0 when the
+ * socket is empty. */
+static int udp_serve_batch(struct udp_batch *b)
+{
+    struct udp_server *srv = b->srv;
+    udp_batch_reset(b);
+    int n = recvmmsg(srv->fd, b->in, UDP_BATCH, MSG_DONTWAIT, NULL);
+    if (n == -1) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            TRACE("recvfrom(fd %d) -> -1 (%s)", srv->fd, strerror(errno));
+            counters_add(srv->counters, errors, 1);
+        }
+        return 0;
+    }
+    int replies = 0;
+    for (int i = 0; i < n; i++) {
+        if (!udp_take(b, i))
+            continue;
+        struct msghdr *m = &b->in[i].msg_hdr;
+        b->out_iov[replies] = (struct iovec){m->msg_iov->iov_base, b->in[i].msg_len};
+        b->out[replies].msg_hdr = (struct msghdr){
+            .msg_name = m->msg_name,
+            .msg_namelen = m->msg_namelen,
+            .msg_iov = &b->out_iov[replies],
+            .msg_iovlen = 1,
+        };
+        replies++;
+    }
+    udp_send_replies(b, replies);
+    return n;
+}
+
+static void udp_on_readable(struct loop *loop, int fd, void *ctx, unsigned mask)
+{
+    (void)loop;
+    (void)fd;
+    (void)mask;
+    /* A bounded number of batches, then back to the loop, so a flood never
+     * keeps the shutdown pipe waiting. The socket stays readable, so the
+     * loop comes straight back. */
+    for (int round = 0; round < UDP_BATCHES_PER_WAKE; round++)
+        if (udp_serve_batch(ctx) < UDP_BATCH)
+            return;
+}
+
+static void udp_on_shutdown(struct loop *loop, int fd, void *ctx, unsigned mask)
+{
+    (void)fd;
+    (void)ctx;
+    (void)mask;
+    loop_stop(loop);
+}
+
+int udp_server_serve(struct udp_server *srv, char *err)
+{
+    int rc = -1;
+    struct udp_batch *b = calloc(1, sizeof *b);
+    struct loop *loop = loop_create(UDP_SERVER_MAX_FDS, err);
+    if (b != NULL)
+        b->bufs = malloc((size_t)UDP_BATCH * UDP_RECV_BUFSIZE);
+    if (loop == NULL || b == NULL || b->bufs == NULL) {
+        if (loop != NULL)
+            snprintf(err, NET_ERR_LEN, "udp server: out of memory");
+        goto out;
+    }
+    b->srv = srv;
+    if (loop_watch(loop, srv->fd, LOOP_READABLE, udp_on_readable, b) == -1 ||
+        loop_watch(loop, shutdown_fd(), LOOP_READABLE, udp_on_shutdown, NULL) == -1) {
+        snprintf(err, NET_ERR_LEN, "epoll_ctl: %s", strerror(errno));
+        goto out;
+    }
+    TRACE("epoll_wait() ... then recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d "
+          "datagrams per system call",
+          UDP_BATCH);
+    if (loop_run(loop) == -1) {
+        snprintf(err, NET_ERR_LEN, "epoll_wait: %s", strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    loop_destroy(loop);
+    if (b != NULL)
+        free(b->bufs);
+    free(b);
+    return rc;
+}

@@ -1,0 +1,43 @@
+/*
+ * udp_limits.h - every number udp-demo depends on, in one place.
+ */
+#ifndef NETDEMO_UDP_LIMITS_H
+#define NETDEMO_UDP_LIMITS_H
+
+#define UDP_DEFAULT_HOST "127.0.0.1"
+#define UDP_DEFAULT_PORT 9001 /* tcp-demo has 9000 */
+
+/* The largest UDP payload: 65,535 (the IP length field) minus the IP header
+ * (20 bytes for IPv4, 40 for IPv6 but not counted in its payload length)
+ * minus UDP's own 8 bytes. */
+#define UDP_MAX_PAYLOAD_V4 65507
+#define UDP_MAX_PAYLOAD_V6 65527
+/* Receive buffers are one byte larger than any datagram can be, so a
+ * datagram that does not fit is impossible to miss: MSG_TRUNC says so. */
+#define UDP_RECV_BUFSIZE 65536
+
+/* server */
+#define UDP_BATCH            32                /* datagrams per recvmmsg/sendmmsg call */
+#define UDP_BATCHES_PER_WAKE 16                /* then give other events a turn */
+#define UDP_SOCKET_BUFFER    (4 * 1024 * 1024) /* SO_RCVBUF/SO_SNDBUF asked for */
+#define UDP_TRACE_PER_SECOND 20                /* a flood cannot fill a terminal */
+#define UDP_SERVER_MAX_FDS   64
+
+/* client and ping */
+#define UDP_CLIENT_TIMEOUT_MS   1000 /* wait this long for a reply */
+#define UDP_CLIENT_MAX_MESSAGES 64
+#define UDP_PING_INTERVAL_MS    1000  /* as ping(8) */
+#define UDP_PING_SIZE           56    /* as ping(8): datagram payload bytes */
+#define UDP_PING_SEQ_WINDOW     65536 /* replies remembered for duplicate detection */
+
+/* --reliable: the ARQ */
+#define UDP_ARQ_WINDOW     32   /* messages in flight at once */
+#define UDP_ARQ_MIN_RTO_MS 20   /* never retransmit sooner than this */
+#define UDP_ARQ_MAX_RTO_MS 2000 /* back off at most to this */
+#define UDP_ARQ_MAX_TRIES  30   /* then give the message up */
+
+/* multicast */
+#define UDP_MCAST_DEFAULT_GROUP "239.255.0.1" /* administratively scoped */
+#define UDP_MCAST_DEFAULT_TTL   1             /* stay on the local network */
+
+#endif

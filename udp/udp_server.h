@@ -1,0 +1,74 @@
+/*
+ * udp_server.h - the datagram server: recvfrom, answer, sendto.
+ *
+ * There is no listen(), no accept() and no connection: one socket receives
+ * every client's datagrams, each with its sender's address, and each
+ * request datagram gets one reply datagram sent back to that address.
+ * --drop ignores a share of them to simulate a lossy network.
+ */
+#ifndef NETDEMO_UDP_SERVER_H
+#define NETDEMO_UDP_SERVER_H
+
+#include "counters.h"
+#include "net.h"
+#include "udp_drop.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum udp_mode { UDP_MODE_UPPER, UDP_MODE_ECHO };
+
+struct udp_config {
+    struct net_endpoint endpoint;
+    enum udp_mode mode;
+    unsigned drop_percent; /* 0 .. 100 */
+    uint64_t seed;         /* for the drop decisions */
+};
+
+/* Every datagram received ends in exactly one of answered, dropped or
+ * failed: received = answered + dropped + failed, at any quiet moment. */
+struct udp_server_stats {
+    atomic_llong received;  /* datagrams read from the socket */
+    atomic_llong answered;  /* replies sent */
+    atomic_llong dropped;   /* not answered on purpose: --drop, truncated, a reply */
+    atomic_llong truncated; /* of those dropped: larger than our buffer (MSG_TRUNC) */
+    atomic_llong failed;    /* the reply could not be sent */
+};
+
+struct udp_server {
+    struct udp_config config;
+    int fd;
+    struct counters *counters; /* shared "udp" counters (requests = datagrams) */
+    struct udp_server_stats stats;
+    struct udp_drop drop;
+};
+
+/* udp_server_open: socket(SOCK_DGRAM) and bind: that is all a datagram
+ * server needs. Returns 0, or -1 with the reason in err. */
+int udp_server_open(struct udp_server *srv, const struct udp_config *config, char *err);
+
+/* udp_server_serve: answer datagrams on an event loop in this thread until
+ * shutdown is requested. Returns 0, or -1 (reason in err) on a failure that
+ * stops the whole server. */
+int udp_server_serve(struct udp_server *srv, char *err);
+
+/* udp_server_close: close the socket and free the counters. */
+void udp_server_close(struct udp_server *srv);
+
+/* udp_answer: turn a request datagram into its reply, in place. Returns
+ * false if it must not be answered. A datagram with udp-demo's ping/ARQ
+ * header is reflected unchanged except PING->PONG, DATA->ACK (so its binary
+ * timestamp survives upper mode); a PONG or ACK is never answered, so two
+ * servers cannot bounce a datagram forever. Anything else gets the mode:
+ * upper-case ASCII letters, or echo. */
+bool udp_answer(enum udp_mode mode, unsigned char *buf, size_t len);
+
+/* udp_parse_mode: "upper" or "echo". Returns 0 or -1. */
+int udp_parse_mode(const char *text, enum udp_mode *out);
+
+/* udp_server_main: `udp-demo server ...`; returns the exit code. */
+int udp_server_main(int argc, char *argv[]);
+
+#endif
