@@ -1,0 +1,130 @@
+"""udp-demo's command line: the demo, boundaries, --help, exit codes."""
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from harness import ServerTest  # noqa: E402
+
+BIN = None
+
+BOUNDARIES = """\
+Three writes, back to back: "dream" " is" " handsome"
+
+TCP (SOCK_STREAM, a byte stream): the receiver reads once all three have arrived
+  recv() #1 -> 17 bytes "dream is handsome"
+  recv() #2 -> 0 (end of stream)
+  3 writes, 1 read of data: TCP keeps no message boundaries.
+
+UDP (SOCK_DGRAM, datagrams): the receiver reads once all three were sent
+  recvfrom() #1 -> 5 bytes "dream"
+  recvfrom() #2 -> 3 bytes " is"
+  recvfrom() #3 -> 9 bytes " handsome"
+  3 writes, 3 reads: each datagram keeps its boundaries.
+"""
+
+
+def run(*args, timeout=60):
+    return subprocess.run([BIN, *args], capture_output=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+class UdpCliTest(ServerTest):
+    def assert_one_line_error(self, r, code):
+        self.assertEqual(r.returncode, code, r.stderr)
+        lines = r.stderr.decode().strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith("udp-demo"), lines[0])
+
+    def test_no_arguments_plays_the_seed_exchange_then_boundaries(self):
+        r = run()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.decode(), "DREAM IS HANDSOME\n\n" + BOUNDARIES)
+        err = r.stderr.decode()
+        for step in ("[udp server] socket(AF_INET, SOCK_DGRAM)", "[udp server] bind(",
+                     "[udp client] connect(", "[udp client] send(fd", '"dream is handsome"',
+                     "[udp server] recvfrom(fd", "[udp server] sendto(fd", '"DREAM IS HANDSOME"',
+                     "[udp client] recv(fd", "[udp server] close("):
+            self.assertIn(step, err)
+        self.assertNotIn("[udp server] listen(", err, "a datagram server does not listen")
+        self.assertNotIn("[udp server] accept(", err)
+
+    def test_boundaries_tcp_merges_udp_keeps_three(self):
+        for _ in range(5):  # the same every time, not by luck of timing
+            r = run("boundaries")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout.decode(), BOUNDARIES)
+
+    def test_help_on_every_command(self):
+        for args in (["--help"], ["-h"], ["server", "--help"], ["client", "--help"],
+                     ["ping", "--help"], ["ping", "-h"], ["boundaries", "--help"],
+                     ["multicast", "--help"], ["multicast", "send", "--help"],
+                     ["multicast", "listen", "-h"]):
+            r = run(*args)
+            self.assertEqual(r.returncode, 0, args)
+            self.assertIn(b"usage: udp-demo", r.stdout, args)
+
+    def test_unknown_command_or_flag_exits_2(self):
+        for args in (["frobnicate"], ["server", "--bogus"], ["client", "-x"], ["ping", "-z"],
+                     ["boundaries", "--bogus"], ["multicast"], ["multicast", "shout"],
+                     ["multicast", "send", "--bogus"], ["server", "extra"]):
+            self.assert_one_line_error(run(*args), 2)
+
+    def test_bad_values_exit_2(self):
+        for args in (["server", "-p", "70000"], ["server", "-p", "abc"], ["server", "-p"],
+                     ["server", "--mode", "lower"], ["server", "--drop", "101"],
+                     ["server", "--drop", "-1"], ["server", "--drop", "ten"],
+                     ["server", "--seed", "x"], ["client", "-p", "0"], ["client", "-t", "0"],
+                     ["ping", "-c", "0"], ["ping", "-s", "19"], ["ping", "-s", "65528"],
+                     ["ping", "-i", "-5"], ["ping", "-t", "abc"],
+                     ["multicast", "send", "--group", "10.0.0.1"],
+                     ["multicast", "listen", "--group", "::1"],
+                     ["multicast", "send", "--ttl", "256"],
+                     ["multicast", "listen", "-m", "x"]):
+            self.assert_one_line_error(run(*args), 2)
+
+    def test_ping_size_over_the_ipv4_limit_is_a_clear_error(self):
+        r = run("ping", "-s", "65508", "-c", "1")
+        self.assert_one_line_error(r, 2)
+        self.assertIn(b"65507", r.stderr)
+
+    def test_port_in_use_exits_1(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            r = run("server", "-p", str(s.getsockname()[1]))
+            self.assert_one_line_error(r, 1)
+            self.assertIn(b"Address already in use", r.stderr)
+
+    def test_unknown_host_exits_1(self):
+        for cmd in (["client", "-m", "x"], ["ping", "-c", "1"], ["server"]):
+            self.assert_one_line_error(run(*cmd, "-H", "no-such-host.invalid"), 1)
+
+    def test_refused_exits_1(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        r = run("client", "-p", str(port), "-m", "hello")  # nothing bound: ICMP unreachable
+        self.assert_one_line_error(r, 1)
+        self.assertIn(b"refused", r.stderr)
+
+    def test_trace_narrates_the_server(self):
+        srv = self.start([BIN, "server", "-p", "0", "--trace", "--drop", "100", "--seed", "1"])
+        r = run("client", "-p", str(srv.port), "-m", "lost", "-t", "100")
+        self.assertEqual(r.stdout, b"no reply within 100 ms\n")
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        self.assertIn("[udp server] recvfrom(fd", err)
+        self.assertIn('from 127.0.0.1:', err)
+        self.assertIn("dropped on purpose (--drop)", err)
+        self.assertIn("1 datagrams received, 0 answered, 1 dropped", err)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args, rest = parser.parse_known_args()
+    BIN = args.bin
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)

@@ -1,0 +1,258 @@
+"""udp-demo server integration tests: the real server, driven by raw
+Python sockets and by the native client and ping."""
+import argparse
+import os
+import random
+import re
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from harness import ServerTest, WAIT_S  # noqa: E402
+
+BIN = None
+FLOOD = int(os.environ.get("UDP_FLOOD_DATAGRAMS", "200000"))  # total, all clients
+MAGIC = 0x4E445550  # "NDUP"
+MASK64 = (1 << 64) - 1
+
+
+def upper(data):
+    return bytes(b - 32 if 97 <= b <= 122 else b for b in data)
+
+
+def splitmix64(state):
+    """The server's PRNG, to predict which datagrams --seed drops."""
+    state = (state + 0x9E3779B97F4A7C15) & MASK64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return state, z ^ (z >> 31)
+
+
+def drop_decisions(percent, seed, n):
+    state, out = seed, []
+    for _ in range(n):
+        state, r = splitmix64(state)
+        out.append(r % 100 < percent)
+    return out
+
+
+def header(kind, seq, sent_ns=0):
+    return struct.pack("!IBBHIQ", MAGIC, 1, kind, 0, seq, sent_ns)
+
+
+def udp_socket(family=socket.AF_INET, timeout=WAIT_S):
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    return s
+
+
+def udp_exchange(port, payload, host="127.0.0.1", family=socket.AF_INET):
+    with udp_socket(family) as s:
+        s.sendto(payload, (host, port))
+        return s.recvfrom(1 << 17)[0]
+
+
+def summary(stderr):
+    """The server's exit line: received, answered, dropped, truncated, failed."""
+    m = re.search(r"(\d+) datagrams received, (\d+) answered, (\d+) dropped "
+                  r"\((\d+) truncated\), (\d+) failed sends", stderr)
+    if not m:
+        raise AssertionError(f"no summary in {stderr!r}")
+    return tuple(int(g) for g in m.groups())
+
+
+class UdpServerTest(ServerTest):
+    def server(self, *extra, host="127.0.0.1"):
+        return self.start([BIN, "server", "-H", host, "-p", "0", *extra])
+
+    def run_bin(self, *args, stdin=b"", timeout=120):
+        return subprocess.run([BIN, *args], input=stdin, capture_output=True, timeout=timeout)
+
+    # --- byte-exact replies ---------------------------------------------------
+
+    def test_sizes_0_1_1400_65507_byte_exact_in_both_modes(self):
+        for mode in ("echo", "upper"):
+            srv = self.server("--mode", mode)
+            for size in (0, 1, 1400, 65507):
+                data = random.Random(size).randbytes(size)
+                want = data if mode == "echo" else upper(data)
+                self.assertEqual(udp_exchange(srv.port, data), want, f"{mode} {size}")
+
+    def test_ipv6_largest_datagram_65527_byte_exact(self):
+        srv = self.server("--mode", "echo", host="::1")
+        data = random.Random(6).randbytes(65527)
+        self.assertEqual(udp_exchange(srv.port, data, "::1", socket.AF_INET6), data)
+
+    def test_dual_stack_any_address_answers_ipv4(self):
+        srv = self.server(host="::")
+        self.assertEqual(udp_exchange(srv.port, b"v4 to ::"), b"V4 TO ::")
+
+    def test_garbage_gets_a_reply_and_replies_get_none(self):
+        srv = self.server("--mode", "echo")
+        junk = bytes(range(256)) * 4 + header(9, 1)  # not a valid header
+        self.assertEqual(udp_exchange(srv.port, junk), junk)
+        with udp_socket(timeout=0.3) as s:
+            s.sendto(header(2, 1), ("127.0.0.1", srv.port))  # a PONG: never answered
+            with self.assertRaises(socket.timeout):
+                s.recvfrom(100)
+        ping = header(1, 77, 123456789) + b"lowercase"
+        self.assertEqual(udp_exchange(srv.port, ping), header(2, 77, 123456789) + b"lowercase")
+        self.assertEqual(srv.stop(), 0)
+        self.assertEqual(summary(srv.stderr()), (3, 2, 1, 0, 0))
+
+    # --- the native client ----------------------------------------------------
+
+    def test_client_seed_exchange(self):
+        srv = self.server()
+        r = self.run_bin("client", "-p", str(srv.port), "-m", "dream is handsome")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, b"DREAM IS HANDSOME\n")
+
+    def test_client_reads_lines_from_stdin(self):
+        srv = self.server()
+        r = self.run_bin("client", "-p", str(srv.port), stdin=b"hello\nworld\n\nlast")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, b"HELLO\nWORLD\n\nLAST\n")
+
+    def test_client_over_ipv6(self):
+        srv = self.server(host="::1")
+        r = self.run_bin("client", "-H", "::1", "-p", str(srv.port), "-m", "over ipv6")
+        self.assertEqual(r.stdout, b"OVER IPV6\n", r.stderr)
+
+    def test_client_says_no_reply_when_dropped(self):
+        with udp_socket() as silent:  # bound, never answers
+            silent.bind(("127.0.0.1", 0))
+            r = self.run_bin("client", "-p", str(silent.getsockname()[1]), "-m", "anyone?",
+                             "-t", "200")
+            self.assertEqual(silent.recvfrom(100)[0], b"anyone?")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, b"no reply within 200 ms\n")
+
+    # --- simulated loss -------------------------------------------------------
+
+    def test_drop_with_seed_drops_exactly_the_predicted_datagrams(self):
+        n, percent, seed = 300, 20, 42
+        srv = self.server("--mode", "echo", "--drop", str(percent), "--seed", str(seed))
+        expected = {i for i, drop in enumerate(drop_decisions(percent, seed, n)) if not drop}
+        got = set()
+        with udp_socket(timeout=1.0) as s:
+            for i in range(n):  # in order, one at a time, so draw i is datagram i
+                s.sendto(b"msg-%d" % i, ("127.0.0.1", srv.port))
+                if i % 50 == 49:
+                    time.sleep(0.01)
+            try:
+                while len(got) < len(expected):
+                    got.add(int(s.recvfrom(100)[0][4:]))
+            except socket.timeout:
+                pass
+        self.assertEqual(got, expected)
+        self.assertEqual(srv.stop(), 0)
+        self.assertEqual(summary(srv.stderr()), (n, len(expected), n - len(expected), 0, 0))
+
+    def test_ping_shows_the_loss(self):
+        n, percent, seed = 60, 20, 3
+        srv = self.server("--drop", str(percent), "--seed", str(seed))
+        lost = sum(drop_decisions(percent, seed, n))
+        r = self.run_bin("ping", "-p", str(srv.port), "-c", str(n), "-i", "0", "-t", "200")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        self.assertIn(f"{n} datagrams sent, {n - lost} received, {100 * lost / n:.1f}% lost, "
+                      "0 duplicates, 0 out of order", out)
+        self.assertRegex(out, r"rtt min/avg/max/mdev = [\d.]+/[\d.]+/[\d.]+/[\d.]+ ms, "
+                              r"jitter [\d.]+ ms")
+        self.assertEqual(len(re.findall(r"^56 bytes from 127\.0\.0\.1:\d+: seq=\d+ rtt=", out,
+                                        re.M)), n - lost)
+
+    def test_ping_over_ipv6_with_the_largest_ipv4_size(self):
+        srv = self.server(host="::1")
+        r = self.run_bin("ping", "-H", "::1", "-p", str(srv.port), "-c", "3", "-i", "10",
+                         "-s", "65507")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"3 datagrams sent, 3 received, 0.0% lost", r.stdout)
+        self.assertIn(b"65507 bytes from [::1]:", r.stdout)
+
+    def test_ping_no_server_exits_1(self):
+        with udp_socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        r = self.run_bin("ping", "-p", str(port), "-c", "2", "-i", "10", "-t", "100")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b"refused", r.stderr)
+
+    def test_reliable_delivers_1000_exactly_once_in_order_at_30_percent(self):
+        srv = self.server("--drop", "30", "--seed", "1")
+        r = self.run_bin("ping", "--reliable", "-p", str(srv.port), "-c", "1000", "-i", "0",
+                         "-t", "100")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        seqs = [int(s) for s in re.findall(r"seq=(\d+) delivered", out)]
+        self.assertEqual(seqs, list(range(1000)))
+        m = re.search(r"1000 messages delivered in order, each exactly once; (\d+) transmissions, "
+                      r"(\d+) retransmissions", out)
+        self.assertIsNotNone(m, out[-500:])
+        transmissions, retransmissions = int(m.group(1)), int(m.group(2))
+        self.assertEqual(transmissions, 1000 + retransmissions)
+        self.assertGreater(retransmissions, 0)
+        self.assertEqual(srv.stop(), 0)
+        received, answered, dropped, _, failed = summary(srv.stderr())
+        self.assertEqual(received, transmissions)
+        self.assertEqual(received, answered + dropped + failed)
+
+    # --- robustness -----------------------------------------------------------
+
+    def test_flood_from_several_clients_counts_add_up(self):
+        srv = self.server("--trace")
+        clients, each = 4, FLOOD // 4
+        started = time.monotonic()
+
+        def blast(seed):
+            rng = random.Random(seed)
+            payloads = [rng.randbytes(rng.choice((0, 1, 64, 1400))) for _ in range(64)]
+            with udp_socket() as s:
+                s.setblocking(False)
+                for i in range(each):
+                    try:
+                        s.sendto(payloads[i % 64], ("127.0.0.1", srv.port))
+                    except BlockingIOError:
+                        time.sleep(0.0005)
+
+        threads = [threading.Thread(target=blast, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(WAIT_S * 12)
+        self.assertFalse(any(t.is_alive() for t in threads), "a client hung")
+        self.assertTrue(srv.alive())
+        self.assertEqual(udp_exchange(srv.port, b"still there"), b"STILL THERE")
+        self.assertEqual(srv.stop(), 0)
+        elapsed = time.monotonic() - started
+        err = srv.stderr()
+        received, answered, dropped, _, failed = summary(err)
+        self.assertGreater(received, 0)
+        self.assertLessEqual(received, clients * each + 1)
+        self.assertEqual(received, answered + dropped + failed)
+        # --trace is rate-limited: at most 20 lines (+1 "suppressed" note)
+        # in each calendar second the run touched.
+        traced = [ln for ln in err.splitlines() if ln.startswith("[udp server]")]
+        self.assertLessEqual(len(traced), 21 * (int(elapsed) + 2))
+        self.assertIn("trace lines suppressed", err)
+
+    def test_sigterm_stops_cleanly(self):
+        srv = self.server()
+        self.assertEqual(udp_exchange(srv.port, b"hi"), b"HI")
+        self.assertEqual(srv.stop(), 0)
+        self.assertEqual(summary(srv.stderr()), (1, 1, 0, 0, 0))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args, rest = parser.parse_known_args()
+    BIN = args.bin
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
