@@ -181,68 +181,82 @@ static const char udp_client_usage[] =
     "retransmit.\n"
     "Exit: 0 every message answered, 1 some were not or an error, 2 bad usage.\n";
 
+/* What `udp-demo client` was asked, filled from argv. */
+struct client_args {
+    const char *host;
+    uint16_t port;
+    long timeout_ms;
+    const char *messages[UDP_CLIENT_MAX_MESSAGES];
+    size_t count;
+};
+
+/* One option; returns -1 to go on, or an exit code. */
+static int udp_client_option(int ch, struct client_args *a)
+{
+    const char *prog = "udp-demo client";
+    char err[NET_ERR_LEN];
+    switch (ch) {
+    case 'H':
+        a->host = optarg;
+        return -1;
+    case 'p':
+        if (net_parse_port(optarg, false, &a->port, err) == -1)
+            return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+        return -1;
+    case 'm':
+        if (a->count == UDP_CLIENT_MAX_MESSAGES)
+            return cli_error(prog, CLI_EXIT_USAGE, "at most %d messages", UDP_CLIENT_MAX_MESSAGES);
+        a->messages[a->count++] = optarg;
+        return -1;
+    case 't':
+        if (cli_parse_long(optarg, 1, 3600000, &a->timeout_ms) == -1)
+            return cli_error(prog, CLI_EXIT_USAGE,
+                             "invalid timeout '%s': milliseconds from 1 to 3600000", optarg);
+        return -1;
+    case 'r':
+        trace_enabled = true;
+        return -1;
+    default: /* 'h' */
+        fputs(udp_client_usage, stdout);
+        return CLI_EXIT_OK;
+    }
+}
+
 int udp_client_main(int argc, char *argv[])
 {
     static const struct option longopts[] = {
         {"host", required_argument, NULL, 'H'},
         {"port", required_argument, NULL, 'p'},
         {"message", required_argument, NULL, 'm'},
-        {"timeout", required_argument, NULL, 'T'},
+        {"timeout", required_argument, NULL, 't'},
         {"trace", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *prog = "udp-demo client";
-    const char *messages[UDP_CLIENT_MAX_MESSAGES];
-    size_t count = 0;
-    const char *host = UDP_DEFAULT_HOST;
-    uint16_t port = UDP_DEFAULT_PORT;
-    long timeout = UDP_CLIENT_TIMEOUT_MS;
-    struct net_endpoint ep = {0};
+    struct client_args a = {
+        .host = UDP_DEFAULT_HOST, .port = UDP_DEFAULT_PORT, .timeout_ms = UDP_CLIENT_TIMEOUT_MS};
+    struct net_endpoint ep;
     char err[NET_ERR_LEN];
     int ch;
 
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":H:p:m:t:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'H':
-            host = optarg;
-            break;
-        case 'p':
-            if (net_parse_port(optarg, false, &port, err) == -1)
-                return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-            break;
-        case 'm':
-            if (count == UDP_CLIENT_MAX_MESSAGES)
-                return cli_error(prog, CLI_EXIT_USAGE, "at most %d messages",
-                                 UDP_CLIENT_MAX_MESSAGES);
-            messages[count++] = optarg;
-            break;
-        case 't':
-        case 'T':
-            if (cli_parse_long(optarg, 1, 3600000, &timeout) == -1)
-                return cli_error(prog, CLI_EXIT_USAGE,
-                                 "invalid timeout '%s': milliseconds from 1 to 3600000", optarg);
-            break;
-        case 'r':
-            trace_enabled = true;
-            break;
-        case 'h':
-            fputs(udp_client_usage, stdout);
-            return CLI_EXIT_OK;
-        default:
+        if (ch == '?' || ch == ':')
             return cli_bad_option(prog, argv, ch);
-        }
+        int rc = udp_client_option(ch, &a);
+        if (rc != -1)
+            return rc;
     }
     if (optind < argc)
         return cli_error(prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
                          argv[optind]);
-    if (net_endpoint_from_host_port(host, port, &ep, err) == -1)
+    if (net_endpoint_from_host_port(a.host, a.port, &ep, err) == -1)
         return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
     trace_set_role("udp client");
-    int rc = count > 0 ? udp_client_call(&ep, messages, count, (int)timeout, err)
-                       : udp_client_interactive(&ep, (int)timeout, err);
+    int rc = a.count > 0 ? udp_client_call(&ep, a.messages, a.count, (int)a.timeout_ms, err)
+                         : udp_client_interactive(&ep, (int)a.timeout_ms, err);
     if (rc == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;

@@ -239,17 +239,22 @@ static int mcast_listen(const struct mcast_options *opt, char *err)
     printf("udp-demo multicast: listening on %s (group joined)\n", addr);
     fflush(stdout);
     rc = 0;
-    for (long got = 0; opt->count == 0 || got < opt->count; got++) {
+    long got = 0;
+    while (opt->count == 0 || got < opt->count) {
         enum shutdown_wait w = shutdown_wait_readable(fd, -1);
         if (w == SHUTDOWN_WAIT_STOP)
             break;
-        if (w != SHUTDOWN_WAIT_READY) {
-            got--; /* a signal woke us: nothing received */
-            continue;
+        if (w == SHUTDOWN_WAIT_ERROR && errno != EINTR) {
+            snprintf(err, NET_ERR_LEN, "poll: %s", strerror(errno));
+            rc = -1;
+            break;
         }
+        if (w != SHUTDOWN_WAIT_READY) /* a signal woke us: nothing received */
+            continue;
         rc = mcast_receive(fd, buf, err);
         if (rc == -1)
             break;
+        got++;
     }
 out:
     if (fd != -1)
