@@ -35,7 +35,7 @@ test-asan:
 
 bench: build
 	@scripts/setup.sh --bench
-	bench/tcp.sh
+	for script in bench/*.sh; do $$script || exit 1; done
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
