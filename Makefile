@@ -35,10 +35,10 @@ test-asan:
 
 bench: build
 	@scripts/setup.sh --bench
-	bench/tcp.sh
+	for script in bench/*.sh; do $$script || exit 1; done
 
 format:
-	git ls-files '*.c' '*.h' | xargs clang-format -i
+	find core tcp udp http ftp clients bench tests -name '*.[ch]' | xargs clang-format -i
 
 clean:
 	rm -rf build

@@ -9,7 +9,7 @@
 set -eu
 
 # Build: compiler, CMake, Criterion for unit tests, llhttp's C sources.
-BUILD_PACKAGES="gcc make cmake pkg-config libcriterion-dev node-llhttp"
+BUILD_PACKAGES="gcc make cmake pkg-config clang-format libcriterion-dev node-llhttp"
 # Integration tests: real peers and namespaces on loopback.
 TEST_PACKAGES="python3 curl lftp iproute2 procps"
 # Benchmarks: the tools netdemo stands beside.

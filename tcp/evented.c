@@ -146,6 +146,24 @@ static void epoll_on_writable(struct loop *loop, int fd, void *ctx, unsigned mas
         epoll_hang_up(call);
 }
 
+static void epoll_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask);
+
+static void epoll_resume_accept(struct loop *loop, void *ctx)
+{
+    struct epoll_server *es = ctx;
+    if (loop_watch(loop, es->srv->listen_fd, LOOP_READABLE, epoll_on_accept, es) == -1)
+        loop_stop(loop);
+}
+
+/* Out of fds: the listener stays readable, and a level-triggered loop would
+ * spin on it. Stop watching it for a moment; connections queue meanwhile. */
+static void epoll_pause_accept(struct epoll_server *es)
+{
+    loop_unwatch(es->loop, es->srv->listen_fd);
+    if (loop_add_timer(es->loop, TCP_ACCEPT_PAUSE_MS, epoll_resume_accept, es) == NULL)
+        loop_stop(es->loop);
+}
+
 static void epoll_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask)
 {
     struct epoll_server *es = ctx;
@@ -155,8 +173,11 @@ static void epoll_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask)
     for (;;) {
         int conn = net_accept(fd, true, NULL, NULL);
         if (conn == -1) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                counters_add(es->srv->stats, errors, 1);
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED)
+                return;
+            counters_add(es->srv->stats, errors, 1);
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                epoll_pause_accept(es);
             return;
         }
         counters_add(es->srv->stats, conns_total, 1);

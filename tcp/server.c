@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -118,6 +119,10 @@ int tcp_accept_call(struct tcp_server *srv, int timeout_ms)
          * fds left (EMFILE): that call fails, the server goes on. */
         if (errno != EAGAIN)
             counters_add(srv->stats, errors, 1);
+        /* Out of fds, the caller stays queued and the listener stays
+         * readable: pause instead of spinning until a connection closes. */
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+            nanosleep(&(struct timespec){.tv_nsec = TCP_ACCEPT_PAUSE_MS * 1000000L}, NULL);
         return -1;
     }
     counters_add(srv->stats, conns_total, 1);

@@ -15,9 +15,10 @@
 
 #include <stddef.h>
 
-#define TCP_DEFAULT_HOST "127.0.0.1"
-#define TCP_DEFAULT_PORT 9000        /* the seed's ip_port */
-#define TCP_BUFSIZE      (64 * 1024) /* the seed uses 1024; bigger is faster */
+#define TCP_DEFAULT_HOST    "127.0.0.1"
+#define TCP_DEFAULT_PORT    9000        /* the seed's ip_port */
+#define TCP_BUFSIZE         (64 * 1024) /* the seed uses 1024; bigger is faster */
+#define TCP_ACCEPT_PAUSE_MS 100         /* wait before accepting again when out of fds */
 
 enum tcp_model { TCP_MODEL_ITERATIVE, TCP_MODEL_FORK, TCP_MODEL_THREAD, TCP_MODEL_EPOLL };
 enum tcp_mode { TCP_MODE_UPPER, TCP_MODE_ECHO };

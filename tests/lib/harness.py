@@ -18,10 +18,10 @@ WAIT_S = 10  # the longest any single wait may take
 class Server:
     """A netdemo server started on port 0; it prints 'listening on ADDR'."""
 
-    def __init__(self, argv, env=None, ready=r"listening on (\S+)"):
+    def __init__(self, argv, env=None, ready=r"listening on (\S+)", preexec_fn=None):
         self.proc = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-            start_new_session=True)  # its own group: kill() reaches its children
+            start_new_session=True, preexec_fn=preexec_fn)  # its own group: kill() reaches its children
         line = self._read_line(WAIT_S)
         match = re.search(ready, line)
         if not match:

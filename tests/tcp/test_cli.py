@@ -1,9 +1,13 @@
 """tcp-demo's command line: the seed demo, --help, and exit codes."""
 import argparse
 import os
+import pty
+import select
+import signal
 import socket
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -69,7 +73,9 @@ class TcpCliTest(ServerTest):
             self.assertIn(b"refused", r.stderr)
 
     def test_unknown_host_exits_1(self):
-        r = run("client", "-H", "no-such-host.invalid", "-m", "hello")
+        # A 64-byte label is not a valid DNS name, so the resolver fails
+        # without sending a query anywhere: the test stays off the network.
+        r = run("client", "-H", "a" * 64 + ".invalid", "-m", "hello")
         self.assert_one_line_error(r, 1)
 
     def test_trace_narrates_the_server(self):
@@ -81,6 +87,54 @@ class TcpCliTest(ServerTest):
         self.assertIn("[tcp server] accept(fd", err)
         self.assertIn('recv(fd', err)
         self.assertIn("peer 127.0.0.1:", err)
+
+
+class TcpInteractiveTest(ServerTest):
+    """The client on a terminal: each typed line is sent, its answer printed."""
+
+    def test_typed_lines_are_answered_and_trace_is_coloured(self):
+        srv = self.start([BIN, "server", "-p", "0"])
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(BIN, [BIN, "client", "-p", str(srv.port), "--trace"])
+        try:
+            os.write(fd, b"dream is handsome\n")
+            seen = read_until(fd, b"DREAM IS HANDSOME", 10)
+            self.assertIn(b"DREAM IS HANDSOME", seen)
+            self.assertIn(b"\033[36m[tcp client]", seen, "trace is coloured on a terminal")
+            os.write(fd, b"\x04")  # Ctrl-D: end of input, then a half-close
+            seen += read_until(fd, b"hung up", 10)
+            self.assertIn(b"SHUT_WR", seen)
+        finally:
+            _, status = wait_or_kill(pid)
+            os.close(fd)
+        self.assertEqual(status, 0)
+
+
+def read_until(fd, marker, timeout):
+    """Read from a pty until marker appears or timeout seconds pass."""
+    out, deadline = b"", time.monotonic() + timeout
+    while marker not in out and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0, deadline - time.monotonic()))
+        if not ready:
+            break
+        try:
+            out += os.read(fd, 4096)
+        except OSError:
+            break
+    return out
+
+
+def wait_or_kill(pid, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return done, os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    return pid, os.waitstatus_to_exitcode(status)
 
 
 if __name__ == "__main__":

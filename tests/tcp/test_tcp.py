@@ -3,11 +3,13 @@ run, driven by raw Python sockets and by the native client."""
 import argparse
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -19,6 +21,13 @@ MODEL = None
 
 def upper(data):
     return bytes(b - 32 if 97 <= b <= 122 else b for b in data)
+
+
+def cpu_seconds(pid):
+    """User + system CPU time a process has used, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def payload(size, seed=1):
@@ -143,6 +152,22 @@ class TcpServerTest(ServerTest):
         with connect(srv.port) as s:
             self.assertEqual(exchange(s, b"after the storm"), b"AFTER THE STORM")
         self.assertTrue(srv.alive())
+
+    def test_out_of_fds_pauses_then_recovers(self):
+        def low_fd_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))
+
+        srv = self.start([BIN, "server", "-p", "0", "--model", MODEL], preexec_fn=low_fd_limit)
+        held = [connect(srv.port) for _ in range(40)]  # more than the server can accept
+        time.sleep(1)  # let the server hit EMFILE
+        cpu_before = cpu_seconds(srv.proc.pid)
+        time.sleep(1)
+        spent = cpu_seconds(srv.proc.pid) - cpu_before
+        self.assertLess(spent, 0.5, "the server spins on a listener it cannot accept from")
+        for s in held:
+            s.close()
+        with connect(srv.port) as s:
+            self.assertEqual(exchange(s, b"fds again"), b"FDS AGAIN")
 
     def test_sigterm_stops_cleanly_with_a_client_connected(self):
         srv = self.server()
