@@ -28,6 +28,7 @@
 /* One batch: the receive side and the replies that go back. */
 struct udp_batch {
     struct udp_server *srv;
+    unsigned want;       /* datagrams to ask for next: 1 .. UDP_BATCH */
     unsigned char *bufs; /* UDP_BATCH buffers of UDP_RECV_BUFSIZE */
     struct sockaddr_storage peers[UDP_BATCH];
     struct iovec iov[UDP_BATCH];
@@ -131,7 +132,7 @@ static bool udp_take(struct udp_batch *b, int i)
     unsigned char *data = m->msg_iov->iov_base;
     size_t len = b->in[i].msg_len;
 
-    atomic_fetch_add(&srv->stats.received, 1);
+    counters_add(&srv->stats, received, 1);
     counters_add(srv->counters, requests, 1);
     counters_add(srv->counters, bytes_in, (long long)len);
     if (trace_enabled)
@@ -148,17 +149,18 @@ static bool udp_take(struct udp_batch *b, int i)
     if (why == NULL)
         return true;
     if (!drop && (m->msg_flags & MSG_TRUNC))
-        atomic_fetch_add(&srv->stats.truncated, 1);
-    atomic_fetch_add(&srv->stats.dropped, 1);
+        counters_add(&srv->stats, truncated, 1);
+    counters_add(&srv->stats, dropped, 1);
     TRACE("  ... %s", why);
     return false;
 }
 
 /* --- one batch ---------------------------------------------------------- */
 
-static void udp_batch_reset(struct udp_batch *b)
+/* Point the first count receive slots at their buffers again. */
+static void udp_batch_reset(struct udp_batch *b, unsigned count)
 {
-    for (int i = 0; i < UDP_BATCH; i++) {
+    for (unsigned i = 0; i < count; i++) {
         b->iov[i] = (struct iovec){b->bufs + (size_t)i * UDP_RECV_BUFSIZE, UDP_RECV_BUFSIZE};
         b->in[i].msg_hdr = (struct msghdr){
             .msg_name = &b->peers[i],
@@ -180,7 +182,7 @@ static void udp_send_replies(struct udp_batch *b, int count)
             continue;
         if (n == -1) {
             TRACE("sendto(fd %d) -> -1 (%s)", srv->fd, strerror(errno));
-            atomic_fetch_add(&srv->stats.failed, 1);
+            counters_add(&srv->stats, failed, 1);
             counters_add(srv->counters, errors, 1);
             sent++; /* that reply is lost; try the rest */
             continue;
@@ -192,7 +194,7 @@ static void udp_send_replies(struct udp_batch *b, int count)
                 udp_trace_datagram(true, srv->fd, m->msg_iov->iov_base, m->msg_iov->iov_len,
                                    m->msg_name, m->msg_namelen);
         }
-        atomic_fetch_add(&srv->stats.answered, n);
+        counters_add(&srv->stats, answered, n);
         sent += n;
     }
 }
@@ -202,8 +204,8 @@ static void udp_send_replies(struct udp_batch *b, int count)
 static int udp_serve_batch(struct udp_batch *b)
 {
     struct udp_server *srv = b->srv;
-    udp_batch_reset(b);
-    int n = recvmmsg(srv->fd, b->in, UDP_BATCH, MSG_DONTWAIT, NULL);
+    udp_batch_reset(b, b->want);
+    int n = recvmmsg(srv->fd, b->in, b->want, MSG_DONTWAIT, NULL);
     if (n == -1) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
             TRACE("recvfrom(fd %d) -> -1 (%s)", srv->fd, strerror(errno));
@@ -229,6 +231,19 @@ static int udp_serve_batch(struct udp_batch *b)
     return n;
 }
 
+/* How many datagrams to ask recvmmsg() for next. Asked for 32 while one
+ * is waiting, it looks into the empty queue once more before returning,
+ * which costs an idle ping-pong about 0.5 us (4 % of a loopback round
+ * trip); asked for 1 under a flood, the loop would pay an epoll_wait() per
+ * datagram. So the batch follows the load: it doubles while batches come
+ * back full and falls to 1 when one comes back short. */
+static unsigned udp_next_want(unsigned want, int got)
+{
+    if (got < (int)want)
+        return 1;
+    return want * 2 > UDP_BATCH ? UDP_BATCH : want * 2;
+}
+
 static void udp_on_readable(struct loop *loop, int fd, void *ctx, unsigned mask)
 {
     (void)loop;
@@ -237,9 +252,13 @@ static void udp_on_readable(struct loop *loop, int fd, void *ctx, unsigned mask)
     /* A bounded number of batches, then back to the loop, so a flood never
      * keeps the shutdown pipe waiting. The socket stays readable, so the
      * loop comes straight back. */
-    for (int round = 0; round < UDP_BATCHES_PER_WAKE; round++)
-        if (udp_serve_batch(ctx) < UDP_BATCH)
+    struct udp_batch *b = ctx;
+    for (int round = 0; round < UDP_BATCHES_PER_WAKE; round++) {
+        int n = udp_serve_batch(b);
+        b->want = udp_next_want(b->want, n);
+        if (n < UDP_BATCH)
             return;
+    }
 }
 
 static void udp_on_shutdown(struct loop *loop, int fd, void *ctx, unsigned mask)
@@ -263,6 +282,7 @@ int udp_server_serve(struct udp_server *srv, char *err)
         goto out;
     }
     b->srv = srv;
+    b->want = 1;
     if (loop_watch(loop, srv->fd, LOOP_READABLE, udp_on_readable, b) == -1 ||
         loop_watch(loop, shutdown_fd(), LOOP_READABLE, udp_on_shutdown, NULL) == -1) {
         snprintf(err, NET_ERR_LEN, "epoll_ctl: %s", strerror(errno));
