@@ -4,6 +4,7 @@ import argparse
 import os
 import random
 import re
+import signal
 import socket
 import struct
 import subprocess
@@ -186,6 +187,53 @@ class UdpServerTest(ServerTest):
                               r"jitter [\d.]+ ms")
         self.assertEqual(len(re.findall(r"^56 bytes from 127\.0\.0\.1:\d+: seq=\d+ rtt=", out,
                                         re.M)), n - lost)
+
+    def test_ping_counts_duplicates_and_reordering_from_a_real_peer(self):
+        """A peer that answers seq 1 twice and seq 2 after seq 3."""
+        peer = udp_socket()
+        peer.bind(("127.0.0.1", 0))
+        self.addCleanup(peer.close)
+
+        def serve():
+            held = None
+            try:
+                for _ in range(5):
+                    data, addr = peer.recvfrom(2048)
+                    seq = struct.unpack("!I", data[8:12])[0]
+                    if seq == 2:
+                        held = data
+                        continue
+                    peer.sendto(data, addr)  # a PING echoed back is a reply
+                    if seq == 1:
+                        peer.sendto(data, addr)
+                    if seq == 3:
+                        peer.sendto(held, addr)
+            except OSError:
+                pass
+
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        r = self.run_bin("ping", "-p", str(peer.getsockname()[1]), "-c", "5", "-i", "50",
+                         "-t", "500")
+        t.join(WAIT_S)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        self.assertIn("5 datagrams sent, 5 received, 0.0% lost, 1 duplicates, 1 out of order", out)
+        self.assertRegex(out, r"seq=1 rtt=[\d.]+ ms \(DUP!\)")
+        self.assertRegex(out, r"seq=2 rtt=[\d.]+ ms \(out of order\)")
+
+    def test_ping_until_ctrl_c_prints_the_summary(self):
+        srv = self.server()
+        p = subprocess.Popen([BIN, "ping", "-p", str(srv.port), "-i", "20"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        for _ in range(3):  # the header line and two replies
+            self.assertTrue(p.stdout.readline())
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=WAIT_S)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertIn(b"udp ping statistics", out)
+        self.assertRegex(out.decode(), r"\d+ datagrams sent, \d+ received")
 
     def test_ping_over_ipv6_with_the_largest_ipv4_size(self):
         srv = self.server(host="::1")
