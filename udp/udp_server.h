@@ -51,7 +51,10 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, cha
 
 /* udp_server_serve: answer datagrams on an event loop in this thread until
  * shutdown is requested. Returns 0, or -1 (reason in err) on a failure that
- * stops the whole server. */
+ * stops the whole server. With --trace, a flood would narrate every
+ * datagram: call trace_set_rate_limit(UDP_TRACE_PER_SECOND) first, as
+ * udp_server_main() does (the limit is process-wide, so a program running
+ * several servers decides it once). */
 int udp_server_serve(struct udp_server *srv, char *err);
 
 /* udp_server_close: close the socket and free the counters. */
