@@ -94,6 +94,17 @@ void cmd_syst(struct ftp_session *s, const char *arg)
     ftp_reply(s, FTP_SYSTEM, "UNIX Type: L8");
 }
 
+/* A disabled command hides its feature. MLST's line also promises MLSD,
+ * so disabling either hides it: lftp then falls back to LIST. */
+static bool feature_disabled(const struct ftp_session *s, int i)
+{
+    uint64_t off = s->srv->config.disabled;
+    if (off & (UINT64_C(1) << i))
+        return true;
+    return strcmp(ftp_commands[i].verb, "MLST") == 0 &&
+           (off & (UINT64_C(1) << ftp_command_index("MLSD")));
+}
+
 /* RFC 2389: "211-", then one feature per line after a space, then "211 End". */
 void cmd_feat(struct ftp_session *s, const char *arg)
 {
@@ -103,7 +114,7 @@ void cmd_feat(struct ftp_session *s, const char *arg)
     (void)arg;
     n += (size_t)snprintf(text + n, sizeof text - n, "211-Features:\r\n");
     for (int i = 0; i < ftp_command_count; i++) {
-        if (ftp_commands[i].feature == NULL || (s->srv->config.disabled & (UINT64_C(1) << i)))
+        if (ftp_commands[i].feature == NULL || feature_disabled(s, i))
             continue;
         n += (size_t)snprintf(text + n, sizeof text - n, " %s\r\n", ftp_commands[i].feature);
         count++;
@@ -117,6 +128,9 @@ void cmd_opts(struct ftp_session *s, const char *arg)
 {
     if (strcasecmp(arg, "UTF8 ON") == 0 || strcasecmp(arg, "UTF8") == 0)
         ftp_reply(s, FTP_OK, "Always in UTF8 mode.");
+    else if (strncasecmp(arg, "MLST", 4) == 0 && (arg[4] == ' ' || arg[4] == '\0'))
+        /* RFC 3659 7.9: facts to show. Ours are few, so all are always shown. */
+        ftp_reply(s, FTP_OK, "MLST OPTS type;size;modify;perm;unique;");
     else
         ftp_reply(s, FTP_ARG_ERROR, "Option not understood.");
 }

@@ -4,6 +4,7 @@
 #include "hostport.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -138,7 +139,8 @@ int ftp_parse_pasv_reply(const char *text, struct sockaddr_in *out)
     for (; *p != '\0'; p++) {
         unsigned char b[6];
         const char *q = p;
-        if (*p >= '0' && *p <= '9' && parse_six(&q, b) == 0) {
+        bool run_start = !(p[-1] >= '0' && p[-1] <= '9'); /* not inside "300" */
+        if (run_start && *p >= '0' && *p <= '9' && parse_six(&q, b) == 0) {
             six_to_sockaddr(b, out);
             return 0;
         }
