@@ -38,18 +38,15 @@ static int send_binary(struct ftp_session *s, int dfd, int ffd, off_t off, off_t
             sendfile(dfd, ffd, &off, left < FTP_SENDFILE_CHUNK ? (size_t)left : FTP_SENDFILE_CHUNK);
         if (n > 0) {
             counters_add(s->srv->stats, bytes_out, n);
+            if (ftp_data_check(s) == -1)
+                return -1;
             continue;
         }
         if (n == 0)
             return 0; /* the file shrank while we sent it */
         if (errno == EINTR)
             continue;
-        if (errno != EAGAIN)
-            return -1;
-        enum ftp_data_wait w = ftp_data_wait(s, dfd, POLLOUT);
-        if (w == FTP_WAIT_ABORT)
-            s->abort_seen = true;
-        if (w != FTP_WAIT_READY)
+        if (errno != EAGAIN || ftp_data_pause(s, dfd, POLLOUT) == -1)
             return -1;
     }
     return 0;
@@ -135,14 +132,11 @@ static int receive_file(struct ftp_session *s, int dfd, int ffd)
     for (;;) {
         ssize_t n = io_read_some(dfd, buf, FTP_XFER_BUFSIZE);
         if (n == -1 && errno == EAGAIN) {
-            enum ftp_data_wait w = ftp_data_wait(s, dfd, POLLIN);
-            if (w == FTP_WAIT_ABORT)
-                s->abort_seen = true;
-            if (w != FTP_WAIT_READY)
+            if (ftp_data_pause(s, dfd, POLLIN) == -1)
                 break;
             continue;
         }
-        if (n == -1)
+        if (n == -1 || (n > 0 && ftp_data_check(s) == -1))
             break;
         counters_add(s->srv->stats, bytes_in, n);
         const char *out = buf;

@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 /* The IPv4 address inside an IPv4-mapped IPv6 one (::ffff:a.b.c.d), so a
@@ -177,6 +178,27 @@ enum ftp_data_wait ftp_data_wait(struct ftp_session *s, int fd, short events)
     }
 }
 
+int ftp_data_pause(struct ftp_session *s, int fd, short events)
+{
+    enum ftp_data_wait w = ftp_data_wait(s, fd, events);
+    if (w == FTP_WAIT_ABORT)
+        s->abort_seen = true;
+    return w == FTP_WAIT_READY ? 0 : -1;
+}
+
+int ftp_data_check(struct ftp_session *s)
+{
+    struct pollfd pfd[2] = {
+        {.fd = s->ctrl_fd, .events = POLLPRI},
+        {.fd = shutdown_fd(), .events = POLLIN},
+    };
+    if (poll(pfd, 2, 0) <= 0)
+        return 0;
+    if (pfd[0].revents & POLLPRI)
+        s->abort_seen = true;
+    return -1;
+}
+
 /* Passive: accept the client's connection; a stranger's is closed unseen. */
 static int data_accept(struct ftp_session *s)
 {
@@ -223,6 +245,18 @@ fail:
     return -1;
 }
 
+/* The data socket blocks, so sendfile() and recv() wait inside the kernel
+ * while bytes flow, as fast as a blocking server; but only for a slice of
+ * time, after which the loops look at ABOR, shutdown and the stall timeout. */
+static void data_options(int fd)
+{
+    struct timeval tv = {.tv_sec = FTP_DATA_SLICE_MS / 1000,
+                         .tv_usec = (FTP_DATA_SLICE_MS % 1000) * 1000};
+    net_set_nonblock(fd, false, NULL);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
 int ftp_data_open(struct ftp_session *s)
 {
     int fd = s->pasv_fd != -1 ? data_accept(s) : data_connect(s);
@@ -232,7 +266,7 @@ int ftp_data_open(struct ftp_session *s)
         ftp_reply(s, FTP_CANT_OPEN_DATA, "Cannot open data connection.");
         return -1;
     }
-    net_set_nonblock(fd, true, NULL);
+    data_options(fd);
     TRACE("data: connection open (fd %d, %s)", fd, passive ? "passive" : "active");
     return fd;
 }
@@ -251,14 +285,11 @@ int ftp_data_send(struct ftp_session *s, int fd, const char *buf, size_t n)
         ssize_t w = io_write_some(fd, buf + done, n - done);
         if (w > 0) {
             done += (size_t)w;
+            if (ftp_data_check(s) == -1)
+                return -1;
             continue;
         }
-        if (w == -1 && errno != EAGAIN)
-            return -1;
-        enum ftp_data_wait wt = ftp_data_wait(s, fd, POLLOUT);
-        if (wt == FTP_WAIT_ABORT)
-            s->abort_seen = true;
-        if (wt != FTP_WAIT_READY)
+        if ((w == -1 && errno != EAGAIN) || ftp_data_pause(s, fd, POLLOUT) == -1)
             return -1;
     }
     return 0;

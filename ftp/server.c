@@ -155,13 +155,17 @@ static void session_start(struct ftp_server *srv, int fd, const struct sockaddr_
 }
 
 /* Socket options of a control connection: urgent data (ABOR) stays in the
- * byte stream, and a client that stops reading cannot block us forever. */
+ * byte stream, a client that stops reading cannot block us forever, and
+ * replies leave at once. */
 static void control_options(int fd)
 {
     int on = 1;
     struct timeval tv = {.tv_sec = FTP_DATA_TIMEOUT_MS / 1000};
     setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &on, sizeof on);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    /* Replies are small and come in pairs (150 then 226): without this,
+     * Nagle's algorithm holds the second until the first is acknowledged. */
+    net_set_nodelay(fd, NULL);
 }
 
 static void server_accept_one(struct ftp_server *srv, pthread_attr_t *attr)

@@ -20,17 +20,18 @@
 /* Every limit of the FTP server, in one place. */
 #define FTP_DEFAULT_HOST       "127.0.0.1"
 #define FTP_DEFAULT_PORT       2121
-#define FTP_LINE_MAX           512           /* a command line, CRLF included (longer: 500) */
-#define FTP_PATH_MAX           1024          /* a virtual path inside the root */
-#define FTP_NAME_MAX           64            /* a user name */
-#define FTP_PASS_MAX           128           /* a password */
-#define FTP_MAX_USERS          16            /* --user options */
-#define FTP_MAX_SESSIONS       100           /* --max-sessions default */
-#define FTP_MAX_PER_IP         20            /* --max-per-ip default */
-#define FTP_IDLE_TIMEOUT_S     300           /* --idle-timeout default (421 after it) */
-#define FTP_DATA_TIMEOUT_MS    30000         /* waiting for, or stalled on, a data connection */
-#define FTP_MAX_FAILED_LOGINS  3             /* failed PASS before the server hangs up */
-#define FTP_FAIL_DELAY_MS      1000          /* the pause before that hang-up */
+#define FTP_LINE_MAX           512   /* a command line, CRLF included (longer: 500) */
+#define FTP_PATH_MAX           1024  /* a virtual path inside the root */
+#define FTP_NAME_MAX           64    /* a user name */
+#define FTP_PASS_MAX           128   /* a password */
+#define FTP_MAX_USERS          16    /* --user options */
+#define FTP_MAX_SESSIONS       100   /* --max-sessions default */
+#define FTP_MAX_PER_IP         20    /* --max-per-ip default */
+#define FTP_IDLE_TIMEOUT_S     300   /* --idle-timeout default (421 after it) */
+#define FTP_DATA_TIMEOUT_MS    30000 /* waiting for, or stalled on, a data connection */
+#define FTP_MAX_FAILED_LOGINS  3     /* failed PASS before the server hangs up */
+#define FTP_FAIL_DELAY_MS      1000  /* the pause before that hang-up */
+#define FTP_DATA_SLICE_MS      500   /* longest a data send/recv blocks before a look around */
 #define FTP_XFER_BUFSIZE       (1024 * 1024) /* STOR and ASCII buffers */
 #define FTP_SENDFILE_CHUNK     (4 * 1024 * 1024)
 #define FTP_SESSION_STACK_SIZE (256 * 1024)

@@ -108,13 +108,21 @@ void ftp_data_passive(struct ftp_session *s, bool extended);
 /* ftp_data_active: check and remember a PORT/EPRT address, and reply. */
 void ftp_data_active(struct ftp_session *s, const struct sockaddr_storage *sa, socklen_t len);
 /* ftp_data_open: accept or connect the data connection announced by the
- * last PASV/EPSV/PORT/EPRT. Returns a non-blocking fd, or -1 after a 425. */
+ * last PASV/EPSV/PORT/EPRT. Returns an fd whose sends and receives block
+ * for at most FTP_DATA_SLICE_MS (then EAGAIN), or -1 after a 425. */
 int ftp_data_open(struct ftp_session *s);
 /* ftp_data_close: close it (and trace it). */
 void ftp_data_close(struct ftp_session *s, int fd);
 /* ftp_data_wait: wait until fd is ready for events (POLLIN/POLLOUT), an
  * ABOR arrives as urgent data, the data timeout passes, or shutdown. */
 enum ftp_data_wait ftp_data_wait(struct ftp_session *s, int fd, short events);
+/* ftp_data_pause: after EAGAIN (the socket's time slice ran out), wait as
+ * ftp_data_wait does. Returns 0 to go on, or -1 to stop (after an ABOR,
+ * s->abort_seen is set). */
+int ftp_data_pause(struct ftp_session *s, int fd, short events);
+/* ftp_data_check: between chunks, a look without waiting: has ABOR come or
+ * shutdown been asked? Returns 0 to go on, or -1 to stop (as above). */
+int ftp_data_check(struct ftp_session *s);
 /* ftp_data_send: write all n bytes to the data fd. Returns 0, or -1
  * (FTP_WAIT_ABORT sets s->abort_seen). */
 int ftp_data_send(struct ftp_session *s, int fd, const char *buf, size_t n);
