@@ -12,7 +12,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=build/default/bin
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 SIZE_MIB=${SIZE_MIB:-1024}
 FILES=${FILES:-10000}
 PY=/usr/bin/python3   # Debian's python3-pyftpdlib lives here

@@ -122,12 +122,26 @@ struct parse_state {
     bool anonymous_flag;
 };
 
+/* --max-sessions, --max-per-ip, --idle-timeout; -1 to go on, else an exit code. */
+static int parse_limit(int ch, struct ftp_config *c)
+{
+    long v;
+    if (cli_parse_long(optarg, 1, ch == OPT_IDLE ? 86400 : 100000, &v) == -1)
+        return cli_error("ftp-demo server", CLI_EXIT_USAGE, "bad number '%s'", optarg);
+    if (ch == OPT_IDLE)
+        c->idle_timeout_s = (int)v;
+    else if (ch == OPT_MAX_SESSIONS)
+        c->max_sessions = (int)v;
+    else
+        c->max_per_ip = (int)v;
+    return -1;
+}
+
 /* One option into config; returns -1 to go on, else an exit code. */
 static int parse_option(int ch, struct ftp_config *c, struct parse_state *ps, char *argv[])
 {
     const char *prog = "ftp-demo server";
     char err[NET_ERR_LEN];
-    long v;
     switch (ch) {
     case 'H':
         ps->host = optarg;
@@ -169,12 +183,7 @@ static int parse_option(int ch, struct ftp_config *c, struct parse_state *ps, ch
     case OPT_MAX_SESSIONS:
     case OPT_MAX_PER_IP:
     case OPT_IDLE:
-        if (cli_parse_long(optarg, 1, ch == OPT_IDLE ? 86400 : 100000, &v) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "bad number '%s'", optarg);
-        *(ch == OPT_IDLE           ? &c->idle_timeout_s
-          : ch == OPT_MAX_SESSIONS ? &c->max_sessions
-                                   : &c->max_per_ip) = (int)v;
-        return -1;
+        return parse_limit(ch, c);
     case OPT_DISABLE:
         if (parse_disable(optarg, c, err, sizeof err) == -1)
             return cli_error(prog, CLI_EXIT_USAGE, "--disable: unknown command '%s'", err);

@@ -1,12 +1,14 @@
 """ftp-demo's own client: `get`, `put` and the interactive `client`, in
 passive and active mode, against the real server."""
+import ftplib
+import io
 import os
 import shutil
 import subprocess
 import tempfile
 
 import ftp_common as fc
-from ftp_common import FtpTest, payload
+from ftp_common import FtpTest, payload, WAIT_S
 
 
 class NativeTest(FtpTest):
@@ -125,6 +127,47 @@ class NativeTest(FtpTest):
         self.assertEqual(r.returncode, 1)
         self.assertIn(b"550", r.stderr)
         self.assertIn(b"Invalid command", r.stderr)
+
+
+class CliTest(FtpTest):
+    def run_bin(self, *args, timeout=WAIT_S):
+        return subprocess.run([fc.BIN, *args], capture_output=True, timeout=timeout)
+
+    def test_help_everywhere_exits_0(self):
+        for args in (["--help"], ["server", "--help"], ["client", "--help"], ["get", "--help"],
+                     ["put", "--help"]):
+            r = self.run_bin(*args)
+            self.assertEqual(r.returncode, 0, args)
+            self.assertIn(b"usage: ftp-demo", r.stdout)
+
+    def test_bad_usage_exits_2_with_one_line(self):
+        for args in (["server", "--bogus"], ["server", "-p", "70000"], ["server", "--disable", "FOO"],
+                     ["server", "--user", "nocolon"], ["server", "--pasv-ports", "90-80"],
+                     ["server", "--pasv-address", "::1"], ["server", "--idle-timeout", "0"],
+                     ["frobnicate"], ["get"], ["put", "onlyfile"]):
+            r = self.run_bin(*args)
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
+            self.assertEqual(len(r.stderr.splitlines()), 1, (args, r.stderr))
+            self.assertTrue(r.stderr.startswith(b"ftp-demo"), r.stderr)
+
+    def test_startup_failures_exit_1(self):
+        srv = self.server()
+        r = self.run_bin("server", "-p", str(srv.port))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b"in use", r.stderr)
+        r = self.run_bin("server", "-p", "0", "-r", os.path.join(self.root, "missing"))
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(len(r.stderr.splitlines()), 1)
+
+    def test_default_root_is_the_shipped_sample_read_only(self):
+        srv = self.start([fc.BIN, "server", "-p", "0"])
+        f = self.ftp(srv)
+        names = f.nlst()
+        self.assertIn("readme.txt", names)
+        self.assertIn("docs", names)
+        self.assertTrue(f.sendcmd("SYST").startswith("215 UNIX"))
+        with self.assertRaises(ftplib.error_perm):
+            f.storbinary("STOR new.txt", io.BytesIO(b"x"))
 
 
 if __name__ == "__main__":
