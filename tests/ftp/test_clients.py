@@ -329,5 +329,54 @@ class LftpTest(FtpTest):
         self.assertEqual(self.tree(f"{tmp}/down"), self.tree(os.path.join(self.root, "tree")))
 
 
+class ProtocolTest(FtpTest):
+    """Replies to the smaller commands, spoken by hand."""
+
+    def test_settings_and_information_replies(self):
+        srv = self.server()
+        r = fc.Raw(srv.port)
+        self.addCleanup(r.close)
+        self.assertEqual(r.greeting[0], 220)
+        r.login()
+        for cmd, code in [("TYPE A", 200), ("TYPE I", 200), ("TYPE E", 504), ("MODE S", 200),
+                          ("MODE B", 504), ("STRU F", 200), ("STRU R", 504), ("SYST", 215),
+                          ("NOOP", 200), ("OPTS UTF8 ON", 200), ("XPWD", 257), ("XCWD /", 250),
+                          ("REST 12", 350), ("REST -1", 501), ("REST 99999999999999999999", 501),
+                          ("ABOR", 225), ("SIZE nothing", 550), ("RETR", 501)]:
+            self.assertEqual(r.cmd(cmd)[0], code, cmd)
+        code, text = r.cmd("HELP")
+        self.assertEqual(code, 214)
+        self.assertIn("RETR", text)
+        code, text = r.cmd("STAT")
+        self.assertEqual(code, 211)
+        self.assertIn("anonymous", text)
+        self.assertEqual(r.cmd("LIST")[0], 425)  # no PASV/PORT first
+
+    def test_epsv_all_refuses_other_data_commands(self):
+        srv = self.server()
+        r = fc.Raw(srv.port)
+        self.addCleanup(r.close)
+        r.login()
+        self.assertEqual(r.cmd("EPSV ALL")[0], 200)
+        self.assertEqual(r.cmd("PASV")[0], 503)
+        self.assertEqual(r.cmd("PORT 127,0,0,1,4,1")[0], 503)
+        self.assertEqual(r.cmd("EPRT |1|127.0.0.1|1025|")[0], 503)
+        self.assertEqual(r.cmd("EPSV 2")[0], 522)
+        self.assertEqual(r.cmd("EPSV 1")[0], 229)
+
+    def test_pasv_ports_and_pasv_address_are_used(self):
+        srv = self.server("--pasv-ports", "40100-40109", "--pasv-address", "10.1.2.3")
+        r = fc.Raw(srv.port)
+        self.addCleanup(r.close)
+        r.login()
+        for _ in range(5):
+            self.assertIn(r.pasv(), range(40100, 40110))
+        code, text = r.cmd("PASV")
+        self.assertEqual(code, 227)
+        nums = text[text.index("(") + 1:text.index(")")].split(",")
+        self.assertEqual(nums[:4], ["10", "1", "2", "3"])
+        self.assertIn(int(nums[4]) * 256 + int(nums[5]), range(40100, 40110))
+
+
 if __name__ == "__main__":
     fc.main()

@@ -3,6 +3,8 @@ passive and active mode, against the real server."""
 import ftplib
 import io
 import os
+import pty
+import select
 import shutil
 import subprocess
 import tempfile
@@ -84,6 +86,31 @@ class NativeTest(FtpTest):
         self.assertNotIn("PASS pw", err)
         self.assertIn("-- data connection open", err)
         self.assertIn("-- data connection closed (6 bytes)", err)
+
+    def test_progress_bar_with_rate_and_eta_on_a_terminal(self):
+        self.put_file("big.bin", payload(4 << 20))
+        srv = self.server()
+        master, slave = pty.openpty()
+        try:
+            r = subprocess.run([fc.BIN, "get", f"ftp://127.0.0.1:{srv.port}/big.bin", "-o", "-"],
+                               stdout=subprocess.PIPE, stderr=slave, timeout=60)
+            os.close(slave)
+            shown = b""
+            while select.select([master], [], [], 0.5)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        finally:
+            os.close(master)
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(len(r.stdout), 4 << 20)
+        self.assertIn(b"100%", shown)
+        self.assertIn(b"MB/s", shown)
+        self.assertIn(b"ETA", shown)
 
     def interactive(self, srv, script, *extra):
         return self.run_bin("client", "127.0.0.1", "-p", str(srv.port), "-u", "ann", *extra,
