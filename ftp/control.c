@@ -23,8 +23,6 @@ enum ctrl_result {
 
 void ftp_reply_raw(struct ftp_session *s, const char *text, size_t len)
 {
-    if (s->state == FTP_STATE_CLOSING && s->ctrl_fd == -1)
-        return;
     if (io_write_all(s->ctrl_fd, text, len) == -1) {
         counters_add(s->srv->stats, errors, 1);
         s->state = FTP_STATE_CLOSING;

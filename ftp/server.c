@@ -20,6 +20,8 @@
 int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, char *err)
 {
     *srv = (struct ftp_server){.config = *config, .listen_fd = -1};
+    pthread_mutex_init(&srv->lock, NULL);
+    pthread_cond_init(&srv->all_gone, NULL);
     if (realpath(config->root, srv->root_real) == NULL) {
         snprintf(err, NET_ERR_LEN, "root %.200s: %s", config->root, strerror(errno));
         return -1;
@@ -35,8 +37,6 @@ int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, cha
         srv->stats = NULL;
         return -1;
     }
-    pthread_mutex_init(&srv->lock, NULL);
-    pthread_cond_init(&srv->all_gone, NULL);
     return 0;
 }
 

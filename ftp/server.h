@@ -81,7 +81,8 @@ int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, cha
  * until every session has closed. Returns 0, or -1 with the reason in err. */
 int ftp_server_serve(struct ftp_server *srv, char *err);
 
-/* ftp_server_close: close the listening socket and free the counters. */
+/* ftp_server_close: close the listening socket and free the counters.
+ * Safe after a failed ftp_server_open. */
 void ftp_server_close(struct ftp_server *srv);
 
 /* ftp_server_main: `ftp-demo server ...`; returns the exit code. */

@@ -279,6 +279,14 @@ class FtplibTest(FtpTest):
         for i in range(50):
             self.assertEqual(self.read_file(f"up{i}.bin"), payload(100000 + i, seed=100 + i))
 
+    def test_shutdown_during_a_stalled_transfer_exits_0(self):
+        self.put_file("big.bin", payload(20 << 20))
+        srv = self.server()
+        f = self.ftp(srv)
+        conn = f.transfercmd("RETR big.bin")  # and never read: the server's send stalls
+        self.addCleanup(conn.close)
+        self.assertEqual(srv.stop(), 0)
+
     def test_shutdown_says_421_to_open_sessions_and_exits_0(self):
         srv = self.server()
         f = self.ftp(srv)
