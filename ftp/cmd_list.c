@@ -94,10 +94,12 @@ static void list_dir(struct list_out *o, enum list_style style, const char *real
     DIR *d = opendir(real);
     if (d == NULL)
         return;
-    struct dirent *e;
-    while (!o->failed && (e = readdir(d)) != NULL) {
+    while (!o->failed) {
+        struct dirent *e = readdir(d);
         struct stat st;
         struct ftp_facts f;
+        if (e == NULL)
+            break;
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         if (!entry_facts(o->s, dirfd(d), real, e->d_name, &st))
