@@ -110,6 +110,32 @@ static void list_dir(struct list_out *o, enum list_style style, const char *real
     closedir(d);
 }
 
+/* Resolve and stat a listing's target; replies 550 itself on failure. */
+static int list_target(struct ftp_session *s, const char *arg, char *real, struct stat *st)
+{
+    if (ftp_fs_resolve(s, arg, true, real, NULL) == -1)
+        return -1;
+    if (stat(real, st) == -1) {
+        ftp_reply(s, FTP_FILE_UNAVAILABLE, "No such file or directory.");
+        return -1;
+    }
+    return 0;
+}
+
+/* A folder's entries, or one file's line, then flush. */
+static void list_write(struct list_out *o, enum list_style style, const char *real,
+                       const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode)) {
+        list_dir(o, style, real);
+    } else {
+        struct ftp_facts f;
+        facts_from_stat(&f, ftp_path_basename(real), st, o->s->can_write);
+        list_emit(o, style, &f);
+    }
+    list_flush(o);
+}
+
 /* LIST and NLST take `ls` options ("-la") that clients add; skip them. */
 static const char *skip_options(const char *arg)
 {
@@ -124,7 +150,7 @@ static void list_run(struct ftp_session *s, const char *arg, enum list_style sty
 {
     char real[PATH_MAX];
     struct stat st;
-    if (ftp_fs_resolve(s, arg, true, real, NULL) == -1 || stat(real, &st) == -1) {
+    if (list_target(s, arg, real, &st) == -1) {
         ftp_data_forget(s);
         return;
     }
@@ -143,14 +169,7 @@ static void list_run(struct ftp_session *s, const char *arg, enum list_style sty
     if (fd != -1) {
         *o = (struct list_out){.s = s, .fd = fd};
         ftp_reply(s, FTP_DATA_OPENING, "Here comes the directory listing.");
-        if (S_ISDIR(st.st_mode)) {
-            list_dir(o, style, real);
-        } else {
-            struct ftp_facts f;
-            facts_from_stat(&f, ftp_path_basename(real), &st, s->can_write);
-            list_emit(o, style, &f);
-        }
-        list_flush(o);
+        list_write(o, style, real, &st);
         ftp_data_close(s, fd);
         if (o->failed)
             ftp_reply(s, FTP_TRANSFER_ABORTED, "Listing aborted.");
@@ -173,6 +192,31 @@ void cmd_nlst(struct ftp_session *s, const char *arg)
 void cmd_mlsd(struct ftp_session *s, const char *arg)
 {
     list_run(s, arg, LIST_MLSD);
+}
+
+/* STAT path: the LIST lines on the control connection, inside a 213
+ * reply (RFC 959 4.1.3), with no data connection at all. */
+void ftp_list_status(struct ftp_session *s, const char *arg)
+{
+    char real[PATH_MAX], head[FTP_PATH_MAX + 32];
+    struct stat st;
+    arg = skip_options(arg);
+    if (list_target(s, arg, real, &st) == -1)
+        return;
+    struct list_out *o = malloc(sizeof *o);
+    if (o == NULL) {
+        ftp_reply(s, FTP_LOCAL_ERROR, "Out of memory.");
+        return;
+    }
+    *o = (struct list_out){.s = s, .fd = s->ctrl_fd};
+    int n = snprintf(head, sizeof head, "213-Status of %s:\r\n", arg);
+    ftp_reply_raw(s, head, (size_t)n < sizeof head ? (size_t)n : sizeof head - 1);
+    list_write(o, LIST_LONG, real, &st);
+    if (o->failed)
+        s->state = FTP_STATE_CLOSING;
+    else
+        ftp_reply(s, FTP_STAT_FILE, "End of status.");
+    free(o);
 }
 
 /* MLST: the facts of one file on the control connection (RFC 3659 7.2). */

@@ -152,7 +152,7 @@ void cmd_stat(struct ftp_session *s, const char *arg)
 {
     char text[1024];
     if (arg[0] != '\0') {
-        ftp_reply(s, FTP_BAD_PARAMETER, "STAT with a path is not supported: use LIST.");
+        ftp_list_status(s, arg);
         return;
     }
     int n =

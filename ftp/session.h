@@ -132,6 +132,9 @@ int ftp_data_send(struct ftp_session *s, int fd, const char *buf, size_t n);
  * replies 550 (or 553) and returns -1. virt (may be NULL) gets the virtual path. */
 int ftp_fs_resolve(struct ftp_session *s, const char *arg, bool must_exist, char *real, char *virt);
 
+/* cmd_list.c: STAT with a path (a listing on the control connection). */
+void ftp_list_status(struct ftp_session *s, const char *arg);
+
 /* The handlers, one file per group. */
 ftp_cmd_fn cmd_user, cmd_pass, cmd_quit, cmd_noop, cmd_syst, cmd_feat, cmd_opts, cmd_help, cmd_stat;
 ftp_cmd_fn cmd_pwd, cmd_cwd, cmd_cdup, cmd_type, cmd_mode, cmd_stru;

@@ -360,6 +360,22 @@ class ProtocolTest(FtpTest):
         self.assertIn("anonymous", text)
         self.assertEqual(r.cmd("LIST")[0], 425)  # no PASV/PORT first
 
+    def test_stat_with_a_path_lists_on_the_control_connection(self):
+        self.put_file("d/a.txt", b"a")
+        self.put_file("d/b.txt", b"bb")
+        srv = self.server()
+        r = fc.Raw(srv.port)
+        self.addCleanup(r.close)
+        r.login()
+        code, text = r.cmd("STAT d")
+        self.assertEqual(code, 213)
+        lines = text.splitlines()
+        self.assertTrue(lines[0].startswith("213-"))
+        self.assertEqual(lines[-1], "213 End of status.")
+        self.assertEqual(sorted(line.split()[-1] for line in lines[1:-1]), ["a.txt", "b.txt"])
+        self.assertEqual(r.cmd("STAT ../../etc")[0], 550)
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+
     def test_epsv_all_refuses_other_data_commands(self):
         srv = self.server()
         r = fc.Raw(srv.port)
