@@ -5,6 +5,10 @@
  * argument and folds "." and ".." lexically, so "/../../etc" is just "/etc"
  * under the root. ftp_path_real() then asks the file system (realpath) where
  * that really is, and refuses anything a symlink takes outside the root.
+ *
+ * The check and the later open() are two steps, so someone with a shell on
+ * the server who swaps a folder for a symlink in between could win a race;
+ * FTP itself offers no way to create a symlink, so FTP clients cannot.
  */
 #ifndef NETDEMO_FTP_PATH_H
 #define NETDEMO_FTP_PATH_H
