@@ -4,6 +4,8 @@
 #include "io.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +24,33 @@ ssize_t io_write_all(int fd, const void *buf, size_t n)
         }
         p += w;
         left -= (size_t)w;
+    }
+    return (ssize_t)n;
+}
+
+ssize_t io_send_all_until(int fd, const void *buf, size_t n, int stop_fd)
+{
+    const char *p = buf;
+    size_t left = n;
+
+    while (left > 0) {
+        /* MSG_DONTWAIT: never sleep inside send(), where a stop request
+         * could not reach us; sleep in poll() instead, watching both. */
+        ssize_t w = send(fd, p, left, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (w > 0) {
+            p += w;
+            left -= (size_t)w;
+            continue;
+        }
+        if (w == -1 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+            return -1;
+        struct pollfd pfd[2] = {{.fd = fd, .events = POLLOUT}, {.fd = stop_fd, .events = POLLIN}};
+        if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+            return -1;
+        if (pfd[1].revents & POLLIN) {
+            errno = ECANCELED;
+            return -1;
+        }
     }
     return (ssize_t)n;
 }

@@ -16,6 +16,12 @@
  * errno set (EPIPE when the peer has gone: SIGPIPE is ignored). */
 ssize_t io_write_all(int fd, const void *buf, size_t n);
 
+/* io_send_all_until: send all n bytes on a socket, waiting while its buffer
+ * is full, but give up as soon as stop_fd becomes readable (the shutdown
+ * pipe). Returns n, or -1 with errno set: ECANCELED when stopped. A blocking
+ * send() could sleep for ever on a caller that never reads; this cannot. */
+ssize_t io_send_all_until(int fd, const void *buf, size_t n, int stop_fd);
+
 /* io_read_exact: read until n bytes arrive or the peer closes. Returns the
  * count read (less than n only at end of stream), or -1 with errno set. */
 ssize_t io_read_exact(int fd, void *buf, size_t n);

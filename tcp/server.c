@@ -137,12 +137,13 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
     char preview[TRACE_PREVIEW_LEN * 4 + 32];
 
     for (;;) {
+        /* Wait for the caller to speak, or for Ctrl-C. A bare recv() would
+         * miss a signal that lands just before it and block for ever. */
+        if (shutdown_wait_readable(conn, -1) == SHUTDOWN_WAIT_STOP)
+            return;
         ssize_t n = recv(conn, buf, sizeof buf, 0); /* listen: conn.recv() */
-        if (n == -1 && errno == EINTR) {
-            if (shutdown_requested())
-                return;
+        if (n == -1 && errno == EINTR)
             continue;
-        }
         if (n == -1) {
             TRACE("recv(fd %d) -> -1 (%s)", conn, strerror(errno));
             counters_add(srv->stats, errors, 1);
@@ -157,7 +158,8 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
         counters_add(srv->stats, bytes_in, n);
 
         tcp_answer(srv->config.mode, buf, (size_t)n);
-        if (io_write_all(conn, buf, (size_t)n) == -1) { /* speak: conn.send() */
+        /* speak: conn.send() - all of it, unless Ctrl-C comes first */
+        if (io_send_all_until(conn, buf, (size_t)n, shutdown_fd()) == -1) {
             TRACE("send(fd %d, %zd bytes) -> -1 (%s)", conn, n, strerror(errno));
             counters_add(srv->stats, errors, 1);
             return;

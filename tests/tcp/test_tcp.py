@@ -178,6 +178,23 @@ class TcpServerTest(ServerTest):
         self.assertEqual(s.recv(1), b"", "the open connection was closed")
         s.close()
 
+    def test_sigterm_stops_promptly_while_a_client_does_not_read(self):
+        srv = self.server("--mode", "echo")
+        s = connect(srv.port)
+        s.setblocking(False)
+        sent = 0
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:  # fill both directions' buffers
+            try:
+                sent += s.send(b"x" * 65536)
+            except BlockingIOError:
+                if sent > 0:
+                    break
+                time.sleep(0.01)
+        time.sleep(0.2)  # the server is now stuck sending to a client that never reads
+        self.assertEqual(srv.stop(timeout=5), 0, "the server exits 0 within 5 s")
+        s.close()
+
     def test_concurrent_clients(self):
         if MODEL not in ("thread", "epoll", "fork"):
             self.skipTest("the iterative model serves one client at a time by design")

@@ -1,0 +1,263 @@
+/*
+ * cmd_transfer.c - moving files: RETR, STOR, APPE, REST and ABOR.
+ *
+ * RETR in binary mode hands the file to the kernel with sendfile(): the
+ * bytes go from the page cache to the socket without passing through this
+ * process. STOR reads into a large buffer and writes it out. Offsets are
+ * off_t (64-bit), so files over 4 GiB work.
+ *
+ * An interrupted STOR must not leave half a file where a whole one was, so
+ * STOR writes to a hidden temporary name in the same folder and renames it
+ * over the target only when the transfer completes (rename() within a
+ * folder is atomic). APPE and REST+STOR exist to extend a partial file, so
+ * they write to the file itself.
+ */
+#include "ascii.h"
+#include "path.h"
+#include "session.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Binary RETR: sendfile() from off to the end of the file. */
+static int send_binary(struct ftp_session *s, int dfd, int ffd, off_t off, off_t size)
+{
+    while (off < size) {
+        off_t left = size - off;
+        ssize_t n =
+            sendfile(dfd, ffd, &off, left < FTP_SENDFILE_CHUNK ? (size_t)left : FTP_SENDFILE_CHUNK);
+        if (n > 0) {
+            counters_add(s->srv->stats, bytes_out, n);
+            if (ftp_data_check(s) == -1)
+                return -1;
+            continue;
+        }
+        if (n == 0)
+            return 0; /* the file shrank while we sent it */
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN || ftp_data_pause(s, dfd, POLLOUT) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+/* ASCII RETR: read, turn LF into CRLF, send. */
+static int send_ascii(struct ftp_session *s, int dfd, int ffd, off_t off)
+{
+    struct ftp_ascii st = {0};
+    size_t half = FTP_XFER_BUFSIZE / 2;
+    char *buf = malloc(FTP_XFER_BUFSIZE + half);
+    int rc = -1;
+    if (buf == NULL || lseek(ffd, off, SEEK_SET) == -1)
+        goto out;
+    for (;;) {
+        ssize_t n = io_read_some(ffd, buf, half);
+        if (n <= 0) {
+            rc = n == 0 ? 0 : -1;
+            break;
+        }
+        size_t m = ftp_ascii_to_net(&st, buf, (size_t)n, buf + half);
+        if (ftp_data_send(s, dfd, buf + half, m) == -1)
+            break;
+        counters_add(s->srv->stats, bytes_out, (long long)m);
+    }
+out:
+    free(buf);
+    return rc;
+}
+
+/* The end of every transfer: close the data connection and say how it went. */
+static void transfer_finish(struct ftp_session *s, int dfd, int rc, const char *failure)
+{
+    ftp_data_close(s, dfd);
+    if (s->abort_seen)
+        ftp_reply(s, FTP_TRANSFER_ABORTED, "Transfer aborted.");
+    else if (rc == 0)
+        ftp_reply(s, FTP_TRANSFER_OK, "Transfer complete.");
+    else
+        ftp_reply(s, rc == -2 ? FTP_LOCAL_ERROR : FTP_TRANSFER_ABORTED, "%s", failure);
+}
+
+void cmd_retr(struct ftp_session *s, const char *arg)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    off_t off = (off_t)s->rest;
+    s->rest = 0;
+    if (ftp_fs_resolve(s, arg, true, real, NULL) == -1) {
+        ftp_data_forget(s);
+        return;
+    }
+    int ffd = open(real, O_RDONLY | O_CLOEXEC);
+    if (ffd == -1 || fstat(ffd, &st) == -1 || !S_ISREG(st.st_mode) || off > st.st_size) {
+        if (ffd != -1)
+            close(ffd);
+        ftp_data_forget(s);
+        ftp_reply(s, FTP_FILE_UNAVAILABLE, "Failed to open file.");
+        return;
+    }
+    int dfd = ftp_data_open(s);
+    if (dfd != -1) {
+        ftp_reply(s, FTP_DATA_OPENING, "Opening %s mode data connection for %s (%lld bytes).",
+                  s->ascii ? "ASCII" : "BINARY", ftp_path_basename(real),
+                  (long long)(st.st_size - off));
+        int rc =
+            s->ascii ? send_ascii(s, dfd, ffd, off) : send_binary(s, dfd, ffd, off, st.st_size);
+        transfer_finish(s, dfd, rc, "Failure writing network stream.");
+    }
+    close(ffd);
+}
+
+/* Receive the data connection into ffd until the client closes it.
+ * Returns 0, -1 (network) or -2 (disk). */
+static int receive_file(struct ftp_session *s, int dfd, int ffd)
+{
+    struct ftp_ascii st = {0};
+    char *buf = malloc(FTP_XFER_BUFSIZE + 1);
+    char *conv = s->ascii ? malloc(FTP_XFER_BUFSIZE + 1) : NULL;
+    int rc = -1;
+    if (buf == NULL || (s->ascii && conv == NULL))
+        goto out;
+    for (;;) {
+        ssize_t n = io_read_some(dfd, buf, FTP_XFER_BUFSIZE);
+        if (n == -1 && errno == EAGAIN) {
+            if (ftp_data_pause(s, dfd, POLLIN) == -1)
+                break;
+            continue;
+        }
+        if (n == -1 || (n > 0 && ftp_data_check(s) == -1))
+            break;
+        counters_add(s->srv->stats, bytes_in, n);
+        const char *out = buf;
+        size_t m = (size_t)n;
+        if (s->ascii) {
+            m = n == 0 ? ftp_ascii_from_net_end(&st, conv) : ftp_ascii_from_net(&st, buf, m, conv);
+            out = conv;
+        }
+        if (m > 0 && io_write_all(ffd, out, m) == -1) {
+            rc = -2;
+            break;
+        }
+        if (n == 0) {
+            rc = 0;
+            break;
+        }
+    }
+out:
+    free(buf);
+    free(conv);
+    return rc;
+}
+
+/* Open the file a STOR/APPE writes to: a fresh temporary beside the
+ * target, or (append) the target itself at offset off. */
+static int store_open(const char *real, bool append, off_t off, char *tmp, size_t tmplen)
+{
+    if (append) {
+        int fd = open(real, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        struct stat st;
+        if (fd == -1)
+            return -1;
+        if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || (off > 0 && off > st.st_size) ||
+            (off > 0 && ftruncate(fd, off) == -1) || lseek(fd, 0, SEEK_END) == -1) {
+            close(fd);
+            return -1;
+        }
+        return fd;
+    }
+    const char *name = ftp_path_basename(real);
+    int n = snprintf(tmp, tmplen, "%.*s.%s.part-XXXXXX", (int)(name - real), real, name);
+    if (n < 0 || (size_t)n >= tmplen)
+        return -1;
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd != -1)
+        fchmod(fd, 0644);
+    return fd;
+}
+
+static void store(struct ftp_session *s, const char *arg, bool append)
+{
+    char real[PATH_MAX], tmp[PATH_MAX + 32] = "";
+    struct stat st;
+    off_t off = (off_t)s->rest;
+    s->rest = 0;
+    if (ftp_fs_resolve(s, arg, false, real, NULL) == -1) {
+        ftp_data_forget(s);
+        return;
+    }
+    bool in_place = append || off > 0;
+    int ffd = (stat(real, &st) == 0 && S_ISDIR(st.st_mode))
+                  ? -1
+                  : store_open(real, in_place, off, tmp, sizeof tmp);
+    if (ffd == -1) {
+        ftp_data_forget(s);
+        ftp_reply(s, FTP_FILE_UNAVAILABLE, "Could not create file.");
+        return;
+    }
+    int dfd = ftp_data_open(s);
+    int rc = -1;
+    if (dfd != -1) {
+        ftp_reply(s, FTP_DATA_OPENING, "Ok to send data.");
+        rc = receive_file(s, dfd, ffd);
+    }
+    if (close(ffd) == -1 && rc == 0)
+        rc = -2;
+    if (!in_place && rc == 0 && rename(tmp, real) == -1)
+        rc = -2;
+    if (!in_place && rc != 0)
+        unlink(tmp); /* the old file, if any, is untouched */
+    if (dfd != -1)
+        transfer_finish(s, dfd, rc,
+                        rc == -2 ? "Failure writing to local file." : "Transfer failed.");
+}
+
+void cmd_stor(struct ftp_session *s, const char *arg)
+{
+    store(s, arg, false);
+}
+
+void cmd_appe(struct ftp_session *s, const char *arg)
+{
+    store(s, arg, true);
+}
+
+void cmd_rest(struct ftp_session *s, const char *arg)
+{
+    uint64_t v = 0;
+    for (const char *p = arg; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9' || v > (uint64_t)INT64_MAX / 10) {
+            ftp_reply(s, FTP_ARG_ERROR, "REST needs a byte offset.");
+            return;
+        }
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (v > (uint64_t)INT64_MAX) {
+        ftp_reply(s, FTP_ARG_ERROR, "REST offset too large.");
+        return;
+    }
+    s->rest = v;
+    ftp_reply(s, FTP_REST_OK, "Restart position accepted (%" PRIu64 ").", v);
+}
+
+void cmd_abor(struct ftp_session *s, const char *arg)
+{
+    (void)arg;
+    ftp_data_forget(s);
+    if (s->abort_seen) {
+        s->abort_seen = false;
+        ftp_reply(s, FTP_TRANSFER_OK, "ABOR successful.");
+    } else {
+        ftp_reply(s, FTP_ABOR_NO_TRANSFER, "No transfer to ABOR.");
+    }
+}

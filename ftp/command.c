@@ -1,0 +1,50 @@
+/*
+ * command.c - the FTP command splitter (RFC 959 section 5.3: "VERB SP arg CRLF").
+ */
+#include "command.h"
+
+#include <string.h>
+
+#define TELNET_IAC 0xff /* "interpret as command": the next byte is a Telnet command */
+#define TELNET_DM  0xf2 /* data mark: may arrive alone when the IAC went as urgent data */
+
+/* Skip the Telnet bytes ftplib and others put before ABOR (IAC IP IAC DM). */
+static char *skip_telnet(char *p, char *end)
+{
+    while (p < end) {
+        unsigned char c = (unsigned char)*p;
+        if (c == TELNET_IAC && p + 1 < end)
+            p += 2;
+        else if (c == TELNET_DM || c == TELNET_IAC)
+            p += 1;
+        else
+            break;
+    }
+    return p;
+}
+
+int ftp_split_command(char *line, size_t len, char verb[FTP_VERB_MAX], const char **arg)
+{
+    /* A NUL in the middle would silently cut a file name short. */
+    if (memchr(line, '\0', len) != NULL)
+        return -1;
+    if (len > 0 && line[len - 1] == '\r')
+        line[--len] = '\0';
+    char *end = line + len;
+    char *p = skip_telnet(line, end);
+    size_t n = 0;
+
+    while (p < end && *p != ' ') {
+        char c = *p++;
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (c < 'A' || c > 'Z' || n + 1 >= FTP_VERB_MAX)
+            return -1;
+        verb[n++] = c;
+    }
+    verb[n] = '\0';
+    if (n == 0)
+        return -1;
+    *arg = p < end ? p + 1 : end; /* the argument follows the one space */
+    return 0;
+}

@@ -1,0 +1,118 @@
+/*
+ * commands.c - the command table and the dispatcher.
+ *
+ * Each command is one row: its verb, its handler, and what must be true
+ * before it may run. The dispatcher checks those conditions in one place,
+ * so no handler repeats "are you logged in?".
+ */
+#include "session.h"
+
+#include <string.h>
+
+#define L FTP_NEEDS_LOGIN
+#define A FTP_NEEDS_ARG
+#define W FTP_NEEDS_WRITE
+#define D FTP_NEEDS_DATA
+
+const struct ftp_command ftp_commands[] = {
+    /* session */
+    {"USER", cmd_user, A, NULL},
+    {"PASS", cmd_pass, 0, NULL},
+    {"QUIT", cmd_quit, 0, NULL},
+    {"NOOP", cmd_noop, 0, NULL},
+    {"SYST", cmd_syst, 0, NULL},
+    {"FEAT", cmd_feat, 0, NULL},
+    {"OPTS", cmd_opts, A, "UTF8"},
+    {"HELP", cmd_help, 0, NULL},
+    {"STAT", cmd_stat, L, NULL},
+    /* navigation */
+    {"PWD", cmd_pwd, L, NULL},
+    {"XPWD", cmd_pwd, L, NULL},
+    {"CWD", cmd_cwd, L | A, NULL},
+    {"XCWD", cmd_cwd, L | A, NULL},
+    {"CDUP", cmd_cdup, L, NULL},
+    {"XCUP", cmd_cdup, L, NULL},
+    /* transfer settings */
+    {"TYPE", cmd_type, L | A, NULL},
+    {"MODE", cmd_mode, L | A, NULL},
+    {"STRU", cmd_stru, L | A, NULL},
+    /* data connections */
+    {"PASV", cmd_pasv, L, "PASV"},
+    {"EPSV", cmd_epsv, L, "EPSV"},
+    {"PORT", cmd_port, L | A, NULL},
+    {"EPRT", cmd_eprt, L | A, "EPRT"},
+    /* listings */
+    {"LIST", cmd_list, L | D, NULL},
+    {"NLST", cmd_nlst, L | D, NULL},
+    {"MLSD", cmd_mlsd, L | D, NULL},
+    {"MLST", cmd_mlst, L, "MLST type*;size*;modify*;perm*;unique*;"},
+    /* transfers */
+    {"RETR", cmd_retr, L | A | D, NULL},
+    {"STOR", cmd_stor, L | A | W | D, NULL},
+    {"APPE", cmd_appe, L | A | W | D, NULL},
+    {"REST", cmd_rest, L | A, "REST STREAM"},
+    {"ABOR", cmd_abor, L, NULL},
+    /* file facts */
+    {"SIZE", cmd_size, L | A, "SIZE"},
+    {"MDTM", cmd_mdtm, L | A, "MDTM"},
+    /* changes */
+    {"DELE", cmd_dele, L | A | W, NULL},
+    {"MKD", cmd_mkd, L | A | W, NULL},
+    {"XMKD", cmd_mkd, L | A | W, NULL},
+    {"RMD", cmd_rmd, L | A | W, NULL},
+    {"XRMD", cmd_rmd, L | A | W, NULL},
+    {"RNFR", cmd_rnfr, L | A | W, NULL},
+    {"RNTO", cmd_rnto, L | A | W, NULL},
+};
+const int ftp_command_count = (int)(sizeof ftp_commands / sizeof ftp_commands[0]);
+
+_Static_assert(sizeof ftp_commands / sizeof ftp_commands[0] <= 64,
+               "ftp_config.disabled is a 64-bit mask over this table");
+
+int ftp_command_index(const char *verb)
+{
+    for (int i = 0; i < ftp_command_count; i++)
+        if (strcmp(ftp_commands[i].verb, verb) == 0)
+            return i;
+    return -1;
+}
+
+/* The checks every row's flags ask for; true when the command may run. */
+static bool dispatch_allowed(struct ftp_session *s, const struct ftp_command *c, const char *arg)
+{
+    if ((c->flags & FTP_NEEDS_LOGIN) && s->state != FTP_STATE_LOGGED_IN) {
+        ftp_reply(s, FTP_NOT_LOGGED_IN, "Please login with USER and PASS.");
+        return false;
+    }
+    if ((c->flags & FTP_NEEDS_ARG) && arg[0] == '\0') {
+        ftp_reply(s, FTP_ARG_ERROR, "%s needs an argument.", c->verb);
+        return false;
+    }
+    if ((c->flags & FTP_NEEDS_WRITE) && !s->can_write) {
+        ftp_reply(s, FTP_FILE_UNAVAILABLE, "Permission denied (read-only).");
+        return false;
+    }
+    if ((c->flags & FTP_NEEDS_DATA) && s->pasv_fd == -1 && s->port_len == 0) {
+        ftp_reply(s, FTP_CANT_OPEN_DATA, "Use PORT, EPRT, PASV or EPSV first.");
+        return false;
+    }
+    return true;
+}
+
+void ftp_dispatch(struct ftp_session *s, const char *verb, const char *arg)
+{
+    int i = ftp_command_index(verb);
+    if (i == -1) {
+        ftp_reply(s, FTP_SYNTAX_ERROR, "Unknown command.");
+        return;
+    }
+    if (s->srv->config.disabled & (UINT64_C(1) << i)) {
+        ftp_reply(s, FTP_NOT_IMPLEMENTED, "%s is disabled on this server.", verb);
+        return;
+    }
+    /* RNTO must follow RNFR at once (RFC 959 4.1.3); anything else forgets it. */
+    if (strcmp(verb, "RNTO") != 0 && strcmp(verb, "RNFR") != 0)
+        s->have_rename = false;
+    if (dispatch_allowed(s, &ftp_commands[i], arg))
+        ftp_commands[i].fn(s, arg);
+}

@@ -1,0 +1,34 @@
+/*
+ * main.c - the ftp-demo command: `server`, `client`, `get`, `put`.
+ */
+#include "cli.h"
+#include "ftp_client.h"
+#include "server.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char ftp_demo_usage[] =
+    "usage: ftp-demo COMMAND [OPTIONS]\n"
+    "\n"
+    "  ftp-demo server           run the FTP server (see 'ftp-demo server --help')\n"
+    "  ftp-demo client [HOST]    the interactive client (see 'ftp-demo client --help')\n"
+    "  ftp-demo get URL [-o FILE]  download ftp://[user[:pass]@]host[:port]/path\n"
+    "  ftp-demo put FILE URL       upload FILE to ftp://...\n";
+
+int main(int argc, char *argv[])
+{
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        fputs(ftp_demo_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "server") == 0)
+        return ftp_server_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "client") == 0)
+        return ftp_client_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "get") == 0)
+        return ftp_get_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "put") == 0)
+        return ftp_put_main(argc - 1, argv + 1);
+    return cli_error("ftp-demo", CLI_EXIT_USAGE, "unknown command '%s' (see --help)", argv[1]);
+}

@@ -1,0 +1,201 @@
+"""ftp-demo's own client: `get`, `put` and the interactive `client`, in
+passive and active mode, against the real server."""
+import ftplib
+import io
+import os
+import pty
+import select
+import shutil
+import subprocess
+import tempfile
+
+import ftp_common as fc
+from ftp_common import FtpTest, payload, WAIT_S
+
+
+class NativeTest(FtpTest):
+    def setUp(self):
+        super().setUp()
+        self.local = tempfile.mkdtemp(prefix="ftp-demo-local-")
+        self.addCleanup(shutil.rmtree, self.local, True)
+
+    def run_bin(self, *args, stdin=b"", timeout=60):
+        return subprocess.run([fc.BIN, *args], input=stdin, capture_output=True,
+                              timeout=timeout, cwd=self.local)
+
+    def local_path(self, name):
+        return os.path.join(self.local, name)
+
+    def check_get_put(self, *mode):
+        data = payload(3 << 20, seed=11)
+        self.put_file("dir/big.bin", data)
+        srv = self.writer()
+        base = f"ftp://ann:pw@127.0.0.1:{srv.port}"
+        r = self.run_bin("get", f"{base}/dir/big.bin", "-o", "got.bin", *mode)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.local_path("got.bin"), "rb") as f:
+            self.assertEqual(f.read(), data)
+        r = self.run_bin("put", "got.bin", f"{base}/dir/", *mode)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.read_file("dir/got.bin"), data)
+        for size in (0, 1):
+            with open(self.local_path(f"s{size}"), "wb") as f:
+                f.write(payload(size))
+            r = self.run_bin("put", f"s{size}", f"{base}/s{size}", *mode)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = self.run_bin("get", f"{base}/s{size}", "-o", "-", *mode)
+            self.assertEqual(r.stdout, payload(size))
+
+    def test_get_and_put_passive(self):
+        self.check_get_put()
+
+    def test_get_and_put_active(self):
+        self.check_get_put("--active")
+
+    def test_get_fails_with_nonzero_status_and_no_file(self):
+        srv = self.server()
+        r = self.run_bin("get", f"ftp://127.0.0.1:{srv.port}/missing.txt")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b"550", r.stderr)
+        self.assertFalse(os.path.exists(self.local_path("missing.txt")))
+        r = self.run_bin("get", "http://example/x")
+        self.assertEqual(r.returncode, 2)
+        port = srv.port
+        srv.stop()
+        r = self.run_bin("get", f"ftp://127.0.0.1:{port}/x")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+
+    def test_put_refused_by_read_only_server_fails(self):
+        with open(self.local_path("a.txt"), "wb") as f:
+            f.write(b"a")
+        srv = self.server()
+        r = self.run_bin("put", "a.txt", f"ftp://127.0.0.1:{srv.port}/a.txt")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(os.listdir(self.root), [])
+
+    def test_verbose_shows_both_channels_and_hides_password(self):
+        self.put_file("a.txt", b"hello\n")
+        srv = self.writer()
+        r = self.run_bin("get", "-v", f"ftp://ann:pw@127.0.0.1:{srv.port}/a.txt", "-o", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        err = r.stderr.decode()
+        self.assertIn("C> RETR a.txt", err)
+        self.assertIn("S> 150 ", err)
+        self.assertIn("C> PASS <hidden>", err)
+        self.assertNotIn("PASS pw", err)
+        self.assertIn("-- data connection open", err)
+        self.assertIn("-- data connection closed (6 bytes)", err)
+
+    def test_progress_bar_with_rate_and_eta_on_a_terminal(self):
+        self.put_file("big.bin", payload(4 << 20))
+        srv = self.server()
+        master, slave = pty.openpty()
+        try:
+            r = subprocess.run([fc.BIN, "get", f"ftp://127.0.0.1:{srv.port}/big.bin", "-o", "-"],
+                               stdout=subprocess.PIPE, stderr=slave, timeout=60)
+            os.close(slave)
+            shown = b""
+            while select.select([master], [], [], 0.5)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        finally:
+            os.close(master)
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(len(r.stdout), 4 << 20)
+        self.assertIn(b"100%", shown)
+        self.assertIn(b"MB/s", shown)
+        self.assertIn(b"ETA", shown)
+
+    def interactive(self, srv, script, *extra):
+        return self.run_bin("client", "127.0.0.1", "-p", str(srv.port), "-u", "ann", *extra,
+                            stdin=("pw\n" + script).encode())
+
+    def check_interactive(self, *extra):
+        self.put_file("docs/a.txt", b"alpha\n")
+        self.put_file("docs/b.txt", b"beta\n")
+        with open(self.local_path("up.txt"), "wb") as f:
+            f.write(b"one\ntwo\n")
+        srv = self.writer()
+        script = "\n".join([
+            "pwd", "cd docs", "ls", "dir", "get a.txt", "ascii", "put up.txt", "binary",
+            "size up.txt", "rename up.txt moved.txt", "mkdir newdir", "rmdir newdir",
+            "mget *.txt", "delete moved.txt", "cd /", "mput up.txt", "quit", ""])
+        r = self.interactive(srv, script, *extra)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        self.assertIn('"/" is the current directory', out)
+        self.assertIn("\na.txt\n", out)  # from ls
+        self.assertIn("\nb.txt\n", out)
+        self.assertIn("-rw-r--r-- 1 ftp ftp", out)
+        self.assertIn("213 8", out)
+        with open(self.local_path("a.txt"), "rb") as f:
+            self.assertEqual(f.read(), b"alpha\n")
+        with open(self.local_path("b.txt"), "rb") as f:
+            self.assertEqual(f.read(), b"beta\n")
+        self.assertEqual(sorted(os.listdir(os.path.join(self.root, "docs"))), ["a.txt", "b.txt"])
+        self.assertEqual(self.read_file("up.txt"), b"one\ntwo\n")
+
+    def test_interactive_client_passive(self):
+        self.check_interactive()
+
+    def test_interactive_client_active(self):
+        self.check_interactive("--active")
+
+    def test_interactive_client_reports_failures_in_exit_status(self):
+        srv = self.server()
+        r = self.run_bin("client", "127.0.0.1", "-p", str(srv.port),
+                         stdin=b"get nothing-here\nbogus\nquit\n")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b"550", r.stderr)
+        self.assertIn(b"Invalid command", r.stderr)
+
+
+class CliTest(FtpTest):
+    def run_bin(self, *args, timeout=WAIT_S):
+        return subprocess.run([fc.BIN, *args], capture_output=True, timeout=timeout)
+
+    def test_help_everywhere_exits_0(self):
+        for args in (["--help"], ["server", "--help"], ["client", "--help"], ["get", "--help"],
+                     ["put", "--help"]):
+            r = self.run_bin(*args)
+            self.assertEqual(r.returncode, 0, args)
+            self.assertIn(b"usage: ftp-demo", r.stdout)
+
+    def test_bad_usage_exits_2_with_one_line(self):
+        for args in (["server", "--bogus"], ["server", "-p", "70000"], ["server", "--disable", "FOO"],
+                     ["server", "--user", "nocolon"], ["server", "--pasv-ports", "90-80"],
+                     ["server", "--pasv-address", "::1"], ["server", "--idle-timeout", "0"],
+                     ["frobnicate"], ["get"], ["put", "onlyfile"]):
+            r = self.run_bin(*args)
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
+            self.assertEqual(len(r.stderr.splitlines()), 1, (args, r.stderr))
+            self.assertTrue(r.stderr.startswith(b"ftp-demo"), r.stderr)
+
+    def test_startup_failures_exit_1(self):
+        srv = self.server()
+        r = self.run_bin("server", "-p", str(srv.port))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b"in use", r.stderr)
+        r = self.run_bin("server", "-p", "0", "-r", os.path.join(self.root, "missing"))
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(len(r.stderr.splitlines()), 1)
+
+    def test_default_root_is_the_shipped_sample_read_only(self):
+        srv = self.start([fc.BIN, "server", "-p", "0"])
+        f = self.ftp(srv)
+        names = f.nlst()
+        self.assertIn("readme.txt", names)
+        self.assertIn("docs", names)
+        self.assertTrue(f.sendcmd("SYST").startswith("215 UNIX"))
+        with self.assertRaises(ftplib.error_perm):
+            f.storbinary("STOR new.txt", io.BytesIO(b"x"))
+
+
+if __name__ == "__main__":
+    fc.main()

@@ -1,0 +1,283 @@
+"""Every security rule of ftp-demo, attempted with raw commands over a socket.
+
+127.0.0.2 plays "another host": Linux answers the whole of 127.0.0.0/8 on
+the loopback interface, so a socket bound to it is a second client address
+without leaving the machine."""
+import os
+import shutil
+import socket
+import time
+
+import ftp_common as fc
+from ftp_common import FtpTest, Raw, WAIT_S
+
+OTHER = "127.0.0.2"
+
+
+class PathTest(FtpTest):
+    def setUp(self):
+        super().setUp()
+        self.put_file("pub/in.txt", b"inside\n")
+        self.outside = self.root + "-outside"
+        os.makedirs(self.outside, exist_ok=True)
+        self.addCleanup(shutil.rmtree, self.outside, True)
+        with open(os.path.join(self.outside, "secret.txt"), "wb") as f:
+            f.write(b"secret\n")
+        os.symlink(self.outside, os.path.join(self.root, "pub", "escape-dir"))
+        os.symlink(os.path.join(self.outside, "secret.txt"),
+                   os.path.join(self.root, "pub", "escape-file"))
+        os.symlink("in.txt", os.path.join(self.root, "pub", "ok-link"))
+
+    def retr(self, r, path):
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        code, text = r.cmd(f"RETR {path}")
+        got = b""
+        if code == 150:
+            got = data.makefile("rb").read()
+            code, text = r.reply()
+        data.close()
+        return code, got
+
+    def test_dotdot_and_absolute_paths_stay_inside_root(self):
+        srv = self.server()
+        r = self.raw(srv)
+        r.login()
+        for path in ["../../../../etc/passwd", "/../../etc/passwd", "/etc/passwd",
+                     "pub/../../" + os.path.basename(self.outside) + "/secret.txt",
+                     "..\\..\\etc\\passwd"]:
+            code, got = self.retr(r, path)
+            self.assertEqual(code, 550, path)
+            self.assertEqual(got, b"")
+        self.assertEqual(r.cmd("CWD ../../..")[0], 250)  # ".." stops at the root
+        self.assertIn('"/"', r.cmd("PWD")[1])
+        self.assertEqual(r.cmd("SIZE /pub/in.txt"), (213, "213 7\r\n"))
+
+    def test_symlinks_cannot_leave_root(self):
+        srv = self.server()
+        r = self.raw(srv)
+        r.login()
+        self.assertEqual(r.cmd("CWD pub/escape-dir")[0], 550)
+        self.assertEqual(self.retr(r, "pub/escape-dir/secret.txt"), (550, b""))
+        self.assertEqual(self.retr(r, "pub/escape-file"), (550, b""))
+        self.assertEqual(r.cmd("SIZE pub/escape-file")[0], 550)
+        self.assertEqual(self.retr(r, "pub/ok-link"), (226, b"inside\n"))
+
+    def test_listings_hide_links_that_leave_root(self):
+        srv = self.server()
+        f = self.ftp(srv)
+        self.assertEqual(sorted(f.nlst("pub")), ["in.txt", "ok-link"])
+        self.assertEqual(sorted(name for name, _ in f.mlsd("pub")), ["in.txt", "ok-link"])
+
+    def test_writes_through_links_are_refused(self):
+        os.symlink(os.path.join(self.outside, "new.txt"), os.path.join(self.root, "dangling"))
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        for cmd in ["MKD pub/escape-dir/x", "DELE pub/escape-file", "RMD pub/escape-dir",
+                    "RNFR pub/escape-file"]:
+            self.assertEqual(r.cmd(cmd)[0], 550, cmd)
+        r.pasv()
+        self.assertEqual(r.cmd("STOR dangling")[0], 550)
+        self.assertEqual(sorted(os.listdir(self.outside)), ["secret.txt"])
+
+
+class DataChannelTest(FtpTest):
+    def test_port_and_eprt_to_another_host_are_refused(self):
+        srv = self.server()
+        r = self.raw(srv)
+        r.login()
+        self.assertEqual(r.cmd("PORT 127,0,0,2,200,10")[0], 504)
+        self.assertEqual(r.cmd(f"EPRT |1|{OTHER}|51210|")[0], 504)
+        self.assertEqual(r.cmd("PORT 10,0,0,1,200,10")[0], 504)
+
+    def test_port_and_eprt_to_privileged_ports_are_refused(self):
+        srv = self.server()
+        r = self.raw(srv)
+        r.login()
+        self.assertEqual(r.cmd("PORT 127,0,0,1,0,80")[0], 504)
+        self.assertEqual(r.cmd("EPRT |1|127.0.0.1|25|")[0], 504)
+        self.assertEqual(r.cmd("EPRT |1|127.0.0.1|1023|")[0], 504)
+        self.assertEqual(r.cmd("PORT 127,0,0,1,4,0")[0], 200)  # port 1024: allowed
+        self.assertEqual(r.cmd("PORT 127,0,0,1,4")[0], 501)
+        self.assertEqual(r.cmd("PORT 127,0,0,1,4,999")[0], 501)
+
+    def test_active_mode_reaches_only_the_client(self):
+        self.put_file("a.txt", b"active\n")
+        srv = self.server()
+        r = self.raw(srv)
+        r.login()
+        lst = socket.socket()
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(1)
+        lst.settimeout(WAIT_S)
+        port = lst.getsockname()[1]
+        self.assertEqual(r.cmd(f"EPRT |1|127.0.0.1|{port}|")[0], 200)
+        self.assertEqual(r.cmd("RETR a.txt")[0], 150)
+        conn, peer = lst.accept()
+        self.assertEqual(peer[0], "127.0.0.1")
+        self.assertEqual(conn.makefile("rb").read(), b"active\n")
+        conn.close()
+        lst.close()
+        self.assertEqual(r.reply()[0], 226)
+
+    def test_passive_connection_from_another_address_is_refused(self):
+        self.put_file("a.txt", b"mine\n")
+        srv = self.server()
+        r = self.raw(srv)
+        r.login()
+        port = r.pasv()
+        thief = socket.socket()
+        thief.settimeout(WAIT_S)
+        thief.bind((OTHER, 0))
+        thief.connect(("127.0.0.1", port))
+        r.sock.sendall(b"RETR a.txt\r\n")
+        try:
+            stolen = thief.recv(100)
+        except ConnectionResetError:
+            stolen = b""
+        thief.close()
+        self.assertEqual(stolen, b"")
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.assertEqual(r.reply()[0], 150)
+        self.assertEqual(data.makefile("rb").read(), b"mine\n")
+        data.close()
+        self.assertEqual(r.reply()[0], 226)
+
+
+class LoginTest(FtpTest):
+    def test_three_failed_passwords_wait_then_close_without_leaking_users(self):
+        srv = self.server("--user", "ann:right")
+        replies = {}
+        for user in ["ann", "nobody"]:
+            r = self.raw(srv)
+            texts = []
+            start = time.monotonic()
+            for _ in range(3):
+                self.assertEqual(r.cmd(f"USER {user}")[0], 331)
+                texts.append(r.cmd("PASS wrong"))
+            elapsed = time.monotonic() - start
+            self.assertTrue(r.closed(), "the session should end after 3 failures")
+            self.assertGreaterEqual(elapsed, 2.5)  # a pause per failure (1 s each)
+            replies[user] = texts
+        self.assertEqual(replies["ann"], replies["nobody"])
+        self.assertEqual(replies["ann"][0][0], 530)
+
+    def test_right_password_logs_in_and_anonymous_is_off_with_users(self):
+        srv = self.server("--user", "ann:right")
+        r = self.raw(srv)
+        self.assertEqual(r.login("ann", "right")[0], 230)
+        r2 = self.raw(srv)
+        self.assertEqual(r2.login("anonymous", "x@")[0], 530)
+
+    def test_commands_before_login_get_530(self):
+        srv = self.server()
+        r = self.raw(srv)
+        for cmd in ["PWD", "LIST", "RETR x", "PASV", "CWD /", "SIZE x"]:
+            self.assertEqual(r.cmd(cmd)[0], 530, cmd)
+        self.assertEqual(r.cmd("PASS x")[0], 503)
+        self.assertEqual(r.cmd("FOO")[0], 500)
+
+    def test_log_hides_the_password(self):
+        srv = self.server("--user", "ann:Sup3rSecret", "--trace")
+        r = self.raw(srv)
+        self.assertEqual(r.login("ann", "Sup3rSecret")[0], 230)
+        r.cmd("QUIT")
+        self.assertEqual(srv.stop(), 0)
+        log = srv.stderr()
+        self.assertIn("PASS <hidden>", log)
+        self.assertNotIn("Sup3rSecret", log)
+
+
+class LimitsTest(FtpTest):
+    def test_line_over_512_bytes_gets_500_and_session_goes_on(self):
+        srv = self.server()
+        r = self.raw(srv)
+        r.login()
+        self.assertEqual(r.cmd("NOOP " + "x" * 600)[0], 500)
+        self.assertEqual(r.cmd("NOOP " + "x" * 505)[0], 200)  # 512 bytes with CRLF
+        self.assertEqual(r.cmd("NOOP " + "x" * 506)[0], 500)  # 513
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+
+    def test_idle_session_gets_421_then_close(self):
+        srv = self.server("--idle-timeout", "1")
+        r = self.raw(srv)
+        code, text = r.reply()
+        self.assertEqual(code, 421, text)
+        self.assertTrue(r.closed())
+
+    def test_total_session_limit_gives_421(self):
+        srv = self.server("--max-sessions", "2")
+        a, b = self.raw(srv), self.raw(srv)
+        self.assertEqual((a.greeting[0], b.greeting[0]), (220, 220))
+        c = self.raw(srv)
+        self.assertEqual(c.greeting[0], 421)
+        self.assertTrue(c.closed())
+        a.cmd("QUIT")
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:  # a's thread ends soon after QUIT
+            d = Raw(srv.port)
+            code = d.greeting[0]
+            d.close()
+            if code == 220:
+                break
+            time.sleep(0.05)
+        self.assertEqual(code, 220)
+
+    def test_per_ip_session_limit_gives_421(self):
+        srv = self.server("--max-per-ip", "1")
+        a = self.raw(srv)
+        self.assertEqual(a.greeting[0], 220)
+        b = self.raw(srv)
+        self.assertEqual(b.greeting[0], 421)
+        c = self.raw(srv, source=OTHER)
+        self.assertEqual(c.greeting[0], 220)
+
+
+class StoreTest(FtpTest):
+    def aborted_upload(self, how):
+        self.put_file("doc.txt", b"the complete old version\n")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.assertEqual(r.cmd("STOR doc.txt")[0], 150)
+        data.sendall(b"half of the new" * 1000)
+        if how == "abor":
+            r.sock.sendall(b"\xff\xf4\xff", socket.MSG_OOB)
+            r.sock.sendall(b"\xf2ABOR\r\n")
+            self.assertEqual(r.reply()[0], 426)
+            self.assertEqual(r.reply()[0], 226)
+        else:  # the client vanishes: reset the data connection
+            data.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        data.close()
+        if how != "abor":
+            self.assertIn(r.reply()[0], (426, 451))
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+        self.assertEqual(self.read_file("doc.txt"), b"the complete old version\n")
+        self.assertEqual(os.listdir(self.root), ["doc.txt"])  # no temporary left
+
+    def test_aborted_stor_keeps_old_file_and_leaves_no_part(self):
+        self.aborted_upload("abor")
+
+    def test_reset_stor_keeps_old_file_and_leaves_no_part(self):
+        self.aborted_upload("reset")
+
+    def test_complete_stor_replaces_file(self):
+        self.put_file("doc.txt", b"old\n")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.assertEqual(r.cmd("STOR doc.txt")[0], 150)
+        data.sendall(b"new\n")
+        data.close()
+        self.assertEqual(r.reply()[0], 226)
+        self.assertEqual(self.read_file("doc.txt"), b"new\n")
+        self.assertEqual(os.listdir(self.root), ["doc.txt"])
+
+
+if __name__ == "__main__":
+    fc.main()
