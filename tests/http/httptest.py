@@ -78,6 +78,30 @@ def read_all(s, timeout=WAIT_S):
     return bytes(got)
 
 
+def raw_one(port, data, timeout=WAIT_S):
+    """Send bytes and return the first response, as soon as it is whole
+    (by Content-Length), whether or not the server then closes."""
+    with connect(port, timeout=timeout) as s:
+        s.sendall(data)
+        got = bytearray()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            head, sep, body = bytes(got).partition(b"\r\n\r\n")
+            if sep:
+                m = re.search(rb"\r\ncontent-length: *(\d+)", head, re.I)
+                if m and len(body) >= int(m.group(1)):
+                    break
+            s.settimeout(max(0.05, deadline - time.monotonic()))
+            try:
+                chunk = s.recv(1 << 16)
+            except (socket.timeout, ConnectionResetError):
+                break
+            if not chunk:
+                break
+            got += chunk
+        return bytes(got)
+
+
 def split_responses(data):
     """Split a byte stream of responses with Content-Length into
     (status, headers dict (lower-case names), body) tuples."""

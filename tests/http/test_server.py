@@ -15,8 +15,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from httptest import (ONE_MIB, WAIT_S, HttpTest, connect, raw, read_all,  # noqa: E402
-                      split_responses, status_of)
+from httptest import (ONE_MIB, WAIT_S, HttpTest, connect, raw, raw_one,  # noqa: E402
+                      read_all, split_responses, status_of)
 
 
 class BodiesTest(HttpTest):
@@ -174,7 +174,7 @@ class ErrorsTest(HttpTest):
             (b"GET / HTTP/1.7\r\n\r\n", 505),
         ]
         for data, want in cases:
-            got = raw(self.server.port, data)
+            got = raw_one(self.server.port, data)
             self.assertEqual(status_of(got), want, data[:60])
             self.assertIn(b"text/html", got.partition(b"\r\n\r\n")[0], data[:60])
             self.assertIn(str(want).encode(), got.partition(b"\r\n\r\n")[2])
