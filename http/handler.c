@@ -151,19 +151,15 @@ static void send_file(const struct http_request *req, const char *file, int fd,
     resp->send_body = !method_is(req, "HEAD");
 }
 
-/* Open what path names under the root. Returns an fd, or -1 with the
- * error status in *status. */
+/* Open what path names under the root: a regular file or a directory.
+ * file gets the relative path (its extension picks the type). Returns an
+ * fd, or -1 with the error status in *status. */
 static int open_resolved(const struct http_site *site, const char *path, size_t len, char *file,
                          size_t filelen, struct stat *st, int *status)
 {
-    *status = http_resolve_path(site->root, path, len, file, filelen);
-    if (*status != 0)
+    int fd = http_open_path(site->root_fd, site->root, path, len, file, filelen, status);
+    if (fd == -1)
         return -1;
-    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd == -1) {
-        *status = errno == ENOENT ? HTTP_NOT_FOUND : HTTP_FORBIDDEN;
-        return -1;
-    }
     if (fstat(fd, st) == -1 || !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))) {
         close(fd);
         *status = HTTP_FORBIDDEN; /* a device, a FIFO: never ours to serve */
@@ -172,10 +168,9 @@ static int open_resolved(const struct http_site *site, const char *path, size_t 
     return fd;
 }
 
-/* A directory: its index.html, or else a listing. */
+/* A directory (open as dir_fd): its index.html, or else a listing. */
 static void handle_directory(const struct http_site *site, const struct http_request *req,
-                             const char *path, size_t len, const char *dir,
-                             struct http_response *resp)
+                             const char *path, size_t len, int dir_fd, struct http_response *resp)
 {
     char index_path[HTTP_URI_MAX + 16], file[HTTP_PATH_MAX];
     struct stat st;
@@ -194,7 +189,7 @@ static void handle_directory(const struct http_site *site, const struct http_req
     char url[HTTP_PATH_MAX];
     long ulen = http_percent_decode(path, len, url, sizeof url);
     size_t page_len = 0;
-    char *page = ulen < 0 ? NULL : http_listing_page(dir, url, &page_len);
+    char *page = ulen < 0 ? NULL : http_listing_page(dir_fd, url, &page_len);
     if (page == NULL) {
         http_response_error(resp, req, HTTP_FORBIDDEN, NULL);
         return;
@@ -218,11 +213,11 @@ static void handle_static(const struct http_site *site, const struct http_reques
         send_file(req, file, fd, &st, resp);
         return;
     }
-    close(fd);
     if (path[len - 1] != '/')
         redirect_to_slash(req, path, len, resp);
     else
-        handle_directory(site, req, path, len, file, resp);
+        handle_directory(site, req, path, len, fd, resp);
+    close(fd);
 }
 
 void http_handle(const struct http_site *site, const struct http_request *req,

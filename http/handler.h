@@ -11,6 +11,7 @@
 /* What a handler needs to know of the server and the connection. */
 struct http_site {
     const char *root; /* the document root, resolved (realpath) */
+    int root_fd;      /* the document root, open (O_PATH) */
     const char *peer; /* the client, "127.0.0.1:53122" */
 };
 
@@ -20,10 +21,10 @@ struct http_site {
 void http_handle(const struct http_site *site, const struct http_request *req,
                  struct http_response *resp);
 
-/* http_listing_page: an HTML listing of the directory dir, shown as the
- * URL path url (already decoded), names escaped, with sizes and dates.
- * Returns a malloc'd page and its length, or NULL on failure. */
-char *http_listing_page(const char *dir, const char *url, size_t *len);
+/* http_listing_page: an HTML listing of the open directory dir_fd, shown
+ * as the URL path url (already decoded), names escaped, with sizes and
+ * dates. Returns a malloc'd page and its length, or NULL on failure. */
+char *http_listing_page(int dir_fd, const char *url, size_t *len);
 
 /* http_echo_page: the request exactly as received (method, target,
  * version, headers in order, body) and the client's address: text/plain

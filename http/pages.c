@@ -8,6 +8,7 @@
 #include "path.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +21,14 @@ static int listing_filter(const struct dirent *d)
     return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
 }
 
-static void listing_entry(struct http_buf *b, const char *dir, const char *name)
+static void listing_entry(struct http_buf *b, int dir_fd, const char *name)
 {
-    char path[HTTP_PATH_MAX], href[HTTP_PATH_MAX * 3], date[HTTP_DATE_LEN];
+    char href[HTTP_PATH_MAX * 3], date[HTTP_DATE_LEN];
     struct stat st;
-    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (n < 0 || (size_t)n >= sizeof path || stat(path, &st) == -1)
-        return; /* a dangling symlink or a race: leave it out */
+    /* Not following links: a link that leads outside the root must not
+     * reveal the size or date of what it points to. */
+    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+        return; /* gone since scandir: leave it out */
     if (http_url_encode_name(name, href, sizeof href) < 0)
         return;
     bool is_dir = S_ISDIR(st.st_mode);
@@ -40,11 +42,11 @@ static void listing_entry(struct http_buf *b, const char *dir, const char *name)
     http_buf_printf(b, "</td><td>%s</td></tr>\n", http_date_format(st.st_mtime, date, sizeof date));
 }
 
-char *http_listing_page(const char *dir, const char *url, size_t *len)
+char *http_listing_page(int dir_fd, const char *url, size_t *len)
 {
     struct dirent **names;
     struct http_buf b;
-    int n = scandir(dir, &names, listing_filter, alphasort);
+    int n = scandirat(dir_fd, ".", &names, listing_filter, alphasort);
     if (n < 0)
         return NULL;
     http_buf_init(&b, HTTP_PAGE_MAX);
@@ -57,7 +59,7 @@ char *http_listing_page(const char *dir, const char *url, size_t *len)
     if (strcmp(url, "/") != 0)
         http_buf_printf(&b, "<tr><td><a href=\"../\">../</a></td><td>-</td><td></td></tr>\n");
     for (int i = 0; i < n; i++) {
-        listing_entry(&b, dir, names[i]->d_name);
+        listing_entry(&b, dir_fd, names[i]->d_name);
         free(names[i]);
     }
     free(names);

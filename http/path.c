@@ -6,11 +6,15 @@
 #include "http.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static int hex_value(char c)
 {
@@ -145,6 +149,52 @@ int http_resolve_path(const char *root, const char *path, size_t len, char *out,
         return HTTP_URI_TOO_LONG;
     memcpy(out, resolved, strlen(resolved) + 1);
     return 0;
+}
+
+#define HTTP_OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+
+static int status_of_errno(int e)
+{
+    switch (e) {
+    case ENOENT:
+    case ENOTDIR:
+        return HTTP_NOT_FOUND;
+    case ENAMETOOLONG:
+        return HTTP_URI_TOO_LONG;
+    default:
+        return HTTP_FORBIDDEN; /* EXDEV: an escape; ELOOP, EACCES: not ours to serve */
+    }
+}
+
+/* Without openat2: resolve with realpath, check, then open. */
+static int open_by_realpath(const char *root, const char *path, size_t len, int *status)
+{
+    char file[HTTP_PATH_MAX];
+    *status = http_resolve_path(root, path, len, file, sizeof file);
+    if (*status != 0)
+        return -1;
+    int fd = open(file, HTTP_OPEN_FLAGS | O_NOFOLLOW);
+    if (fd == -1)
+        *status = status_of_errno(errno);
+    return fd;
+}
+
+int http_open_path(int root_fd, const char *root, const char *path, size_t len, char *rel,
+                   size_t rellen, int *status)
+{
+    *status = http_path_normalize(path, len, rel, rellen);
+    if (*status != 0)
+        return -1;
+    struct open_how how = {
+        .flags = HTTP_OPEN_FLAGS,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int)syscall(SYS_openat2, root_fd, rel[0] ? rel : ".", &how, sizeof how);
+    if (fd == -1 && (errno == ENOSYS || errno == EPERM))
+        return open_by_realpath(root, path, len, status);
+    if (fd == -1)
+        *status = status_of_errno(errno);
+    return fd;
 }
 
 long http_url_encode_name(const char *name, char *out, size_t outlen)

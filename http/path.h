@@ -30,6 +30,16 @@ int http_path_normalize(const char *path, size_t len, char *out, size_t outlen);
  * 403 (escape, unreadable), 404 (missing), 414. */
 int http_resolve_path(const char *root, const char *path, size_t len, char *out, size_t outlen);
 
+/* http_open_path: open what a target's path names under the root, in one
+ * step the kernel checks: openat2(RESOLVE_BENEATH) refuses any ".." or
+ * symlink (absolute or relative) that would leave root_fd. Where openat2
+ * is missing it falls back to http_resolve_path(root, ...) and open().
+ * rel receives the normalised relative path ("" for the root). Returns an
+ * fd (O_RDONLY, non-blocking, so a FIFO cannot stall the worker), or -1
+ * with an HTTP status in *status: 400, 403, 404 or 414. */
+int http_open_path(int root_fd, const char *root, const char *path, size_t len, char *rel,
+                   size_t rellen, int *status);
+
 /* http_url_encode_name: percent-encode a file name for an href (keeps
  * unreserved characters). Returns the length, or -1 if out is too small. */
 long http_url_encode_name(const char *name, char *out, size_t outlen);

@@ -7,6 +7,7 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -46,6 +47,11 @@ static int server_open_root(struct http_server *srv, char *err)
         return -1;
     }
     memcpy(srv->root, resolved, strlen(resolved) + 1);
+    srv->root_fd = open(srv->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (srv->root_fd == -1) {
+        snprintf(err, NET_ERR_LEN, "%s: %s", srv->root, strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
@@ -91,7 +97,7 @@ static int server_open_listeners(struct http_server *srv, char *err)
 
 int http_server_open(struct http_server *srv, const struct http_config *config, char *err)
 {
-    *srv = (struct http_server){.config = *config};
+    *srv = (struct http_server){.config = *config, .root_fd = -1};
     for (int i = 0; i < HTTP_MAX_WORKERS; i++)
         srv->listen_fds[i] = -1;
     srv->stats = counters_new("http");
@@ -165,6 +171,9 @@ void http_server_close(struct http_server *srv)
     if (srv->nlisten > 0 && srv->config.endpoint.is_unix)
         unlink(srv->config.endpoint.host);
     srv->nlisten = 0;
+    if (srv->root_fd != -1)
+        close(srv->root_fd);
+    srv->root_fd = -1;
     if (srv->own_log)
         fclose(srv->log);
     srv->log = NULL;

@@ -33,6 +33,7 @@ struct http_worker;
 struct http_server {
     struct http_config config;
     char root[HTTP_PATH_MAX];         /* docroot, resolved */
+    int root_fd;                      /* docroot, open (O_PATH): files open beneath it */
     int listen_fds[HTTP_MAX_WORKERS]; /* one per worker; -1 when unused */
     int nlisten;
     struct counters *stats;

@@ -6,6 +6,7 @@
 #include "path.h"
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <criterion/parameterized.h>
 #include <stdio.h>
 #include <limits.h>
@@ -199,4 +200,45 @@ Test(http_path, url_encode_name_escapes_reserved_bytes)
     cr_expect_eq(http_url_encode_name("a b&c\".txt", out, sizeof out), 16);
     cr_expect_str_eq(out, "a%20b%26c%22.txt");
     cr_expect_eq(http_url_encode_name("abcdef", out, 4), -1);
+}
+
+/* The same table through openat2(RESOLVE_BENEATH), as the server opens. */
+ParameterizedTestParameters(http_path, open_beneath)
+{
+    return cr_make_param_array(struct resolve_case, resolve_cases,
+                               sizeof resolve_cases / sizeof resolve_cases[0]);
+}
+
+ParameterizedTest(const struct resolve_case *c, http_path, open_beneath, .init = tree_setup,
+                  .fini = tree_teardown)
+{
+    char rel[HTTP_PATH_MAX];
+    int status = -1;
+    int root_fd = open(root, O_PATH | O_DIRECTORY);
+    cr_assert_neq(root_fd, -1);
+    int fd = http_open_path(root_fd, root, c->path, strlen(c->path), rel, sizeof rel, &status);
+    if (c->status == 0) {
+        cr_expect_neq(fd, -1, "%s: status %d", c->path, status);
+    } else {
+        cr_expect_eq(fd, -1, "%s opened", c->path);
+        cr_expect_eq(status, c->status, "%s: %d", c->path, status);
+    }
+    if (fd != -1)
+        close(fd);
+    close(root_fd);
+}
+
+Test(http_path, open_beneath_does_not_block_on_a_fifo, .init = tree_setup, .fini = tree_teardown,
+     .timeout = 5)
+{
+    char p[PATH_MAX + 16], rel[HTTP_PATH_MAX];
+    int status;
+    snprintf(p, sizeof p, "%s/fifo", root);
+    cr_assert_eq(mkfifo(p, 0644), 0);
+    int root_fd = open(root, O_PATH | O_DIRECTORY);
+    int fd = http_open_path(root_fd, root, "/fifo", 5, rel, sizeof rel, &status);
+    cr_expect_neq(fd, -1); /* opened at once; the handler then refuses it (403) */
+    cr_expect_str_eq(rel, "fifo");
+    close(fd);
+    close(root_fd);
 }

@@ -180,6 +180,11 @@ class ErrorsTest(HttpTest):
             self.assertIn(str(want).encode(), got.partition(b"\r\n\r\n")[2])
         self.assertTrue(self.server.alive())
 
+    def test_fifo_is_refused_without_stalling_the_server(self):
+        os.mkfifo(os.path.join(self.root, "pipe.txt"))
+        self.assertEqual(self.status(b"GET /pipe.txt HTTP/1.1\r\nConnection: close\r\n\r\n"), 403)
+        self.assertEqual(self.status(b"GET /hello.txt HTTP/1.1\r\nConnection: close\r\n\r\n"), 200)
+
     def test_405_says_what_is_allowed(self):
         data = raw(self.server.port, b"PUT /hello.txt HTTP/1.1\r\nContent-Length: 0\r\n"
                                      b"Connection: close\r\n\r\n")
