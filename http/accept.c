@@ -100,6 +100,7 @@ int http_worker_run(struct http_server *srv, int listen_fd, char *err)
     struct http_worker w = {.srv = srv, .listen_fd = listen_fd};
     int rc = -1;
 
+    http_filecache_init(&w.cache);
     w.loop = loop_create(1024, err);
     w.buf = malloc(HTTP_READ_BUFSIZE);
     if (w.loop == NULL || w.buf == NULL) {
@@ -125,5 +126,6 @@ out:
     loop_destroy(w.loop);
     free(w.spare);
     free(w.buf);
+    http_filecache_clear(&w.cache); /* after the connections: none still sends */
     return rc;
 }

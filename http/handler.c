@@ -107,15 +107,25 @@ static int file_status(const struct http_request *req, const struct stat *st, ui
     }
 }
 
+/* An open file we are done with: closed, or handed back to the cache. */
+static void file_done(int fd, struct http_cached_file *cached)
+{
+    if (cached != NULL)
+        http_filecache_release(cached);
+    else
+        close(fd);
+}
+
 static void send_file(const struct http_request *req, const char *file, int fd,
-                      const struct stat *st, struct http_response *resp)
+                      struct http_cached_file *cached, const struct stat *st,
+                      struct http_response *resp)
 {
     uint64_t first, last;
     char date[HTTP_DATE_LEN];
     int status = file_status(req, st, &first, &last);
 
     if (status == HTTP_RANGE_NOT_SATISFIABLE) {
-        close(fd);
+        file_done(fd, cached);
         http_response_error(resp, req, status, NULL);
         /* Content-Range: bytes * / size, as RFC 9110 §15.5.17 asks: it goes
          * in place of the blank line that ends the head. */
@@ -140,11 +150,12 @@ static void send_file(const struct http_request *req, const char *file, int fd,
         /* 304 has no body and so no Content-Length of one. */
         http_response_header(resp, "%s", "");
         resp->send_body = false;
-        close(fd);
+        file_done(fd, cached);
         return;
     }
     http_response_end(resp, req, len);
     resp->fd = fd;
+    resp->cached = cached;
     resp->file_off = first;
     resp->file_end = first + len;
     resp->body_len = len;
@@ -155,8 +166,18 @@ static void send_file(const struct http_request *req, const char *file, int fd,
  * file gets the relative path (its extension picks the type). Returns an
  * fd, or -1 with the error status in *status. */
 static int open_resolved(const struct http_site *site, const char *path, size_t len, char *file,
-                         size_t filelen, struct stat *st, int *status)
+                         size_t filelen, struct stat *st, int *status,
+                         struct http_cached_file **cached)
 {
+    *cached = NULL;
+    if (site->cache != NULL && http_path_normalize(path, len, file, filelen) == 0) {
+        struct http_cached_file *f = http_filecache_get(site->cache, file, site->now_ms);
+        if (f != NULL) {
+            *st = f->st;
+            *cached = f;
+            return f->fd;
+        }
+    }
     int fd = http_open_path(site->root_fd, site->root, path, len, file, filelen, status);
     if (fd == -1)
         return -1;
@@ -165,6 +186,8 @@ static int open_resolved(const struct http_site *site, const char *path, size_t 
         *status = HTTP_FORBIDDEN; /* a device, a FIFO: never ours to serve */
         return -1;
     }
+    if (S_ISREG(st->st_mode) && site->cache != NULL)
+        *cached = http_filecache_put(site->cache, file, fd, st, site->now_ms);
     return fd;
 }
 
@@ -178,9 +201,11 @@ static void handle_directory(const struct http_site *site, const struct http_req
 
     int n = snprintf(index_path, sizeof index_path, "%.*sindex.html", (int)len, path);
     if (n > 0 && (size_t)n < sizeof index_path) {
-        int fd = open_resolved(site, index_path, (size_t)n, file, sizeof file, &st, &status);
+        struct http_cached_file *cached;
+        int fd =
+            open_resolved(site, index_path, (size_t)n, file, sizeof file, &st, &status, &cached);
         if (fd != -1 && S_ISREG(st.st_mode)) {
-            send_file(req, file, fd, &st, resp);
+            send_file(req, file, fd, cached, &st, resp);
             return;
         }
         if (fd != -1)
@@ -204,13 +229,14 @@ static void handle_static(const struct http_site *site, const struct http_reques
     struct stat st;
     int status;
 
-    int fd = open_resolved(site, path, len, file, sizeof file, &st, &status);
+    struct http_cached_file *cached;
+    int fd = open_resolved(site, path, len, file, sizeof file, &st, &status, &cached);
     if (fd == -1) {
         http_response_error(resp, req, status, NULL);
         return;
     }
     if (S_ISREG(st.st_mode)) {
-        send_file(req, file, fd, &st, resp);
+        send_file(req, file, fd, cached, &st, resp);
         return;
     }
     if (path[len - 1] != '/')

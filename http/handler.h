@@ -5,14 +5,17 @@
 #ifndef NETDEMO_HTTP_HANDLER_H
 #define NETDEMO_HTTP_HANDLER_H
 
+#include "filecache.h"
 #include "request.h"
 #include "response.h"
 
 /* What a handler needs to know of the server and the connection. */
 struct http_site {
-    const char *root; /* the document root, resolved (realpath) */
-    int root_fd;      /* the document root, open (O_PATH) */
-    const char *peer; /* the client, "127.0.0.1:53122" */
+    const char *root;             /* the document root, resolved (realpath) */
+    int root_fd;                  /* the document root, open (O_PATH) */
+    const char *peer;             /* the client, "127.0.0.1:53122" */
+    struct http_filecache *cache; /* the worker's open files, or NULL */
+    int64_t now_ms;               /* loop_now_ms(), for the cache */
 };
 
 /* http_handle: answer req into resp (which the caller has initialised).

@@ -4,6 +4,7 @@
 #include "response.h"
 #include "buf.h"
 #include "fields.h"
+#include "filecache.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ void http_response_init(struct http_response *resp)
     resp->mem = NULL;
     resp->mem_len = resp->mem_off = 0;
     resp->fd = -1;
+    resp->cached = NULL;
     resp->file_off = resp->file_end = 0;
     resp->body_len = 0;
 }
@@ -31,7 +33,9 @@ void http_response_init(struct http_response *resp)
 void http_response_clear(struct http_response *resp)
 {
     free(resp->mem);
-    if (resp->fd != -1)
+    if (resp->cached != NULL)
+        http_filecache_release(resp->cached);
+    else if (resp->fd != -1)
         close(resp->fd);
     bool http10 = resp->http10;
     http_response_init(resp);

@@ -26,10 +26,11 @@ struct http_response {
     /* a body from memory (malloc'd, owned) ... */
     char *mem;
     size_t mem_len, mem_off;
-    /* ... or from a file (fd owned, -1 when none) */
+    /* ... or from a file (fd owned, -1 when none; or held by the cache) */
     int fd;
-    uint64_t file_off, file_end; /* [off, end) still to send */
-    uint64_t body_len;           /* for the access log */
+    struct http_cached_file *cached; /* when fd belongs to the worker's cache */
+    uint64_t file_off, file_end;     /* [off, end) still to send */
+    uint64_t body_len;               /* for the access log */
 };
 
 /* http_response_init: an empty response (fd -1). */

@@ -188,7 +188,11 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
     http_response_init(resp);
     resp->http10 = srv->config.http10;
     if (parsed) {
-        struct http_site site = {.root = srv->root, .root_fd = srv->root_fd, .peer = peer};
+        struct http_site site = {.root = srv->root,
+                                 .root_fd = srv->root_fd,
+                                 .peer = peer,
+                                 .cache = &c->w->cache,
+                                 .now_ms = loop_now_ms()};
         counters_add(srv->stats, requests, 1);
         if (srv->config.show_requests)
             conn_show_request(req, peer);
