@@ -99,9 +99,10 @@ void http_response_begin(struct http_response *resp, const struct http_request *
                          http_status_reason(status));
     http_response_header(resp, "Date: %s", date_now());
     http_response_header(resp, "Server: %s", HTTP_SERVER_NAME);
-    /* 1.1 keeps connections by default, 1.0 closes by default: say so only
-     * where the default does not hold. */
-    if (resp->close && (req == NULL || req->version == HTTP_V11) && !resp->http10)
+    /* Our status line says HTTP/1.1, whose default is to keep the
+     * connection: a close must be said, even to a 1.0 client. Under
+     * --http1.0 the status line says 1.0, whose default is to close. */
+    if (resp->close && !resp->http10)
         http_response_header(resp, "Connection: close");
     else if (!resp->close && req->version == HTTP_V10)
         http_response_header(resp, "Connection: keep-alive");

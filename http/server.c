@@ -49,7 +49,7 @@ static int server_open_root(struct http_server *srv, char *err)
     memcpy(srv->root, resolved, strlen(resolved) + 1);
     srv->root_fd = open(srv->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (srv->root_fd == -1) {
-        snprintf(err, NET_ERR_LEN, "%s: %s", srv->root, strerror(errno));
+        snprintf(err, NET_ERR_LEN, "%.200s: %s", srv->root, strerror(errno));
         return -1;
     }
     return 0;

@@ -229,6 +229,8 @@ class VersionsTest(HttpTest):
         server = self.serve()
         data = raw(server.port, b"GET /hello.txt HTTP/1.0\r\n\r\n", timeout=WAIT_S)
         self.assertTrue(data.endswith(b"hello\n"))  # read_all ended: the server closed
+        # The status line says HTTP/1.1, so the close must be said too.
+        self.assertIn(b"\r\nConnection: close\r\n", data)
         with connect(server.port) as s:
             for _ in range(3):
                 s.sendall(b"GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
