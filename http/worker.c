@@ -116,6 +116,8 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
             n = writev(c->fd, head_left ? iov : iov + 1, head_left ? 2 : 1);
         }
     } while (n == -1 && errno == EINTR);
+    TRACE("%s(fd %d, %zu bytes) -> %zd", file_follows ? "send" : "writev", c->fd,
+          head_left + mem_left, n);
     if (n > 0) {
         size_t k = (size_t)n < head_left ? (size_t)n : head_left;
         resp->head_off += k;
@@ -323,7 +325,9 @@ static void conn_on_io(struct loop *loop, int fd, void *ctx, unsigned mask)
     struct http_conn *c = ctx;
     (void)loop;
     (void)fd;
-    if (c->state == CONN_SENDING && (mask & LOOP_WRITABLE))
+    /* While sending we watch only for writability; an error or hang-up
+     * reported then is found by the next send, never by parsing more. */
+    if (c->state == CONN_SENDING)
         conn_advance(c);
     else if (mask & LOOP_READABLE)
         conn_on_readable(c);
