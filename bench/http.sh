@@ -170,9 +170,12 @@ class Running:
 
 
 def to_ms(text):
-    m = re.match(r"([\d.]+)(us|ms|s)", text)
-    v = float(m.group(1))
-    return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
+    """wrk's latency text ("812.00us", "1.20ms", "2.01s", "1.05m") in ms."""
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if m is None:
+        return float("nan")
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[m.group(2)]
+    return float(m.group(1)) * scale
 
 
 def run_wrk(port, name, close):
@@ -183,8 +186,8 @@ def run_wrk(port, name, close):
     out = subprocess.run(argv, capture_output=True, text=True, timeout=args.duration + 60).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
-    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1)) if "50%" in out else float("nan")
+    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1)) if "99%" in out else float("nan")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
     return {"rps": rps, "total": total, "p50": p50, "p99": p99,
             "errors": errors.group(0) if errors else ""}
@@ -235,23 +238,30 @@ def idle_cost(argv_fn, n):
 
 
 def drain(socks):
-    want = {s: 1024 for s in socks}
+    """Read each socket's response (poll: select() stops at fd 1024)."""
+    want = {s.fileno(): [s, 1024, False] for s in socks}
+    poller = select.poll()
+    for fd in want:
+        poller.register(fd, select.POLLIN)
     deadline = time.monotonic() + 30
     while want and time.monotonic() < deadline:
-        r, _, _ = select.select(list(want)[:1000], [], [], 1)
-        for s in r:
+        for fd, _ in poller.poll(1000):
+            s, left, body = want[fd]
             data = s.recv(1 << 16)
-            if not data:
-                del want[s]
-                continue
-            want[s] -= len(data.partition(b"\r\n\r\n")[2]) if b"\r\n\r\n" in data else len(data)
-            if want[s] <= 0:
-                del want[s]
+            if data and not body and b"\r\n\r\n" in data:
+                data, body = data.partition(b"\r\n\r\n")[2], True
+            left -= len(data) if body else 0
+            if not data or left <= 0:
+                poller.unregister(fd)
+                del want[fd]
+            else:
+                want[fd] = [s, left, body]
 
 
 def still_open(s):
-    r, _, _ = select.select([s], [], [], 0)
-    return not r  # readable now would mean closed (or unexpected data)
+    p = select.poll()
+    p.register(s.fileno(), select.POLLIN)
+    return not p.poll(0)  # readable now would mean closed (or unexpected data)
 
 
 print(f"# bench/http.sh: {args.workers} worker(s) each, wrk -t1 -c{args.conns} "
