@@ -24,7 +24,7 @@ done
 # 10,000 connections need 10,000 descriptors on both ends.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 PATH="$PATH:/usr/sbin" exec python3 - --bin "$bin" "$@" <<'PY'
-import argparse, os, re, select, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, os, re, resource, select, shutil, signal, socket, subprocess, sys, tempfile, time
 
 p = argparse.ArgumentParser(prog="bench/http.sh")
 p.add_argument("--bin", required=True)
@@ -33,6 +33,13 @@ p.add_argument("--duration", type=int, default=5)
 p.add_argument("--conns", type=int, default=50)
 p.add_argument("--idle", type=int, default=10000)
 args = p.parse_args()
+
+# Servers may use as many descriptors as this shell may (the hard limit:
+# ulimit above raised the soft one). lighttpd allows max-fds/2 connections.
+FDS = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+if args.idle > FDS // 2:
+    sys.exit(f"http.sh: --idle {args.idle} needs a descriptor limit of {2 * args.idle}; "
+             f"this shell has {FDS}")
 
 SIZES = [("1 KiB", "1k.bin", 1024), ("100 KiB", "100k.bin", 100 * 1024),
          ("10 MiB", "10m.bin", 10 * 1024 * 1024)]
@@ -60,7 +67,7 @@ def nginx_argv(port):
     with open(conf, "w") as f:
         f.write(f"""
 worker_processes {args.workers}; daemon off; pid {d}/nginx.pid; error_log {d}/error.log;
-worker_rlimit_nofile 65536;
+worker_rlimit_nofile {FDS};
 events {{ worker_connections 20000; }}
 http {{
   access_log off; sendfile on; tcp_nopush on; tcp_nodelay on;
@@ -86,8 +93,8 @@ server.port = {port}
 server.errorlog = "{d}/error.log"
 server.network-backend = "sendfile"
 server.max-worker = {args.workers if args.workers > 1 else 0}
-server.max-connections = 20000
-server.max-fds = 65536
+server.max-connections = {FDS // 2}
+server.max-fds = {FDS}
 server.max-keep-alive-idle = 120
 server.max-keep-alive-requests = 1000000
 mimetype.assign = ( ".bin" => "application/octet-stream" )
@@ -216,6 +223,8 @@ def idle_cost(argv_fn, n):
         warm.sendall(b"GET /1k.bin HTTP/1.1\r\nHost: x\r\n\r\n")
         time.sleep(0.3)
         warm.recv(1 << 16)
+        warm.close()
+        time.sleep(0.2)
         before = rss(srv.proc.pid)
         request = b"GET /1k.bin HTTP/1.1\r\nHost: x\r\n\r\n"
         for i in range(n):
@@ -230,7 +239,7 @@ def idle_cost(argv_fn, n):
         time.sleep(1.0)
         alive = sum(1 for s in socks if still_open(s))
         after = rss(srv.proc.pid)
-        return (after - before) / n, alive
+        return (after - before) / max(alive, 1), alive
     finally:
         for s in socks:
             s.close()
@@ -290,7 +299,8 @@ for label, name, _ in SIZES:
         sys.stdout.flush()
 
 print()
-print(f"Idle keep-alive connections: {args.idle} each, after one 1 KiB request")
+print(f"Idle keep-alive connections: {args.idle} each, after one 1 KiB request; "
+      "RSS growth divided by the connections still open")
 print()
 print(f"| {'server':9} | {'bytes/conn':>10} | {'still open':>10} |")
 print("|-----------|------------|------------|")

@@ -27,6 +27,13 @@ static int parser_fail(struct http_parser *p, int status)
     return -1;
 }
 
+/* The same, for functions that return a parse result. */
+static enum http_parse_result parse_error(struct http_parser *p, int status)
+{
+    parser_fail(p, status);
+    return HTTP_PARSE_ERROR;
+}
+
 /* Add to the head count; false once past the limit. */
 static bool parser_count(struct http_parser *p, size_t n)
 {
@@ -244,7 +251,7 @@ static enum http_parse_result line_finish(struct http_parser *p)
     if (rest_len > 0 && memchr(rest, ' ', rest_len) == NULL) {
         if (strcmp(req->method, "GET") != 0 || rest[0] != '/' ||
             memchr(rest, '\r', rest_len) != NULL)
-            return parser_fail(p, HTTP_BAD_REQUEST), HTTP_PARSE_ERROR;
+            return parse_error(p, HTTP_BAD_REQUEST);
         req->target = req->store;
         req->version = HTTP_V09;
         req->keep_alive = false;
@@ -255,7 +262,7 @@ static enum http_parse_result line_finish(struct http_parser *p)
     }
     p->state = HTTP_STATE_HEAD;
     if (!parser_count(p, req->line_len))
-        return parser_fail(p, HTTP_HEADERS_TOO_LARGE), HTTP_PARSE_ERROR;
+        return parse_error(p, HTTP_HEADERS_TOO_LARGE);
     size_t ignored;
     return http_parser_feed(p, req->line, req->line_len, &ignored);
 }
@@ -271,7 +278,7 @@ static enum http_parse_result line_feed_bytes(struct http_parser *p, const char 
 
     *used = take;
     if (take > sizeof req->line - req->line_len)
-        return parser_fail(p, HTTP_URI_TOO_LONG), HTTP_PARSE_ERROR;
+        return parse_error(p, HTTP_URI_TOO_LONG);
     memcpy(req->line + req->line_len, data, take);
     req->line_len += take;
     if (nl == NULL)
