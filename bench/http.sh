@@ -185,6 +185,13 @@ def to_ms(text):
     return float(m.group(1)) * scale
 
 
+def percentile(out, pct):
+    """From wrk's "Latency Distribution" lines ("     99%    1.20ms"): a line
+    of its own, not the "71.50%" of the thread statistics."""
+    m = re.search(rf"^\s+{pct}%\s+(\S+)$", out, re.M)
+    return to_ms(m.group(1)) if m else float("nan")
+
+
 def run_wrk(port, name, close):
     argv = ["wrk", "-t1", f"-c{args.conns}", f"-d{args.duration}s", "--latency",
             f"http://127.0.0.1:{port}/{name}"]
@@ -193,8 +200,7 @@ def run_wrk(port, name, close):
     out = subprocess.run(argv, capture_output=True, text=True, timeout=args.duration + 60).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
-    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1)) if "50%" in out else float("nan")
-    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1)) if "99%" in out else float("nan")
+    p50, p99 = percentile(out, "50"), percentile(out, "99")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
     return {"rps": rps, "total": total, "p50": p50, "p99": p99,
             "errors": errors.group(0) if errors else ""}
