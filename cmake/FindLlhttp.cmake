@@ -8,9 +8,15 @@ find_path(LLHTTP_INCLUDE_DIR llhttp.h
   PATHS /usr/share/include/llhttp /usr/include/llhttp /usr/local/include/llhttp)
 find_path(LLHTTP_SOURCE_DIR llhttp.c
   PATHS /usr/share/llhttp /usr/local/share/llhttp NO_DEFAULT_PATH)
+# All three sources must be there, not just the folder.
+set(LLHTTP_SOURCES_OK LLHTTP_SOURCES-NOTFOUND)
+if(LLHTTP_SOURCE_DIR AND EXISTS ${LLHTTP_SOURCE_DIR}/llhttp.c AND EXISTS ${LLHTTP_SOURCE_DIR}/api.c
+   AND EXISTS ${LLHTTP_SOURCE_DIR}/http.c)
+  set(LLHTTP_SOURCES_OK ${LLHTTP_SOURCE_DIR})
+endif()
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(Llhttp
-  REQUIRED_VARS LLHTTP_SOURCE_DIR LLHTTP_INCLUDE_DIR
+  REQUIRED_VARS LLHTTP_SOURCES_OK LLHTTP_INCLUDE_DIR
   REASON_FAILURE_MESSAGE "install the Debian package node-llhttp (scripts/setup.sh does)")
 if(Llhttp_FOUND AND NOT TARGET llhttp::llhttp)
   add_library(llhttp_static STATIC
