@@ -221,3 +221,45 @@ ParameterizedTest(const struct limit_case *c, http_request, head_limits)
     parsed_free(&p);
     free(text);
 }
+
+/* A tiny deterministic generator, so a failure can be replayed. */
+static uint32_t next_random(uint32_t *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return *state >> 8;
+}
+
+Test(http_request, survives_random_mutations_of_a_valid_request)
+{
+    static const char seed[] = "POST /echo?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n"
+                               "Transfer-Encoding: chunked\r\nX: y\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+    static const char alphabet[] = " \r\n:\t/%0aZ\x00\x7f\xff-;";
+    struct http_request *req = calloc(1, sizeof *req);
+    uint32_t state = 42;
+    char buf[sizeof seed + 16];
+    cr_assert_not_null(req);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = sizeof seed - 1;
+        memcpy(buf, seed, len);
+        for (uint32_t k = next_random(&state) % 4 + 1; k > 0; k--)
+            buf[next_random(&state) % len] = alphabet[next_random(&state) % (sizeof alphabet - 1)];
+        len -= next_random(&state) % 8;
+        struct http_parser p;
+        http_parser_init(&p, 0);
+        http_parser_begin(&p, req);
+        size_t off = 0, used;
+        enum http_parse_result r = HTTP_PARSE_MORE;
+        while (r == HTTP_PARSE_MORE && off < len) {
+            size_t chunk = next_random(&state) % 7 + 1;
+            r = http_parser_feed(&p, buf + off, chunk < len - off ? chunk : len - off, &used);
+            cr_assert_leq(used, len - off);
+            off += used;
+        }
+        if (r == HTTP_PARSE_ERROR)
+            cr_assert(p.status >= 400 && p.status <= 505, "status %d", p.status);
+        if (r == HTTP_PARSE_DONE)
+            cr_assert_not_null(req->target);
+    }
+    http_request_clear(req);
+    free(req);
+}

@@ -225,6 +225,25 @@ class VersionsTest(HttpTest):
         self.assertEqual(got[3][2], self.files["index.html"])
         self.assertEqual(got[4][2], b"")
 
+    def test_many_pipelined_requests_span_several_reads(self):
+        server = self.serve()
+        n = 300  # about 25 KB: more than one read of the server's buffer
+        reqs = b"".join(f"GET /hello.txt?{i} HTTP/1.1\r\nHost: x\r\nX-Pad: {'p' * 40}\r\n\r\n"
+                        .encode() for i in range(n))
+        reqs += b"GET /one.bin HTTP/1.1\r\nConnection: close\r\n\r\n"
+        got = split_responses(raw(server.port, reqs))
+        self.assertEqual(len(got), n + 1)
+        self.assertTrue(all(g[2] == b"hello\n" for g in got[:n]))
+        self.assertEqual(got[n][2], b"x")
+
+    def test_request_sent_one_byte_at_a_time(self):
+        server = self.serve()
+        with connect(server.port) as s:
+            for b in b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n":
+                s.sendall(bytes([b]))
+            got = split_responses(read_all(s))
+        self.assertEqual([(g[0], g[2]) for g in got], [(200, b"hello\n")])
+
     def test_http10_closes_unless_keep_alive(self):
         server = self.serve()
         data = raw(server.port, b"GET /hello.txt HTTP/1.0\r\n\r\n", timeout=WAIT_S)
@@ -336,6 +355,13 @@ class DemoEndpointsTest(HttpTest):
         clf = r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "%s" %s$'
         self.assertRegex(lines[0], clf % (r"GET /hello\.txt HTTP/1\.0", "200 6"))
         self.assertRegex(lines[1], clf % (r"GET /nope HTTP/1\.0", r"404 \d+"))
+
+    def test_access_log_dash_goes_to_stdout(self):
+        server = self.serve("--access-log", "-")
+        raw(server.port, b"GET /hello.txt HTTP/1.0\r\n\r\n")
+        self.assertEqual(server.stop(), 0)
+        out = server.proc.stdout.read().decode()
+        self.assertRegex(out, r'127\.0\.0\.1 - - \[[^]]+\] "GET /hello\.txt HTTP/1\.0" 200 6\n')
 
     def test_show_requests_prints_each_head(self):
         server = self.serve("--show-requests")
