@@ -148,6 +148,9 @@ static int on_headers_complete(llhttp_t *ll)
     req->keep_alive = llhttp_should_keep_alive(ll) != 0;
     if ((ll->flags & F_CONTENT_LENGTH) && ll->content_length > HTTP_BODY_MAX)
         return parser_fail(p, HTTP_PAYLOAD_TOO_LARGE);
+    const char *expect = http_request_header(req, "Expect");
+    req->expect_100 =
+        req->version == HTTP_V11 && expect != NULL && strcasecmp(expect, "100-continue") == 0;
     p->state = HTTP_STATE_BODY;
     return 0;
 }
@@ -343,6 +346,7 @@ void http_request_clear(struct http_request *req)
     req->target = NULL;
     req->nheaders = 0;
     req->keep_alive = false;
+    req->expect_100 = false;
     req->body = NULL;
     req->body_len = 0;
     req->store_len = 0;

@@ -42,6 +42,7 @@ struct http_request {
     struct http_header headers[HTTP_HEADERS_MAX];
     size_t nheaders;
     bool keep_alive; /* what the request asks for (llhttp's rules) */
+    bool expect_100; /* "Expect: 100-continue": the client waits before the body */
     char *body;      /* malloc'd, NULL when empty; free with http_request_clear() */
     size_t body_len;
 

@@ -284,6 +284,19 @@ static void conn_advance(struct http_conn *c)
         http_conn_close(c);
 }
 
+/* The head is in and says "Expect: 100-continue": the client waits for
+ * this line before it sends the body (RFC 9110 §10.1.1). One small write
+ * on a socket that has just been read from: it fits. */
+static void conn_send_continue(struct http_conn *c)
+{
+    static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    c->work->req.expect_100 = false;
+    ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
+    TRACE("send(fd %d, %zu bytes) -> %zd (100 Continue)", c->fd, sizeof line - 1, n);
+    if (n > 0)
+        counters_add(c->w->srv->stats, bytes_out, n);
+}
+
 static void conn_on_readable(struct http_conn *c)
 {
     struct http_worker *w = c->w;
@@ -317,6 +330,8 @@ static void conn_on_readable(struct http_conn *c)
         http_conn_close(c); /* could not get memory for the request */
         return;
     }
+    if (r == HTTP_PARSE_MORE && c->work != NULL && c->work->req.expect_100)
+        conn_send_continue(c);
     conn_advance(c);
 }
 

@@ -65,6 +65,17 @@ class CurlTest(HttpTest):
     def test_fail_on_404_exits_22(self):
         self.assertEqual(run([CURL, "-sf", f"{self.url}/nope"]).returncode, 22)
 
+    def test_post_with_expect_100_continue(self):
+        body = os.path.join(self.base, "body.txt")
+        with open(body, "wb") as f:
+            f.write(b"b" * 5000)
+        r = run([CURL, "-sv", "-H", "Expect: 100-continue", "--expect100-timeout", "30",
+                 "--data-binary", f"@{body}",
+                 f"{self.url}/echo?raw"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"< HTTP/1.1 100 Continue", r.stderr)
+        self.assertIn(b"\n\n" + b"b" * 5000 + b"\n", r.stdout)
+
 
 class NativeClientTest(HttpTest):
     def setUp(self):
