@@ -107,6 +107,19 @@ static int file_status(const struct http_request *req, const struct stat *st, ui
     }
 }
 
+/* Last-Modified text: a client fetching one file again and again gets
+ * the date formatted once, not once a request. */
+static const char *last_modified(time_t mtime)
+{
+    static _Thread_local time_t last;
+    static _Thread_local char text[HTTP_DATE_LEN];
+    if (text[0] == '\0' || mtime != last) {
+        http_date_format(mtime, text, sizeof text);
+        last = mtime;
+    }
+    return text;
+}
+
 /* An open file we are done with: closed, or handed back to the cache. */
 static void file_done(int fd, struct http_cached_file *cached)
 {
@@ -121,7 +134,6 @@ static void send_file(const struct http_request *req, const char *file, int fd,
                       struct http_response *resp)
 {
     uint64_t first, last;
-    char date[HTTP_DATE_LEN];
     int status = file_status(req, st, &first, &last);
 
     if (status == HTTP_RANGE_NOT_SATISFIABLE) {
@@ -139,10 +151,8 @@ static void send_file(const struct http_request *req, const char *file, int fd,
     }
     uint64_t len = st->st_size == 0 ? 0 : last - first + 1;
     http_response_begin(resp, req, status);
-    http_response_header(resp, "Content-Type: %s", http_mime_type(file));
-    http_response_header(resp, "Last-Modified: %s",
-                         http_date_format(st->st_mtime, date, sizeof date));
-    http_response_header(resp, "Accept-Ranges: bytes");
+    http_response_header(resp, "Content-Type: %s\r\nLast-Modified: %s\r\nAccept-Ranges: bytes",
+                         http_mime_type(file), last_modified(st->st_mtime));
     if (status == HTTP_PARTIAL_CONTENT)
         http_response_header(resp, "Content-Range: bytes %llu-%llu/%llu", (unsigned long long)first,
                              (unsigned long long)last, (unsigned long long)st->st_size);

@@ -92,27 +92,28 @@ void http_response_header(struct http_response *resp, const char *fmt, ...)
 
 void http_response_begin(struct http_response *resp, const struct http_request *req, int status)
 {
+    const char *connection = "";
     resp->status = status;
     resp->head_len = 0;
     resp->close = req == NULL || !req->keep_alive || resp->http10 || http_status_closes(status);
-    http_response_header(resp, "%s %d %s", resp->http10 ? "HTTP/1.0" : "HTTP/1.1", status,
-                         http_status_reason(status));
-    http_response_header(resp, "Date: %s", date_now());
-    http_response_header(resp, "Server: %s", HTTP_SERVER_NAME);
     /* Our status line says HTTP/1.1, whose default is to keep the
      * connection: a close must be said, even to a 1.0 client. Under
      * --http1.0 the status line says 1.0, whose default is to close. */
     if (resp->close && !resp->http10)
-        http_response_header(resp, "Connection: close");
+        connection = "\r\nConnection: close";
     else if (!resp->close && req->version == HTTP_V10)
-        http_response_header(resp, "Connection: keep-alive");
+        connection = "\r\nConnection: keep-alive";
+    /* One call for the lines every response has: this runs per request. */
+    http_response_header(resp, "%s %d %s\r\nDate: %s\r\nServer: %s%s",
+                         resp->http10 ? "HTTP/1.0" : "HTTP/1.1", status, http_status_reason(status),
+                         date_now(), HTTP_SERVER_NAME, connection);
 }
 
 void http_response_end(struct http_response *resp, const struct http_request *req,
                        uint64_t content_length)
 {
-    http_response_header(resp, "Content-Length: %llu", (unsigned long long)content_length);
-    http_response_header(resp, "%s", "");
+    /* the last header, then the empty line that ends the head */
+    http_response_header(resp, "Content-Length: %llu\r\n", (unsigned long long)content_length);
     if (req != NULL && req->version == HTTP_V09)
         resp->head_len = 0;
 }
