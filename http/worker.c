@@ -5,9 +5,10 @@
  *
  *   READING    waiting for a request, or for the rest of one
  *   SENDING    writing the response: head, then body (memory or sendfile)
- *   LINGERING  after a response that closes: our side is shut, and what
- *              the client still sends is read and dropped until it closes
- *              too, so a reset cannot destroy the response in flight
+ *   LINGERING  after a response that closes while the client may still
+ *              be sending (an error mid-request, pipelined bytes): our side
+ *              is shut, and what the client sends is read and dropped until
+ *              it closes too, so a reset cannot destroy the response
  *
  * An idle connection is one small struct (plus the parser's state); the
  * large request buffer (struct http_work) exists only while a request is
@@ -271,6 +272,13 @@ static void conn_advance(struct http_conn *c)
                 return;
             }
             if (c->work->resp.close) {
+                /* A whole request and nothing read past it: closing now
+                 * cannot reset anything in flight (nginx closes so too).
+                 * Otherwise the client may still be sending: linger. */
+                if (c->leftover == NULL && c->parser.state == HTTP_STATE_DONE) {
+                    http_conn_close(c);
+                    return;
+                }
                 conn_linger(c);
                 return;
             }
