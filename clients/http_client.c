@@ -272,12 +272,12 @@ int http_client_get(const struct http_get_options *opts, char *err)
     }
     if (len == -1)
         goto out;
-    fd = net_connect(&url.endpoint, HTTP_CLIENT_CONNECT_MS, err);
+    fd = net_connect(&url.endpoint, HTTP_CLIENT_CONNECT_MS, err); /* client.connect() */
     if (fd == -1)
         goto out;
     if (opts->verbose)
         show_request(request, (size_t)len);
-    if (io_write_all(fd, request, (size_t)len) == -1) {
+    if (io_write_all(fd, request, (size_t)len) == -1) { /* client.send(): the request */
         snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
         goto out;
     }

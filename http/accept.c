@@ -61,9 +61,11 @@ static void worker_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask
     (void)loop;
     (void)mask;
 
-    /* Accept everyone waiting: one readiness event may stand for many. */
+    /* Accept everyone waiting: one readiness event may stand for many
+     * (at most 64 a round, so one busy port cannot starve the rest). */
     for (int i = 0; i < 64; i++) {
         socklen_t len = sizeof peer;
+        /* the seed's conn, addr = server.accept(): a browser has called */
         int conn = accept4(fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (conn == -1) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
