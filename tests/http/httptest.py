@@ -1,4 +1,4 @@
-"""Helpers shared by http-demo's integration tests: a document root made
+"""What http-demo's integration tests share: a document root made
 fresh for each test, and raw-socket requests with bounded waits."""
 import os
 import re
