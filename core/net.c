@@ -339,7 +339,7 @@ static int net_listen_unix(const struct net_endpoint *ep, int backlog, char *err
 }
 
 /* Bind one resolved address; returns the fd or -1 (fd closed). */
-static int net_bind_one(const struct addrinfo *ai, char *err)
+static int net_bind_one(const struct addrinfo *ai, bool reuseport, char *err)
 {
     int yes = 1, no = 0;
     int fd = net_socket(ai->ai_family, ai->ai_socktype, err);
@@ -352,6 +352,13 @@ static int net_bind_one(const struct addrinfo *ai, char *err)
         close(fd);
         return -1;
     }
+    /* SO_REUSEPORT: several sockets share the port; the kernel spreads
+     * new connections across them (one per worker thread). */
+    if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes) == -1) {
+        net_set_error(err, "setsockopt(SO_REUSEPORT): %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
     /* "::" should mean every address, IPv4 too, whatever the sysctl says. */
     if (ai->ai_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no);
@@ -361,7 +368,7 @@ static int net_bind_one(const struct addrinfo *ai, char *err)
 }
 
 /* Bind the first address that works. */
-static int net_bind_endpoint(const struct net_endpoint *ep, int socktype, char *err)
+static int net_bind_endpoint(const struct net_endpoint *ep, int socktype, bool reuseport, char *err)
 {
     struct addrinfo *res, *ai;
     int fd = -1;
@@ -369,7 +376,7 @@ static int net_bind_endpoint(const struct net_endpoint *ep, int socktype, char *
     if (net_resolve(ep, socktype, true, &res, err) == -1)
         return -1;
     for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = net_bind_one(ai, err);
+        fd = net_bind_one(ai, reuseport, err);
         if (fd != -1)
             break;
     }
@@ -384,7 +391,7 @@ int net_listen(const struct net_endpoint *ep, int backlog, bool nonblock, char *
     if (ep->is_unix) {
         fd = net_listen_unix(ep, backlog, err);
     } else {
-        fd = net_bind_endpoint(ep, SOCK_STREAM, err);
+        fd = net_bind_endpoint(ep, SOCK_STREAM, false, err);
         if (fd != -1 && listen(fd, backlog) == -1) {
             net_set_error(err, "listen: %s", strerror(errno));
             close(fd);
@@ -400,13 +407,35 @@ int net_listen(const struct net_endpoint *ep, int backlog, bool nonblock, char *
     return fd;
 }
 
+int net_listen_reuseport(const struct net_endpoint *ep, int backlog, bool nonblock, char *err)
+{
+    if (ep->is_unix) {
+        net_set_error(err, "listen: SO_REUSEPORT needs an IP endpoint");
+        return -1;
+    }
+    int fd = net_bind_endpoint(ep, SOCK_STREAM, true, err);
+    if (fd == -1)
+        return -1;
+    if (listen(fd, backlog) == -1) {
+        net_set_error(err, "listen: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    TRACE("listen(fd %d, backlog %d) -> 0 (SO_REUSEPORT)", fd, backlog);
+    if (nonblock && net_set_nonblock(fd, true, err) == -1) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int net_udp_bind(const struct net_endpoint *ep, bool nonblock, char *err)
 {
     if (ep->is_unix) {
         net_set_error(err, "bind: Unix datagram endpoints are not supported");
         return -1;
     }
-    int fd = net_bind_endpoint(ep, SOCK_DGRAM, err);
+    int fd = net_bind_endpoint(ep, SOCK_DGRAM, false, err);
     if (fd != -1 && nonblock && net_set_nonblock(fd, true, err) == -1) {
         close(fd);
         return -1;

@@ -52,6 +52,12 @@ int net_parse_port(const char *text, bool allow_zero, uint16_t *out, char *err);
  * non-blocking for an event loop. Returns the listening fd or -1. */
 int net_listen(const struct net_endpoint *ep, int backlog, bool nonblock, char *err);
 
+/* net_listen_reuseport: net_listen for an IP endpoint, with SO_REUSEPORT
+ * set before bind, so several sockets (one per worker thread) can listen
+ * on the same port and the kernel balances connections between them.
+ * Every socket sharing the port must set it. Returns the fd or -1. */
+int net_listen_reuseport(const struct net_endpoint *ep, int backlog, bool nonblock, char *err);
+
 /* net_udp_bind: socket(SOCK_DGRAM) + bind for a datagram server. */
 int net_udp_bind(const struct net_endpoint *ep, bool nonblock, char *err);
 

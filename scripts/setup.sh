@@ -11,7 +11,7 @@ set -eu
 # Build: compiler, CMake, Criterion for unit tests, llhttp's C sources.
 BUILD_PACKAGES="gcc make cmake pkg-config clang-format libcriterion-dev node-llhttp"
 # Integration tests: real peers and namespaces on loopback.
-TEST_PACKAGES="python3 curl lftp iproute2 procps"
+TEST_PACKAGES="python3 curl lftp iproute2 procps chromium"
 # Benchmarks: the tools netdemo stands beside.
 BENCH_PACKAGES="socat wrk nginx-light lighttpd vsftpd python3-pyftpdlib iperf3 sockperf hyperfine"
 

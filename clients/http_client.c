@@ -1,0 +1,414 @@
+/*
+ * http_client.c - `http-demo get URL`: one request, one response.
+ */
+#include "http_client.h"
+#include "cli.h"
+#include "io.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <llhttp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define HTTP_CLIENT_BUFSIZE  (64 * 1024)
+#define HTTP_CLIENT_REQ_MAX  (16 * 1024)
+#define HTTP_CLIENT_LINE_MAX 8192
+
+int http_url_parse(const char *url, struct http_url *out, char *err)
+{
+    char hostport[NET_HOST_LEN + 8];
+    if (strncasecmp(url, "http://", 7) != 0) {
+        snprintf(err, NET_ERR_LEN, "%s: only http:// URLs are supported", url);
+        return -1;
+    }
+    const char *auth = url + 7;
+    size_t alen = strcspn(auth, "/?#");
+    if (alen == 0 || alen >= sizeof hostport) {
+        snprintf(err, NET_ERR_LEN, "%s: no host, or a host too long", url);
+        return -1;
+    }
+    memcpy(hostport, auth, alen);
+    hostport[alen] = '\0';
+    if (strchr(hostport, '@') != NULL) {
+        snprintf(err, NET_ERR_LEN, "%s: user names in URLs are not supported", url);
+        return -1;
+    }
+    if (net_parse_endpoint(hostport, 80, &out->endpoint, err) == -1 || out->endpoint.is_unix)
+        return -1;
+    snprintf(out->host_header, sizeof out->host_header, "%s", hostport);
+    const char *rest = auth + alen;
+    size_t plen = strcspn(rest, "#"); /* the fragment stays in the browser */
+    int n =
+        snprintf(out->path, sizeof out->path, "%s%.*s", rest[0] == '/' ? "" : "/", (int)plen, rest);
+    if (n < 0 || (size_t)n >= sizeof out->path) {
+        snprintf(err, NET_ERR_LEN, "%s: path too long", url);
+        return -1;
+    }
+    return 0;
+}
+
+/* The request head, with -H headers replacing our own of the same name. */
+static int build_request(const struct http_get_options *opts, const struct http_url *u, char *out,
+                         size_t outlen)
+{
+    static const char *const defaults[][2] = {
+        {"Host", NULL}, {"User-Agent", "netdemo-http-get/0.1"}, {"Accept", "*/*"}};
+    size_t len = 0;
+    int n = snprintf(out, outlen, "%s %s %s\r\n", opts->head ? "HEAD" : "GET", u->path,
+                     opts->http10 ? "HTTP/1.0" : "HTTP/1.1");
+    for (size_t d = 0; n > 0 && d < 3; d++) {
+        bool overridden = false;
+        size_t nlen = strlen(defaults[d][0]);
+        for (size_t i = 0; i < opts->nheaders; i++)
+            if (strncasecmp(opts->headers[i], defaults[d][0], nlen) == 0 &&
+                opts->headers[i][nlen] == ':')
+                overridden = true;
+        if (overridden || (size_t)n >= outlen)
+            continue;
+        len = (size_t)n;
+        n += snprintf(out + len, outlen - len, "%s: %s\r\n", defaults[d][0],
+                      defaults[d][1] ? defaults[d][1] : u->host_header);
+    }
+    for (size_t i = 0; n > 0 && (size_t)n < outlen && i < opts->nheaders; i++)
+        n += snprintf(out + n, outlen - (size_t)n, "%s\r\n", opts->headers[i]);
+    /* One request per connection: say so, so the server closes at once. */
+    if (n > 0 && (size_t)n < outlen && !opts->http10)
+        n += snprintf(out + n, outlen - (size_t)n, "Connection: close\r\n");
+    if (n > 0 && (size_t)n < outlen)
+        n += snprintf(out + n, outlen - (size_t)n, "\r\n");
+    return n > 0 && (size_t)n < outlen ? n : -1;
+}
+
+/* -v: each line of what we send, prefixed "> ". */
+static void show_request(const char *req, size_t len)
+{
+    const char *p = req, *end = req + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+        if (n > 0 && p[n - 1] == '\r')
+            n--;
+        fprintf(stderr, "> %.*s\n", (int)n, p);
+        p = eol ? eol + 1 : end;
+    }
+}
+
+/* What the response callbacks need. */
+struct get_state {
+    const struct http_get_options *opts;
+    FILE *out;                       /* the body goes here */
+    char line[HTTP_CLIENT_LINE_MAX]; /* the head line being read */
+    size_t line_len;
+    int status;
+    bool skip_body; /* --fail and an error status */
+    bool done;
+    bool write_failed;
+};
+
+static struct get_state *state_of(llhttp_t *ll)
+{
+    return ll->data;
+}
+
+static void line_add(struct get_state *s, const char *at, size_t n)
+{
+    size_t room = sizeof s->line - 1 - s->line_len;
+    if (n > room)
+        n = room;
+    memcpy(s->line + s->line_len, at, n);
+    s->line_len += n;
+}
+
+/* One line of the response head: "< " lines on stderr for -v, plain
+ * lines on stdout for -I (as curl does). */
+static void show_head_line(struct get_state *s, const char *text, size_t n)
+{
+    if (s->opts->verbose)
+        fprintf(stderr, "< %.*s\n", (int)n, text);
+    if (s->opts->head)
+        printf("%.*s\r\n", (int)n, text);
+}
+
+static int on_status_text(llhttp_t *ll, const char *at, size_t n)
+{
+    line_add(state_of(ll), at, n);
+    return 0;
+}
+
+static int on_status_complete(llhttp_t *ll)
+{
+    struct get_state *s = state_of(ll);
+    char line[HTTP_CLIENT_LINE_MAX + 32];
+    int n = snprintf(line, sizeof line, "HTTP/%d.%d %d %.*s", ll->http_major, ll->http_minor,
+                     ll->status_code, (int)s->line_len, s->line);
+    show_head_line(s, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : 0);
+    s->line_len = 0;
+    return 0;
+}
+
+static int on_field(llhttp_t *ll, const char *at, size_t n)
+{
+    line_add(state_of(ll), at, n);
+    return 0;
+}
+
+static int on_field_complete(llhttp_t *ll)
+{
+    line_add(state_of(ll), ": ", 2);
+    return 0;
+}
+
+static int on_value_complete(llhttp_t *ll)
+{
+    struct get_state *s = state_of(ll);
+    show_head_line(s, s->line, s->line_len);
+    s->line_len = 0;
+    return 0;
+}
+
+static int on_headers_complete(llhttp_t *ll)
+{
+    struct get_state *s = state_of(ll);
+    show_head_line(s, "", 0);
+    s->status = ll->status_code;
+    s->skip_body = s->opts->fail && s->status >= 400;
+    /* A response to HEAD has no body, whatever Content-Length says; 1
+     * tells llhttp exactly that. */
+    return s->opts->head ? 1 : 0;
+}
+
+static int on_body(llhttp_t *ll, const char *at, size_t n)
+{
+    struct get_state *s = state_of(ll);
+    if (!s->skip_body && fwrite(at, 1, n, s->out) != n)
+        s->write_failed = true;
+    return 0;
+}
+
+static int on_message_complete(llhttp_t *ll)
+{
+    state_of(ll)->done = true;
+    return HPE_PAUSED;
+}
+
+static const llhttp_settings_t get_settings = {
+    .on_status = on_status_text,
+    .on_status_complete = on_status_complete,
+    .on_header_field = on_field,
+    .on_header_field_complete = on_field_complete,
+    .on_header_value = on_field,
+    .on_header_value_complete = on_value_complete,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+/* Read the response until llhttp says it is complete. */
+static int read_response(int fd, struct get_state *s, char *err)
+{
+    llhttp_t ll;
+    char *buf = malloc(HTTP_CLIENT_BUFSIZE);
+    int rc = -1;
+
+    if (buf == NULL) {
+        snprintf(err, NET_ERR_LEN, "out of memory");
+        return -1;
+    }
+    llhttp_init(&ll, HTTP_RESPONSE, &get_settings);
+    ll.data = s;
+    while (!s->done) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, HTTP_CLIENT_IO_MS) == 0) {
+            snprintf(err, NET_ERR_LEN, "recv: no answer for %d s", HTTP_CLIENT_IO_MS / 1000);
+            goto out;
+        }
+        ssize_t n = io_read_some(fd, buf, HTTP_CLIENT_BUFSIZE);
+        if (n == -1) {
+            snprintf(err, NET_ERR_LEN, "recv: %s", strerror(errno));
+            goto out;
+        }
+        TRACE("recv(fd %d) -> %zd bytes", fd, n);
+        llhttp_errno_t e = n == 0 ? llhttp_finish(&ll) : llhttp_execute(&ll, buf, (size_t)n);
+        if (s->done)
+            break;
+        if (e != HPE_OK || n == 0) {
+            snprintf(err, NET_ERR_LEN, "%s",
+                     n == 0 && e == HPE_OK ? "the server closed before the response was complete"
+                                           : llhttp_get_error_reason(&ll));
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    free(buf);
+    return rc;
+}
+
+int http_client_get(const struct http_get_options *opts, char *err)
+{
+    struct http_url url;
+    char request[HTTP_CLIENT_REQ_MAX];
+    struct get_state *s = calloc(1, sizeof *s);
+    int rc = -1, fd = -1;
+
+    if (s == NULL) {
+        snprintf(err, NET_ERR_LEN, "out of memory");
+        return -1;
+    }
+    s->opts = opts;
+    s->out = stdout;
+    int len = -1;
+    if (http_url_parse(opts->url, &url, err) == 0) {
+        len = build_request(opts, &url, request, sizeof request);
+        if (len == -1)
+            snprintf(err, NET_ERR_LEN, "request head too long");
+    }
+    if (len == -1)
+        goto out;
+    fd = net_connect(&url.endpoint, HTTP_CLIENT_CONNECT_MS, err); /* client.connect() */
+    if (fd == -1)
+        goto out;
+    if (opts->verbose)
+        show_request(request, (size_t)len);
+    if (io_write_all(fd, request, (size_t)len) == -1) { /* client.send(): the request */
+        snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
+        goto out;
+    }
+    TRACE("send(fd %d, %d bytes) -> %d", fd, len, len);
+    if (opts->output != NULL && !opts->head) {
+        s->out = fopen(opts->output, "wb");
+        if (s->out == NULL) {
+            snprintf(err, NET_ERR_LEN, "%s: %s", opts->output, strerror(errno));
+            goto out;
+        }
+    }
+    if (read_response(fd, s, err) == 0)
+        rc = s->status;
+    if (s->write_failed || fflush(s->out) == EOF) {
+        snprintf(err, NET_ERR_LEN, "writing the body: %s", strerror(errno));
+        rc = -1;
+    }
+out:
+    if (s->out != NULL && s->out != stdout)
+        fclose(s->out);
+    if (fd != -1)
+        close(fd);
+    free(s);
+    return rc;
+}
+
+static const char http_get_usage[] =
+    "usage: http-demo get URL [-v] [-I] [-o FILE] [--http1.0] [--fail] [-H 'Name: value']...\n"
+    "\n"
+    "Fetch one http:// URL, as a browser would, and print the body on stdout.\n"
+    "It follows no redirect: a 301 is shown as it came.\n"
+    "\n"
+    "  -v, --verbose        show what goes over the wire on stderr: the request\n"
+    "                       lines sent ('> ') and the response head received ('< ')\n"
+    "  -I, --head           send HEAD and print the response head\n"
+    "  -o, --output FILE    write the body to FILE instead of stdout\n"
+    "      --http1.0        speak HTTP/1.0 instead of HTTP/1.1\n"
+    "      --fail           exit 22 on a status of 400 or more (as curl), no body\n"
+    "  -H, --header 'N: V'  add a header line (replaces ours of the same name)\n"
+    "      --trace          narrate each socket call on stderr\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit: 0 ok, 1 could not fetch, 2 bad usage, 22 --fail and an error status.\n";
+
+/* A -H value must be one "Name: value" line: no CR or LF may smuggle in
+ * a second header or a second request. */
+static bool header_is_valid(const char *h)
+{
+    const char *colon = strchr(h, ':');
+    return colon != NULL && colon != h && strpbrk(h, "\r\n") == NULL &&
+           strcspn(h, " \t") > (size_t)(colon - h);
+}
+
+static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
+{
+    static const struct option longopts[] = {
+        {"verbose", no_argument, NULL, 'v'},
+        {"head", no_argument, NULL, 'I'},
+        {"output", required_argument, NULL, 'o'},
+        {"http1.0", no_argument, NULL, '0'},
+        {"fail", no_argument, NULL, 'f'},
+        {"header", required_argument, NULL, 'H'},
+        {"trace", no_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *prog = "http-demo get";
+    int ch;
+
+    *opts = (struct http_get_options){0};
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":vIo:H:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'v':
+            opts->verbose = true;
+            break;
+        case 'I':
+            opts->head = true;
+            break;
+        case 'o':
+            opts->output = optarg;
+            break;
+        case '0':
+            opts->http10 = true;
+            break;
+        case 'f':
+            opts->fail = true;
+            break;
+        case 'H':
+            if (!header_is_valid(optarg))
+                return cli_error(prog, CLI_EXIT_USAGE, "-H '%s': use 'Name: value'", optarg);
+            if (opts->nheaders == HTTP_CLIENT_MAX_HEADERS)
+                return cli_error(prog, CLI_EXIT_USAGE, "at most %d -H options",
+                                 HTTP_CLIENT_MAX_HEADERS);
+            opts->headers[opts->nheaders++] = optarg;
+            break;
+        case 't':
+            trace_enabled = true;
+            break;
+        case 'h':
+            fputs(http_get_usage, stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_bad_option(prog, argv, ch);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_error(prog, CLI_EXIT_USAGE, "%s (see --help)",
+                         optind >= argc ? "a URL is required" : "one URL only");
+    opts->url = argv[optind];
+    return -1;
+}
+
+int http_client_main(int argc, char *argv[])
+{
+    struct http_get_options opts;
+    struct http_url url;
+    char err[NET_ERR_LEN];
+
+    int rc = http_get_parse(argc, argv, &opts);
+    if (rc != -1)
+        return rc;
+    if (http_url_parse(opts.url, &url, err) == -1)
+        return cli_error("http-demo get", CLI_EXIT_USAGE, "%s", err);
+    trace_set_role("http client");
+    signal(SIGPIPE, SIG_IGN);
+    int status = http_client_get(&opts, err);
+    if (status == -1)
+        return cli_error("http-demo get", CLI_EXIT_FAILURE, "%s", err);
+    if (opts.fail && status >= 400)
+        return cli_error("http-demo get", HTTP_CLIENT_EXIT_FAIL, "the server answered %d", status);
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,53 @@
+/*
+ * http_client.h - `http-demo get`: the B of B/S, small enough to read.
+ *
+ * It sends one request and reads one response, whose body may be delimited
+ * by Content-Length, by chunked encoding or by the server closing the
+ * connection (llhttp tells which). With -v it shows what goes over the
+ * wire: the request lines it sends ("> ") and the response head ("< ").
+ */
+#ifndef NETDEMO_HTTP_CLIENT_H
+#define NETDEMO_HTTP_CLIENT_H
+
+#include "net.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HTTP_CLIENT_CONNECT_MS  5000  /* give up on a silent host */
+#define HTTP_CLIENT_IO_MS       30000 /* give up on a server that stops sending */
+#define HTTP_CLIENT_MAX_HEADERS 32    /* -H options */
+#define HTTP_CLIENT_PATH_MAX    8192
+#define HTTP_CLIENT_EXIT_FAIL   22 /* --fail and a status >= 400, as curl */
+
+/* A parsed http:// URL. */
+struct http_url {
+    struct net_endpoint endpoint;
+    char host_header[NET_HOST_LEN + 8]; /* "host" or "host:port" for Host */
+    char path[HTTP_CLIENT_PATH_MAX];    /* "/..." with any query */
+};
+
+/* http_url_parse: split "http://host[:port][/path]" (host may be [v6]).
+ * Returns 0, or -1 with the reason in err. No I/O. */
+int http_url_parse(const char *url, struct http_url *out, char *err);
+
+/* What `http-demo get` was asked to do. */
+struct http_get_options {
+    const char *url;
+    bool verbose;                                 /* -v */
+    bool head;                                    /* -I: HEAD, print the head */
+    bool http10;                                  /* --http1.0 */
+    bool fail;                                    /* --fail */
+    const char *output;                           /* -o FILE, NULL for stdout */
+    const char *headers[HTTP_CLIENT_MAX_HEADERS]; /* -H "Name: value" */
+    size_t nheaders;
+};
+
+/* http_client_get: fetch opts->url. Returns the HTTP status (> 0), or -1
+ * with the reason in err. */
+int http_client_get(const struct http_get_options *opts, char *err);
+
+/* http_client_main: `http-demo get ...`; returns the exit code. */
+int http_client_main(int argc, char *argv[]);
+
+#endif

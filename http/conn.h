@@ -1,0 +1,71 @@
+/*
+ * conn.h - a worker and its connections (worker.c, accept.c).
+ */
+#ifndef NETDEMO_HTTP_CONN_H
+#define NETDEMO_HTTP_CONN_H
+
+#include "handler.h"
+#include "loop.h"
+#include "request.h"
+#include "response.h"
+#include "server.h"
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* What one request in flight needs; large, so only busy connections
+ * hold one. */
+struct http_work {
+    struct http_request req;
+    struct http_response resp;
+};
+
+enum conn_state {
+    CONN_READING,   /* waiting for a request, or for the rest of one */
+    CONN_SENDING,   /* writing the response */
+    CONN_LINGERING, /* response sent, our side shut, draining theirs */
+};
+
+struct http_worker;
+
+struct http_conn {
+    int fd;
+    enum conn_state state;
+    unsigned mask; /* what the loop watches for: LOOP_READABLE/WRITABLE */
+    struct http_worker *w;
+    struct loop_timer *timer; /* head, idle or linger timeout */
+    /* the request */
+    struct http_parser parser;
+    struct http_work *work; /* NULL while idle */
+    char *leftover;         /* pipelined bytes read but not yet parsed */
+    uint32_t leftover_len, leftover_off;
+    /* the peer, for /echo and the access log */
+    union {
+        struct sockaddr sa;
+        struct sockaddr_in in;
+        struct sockaddr_in6 in6;
+    } peer;
+    socklen_t peer_len;
+    struct http_conn *prev, *next;
+};
+
+struct http_worker {
+    struct http_server *srv;
+    struct loop *loop;
+    int listen_fd;
+    char *buf;                      /* HTTP_READ_BUFSIZE, shared by every connection */
+    struct http_conn *conns;        /* every open connection */
+    struct http_work *spare;        /* one freed http_work, kept for the next request */
+    struct loop_timer *accept_wait; /* set while accepting is paused (out of fds) */
+    struct http_filecache cache;    /* files this worker keeps open */
+};
+
+/* http_conn_open: take over an accepted, non-blocking connection. Returns
+ * 0, or -1 (the fd is closed). */
+int http_conn_open(struct http_worker *w, int fd, const struct sockaddr *peer, socklen_t len);
+
+/* http_conn_close: close and free one connection. */
+void http_conn_close(struct http_conn *c);
+
+#endif

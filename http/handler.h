@@ -1,0 +1,40 @@
+/*
+ * handler.h - from a parsed request to a response: the demo endpoints
+ * (/echo, /stats) and static files, with their directory listings.
+ */
+#ifndef NETDEMO_HTTP_HANDLER_H
+#define NETDEMO_HTTP_HANDLER_H
+
+#include "filecache.h"
+#include "request.h"
+#include "response.h"
+
+/* What a handler needs to know of the server and the connection. */
+struct http_site {
+    const char *root;             /* the document root, resolved (realpath) */
+    int root_fd;                  /* the document root, open (O_PATH) */
+    const char *peer;             /* the client, "127.0.0.1:53122" */
+    struct http_filecache *cache; /* the worker's open files, or NULL */
+    int64_t now_ms;               /* loop_now_ms(), for the cache */
+};
+
+/* http_handle: answer req into resp (which the caller has initialised).
+ * Opens the file to send, if any; resp owns it. Never fails: a problem
+ * becomes an error status. */
+void http_handle(const struct http_site *site, const struct http_request *req,
+                 struct http_response *resp);
+
+/* http_listing_page: an HTML listing of the open directory dir_fd, shown
+ * as the URL path url (already decoded), names escaped, with sizes and
+ * dates. Returns a malloc'd page and its length, or NULL on failure. */
+char *http_listing_page(int dir_fd, const char *url, size_t *len);
+
+/* http_echo_page: the request exactly as received (method, target,
+ * version, headers in order, body) and the client's address: text/plain
+ * when raw, otherwise HTML. Returns a malloc'd page, or NULL. */
+char *http_echo_page(const struct http_request *req, const char *peer, bool raw, size_t *len);
+
+/* http_request_head_text: the request head as text, for --show-requests. */
+char *http_request_head_text(const struct http_request *req, size_t *len);
+
+#endif

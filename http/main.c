@@ -1,0 +1,34 @@
+/*
+ * main.c - the http-demo command: `server` or `get`.
+ */
+#include "cli.h"
+#include "http_client.h"
+#include "server.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char http_demo_usage[] =
+    "usage: http-demo server|get [OPTIONS]\n"
+    "\n"
+    "  http-demo server    serve the bundled site, or a folder (see 'http-demo server --help')\n"
+    "  http-demo get URL   fetch a URL and show what goes over the wire (see --help)\n"
+    "\n"
+    "Then open http://127.0.0.1:8080/ in a browser: that is the B/S model.\n";
+
+int main(int argc, char *argv[])
+{
+    if (argc >= 2 && strcmp(argv[1], "server") == 0)
+        return http_server_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "get") == 0)
+        return http_client_main(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(http_demo_usage, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (argc < 2) {
+        fputs(http_demo_usage, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    return cli_error("http-demo", CLI_EXIT_USAGE, "unknown command '%s' (see --help)", argv[1]);
+}

@@ -1,0 +1,374 @@
+/*
+ * request.c - the llhttp wrapper: bytes in, struct http_request out.
+ *
+ * llhttp calls back with spans of the input ("url", "header field", ...);
+ * the callbacks copy them into the request's bounded store, so the
+ * connection's read buffer can be reused at once. A callback that finds a
+ * problem records the status and returns -1, which stops llhttp (HPE_USER).
+ */
+#include "request.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HTTP_HEADER_OVERHEAD 4 /* ": " and CRLF, counted toward the head limit */
+
+static struct http_parser *parser_of(llhttp_t *ll)
+{
+    return ll->data;
+}
+
+/* Stop llhttp with a status (callbacks return this). */
+static int parser_fail(struct http_parser *p, int status)
+{
+    p->status = status;
+    p->state = HTTP_STATE_ERROR;
+    return -1;
+}
+
+/* The same, for functions that return a parse result. */
+static enum http_parse_result parse_error(struct http_parser *p, int status)
+{
+    parser_fail(p, status);
+    return HTTP_PARSE_ERROR;
+}
+
+/* Add to the head count; false once past the limit. */
+static bool parser_count(struct http_parser *p, size_t n)
+{
+    p->head_bytes += n;
+    return p->head_bytes <= p->head_max;
+}
+
+static int store_append(struct http_parser *p, const char *at, size_t n)
+{
+    struct http_request *req = p->req;
+    if (n >= sizeof req->store - req->store_len)
+        return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
+    memcpy(req->store + req->store_len, at, n);
+    req->store_len += n;
+    return 0;
+}
+
+static int store_end_string(struct http_parser *p)
+{
+    return store_append(p, "", 1);
+}
+
+static int on_url(llhttp_t *ll, const char *at, size_t n)
+{
+    struct http_parser *p = parser_of(ll);
+    struct http_request *req = p->req;
+    if (req->target == NULL)
+        req->target = req->store + req->store_len;
+    if ((size_t)(req->store + req->store_len - req->target) + n > HTTP_URI_MAX)
+        return parser_fail(p, HTTP_URI_TOO_LONG);
+    return store_append(p, at, n);
+}
+
+static int on_url_complete(llhttp_t *ll)
+{
+    return store_end_string(parser_of(ll));
+}
+
+static int on_header_field(llhttp_t *ll, const char *at, size_t n)
+{
+    struct http_parser *p = parser_of(ll);
+    struct http_request *req = p->req;
+    if (!p->field_open) {
+        if (req->nheaders == HTTP_HEADERS_MAX)
+            return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
+        req->headers[req->nheaders].name = req->store + req->store_len;
+        p->field_open = true;
+        if (!parser_count(p, HTTP_HEADER_OVERHEAD))
+            return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
+    }
+    if (!parser_count(p, n))
+        return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
+    return store_append(p, at, n);
+}
+
+static int on_header_field_complete(llhttp_t *ll)
+{
+    struct http_parser *p = parser_of(ll);
+    struct http_request *req = p->req;
+    const char *name = req->headers[req->nheaders].name;
+    size_t len = (size_t)(req->store + req->store_len - name);
+    /* "Host : x": llhttp 8.1 passes the space on; RFC 9112 §5.1 says reject. */
+    if (len == 0 || name[len - 1] == ' ' || name[len - 1] == '\t')
+        return parser_fail(p, HTTP_BAD_REQUEST);
+    if (store_end_string(p) == -1)
+        return -1;
+    req->headers[req->nheaders].value = req->store + req->store_len;
+    p->field_open = false;
+    return 0;
+}
+
+static int on_header_value(llhttp_t *ll, const char *at, size_t n)
+{
+    struct http_parser *p = parser_of(ll);
+    /* A bare CR in a value is how CVE-2023-30589 smuggles a request. */
+    if (memchr(at, '\r', n) != NULL)
+        return parser_fail(p, HTTP_BAD_REQUEST);
+    if (!parser_count(p, n))
+        return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
+    return store_append(p, at, n);
+}
+
+/* Trim optional whitespace around the value, in place, and close it. */
+static int on_header_value_complete(llhttp_t *ll)
+{
+    struct http_parser *p = parser_of(ll);
+    struct http_request *req = p->req;
+    char *start = (char *)req->headers[req->nheaders].value;
+    char *end = req->store + req->store_len;
+    size_t lead = 0;
+
+    while (start + lead < end && (start[lead] == ' ' || start[lead] == '\t'))
+        lead++;
+    while (end > start + lead && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    memmove(start, start + lead, (size_t)(end - start) - lead);
+    req->store_len = (size_t)(start - req->store) + (size_t)(end - start) - lead;
+    if (store_end_string(p) == -1)
+        return -1;
+    req->nheaders++;
+    return 0;
+}
+
+static int on_headers_complete(llhttp_t *ll)
+{
+    struct http_parser *p = parser_of(ll);
+    struct http_request *req = p->req;
+
+    if (ll->http_major != 1 || ll->http_minor > 1)
+        return parser_fail(p, HTTP_VERSION_NOT_SUPPORTED);
+    req->version = ll->http_minor == 0 ? HTTP_V10 : HTTP_V11;
+    req->keep_alive = llhttp_should_keep_alive(ll) != 0;
+    if ((ll->flags & F_CONTENT_LENGTH) && ll->content_length > HTTP_BODY_MAX)
+        return parser_fail(p, HTTP_PAYLOAD_TOO_LARGE);
+    const char *expect = http_request_header(req, "Expect");
+    req->expect_100 =
+        req->version == HTTP_V11 && expect != NULL && strcasecmp(expect, "100-continue") == 0;
+    p->state = HTTP_STATE_BODY;
+    return 0;
+}
+
+static int on_body(llhttp_t *ll, const char *at, size_t n)
+{
+    struct http_parser *p = parser_of(ll);
+    struct http_request *req = p->req;
+
+    if (n > HTTP_BODY_MAX - req->body_len)
+        return parser_fail(p, HTTP_PAYLOAD_TOO_LARGE);
+    if (req->body == NULL) {
+        req->body = malloc(HTTP_BODY_MAX);
+        if (req->body == NULL)
+            return parser_fail(p, HTTP_INTERNAL_ERROR);
+    }
+    memcpy(req->body + req->body_len, at, n);
+    req->body_len += n;
+    return 0;
+}
+
+/* Pause, so bytes of a pipelined next request wait until this one is
+ * answered: HTTP/1.1 answers in order. */
+static int on_message_complete(llhttp_t *ll)
+{
+    parser_of(ll)->state = HTTP_STATE_DONE;
+    return HPE_PAUSED;
+}
+
+static const llhttp_settings_t http_settings = {
+    .on_url = on_url,
+    .on_url_complete = on_url_complete,
+    .on_header_field = on_header_field,
+    .on_header_field_complete = on_header_field_complete,
+    .on_header_value = on_header_value,
+    .on_header_value_complete = on_header_value_complete,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+void http_parser_init(struct http_parser *p, size_t head_max)
+{
+    *p = (struct http_parser){.head_max = head_max ? head_max : HTTP_HEAD_MAX};
+    llhttp_init(&p->ll, HTTP_REQUEST, &http_settings);
+    p->ll.data = p;
+}
+
+void http_parser_begin(struct http_parser *p, struct http_request *req)
+{
+    llhttp_errno_t e = llhttp_get_errno(&p->ll);
+    if (e == HPE_PAUSED)
+        llhttp_resume(&p->ll);
+    else if (e == HPE_PAUSED_UPGRADE)
+        llhttp_resume_after_upgrade(&p->ll);
+    http_request_clear(req);
+    p->req = req;
+    p->state = HTTP_STATE_LINE;
+    p->status = 0;
+    p->head_bytes = 0;
+    p->field_open = false;
+}
+
+/* RFC 9110 token characters, for the method. */
+static bool is_tchar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* Copy the method out of the held-back line; 400 if it is not a token. */
+static int line_take_method(struct http_parser *p, size_t *method_len)
+{
+    struct http_request *req = p->req;
+    size_t i = 0;
+    while (i < req->line_len && is_tchar(req->line[i]))
+        i++;
+    if (i == 0 || i >= req->line_len || req->line[i] != ' ')
+        return parser_fail(p, HTTP_BAD_REQUEST);
+    if (i >= sizeof req->method)
+        return parser_fail(p, HTTP_NOT_IMPLEMENTED); /* no method we know is that long */
+    memcpy(req->method, req->line, i);
+    req->method[i] = '\0';
+    *method_len = i;
+    return 0;
+}
+
+/* A complete first line: either HTTP/0.9's `GET /path` (RFC 1945 §4.1),
+ * answered here, or a 1.x line, handed to llhttp. */
+static enum http_parse_result line_finish(struct http_parser *p)
+{
+    struct http_request *req = p->req;
+    size_t mlen, end = req->line_len - 1; /* drop '\n' */
+
+    if (end > 0 && req->line[end - 1] == '\r')
+        end--;
+    if (line_take_method(p, &mlen) == -1)
+        return HTTP_PARSE_ERROR;
+    const char *rest = req->line + mlen + 1;
+    size_t rest_len = end - mlen - 1;
+    if (rest_len > 0 && memchr(rest, ' ', rest_len) == NULL) {
+        if (strcmp(req->method, "GET") != 0 || rest[0] != '/' ||
+            memchr(rest, '\r', rest_len) != NULL)
+            return parse_error(p, HTTP_BAD_REQUEST);
+        req->target = req->store;
+        req->version = HTTP_V09;
+        req->keep_alive = false;
+        if (store_append(p, rest, rest_len) == -1 || store_end_string(p) == -1)
+            return HTTP_PARSE_ERROR;
+        p->state = HTTP_STATE_DONE;
+        return HTTP_PARSE_DONE;
+    }
+    p->state = HTTP_STATE_HEAD;
+    if (!parser_count(p, req->line_len))
+        return parse_error(p, HTTP_HEADERS_TOO_LARGE);
+    size_t ignored;
+    return http_parser_feed(p, req->line, req->line_len, &ignored);
+}
+
+/* Hold back bytes until the first line is whole. Empty lines before it are
+ * skipped, as RFC 9112 §2.2 allows. */
+static enum http_parse_result line_feed_bytes(struct http_parser *p, const char *data, size_t len,
+                                              size_t *used)
+{
+    struct http_request *req = p->req;
+    const char *nl = memchr(data, '\n', len);
+    size_t take = nl ? (size_t)(nl - data) + 1 : len;
+
+    *used = take;
+    if (take > sizeof req->line - req->line_len)
+        return parse_error(p, HTTP_URI_TOO_LONG);
+    memcpy(req->line + req->line_len, data, take);
+    req->line_len += take;
+    if (nl == NULL)
+        return HTTP_PARSE_MORE;
+    if (req->line_len == 1 || (req->line_len == 2 && req->line[0] == '\r')) {
+        req->line_len = 0; /* an empty line */
+        return HTTP_PARSE_MORE;
+    }
+    return line_finish(p);
+}
+
+static int http_status_of(llhttp_errno_t e)
+{
+    switch (e) {
+    case HPE_INVALID_METHOD:
+        return HTTP_NOT_IMPLEMENTED;
+    case HPE_INVALID_VERSION:
+        return HTTP_VERSION_NOT_SUPPORTED;
+    default:
+        return HTTP_BAD_REQUEST;
+    }
+}
+
+enum http_parse_result http_parser_feed(struct http_parser *p, const char *data, size_t len,
+                                        size_t *used)
+{
+    size_t taken = 0;
+    *used = 0;
+    while (p->state == HTTP_STATE_LINE && taken < len) {
+        size_t n;
+        enum http_parse_result r = line_feed_bytes(p, data + taken, len - taken, &n);
+        taken += n;
+        *used = taken;
+        if (r != HTTP_PARSE_MORE || p->state == HTTP_STATE_DONE)
+            return r;
+    }
+    if (p->state == HTTP_STATE_ERROR)
+        return HTTP_PARSE_ERROR;
+    if (p->state == HTTP_STATE_DONE)
+        return HTTP_PARSE_DONE;
+    if (taken == len)
+        return HTTP_PARSE_MORE;
+    llhttp_errno_t e = llhttp_execute(&p->ll, data + taken, len - taken);
+    if (e == HPE_OK) {
+        *used = len;
+        return HTTP_PARSE_MORE;
+    }
+    if ((e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) && p->state == HTTP_STATE_DONE) {
+        *used = (size_t)(llhttp_get_error_pos(&p->ll) - data);
+        return HTTP_PARSE_DONE;
+    }
+    if (p->state != HTTP_STATE_ERROR)
+        parser_fail(p, http_status_of(e));
+    return HTTP_PARSE_ERROR;
+}
+
+void http_request_clear(struct http_request *req)
+{
+    free(req->body);
+    req->method[0] = '\0';
+    req->version = HTTP_V11;
+    req->target = NULL;
+    req->nheaders = 0;
+    req->keep_alive = false;
+    req->expect_100 = false;
+    req->body = NULL;
+    req->body_len = 0;
+    req->store_len = 0;
+    req->line_len = 0;
+}
+
+const char *http_request_header(const struct http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->nheaders; i++)
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return req->headers[i].value;
+    return NULL;
+}
+
+const char *http_version_name(enum http_version v)
+{
+    switch (v) {
+    case HTTP_V09:
+        return "HTTP/0.9";
+    case HTTP_V10:
+        return "HTTP/1.0";
+    default:
+        return "HTTP/1.1";
+    }
+}

@@ -1,0 +1,107 @@
+/*
+ * request.h - the request parser: llhttp, plus the checks llhttp 8.1 lacks.
+ *
+ * Bytes go in as they arrive from the socket; a parsed request comes out.
+ * It does no I/O, so unit tests feed it bytes from tables.
+ *
+ * llhttp keeps its strict defaults (no lenient flag is set). On top of it
+ * this wrapper:
+ *   - detects an HTTP/0.9 request line (`GET /path`), which llhttp would
+ *     wait on forever, by holding back the first line until it is whole;
+ *   - rejects a bare CR inside a header value and whitespace between a
+ *     header name and its colon (both accepted by llhttp 8.1; the first is
+ *     the request-smuggling pattern of CVE-2023-30589) with 400;
+ *   - counts the bytes of the target and the head, since llhttp has no
+ *     limits: 414 past HTTP_URI_MAX, 431 past the head limit.
+ */
+#ifndef NETDEMO_HTTP_REQUEST_H
+#define NETDEMO_HTTP_REQUEST_H
+
+#include "http.h"
+
+#include <llhttp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum http_version { HTTP_V09, HTTP_V10, HTTP_V11 };
+
+/* One header line, as sent: name case kept, value without its OWS. The
+ * strings point into the request's store and are NUL-terminated. */
+struct http_header {
+    const char *name;
+    const char *value;
+};
+
+/* One parsed request. It is large (the head limit is its store), so a
+ * connection holds one only while a request is in flight. */
+struct http_request {
+    char method[HTTP_METHOD_MAX];
+    enum http_version version;
+    const char *target; /* NUL-terminated, in store */
+    struct http_header headers[HTTP_HEADERS_MAX];
+    size_t nheaders;
+    bool keep_alive; /* what the request asks for (llhttp's rules) */
+    bool expect_100; /* "Expect: 100-continue": the client waits before the body */
+    char *body;      /* malloc'd, NULL when empty; free with http_request_clear() */
+    size_t body_len;
+
+    /* storage for target and headers */
+    char store[HTTP_HEAD_MAX];
+    size_t store_len;
+    /* the first line, held back until whole (HTTP/0.9 detection) */
+    char line[HTTP_URI_MAX + HTTP_METHOD_MAX + 16];
+    size_t line_len;
+};
+
+enum http_parse_result {
+    HTTP_PARSE_MORE,  /* every byte was taken; send more */
+    HTTP_PARSE_DONE,  /* a whole request; bytes after it were not taken */
+    HTTP_PARSE_ERROR, /* malformed: parser->status says which 4xx/5xx */
+};
+
+/* Where the parser is within one request. */
+enum http_parse_state {
+    HTTP_STATE_LINE, /* holding back the request line */
+    HTTP_STATE_HEAD, /* llhttp is reading headers */
+    HTTP_STATE_BODY, /* llhttp is reading the body */
+    HTTP_STATE_DONE, /* the request is complete */
+    HTTP_STATE_ERROR,
+};
+
+/* Per-connection parser state. Small: it lives as long as the connection. */
+struct http_parser {
+    llhttp_t ll;
+    struct http_request *req; /* the request being filled, not owned */
+    enum http_parse_state state;
+    int status;        /* the error status once state is ERROR */
+    size_t head_bytes; /* bytes of line and head seen so far */
+    size_t head_max;   /* 431 beyond this */
+    bool field_open;   /* a header name is being read */
+};
+
+/* http_parser_init: ready a parser for a connection (head_max 0 means
+ * HTTP_HEAD_MAX). Call http_parser_begin() before each request. */
+void http_parser_init(struct http_parser *p, size_t head_max);
+
+/* http_parser_begin: start a new request, filled into req (which the
+ * caller owns and which must stay put until the request is done). */
+void http_parser_begin(struct http_parser *p, struct http_request *req);
+
+/* http_parser_feed: parse up to len bytes. *used says how many were taken:
+ * all of them for MORE, those up to the request's end for DONE, and an
+ * unspecified count for ERROR (the stream is then in doubt: close it). */
+enum http_parse_result http_parser_feed(struct http_parser *p, const char *data, size_t len,
+                                        size_t *used);
+
+/* http_request_clear: free what the request owns (its body) and empty it. */
+void http_request_clear(struct http_request *req);
+
+/* http_request_header: the value of the first header named name (any
+ * case), or NULL. */
+const char *http_request_header(const struct http_request *req, const char *name);
+
+/* http_version_name: "HTTP/1.1"; "HTTP/0.9" for the bare form. */
+const char *http_version_name(enum http_version v);
+
+#endif

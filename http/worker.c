@@ -1,0 +1,402 @@
+/*
+ * worker.c - one worker: an epoll loop, its connections and their states.
+ *
+ * Each connection moves through a small state machine (darkhttpd's shape):
+ *
+ *   READING    waiting for a request, or for the rest of one
+ *   SENDING    writing the response: head, then body (memory or sendfile)
+ *   LINGERING  after a response that closes while the client may still
+ *              be sending (an error mid-request, pipelined bytes): our side
+ *              is shut, and what the client sends is read and dropped until
+ *              it closes too, so a reset cannot destroy the response
+ *
+ * An idle connection is one small struct (plus the parser's state); the
+ * large request buffer (struct http_work) exists only while a request is
+ * in flight. Pipelined bytes read past a request wait in `leftover`.
+ */
+#include "conn.h"
+
+#include "io.h"
+#include "shutdown.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define HTTP_LINGER_MS 2000 /* how long to drain a closing connection */
+
+static void conn_on_io(struct loop *loop, int fd, void *ctx, unsigned mask);
+static void conn_on_timeout(struct loop *loop, void *ctx);
+
+/* Watch fd for mask, calling epoll_ctl only when the mask changes: on a
+ * busy keep-alive connection that saves a system call per request. */
+static int conn_watch(struct http_conn *c, unsigned mask)
+{
+    if (c->mask == mask)
+        return 0;
+    c->mask = mask;
+    return loop_watch(c->w->loop, c->fd, mask, conn_on_io, c);
+}
+
+static void conn_set_timer(struct http_conn *c, int ms)
+{
+    if (c->timer != NULL)
+        loop_reset_timer(c->w->loop, c->timer, ms);
+    else
+        c->timer = loop_add_timer(c->w->loop, ms, conn_on_timeout, c);
+}
+
+static void work_release(struct http_worker *w, struct http_work *work)
+{
+    if (work == NULL)
+        return;
+    http_response_clear(&work->resp);
+    http_request_clear(&work->req);
+    if (w->spare == NULL)
+        w->spare = work;
+    else
+        free(work);
+}
+
+void http_conn_close(struct http_conn *c)
+{
+    struct http_worker *w = c->w;
+    loop_unwatch(w->loop, c->fd);
+    loop_cancel_timer(w->loop, c->timer);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        w->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    close(c->fd);
+    TRACE("close(fd %d) -> 0", c->fd);
+    counters_add(w->srv->stats, conns_open, -1);
+    work_release(w, c->work);
+    free(c->leftover);
+    free(c);
+}
+
+/* After a response that closes: shut our side, drain theirs. */
+static void conn_linger(struct http_conn *c)
+{
+    shutdown(c->fd, SHUT_WR);
+    TRACE("shutdown(fd %d, SHUT_WR) -> 0 (response sent; closing)", c->fd);
+    c->state = CONN_LINGERING;
+    work_release(c->w, c->work);
+    c->work = NULL;
+    free(c->leftover);
+    c->leftover = NULL;
+    conn_set_timer(c, HTTP_LINGER_MS);
+    if (conn_watch(c, LOOP_READABLE) == -1)
+        http_conn_close(c);
+}
+
+/* One send of the head and the memory body together (writev), or of the
+ * head alone with MSG_MORE when a file follows, so head and first body
+ * bytes share a packet instead of waiting on Nagle and a delayed ACK. */
+static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
+{
+    size_t head_left = resp->head_len - resp->head_off;
+    size_t mem_left = resp->send_body ? resp->mem_len - resp->mem_off : 0;
+    bool file_follows = resp->send_body && resp->file_off < resp->file_end;
+    ssize_t n;
+
+    do {
+        if (file_follows) {
+            n = send(c->fd, resp->head + resp->head_off, head_left, MSG_NOSIGNAL | MSG_MORE);
+        } else {
+            struct iovec iov[2] = {{resp->head + resp->head_off, head_left},
+                                   {resp->mem + resp->mem_off, mem_left}};
+            n = writev(c->fd, head_left ? iov : iov + 1, head_left ? 2 : 1);
+        }
+    } while (n == -1 && errno == EINTR);
+    TRACE("%s(fd %d, %zu bytes) -> %zd", file_follows ? "send" : "writev", c->fd,
+          head_left + mem_left, n);
+    if (n > 0) {
+        size_t k = (size_t)n < head_left ? (size_t)n : head_left;
+        resp->head_off += k;
+        resp->mem_off += (size_t)n - k;
+    }
+    return n;
+}
+
+/* Send what the socket takes. Returns 1 when all is out, 0 to wait for
+ * the socket to drain, -1 when the connection failed. */
+static int conn_send(struct http_conn *c)
+{
+    struct http_response *resp = &c->work->resp;
+    struct counters *stats = c->w->srv->stats;
+
+    while (resp->head_off < resp->head_len || (resp->send_body && resp->mem_off < resp->mem_len)) {
+        ssize_t n = conn_send_head(c, resp);
+        if (n == -1)
+            return errno == EAGAIN ? 0 : -1;
+        counters_add(stats, bytes_out, n);
+    }
+    while (resp->send_body && resp->file_off < resp->file_end) {
+        off_t off = (off_t)resp->file_off;
+        uint64_t left = resp->file_end - resp->file_off;
+        ssize_t n = sendfile(c->fd, resp->fd, &off,
+                             left < HTTP_SENDFILE_CHUNK ? (size_t)left : HTTP_SENDFILE_CHUNK);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1 && errno == EAGAIN)
+            return 0;
+        if (n <= 0)
+            return -1; /* an error, or the file shrank under us */
+        TRACE("sendfile(fd %d, file fd %d, %zd bytes)", c->fd, resp->fd, n);
+        resp->file_off += (uint64_t)n;
+        counters_add(stats, bytes_out, n);
+        conn_set_timer(c, c->w->srv->config.idle_timeout_ms);
+    }
+    return 1;
+}
+
+/* The response is out: close, or get ready for the next request. */
+static void conn_end_request(struct http_conn *c)
+{
+    work_release(c->w, c->work);
+    c->work = NULL;
+    c->state = CONN_READING;
+    conn_set_timer(c, c->w->srv->config.idle_timeout_ms);
+}
+
+static void conn_show_request(const struct http_request *req, const char *peer)
+{
+    size_t len = 0;
+    char *text = http_request_head_text(req, &len);
+    if (text != NULL)
+        fprintf(stderr, "[http server] request from %s:\n%.*s\n", peer, (int)len, text);
+    free(text);
+}
+
+/* A request is parsed (or failed to parse): decide the response. */
+static void conn_respond(struct http_conn *c, enum http_parse_result r)
+{
+    struct http_server *srv = c->w->srv;
+    struct http_request *req = &c->work->req;
+    struct http_response *resp = &c->work->resp;
+    char peer[NET_ADDRSTR_LEN] = "-", line[HTTP_METHOD_MAX + 64];
+    bool parsed = r == HTTP_PARSE_DONE;
+
+    if (srv->log || srv->config.show_requests || (parsed && strncmp(req->target, "/echo", 5) == 0))
+        net_format_addr(&c->peer.sa, c->peer_len, peer, sizeof peer);
+    http_response_init(resp);
+    resp->http10 = srv->config.http10;
+    if (parsed) {
+        struct http_site site = {.root = srv->root,
+                                 .root_fd = srv->root_fd,
+                                 .peer = peer,
+                                 .cache = &c->w->cache,
+                                 .now_ms = loop_now_ms()};
+        counters_add(srv->stats, requests, 1);
+        if (srv->config.show_requests)
+            conn_show_request(req, peer);
+        http_handle(&site, req, resp);
+    } else {
+        counters_add(srv->stats, errors, 1);
+        http_response_error(resp, NULL, c->parser.status, NULL);
+    }
+    if (srv->log) {
+        /* the target is cut short in the log line, never in the request */
+        snprintf(line, sizeof line, "%s %.40s%s %s", parsed ? req->method : "-",
+                 parsed ? req->target : "-", parsed && strlen(req->target) > 40 ? "..." : "",
+                 parsed ? http_version_name(req->version) : "-");
+        http_access_log(srv, peer, line, resp->status, resp->send_body ? resp->body_len : 0);
+    }
+    c->state = CONN_SENDING;
+    conn_set_timer(c, srv->config.idle_timeout_ms);
+}
+
+/* Feed bytes to the parser, starting a request if none is in flight.
+ * Returns what the parser said; *used is how many bytes it took. */
+static enum http_parse_result conn_parse(struct http_conn *c, const char *data, size_t n,
+                                         size_t *used)
+{
+    if (c->work == NULL) {
+        struct http_worker *w = c->w;
+        c->work = w->spare ? w->spare : calloc(1, sizeof *c->work);
+        w->spare = NULL;
+        if (c->work == NULL) {
+            *used = n;
+            return HTTP_PARSE_ERROR; /* out of memory: the caller closes */
+        }
+        http_parser_begin(&c->parser, &c->work->req);
+        /* The head must arrive within the head timeout from its first byte. */
+        conn_set_timer(c, w->srv->config.head_timeout_ms);
+    }
+    enum http_parse_result r = http_parser_feed(&c->parser, data, n, used);
+    if (r != HTTP_PARSE_MORE)
+        conn_respond(c, r);
+    return r;
+}
+
+/* Parse bytes that arrived with an earlier request (pipelining). */
+static void conn_parse_leftover(struct http_conn *c)
+{
+    size_t used;
+    enum http_parse_result r =
+        conn_parse(c, c->leftover + c->leftover_off, c->leftover_len - c->leftover_off, &used);
+    c->leftover_off += (uint32_t)used;
+    if (r != HTTP_PARSE_DONE || c->leftover_off == c->leftover_len) {
+        free(c->leftover);
+        c->leftover = NULL;
+    }
+}
+
+/* Run the state machine as far as it goes without waiting. */
+static void conn_advance(struct http_conn *c)
+{
+    for (;;) {
+        if (c->state == CONN_SENDING) {
+            if (c->work == NULL) {
+                http_conn_close(c);
+                return;
+            }
+            int r = conn_send(c);
+            if (r == 0) {
+                if (conn_watch(c, LOOP_WRITABLE) == -1)
+                    http_conn_close(c);
+                return;
+            }
+            if (r == -1) {
+                counters_add(c->w->srv->stats, errors, 1);
+                http_conn_close(c);
+                return;
+            }
+            if (c->work->resp.close) {
+                /* A whole request and nothing read past it: closing now
+                 * cannot reset anything in flight (nginx closes so too).
+                 * Otherwise the client may still be sending: linger. */
+                if (c->leftover == NULL && c->parser.state == HTTP_STATE_DONE) {
+                    http_conn_close(c);
+                    return;
+                }
+                conn_linger(c);
+                return;
+            }
+            conn_end_request(c);
+        }
+        if (c->state != CONN_READING || c->leftover == NULL)
+            break;
+        conn_parse_leftover(c);
+    }
+    if (c->state == CONN_READING && conn_watch(c, LOOP_READABLE) == -1)
+        http_conn_close(c);
+}
+
+/* The head is in and says "Expect: 100-continue": the client waits for
+ * this line before it sends the body (RFC 9110 §10.1.1). One small write
+ * on a socket that has just been read from: it fits. */
+static void conn_send_continue(struct http_conn *c)
+{
+    static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    c->work->req.expect_100 = false;
+    ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
+    TRACE("send(fd %d, %zu bytes) -> %zd (100 Continue)", c->fd, sizeof line - 1, n);
+    if (n > 0)
+        counters_add(c->w->srv->stats, bytes_out, n);
+}
+
+static void conn_on_readable(struct http_conn *c)
+{
+    struct http_worker *w = c->w;
+    ssize_t n = io_read_some(c->fd, w->buf, HTTP_READ_BUFSIZE);
+    if (n == -1 && errno == EAGAIN)
+        return;
+    if (n <= 0) {
+        if (n == -1)
+            counters_add(w->srv->stats, errors, 1);
+        TRACE("recv(fd %d) -> %zd (%s)", c->fd, n, n == 0 ? "the client closed" : strerror(errno));
+        http_conn_close(c);
+        return;
+    }
+    TRACE("recv(fd %d) -> %zd bytes", c->fd, n);
+    counters_add(w->srv->stats, bytes_in, n);
+    if (c->state == CONN_LINGERING)
+        return; /* dropped: the response is out and we are closing */
+    size_t used;
+    enum http_parse_result r = conn_parse(c, w->buf, (size_t)n, &used);
+    if (r == HTTP_PARSE_DONE && used < (size_t)n) {
+        c->leftover = malloc((size_t)n - used);
+        if (c->leftover == NULL) {
+            http_conn_close(c);
+            return;
+        }
+        memcpy(c->leftover, w->buf + used, (size_t)n - used);
+        c->leftover_len = (uint32_t)((size_t)n - used);
+        c->leftover_off = 0;
+    }
+    if (r != HTTP_PARSE_MORE && c->work == NULL) {
+        http_conn_close(c); /* could not get memory for the request */
+        return;
+    }
+    if (r == HTTP_PARSE_MORE && c->work != NULL && c->work->req.expect_100)
+        conn_send_continue(c);
+    conn_advance(c);
+}
+
+static void conn_on_io(struct loop *loop, int fd, void *ctx, unsigned mask)
+{
+    struct http_conn *c = ctx;
+    (void)loop;
+    (void)fd;
+    /* While sending we watch only for writability; an error or hang-up
+     * reported then is found by the next send, never by parsing more. */
+    if (c->state == CONN_SENDING)
+        conn_advance(c);
+    else if (mask & LOOP_READABLE)
+        conn_on_readable(c);
+}
+
+/* A timer ran out: 408 for a request head begun but not finished;
+ * otherwise (idle, stalled send, lingering) just close. */
+static void conn_on_timeout(struct loop *loop, void *ctx)
+{
+    struct http_conn *c = ctx;
+    (void)loop;
+    c->timer = NULL;
+    if (c->state != CONN_READING || c->work == NULL) {
+        TRACE("fd %d: timed out; closing", c->fd);
+        http_conn_close(c);
+        return;
+    }
+    TRACE("fd %d: request head too slow; 408", c->fd);
+    c->parser.status = HTTP_REQUEST_TIMEOUT;
+    conn_respond(c, HTTP_PARSE_ERROR);
+    conn_advance(c);
+}
+
+int http_conn_open(struct http_worker *w, int fd, const struct sockaddr *peer, socklen_t len)
+{
+    struct http_conn *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        close(fd);
+        return -1;
+    }
+    c->fd = fd;
+    c->w = w;
+    c->state = CONN_READING;
+    c->peer_len = len < sizeof c->peer ? len : (socklen_t)sizeof c->peer;
+    memcpy(&c->peer, peer, c->peer_len);
+    http_parser_init(&c->parser, 0);
+    c->next = w->conns;
+    if (w->conns)
+        w->conns->prev = c;
+    w->conns = c;
+    counters_add(w->srv->stats, conns_open, 1);
+    counters_add(w->srv->stats, conns_total, 1);
+    conn_set_timer(c, w->srv->config.head_timeout_ms);
+    if (c->timer == NULL || conn_watch(c, LOOP_READABLE) == -1) {
+        http_conn_close(c);
+        return -1;
+    }
+    return 0;
+}

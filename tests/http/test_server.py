@@ -1,0 +1,429 @@
+"""http-demo server against Python's http.client and raw sockets: bodies,
+versions, keep-alive, pipelining, every error status, Range, If-Modified-
+Since, listings, /echo, /stats, the access log and timeouts."""
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from httptest import (ONE_MIB, WAIT_S, HttpTest, connect, raw, raw_one,  # noqa: E402
+                      read_all, split_responses, status_of)
+
+
+class BodiesTest(HttpTest):
+    def setUp(self):
+        self.server = self.serve("--workers", "2")
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=WAIT_S)
+        self.addCleanup(self.conn.close)
+
+    def get(self, path, headers=None, method="GET"):
+        self.conn.request(method, path, headers=headers or {})
+        r = self.conn.getresponse()
+        return r, r.read()
+
+    def test_bodies_are_byte_exact_for_0_1_and_1mib(self):
+        for name in ("empty.txt", "one.bin", "mib.bin", "index.html"):
+            r, body = self.get("/" + name)
+            self.assertEqual(r.status, 200, name)
+            self.assertEqual(body, self.files[name], name)
+            self.assertEqual(int(r.getheader("Content-Length")), len(self.files[name]))
+            self.assertIsNotNone(r.getheader("Date"))
+            self.assertIsNotNone(r.getheader("Last-Modified"))
+
+    def test_body_of_100mib_is_byte_exact(self):
+        path = os.path.join(self.root, "big.bin")
+        block = os.urandom(ONE_MIB)
+        want = hashlib.sha256()
+        with open(path, "wb") as f:
+            for i in range(100):
+                chunk = i.to_bytes(8, "big") + block[8:]
+                f.write(chunk)
+                want.update(chunk)
+        self.conn.request("GET", "/big.bin")
+        r = self.conn.getresponse()
+        self.assertEqual(int(r.getheader("Content-Length")), 100 * ONE_MIB)
+        got, n = hashlib.sha256(), 0
+        while True:
+            chunk = r.read(1 << 20)
+            if not chunk:
+                break
+            got.update(chunk)
+            n += len(chunk)
+        self.assertEqual(n, 100 * ONE_MIB)
+        self.assertEqual(got.hexdigest(), want.hexdigest())
+
+    def test_content_types(self):
+        for path, ctype in (("/index.html", "text/html; charset=utf-8"),
+                            ("/style.css", "text/css; charset=utf-8"),
+                            ("/sub/data.json", "application/json; charset=utf-8"),
+                            ("/one.bin", "application/octet-stream")):
+            r, _ = self.get(path)
+            self.assertEqual(r.getheader("Content-Type"), ctype, path)
+
+    def test_head_sends_headers_without_body(self):
+        r, body = self.get("/mib.bin", method="HEAD")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(int(r.getheader("Content-Length")), ONE_MIB)
+        self.assertEqual(body, b"")
+        r, body = self.get("/hello.txt")  # the connection is still in step
+        self.assertEqual(body, b"hello\n")
+
+    def test_keep_alive_reuses_one_connection(self):
+        self.get("/hello.txt")
+        sock = self.conn.sock
+        port = sock.getsockname()[1]
+        for _ in range(5):
+            r, body = self.get("/hello.txt")
+            self.assertEqual(body, b"hello\n")
+        self.assertIs(self.conn.sock, sock)
+        self.assertEqual(self.conn.sock.getsockname()[1], port)
+        stats = json.loads(self.get("/stats")[1])
+        http_stats = [s for s in stats if s["name"] == "http"][0]
+        self.assertEqual(http_stats["conns_total"], 1)
+        self.assertGreaterEqual(http_stats["requests"], 6)
+
+    def test_range_gives_206_and_416(self):
+        data = self.files["mib.bin"]
+        r, body = self.get("/mib.bin", {"Range": "bytes=100-199"})
+        self.assertEqual(r.status, 206)
+        self.assertEqual(body, data[100:200])
+        self.assertEqual(r.getheader("Content-Range"), f"bytes 100-199/{len(data)}")
+        r, body = self.get("/mib.bin", {"Range": "bytes=-10"})
+        self.assertEqual((r.status, body), (206, data[-10:]))
+        r, body = self.get("/mib.bin", {"Range": "bytes=0-99999999999999999999"})
+        self.assertEqual((r.status, body), (206, data))
+        r, body = self.get("/mib.bin", {"Range": f"bytes={len(data)}-"})
+        self.assertEqual(r.status, 416)
+        self.assertEqual(r.getheader("Content-Range"), f"bytes */{len(data)}")
+        r, body = self.get("/mib.bin", {"Range": "bytes=0-1,5-6"})
+        self.assertEqual((r.status, len(body)), (200, len(data)))
+
+    def test_if_modified_since_gives_304(self):
+        r, _ = self.get("/hello.txt")
+        lm = r.getheader("Last-Modified")
+        r, body = self.get("/hello.txt", {"If-Modified-Since": lm})
+        self.assertEqual((r.status, body), (304, b""))
+        for old in ("Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+                    "Sun Nov  6 08:49:37 1994"):
+            r, body = self.get("/hello.txt", {"If-Modified-Since": old})
+            self.assertEqual((r.status, body), (200, b"hello\n"), old)
+
+    def test_directory_index_redirect_and_listing(self):
+        r, body = self.get("/")
+        self.assertEqual(body, self.files["index.html"])
+        r, body = self.get("/sub")
+        self.assertEqual(r.status, 301)
+        self.assertEqual(r.getheader("Location"), "/sub/")
+        r, body = self.get("/sub/")
+        self.assertEqual(r.status, 200)
+        page = body.decode()
+        self.assertIn("a &lt;b&gt;&amp;&#39;c.txt", page)
+        self.assertIn('href="a%20%3Cb%3E%26%27c.txt"', page)
+        self.assertNotIn("<b>", page)
+        self.assertRegex(page, r"data\.json</a></td><td>3</td><td>\w{3}, \d\d \w{3} \d{4}")
+        r, body = self.get("/sub/a%20%3Cb%3E%26%27c.txt")
+        self.assertEqual(body, b"odd name\n")
+
+    def test_symlink_inside_the_root_is_served(self):
+        r, body = self.get("/alias.txt")
+        self.assertEqual((r.status, body), (200, b"hello\n"))
+
+
+class ErrorsTest(HttpTest):
+    def setUp(self):
+        self.server = self.serve("--timeout", "1", "--workers", "1")
+
+    def status(self, data):
+        return status_of(raw(self.server.port, data))
+
+    def test_escapes_end_in_403_or_404_and_never_serve_the_secret(self):
+        for target in ("/../secret.txt", "/%2e%2e/secret.txt", "/sub/%2E%2E/%2e%2e/secret.txt",
+                       "/sub%2f..%2f..%2fsecret.txt", "/leak.txt", "/etc/passwd",
+                       "/hello.txt%00.html", "/..%5csecret.txt", "/sub/../../secret.txt"):
+            data = raw(self.server.port, f"GET {target} HTTP/1.1\r\nHost: x\r\n"
+                                         "Connection: close\r\n\r\n".encode())
+            self.assertIn(status_of(data), (403, 404), target)
+            self.assertNotIn(b"TOP SECRET", data, target)
+            self.assertNotIn(b"root:", data, target)
+
+    def test_each_error_status_from_raw_bytes(self):
+        long_uri = "/" + "a" * 10000
+        cases = [
+            (b"\x16\x03\x01\x02\x00\x01\x00\r\n\r\n", 400),
+            (b"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", 400),
+            (b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400),
+            (b"GET / HTTP/1.1\r\nBad Header\r\n\r\n", 400),
+            (b"GET /../secret.txt HTTP/1.1\r\n\r\n", 403),
+            (b"GET /nope.html HTTP/1.1\r\n\r\n", 404),
+            (b"POST /hello.txt HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 405),
+            (b"DELETE /hello.txt HTTP/1.1\r\n\r\n", 405),
+            (b"POST /echo HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n", 413),
+            (f"GET {long_uri} HTTP/1.1\r\n\r\n".encode(), 414),
+            (b"GET / HTTP/1.1\r\nCookie: " + b"c" * 20000 + b"\r\n\r\n", 431),
+            (b"FROB / HTTP/1.1\r\n\r\n", 501),
+            (b"GET / HTTP/2.0\r\n\r\n", 505),
+            (b"GET / HTTP/1.7\r\n\r\n", 505),
+        ]
+        for data, want in cases:
+            got = raw_one(self.server.port, data)
+            self.assertEqual(status_of(got), want, data[:60])
+            self.assertIn(b"text/html", got.partition(b"\r\n\r\n")[0], data[:60])
+            self.assertIn(str(want).encode(), got.partition(b"\r\n\r\n")[2])
+        self.assertTrue(self.server.alive())
+
+    def test_fifo_is_refused_without_stalling_the_server(self):
+        os.mkfifo(os.path.join(self.root, "pipe.txt"))
+        self.assertEqual(self.status(b"GET /pipe.txt HTTP/1.1\r\nConnection: close\r\n\r\n"), 403)
+        self.assertEqual(self.status(b"GET /hello.txt HTTP/1.1\r\nConnection: close\r\n\r\n"), 200)
+
+    def test_405_says_what_is_allowed(self):
+        data = raw(self.server.port, b"PUT /hello.txt HTTP/1.1\r\nContent-Length: 0\r\n"
+                                     b"Connection: close\r\n\r\n")
+        self.assertEqual(status_of(data), 405)
+        self.assertIn(b"\r\nAllow: GET, HEAD\r\n", data)
+
+    def test_slow_head_gets_408_and_close(self):
+        with connect(self.server.port) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: slow")
+            data = read_all(s, timeout=WAIT_S)  # the server closes after --timeout 1
+        self.assertEqual(status_of(data), 408)
+
+    def test_error_that_leaves_stream_in_doubt_closes(self):
+        with connect(self.server.port) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost : x\r\n\r\nGET /hello.txt HTTP/1.1\r\n\r\n")
+            data = read_all(s)
+        self.assertEqual(len(split_responses(data)), 1)
+        self.assertIn(b"Connection: close", data)
+
+    def test_404_keeps_the_connection(self):
+        with connect(self.server.port) as s:
+            s.sendall(b"GET /nope HTTP/1.1\r\n\r\nGET /hello.txt HTTP/1.1\r\n"
+                      b"Connection: close\r\n\r\n")
+            got = split_responses(read_all(s))
+        self.assertEqual([g[0] for g in got], [404, 200])
+
+
+class VersionsTest(HttpTest):
+    def test_pipelined_requests_are_answered_in_order(self):
+        server = self.serve()
+        reqs = b"".join(f"GET /{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+                        for n in ("hello.txt", "one.bin", "nope", "index.html"))
+        reqs += b"GET /empty.txt HTTP/1.1\r\nConnection: close\r\n\r\n"
+        got = split_responses(raw(server.port, reqs))
+        self.assertEqual([g[0] for g in got], [200, 200, 404, 200, 200])
+        self.assertEqual(got[0][2], b"hello\n")
+        self.assertEqual(got[1][2], b"x")
+        self.assertEqual(got[3][2], self.files["index.html"])
+        self.assertEqual(got[4][2], b"")
+
+    def test_many_pipelined_requests_span_several_reads(self):
+        server = self.serve()
+        n = 300  # about 25 KB: more than one read of the server's buffer
+        reqs = b"".join(f"GET /hello.txt?{i} HTTP/1.1\r\nHost: x\r\nX-Pad: {'p' * 40}\r\n\r\n"
+                        .encode() for i in range(n))
+        reqs += b"GET /one.bin HTTP/1.1\r\nConnection: close\r\n\r\n"
+        got = split_responses(raw(server.port, reqs))
+        self.assertEqual(len(got), n + 1)
+        self.assertTrue(all(g[2] == b"hello\n" for g in got[:n]))
+        self.assertEqual(got[n][2], b"x")
+
+    def test_request_sent_one_byte_at_a_time(self):
+        server = self.serve()
+        with connect(server.port) as s:
+            for b in b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n":
+                s.sendall(bytes([b]))
+            got = split_responses(read_all(s))
+        self.assertEqual([(g[0], g[2]) for g in got], [(200, b"hello\n")])
+
+    def test_http10_closes_unless_keep_alive(self):
+        server = self.serve()
+        data = raw(server.port, b"GET /hello.txt HTTP/1.0\r\n\r\n", timeout=WAIT_S)
+        self.assertTrue(data.endswith(b"hello\n"))  # read_all ended: the server closed
+        # The status line says HTTP/1.1, so the close must be said too.
+        self.assertIn(b"\r\nConnection: close\r\n", data)
+        with connect(server.port) as s:
+            for _ in range(3):
+                s.sendall(b"GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                head = b""
+                while not head.endswith(b"hello\n"):
+                    head += s.recv(4096)
+                self.assertIn(b"Connection: keep-alive", head)
+
+    def test_http11_connection_close_is_honoured(self):
+        server = self.serve()
+        data = raw(server.port, b"GET /hello.txt HTTP/1.1\r\nConnection: close\r\n\r\n")
+        self.assertIn(b"Connection: close", data)
+        self.assertTrue(data.endswith(b"hello\n"))
+
+    def test_http09_gets_the_body_alone(self):
+        server = self.serve()
+        self.assertEqual(raw(server.port, b"GET /hello.txt\r\n"), b"hello\n")
+        self.assertEqual(raw(server.port, b"GET /index.html\n"), self.files["index.html"])
+
+    def test_http10_flag_forces_one_request_per_connection(self):
+        server = self.serve("--http1.0")
+        data = raw(server.port, b"GET /hello.txt HTTP/1.1\r\n\r\nGET /one.bin HTTP/1.1\r\n\r\n")
+        got = split_responses(data)
+        self.assertEqual(len(got), 1)
+        self.assertTrue(data.startswith(b"HTTP/1.0 200 OK\r\n"))
+
+    def test_idle_keep_alive_connection_is_closed(self):
+        server = self.serve("--idle-timeout", "1")
+        with connect(server.port) as s:
+            s.sendall(b"GET /hello.txt HTTP/1.1\r\n\r\n")
+            data = read_all(s, timeout=WAIT_S)  # ends when the server closes
+        self.assertEqual(split_responses(data)[0][2], b"hello\n")
+
+    def test_connection_limit_answers_503(self):
+        server = self.serve("--max-conns", "2", "--workers", "1")
+        held = [connect(server.port) for _ in range(2)]
+        for s in held:
+            self.addCleanup(s.close)
+            s.sendall(b"GET /hello.txt HTTP/1.1\r\n\r\n")
+            s.recv(4096)  # accepted and answered: now counted as open
+        self.assertEqual(status_of(raw(server.port, b"GET / HTTP/1.1\r\n\r\n")), 503)
+        held[0].close()
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            if status_of(raw(server.port, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")) == 200:
+                break
+            time.sleep(0.05)
+        else:
+            self.fail("the server did not accept again after a connection closed")
+
+    def test_ipv6_loopback(self):
+        base_server = self.serve("-H", "::1")
+        data = raw(base_server.port, b"GET /hello.txt HTTP/1.0\r\n\r\n", host="::1",
+                   family=socket.AF_INET6)
+        self.assertTrue(data.endswith(b"hello\n"))
+
+
+class DemoEndpointsTest(HttpTest):
+    def test_echo_shows_the_request_in_order_with_the_peer(self):
+        server = self.serve()
+        with connect(server.port) as s:
+            s.sendall(b"GET /echo?raw HTTP/1.1\r\nHost: h\r\nX-Zeta: 1\r\nX-Alpha: <2>\r\n"
+                      b"Connection: close\r\n\r\n")
+            port = s.getsockname()[1]
+            status, headers, body = split_responses(read_all(s))[0]
+        self.assertEqual(headers["content-type"], "text/plain; charset=utf-8")
+        text = body.decode()
+        self.assertTrue(text.startswith("GET /echo?raw HTTP/1.1\nHost: h\nX-Zeta: 1\n"
+                                        "X-Alpha: <2>\nConnection: close\n"), text)
+        self.assertIn(f"127.0.0.1:{port}", text)
+        data = raw(server.port, b"GET /echo HTTP/1.1\r\nX-Evil: <script>\r\n"
+                                b"Connection: close\r\n\r\n")
+        self.assertIn(b"X-Evil: &lt;script&gt;", data)
+        self.assertNotIn(b"<script>", data)
+
+    def test_echo_shows_a_posted_body(self):
+        server = self.serve()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT_S)
+        self.addCleanup(conn.close)
+        conn.request("POST", "/echo?raw", body=b"name=dream&mood=handsome")
+        r = conn.getresponse()
+        self.assertIn(b"\n\nname=dream&mood=handsome\n", r.read())
+
+    def test_stats_is_json_of_the_counters(self):
+        server = self.serve()
+        raw(server.port, b"GET /hello.txt HTTP/1.0\r\n\r\n")
+        status, headers, body = split_responses(raw(server.port, b"GET /stats HTTP/1.0\r\n\r\n"))[0]
+        self.assertEqual(headers["content-type"], "application/json; charset=utf-8")
+        stats = {s["name"]: s for s in json.loads(body)}
+        self.assertGreaterEqual(stats["http"]["requests"], 2)
+        self.assertGreaterEqual(stats["http"]["bytes_out"], 6)
+
+    def test_access_log_is_common_log_format(self):
+        log = tempfile.NamedTemporaryFile(prefix="netdemo-http-log-", delete=False)
+        log.close()
+        self.addCleanup(os.unlink, log.name)
+        server = self.serve("--access-log", log.name)
+        raw(server.port, b"GET /hello.txt HTTP/1.0\r\n\r\n")
+        raw(server.port, b"GET /nope HTTP/1.0\r\n\r\n")
+        server.stop()
+        with open(log.name) as f:
+            lines = f.read().splitlines()
+        clf = r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "%s" %s$'
+        self.assertRegex(lines[0], clf % (r"GET /hello\.txt HTTP/1\.0", "200 6"))
+        self.assertRegex(lines[1], clf % (r"GET /nope HTTP/1\.0", r"404 \d+"))
+
+    def test_access_log_dash_goes_to_stdout(self):
+        server = self.serve("--access-log", "-")
+        raw(server.port, b"GET /hello.txt HTTP/1.0\r\n\r\n")
+        self.assertEqual(server.stop(), 0)
+        out = server.proc.stdout.read().decode()
+        self.assertRegex(out, r'127\.0\.0\.1 - - \[[^]]+\] "GET /hello\.txt HTTP/1\.0" 200 6\n')
+
+    def test_show_requests_prints_each_head(self):
+        server = self.serve("--show-requests")
+        raw(server.port, b"GET /hello.txt HTTP/1.0\r\nX-Shown: yes\r\n\r\n")
+        self.assertEqual(server.stop(), 0)
+        err = server.proc.stderr.read().decode()
+        self.assertIn("GET /hello.txt HTTP/1.0\nX-Shown: yes", err)
+
+    def test_default_root_is_the_bundled_site(self):
+        server = self.start([self.BIN, "server", "-p", "0"])
+        data = raw(server.port, b"GET / HTTP/1.0\r\n\r\n")
+        self.assertEqual(status_of(data), 200)
+        self.assertIn(b"B/S", data)
+
+    def test_sigterm_stops_it_cleanly_with_connections_open(self):
+        server = self.serve("--workers", "3")
+        s = connect(server.port)
+        self.addCleanup(s.close)
+        s.sendall(b"GET /hello.txt HTTP/1.1\r\n\r\n")
+        s.recv(4096)
+        self.assertEqual(server.stop(), 0)
+
+
+class CliTest(HttpTest):
+    def run_cli(self, *args):
+        return subprocess.run([self.BIN, *args], capture_output=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+
+    def assert_one_line_error(self, r, code):
+        self.assertEqual(r.returncode, code, r.stderr)
+        lines = r.stderr.decode().strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith("http-demo"), lines[0])
+
+    def test_help_on_every_command(self):
+        for args in (["--help"], ["server", "--help"], ["get", "--help"], ["server", "-h"]):
+            r = self.run_cli(*args)
+            self.assertEqual(r.returncode, 0)
+            self.assertIn(b"usage: http-demo", r.stdout)
+
+    def test_bad_usage_exits_2(self):
+        for args in (["server", "--bogus"], ["server", "-p", "70000"], ["server", "--workers", "0"],
+                     ["server", "--timeout", "x"], ["get"], ["get", "ftp://x/"],
+                     ["get", "http://127.0.0.1:1/", "-H", "no colon"], ["frob"]):
+            self.assert_one_line_error(self.run_cli(*args), 2)
+
+    def test_startup_failures_exit_1(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            s.listen()
+            self.assert_one_line_error(
+                self.run_cli("server", "-p", str(s.getsockname()[1])), 1)
+        self.assert_one_line_error(self.run_cli("server", "-p", "0", "-r", "/nonexistent/x"), 1)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args, rest = parser.parse_known_args()
+    HttpTest.BIN = args.bin
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
