@@ -18,10 +18,9 @@
 
 /* server */
 #define UDP_BATCH            32                /* datagrams per recvmmsg/sendmmsg call */
-#define UDP_BATCHES_PER_WAKE 16                /* then give other events a turn */
 #define UDP_SOCKET_BUFFER    (4 * 1024 * 1024) /* SO_RCVBUF/SO_SNDBUF asked for */
 #define UDP_TRACE_PER_SECOND 20                /* a flood cannot fill a terminal */
-#define UDP_SERVER_MAX_FDS   64
+#define UDP_STOP_CHECK_MS    200 /* longest wait before the server looks at the stop flag */
 
 /* client and ping */
 #define UDP_CLIENT_TIMEOUT_MS   1000 /* wait this long for a reply */
