@@ -200,6 +200,20 @@ const char *net_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
     return out;
 }
 
+const char *net_format_listening(int fd, const struct net_endpoint *ep, char *out, size_t outlen)
+{
+    uint16_t port = ep->port;
+
+    if (ep->is_unix) {
+        snprintf(out, outlen, "unix:%s", ep->host);
+        return out;
+    }
+    net_local_port(fd, &port, NULL);
+    /* An IPv6 literal takes brackets, so its colons stay apart from the port's. */
+    snprintf(out, outlen, strchr(ep->host, ':') ? "[%s]:%u" : "%s:%u", ep->host, port);
+    return out;
+}
+
 int net_local_port(int fd, uint16_t *port, char *err)
 {
     struct sockaddr_storage ss;

@@ -83,6 +83,13 @@ int net_set_nodelay(int fd, char *err);
  * Always NUL-terminates out; returns out for use in printf. */
 const char *net_format_addr(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen);
 
+/* net_format_listening: where a server listens, for its "listening on"
+ * line: "unix:/path", "[::1]:8080" or "127.0.0.1:9000", with the port the
+ * kernel chose when ep asked for port 0. Always NUL-terminates out;
+ * returns out. */
+#define NET_WHERE_LEN (NET_HOST_LEN + 16)
+const char *net_format_listening(int fd, const struct net_endpoint *ep, char *out, size_t outlen);
+
 /* net_local_port: the port a socket is bound to (after binding to port 0). */
 int net_local_port(int fd, uint16_t *port, char *err);
 

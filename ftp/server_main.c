@@ -255,12 +255,11 @@ static int ftp_server_parse(int argc, char *argv[], struct ftp_config *c)
 
 static void ftp_server_announce(const struct ftp_server *srv)
 {
-    const struct net_endpoint *ep = &srv->config.endpoint;
-    uint16_t port = ep->port;
-    net_local_port(srv->listen_fd, &port, NULL);
-    printf(strchr(ep->host, ':') ? "ftp-demo server: listening on [%s]:%u (root %s, %s%s)\n"
-                                 : "ftp-demo server: listening on %s:%u (root %s, %s%s)\n",
-           ep->host, port, srv->root_real, srv->config.anonymous ? "anonymous " : "users only, ",
+    char where[NET_WHERE_LEN];
+
+    net_format_listening(srv->listen_fd, &srv->config.endpoint, where, sizeof where);
+    printf("ftp-demo server: listening on %s (root %s, %s%s)\n", where, srv->root_real,
+           srv->config.anonymous ? "anonymous " : "users only, ",
            srv->config.write || srv->config.anonymous_write ? "read-write" : "read-only");
     fflush(stdout);
 }

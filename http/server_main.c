@@ -145,14 +145,9 @@ static int http_server_parse(int argc, char *argv[], struct http_config *config)
 /* Say where we listen; with -p 0 this is how a script learns the port. */
 static void http_server_announce(const struct http_server *srv)
 {
-    char where[NET_HOST_LEN + 16];
-    const struct net_endpoint *ep = &srv->config.endpoint;
+    char where[NET_WHERE_LEN];
 
-    if (ep->is_unix)
-        snprintf(where, sizeof where, "unix:%s", ep->host);
-    else
-        snprintf(where, sizeof where, strchr(ep->host, ':') ? "[%s]:%u" : "%s:%u", ep->host,
-                 ep->port);
+    net_format_listening(srv->listen_fds[0], &srv->config.endpoint, where, sizeof where);
     printf("http-demo server: listening on %s (%d worker%s, root %s%s)\n", where,
            srv->config.workers, srv->config.workers == 1 ? "" : "s", srv->root,
            srv->config.http10 ? ", HTTP/1.0" : "");

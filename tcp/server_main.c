@@ -93,16 +93,9 @@ static int tcp_server_parse(int argc, char *argv[], struct tcp_config *config)
 /* Say where we listen; with -p 0 this is how a script learns the port. */
 static void tcp_server_announce(const struct tcp_server *srv)
 {
-    char where[NET_HOST_LEN + 16];
-    const struct net_endpoint *ep = &srv->config.endpoint;
-    uint16_t port = ep->port;
+    char where[NET_WHERE_LEN];
 
-    if (ep->is_unix) {
-        snprintf(where, sizeof where, "unix:%s", ep->host);
-    } else {
-        net_local_port(srv->listen_fd, &port, NULL);
-        snprintf(where, sizeof where, strchr(ep->host, ':') ? "[%s]:%u" : "%s:%u", ep->host, port);
-    }
+    net_format_listening(srv->listen_fd, &srv->config.endpoint, where, sizeof where);
     printf("tcp-demo server: listening on %s (model %s, mode %s)\n", where,
            tcp_model_name(srv->config.model),
            srv->config.mode == TCP_MODE_UPPER ? "upper" : "echo");

@@ -122,11 +122,11 @@ static int udp_server_parse(int argc, char *argv[], struct udp_config *config)
 static void udp_server_announce(const struct udp_server *srv)
 {
     const struct udp_config *c = &srv->config;
-    uint16_t port = c->endpoint.port;
-    net_local_port(srv->fd, &port, NULL);
-    printf(strchr(c->endpoint.host, ':') ? "udp-demo server: listening on [%s]:%u (mode %s"
-                                         : "udp-demo server: listening on %s:%u (mode %s",
-           c->endpoint.host, port, c->mode == UDP_MODE_UPPER ? "upper" : "echo");
+    char where[NET_WHERE_LEN];
+
+    net_format_listening(srv->fd, &c->endpoint, where, sizeof where);
+    printf("udp-demo server: listening on %s (mode %s", where,
+           c->mode == UDP_MODE_UPPER ? "upper" : "echo");
     if (c->drop_percent > 0)
         printf(", drop %u%%, seed %llu", c->drop_percent, (unsigned long long)c->seed);
     printf(")\n");

@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -128,4 +129,23 @@ Test(net_listen, reports_address_in_use)
     cr_expect_eq(second, -1);
     cr_expect(strstr(err, "Address already in use") != NULL, "err: %s", err);
     close(fd);
+}
+
+Test(net_format_listening, shows_the_port_the_kernel_chose)
+{
+    struct net_endpoint ep;
+    char err[NET_ERR_LEN] = "", where[NET_WHERE_LEN], want[NET_WHERE_LEN];
+    uint16_t port;
+    cr_assert_eq(net_parse_endpoint("127.0.0.1:0", 0, &ep, err), 0);
+    int fd = net_listen(&ep, 16, false, err);
+    cr_assert_neq(fd, -1, "%s", err);
+    cr_assert_eq(net_local_port(fd, &port, err), 0);
+    snprintf(want, sizeof want, "127.0.0.1:%u", port);
+    cr_expect_str_eq(net_format_listening(fd, &ep, where, sizeof where), want);
+    close(fd);
+
+    cr_assert_eq(net_parse_endpoint("[::1]:8080", 0, &ep, err), 0);
+    cr_expect_str_eq(net_format_listening(-1, &ep, where, sizeof where), "[::1]:8080");
+    cr_assert_eq(net_parse_endpoint("unix:/tmp/x.sock", 0, &ep, err), 0);
+    cr_expect_str_eq(net_format_listening(-1, &ep, where, sizeof where), "unix:/tmp/x.sock");
 }
