@@ -93,6 +93,7 @@ measure() { # kind port
     down) curl -sS --max-time 600 -o /dev/null -w '%{speed_download}' "$url/big.bin" |
               awk '{printf "%.1f", $1 / 1e6}' ;;
     up)   rm -f "$root/up/copy.bin"   # vsftpd's user may not overwrite root's file
+          sync                          # start each upload with no writeback pending
           curl -sS --max-time 600 -T "$work/upload.bin" -w '%{speed_upload}' "$url/up/copy.bin" |
               awk '{printf "%.1f", $1 / 1e6}' ;;
     list) curl -sS --max-time 600 -o "$work/list.out" -w '%{time_total}' "$url/list/"
@@ -103,16 +104,22 @@ measure() { # kind port
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 
-echo "FTP over loopback with curl: ${SIZE_MIB} MiB down and up, listing $FILES files; median of $RUNS runs, servers alternating"
+echo "FTP over loopback with curl: ${SIZE_MIB} MiB down and up, listing $FILES files; median of $RUNS runs, servers taking turns in rotating order"
 echo
 printf '%-22s %10s %10s %10s %12s %12s\n' "measure" "ftp-demo" "vsftpd" "pyftpdlib" "x vsftpd" "x pyftpdlib"
 for kind in down up list; do
     d=""; v=""; p=""
     i=0
     while [ $i -lt "$RUNS" ]; do
-        d="$d $(measure $kind "$dport")"
-        v="$v $(measure $kind "$vport")"
-        p="$p $(measure $kind "$pport")"
+        # Rotate who goes first, so no server always follows the same one
+        # (an upload leaves the next server the previous one's writeback).
+        for turn in 0 1 2; do
+            case $(((i + turn) % 3)) in
+            0) d="$d $(measure $kind "$dport")" ;;
+            1) v="$v $(measure $kind "$vport")" ;;
+            2) p="$p $(measure $kind "$pport")" ;;
+            esac
+        done
         i=$((i + 1))
     done
     md=$(echo "$d" | median); mv=$(echo "$v" | median); mp=$(echo "$p" | median)
