@@ -27,18 +27,22 @@ static void on_timer(struct loop *loop, void *ctx)
         loop_stop(loop);
 }
 
+/* Timers in these tests are 40 ms or more apart, so a test process that is
+ * descheduled for a while between two loop_add_timer() calls (a loaded CI
+ * machine, ASan) still sees them due in the intended order. */
+
 Test(loop_timer, fires_in_due_order_not_insertion_order)
 {
     struct loop *loop = loop_create(64, NULL);
     cr_assert_not_null(loop);
     struct record rec = {.stop_after = 3};
     struct timer_arg a = {&rec, 1}, b = {&rec, 2}, c = {&rec, 3};
-    loop_add_timer(loop, 60, on_timer, &a);
-    loop_add_timer(loop, 20, on_timer, &b);
-    loop_add_timer(loop, 40, on_timer, &c);
+    loop_add_timer(loop, 300, on_timer, &a);
+    loop_add_timer(loop, 100, on_timer, &b);
+    loop_add_timer(loop, 200, on_timer, &c);
     int64_t start = loop_now_ms();
     cr_assert_eq(loop_run(loop), 0);
-    cr_expect_geq(loop_now_ms() - start, 60, "the last timer is not early");
+    cr_expect_geq(loop_now_ms() - start, 300, "the last timer is not early");
     cr_expect_eq(rec.fired[0], 2);
     cr_expect_eq(rec.fired[1], 3);
     cr_expect_eq(rec.fired[2], 1);
@@ -79,9 +83,9 @@ Test(loop_timer, reset_pushes_an_idle_timeout_back)
     struct loop *loop = loop_create(64, NULL);
     struct record rec = {.stop_after = 2};
     struct timer_arg idle = {&rec, 1}, other = {&rec, 2};
-    struct loop_timer *t = loop_add_timer(loop, 10, on_timer, &idle);
-    loop_add_timer(loop, 40, on_timer, &other);
-    loop_reset_timer(loop, t, 80); /* activity: the idle timer now fires last */
+    struct loop_timer *t = loop_add_timer(loop, 50, on_timer, &idle);
+    loop_add_timer(loop, 150, on_timer, &other);
+    loop_reset_timer(loop, t, 300); /* activity: the idle timer now fires last */
     loop_run(loop);
     cr_expect_eq(rec.fired[0], 2);
     cr_expect_eq(rec.fired[1], 1);
@@ -99,7 +103,7 @@ Test(loop_timer, many_timers_keep_heap_order)
     for (int i = 0; i < N; i++) {
         int due = (i * 37) % N;
         args[i] = (struct timer_arg){&rec, due};
-        handles[i] = loop_add_timer(loop, 5 + 10 * due, on_timer, &args[i]); /* 10 ms apart */
+        handles[i] = loop_add_timer(loop, 5 + 40 * due, on_timer, &args[i]); /* 40 ms apart */
     }
     for (int i = 0; i < N; i++)
         if (args[i].id >= MAX_FIRED)
