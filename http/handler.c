@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,8 +76,13 @@ static void redirect_to_slash(const struct http_request *req, const char *path, 
     char *body = resp->mem;
     size_t body_len = resp->mem_len;
     resp->mem = NULL;
+    /* "//name" or "/\\name" in Location means another host to a browser:
+     * keep a single leading slash. */
+    size_t skip = 0;
+    while (skip < len && (path[skip] == '/' || path[skip] == '\\'))
+        skip++;
     http_response_begin(resp, req, HTTP_MOVED_PERMANENTLY);
-    http_response_header(resp, "Location: %.*s/", (int)len, path);
+    http_response_header(resp, "Location: /%.*s/", (int)(len - skip), path + skip);
     http_response_header(resp, "Content-Type: text/html; charset=utf-8");
     http_response_end(resp, req, body_len);
     resp->mem = body;
@@ -245,6 +251,12 @@ static void handle_static(const struct http_site *site, const struct http_reques
         http_response_error(resp, req, status, NULL);
         return;
     }
+    if (S_ISREG(st.st_mode) && path[len - 1] == '/') {
+        /* "/a.txt/" asks for a directory a.txt, which is not there. */
+        file_done(fd, cached);
+        http_response_error(resp, req, HTTP_NOT_FOUND, NULL);
+        return;
+    }
     if (S_ISREG(st.st_mode)) {
         send_file(req, file, fd, cached, &st, resp);
         return;
@@ -256,6 +268,17 @@ static void handle_static(const struct http_site *site, const struct http_reques
     close(fd);
 }
 
+/* RFC 9112 section 3.2: an HTTP/1.1 request carries exactly one Host, and
+ * no request carries two; a server must answer 400 otherwise. */
+static bool host_is_valid(const struct http_request *req)
+{
+    size_t hosts = 0;
+    for (size_t i = 0; i < req->nheaders; i++)
+        if (strcasecmp(req->headers[i].name, "Host") == 0)
+            hosts++;
+    return hosts == 1 || (hosts == 0 && req->version != HTTP_V11);
+}
+
 void http_handle(const struct http_site *site, const struct http_request *req,
                  struct http_response *resp)
 {
@@ -263,7 +286,7 @@ void http_handle(const struct http_site *site, const struct http_request *req,
     const char *path = target_path(req->target, &len);
     bool get = method_is(req, "GET") || method_is(req, "HEAD");
 
-    if (len == 0 || path[0] != '/') {
+    if (len == 0 || path[0] != '/' || !host_is_valid(req)) {
         http_response_error(resp, req, HTTP_BAD_REQUEST, NULL);
     } else if (len == 5 && strncmp(path, "/echo", 5) == 0) {
         if (get || method_is(req, "POST"))

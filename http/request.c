@@ -201,11 +201,11 @@ void http_parser_init(struct http_parser *p, size_t head_max)
 
 void http_parser_begin(struct http_parser *p, struct http_request *req)
 {
-    llhttp_errno_t e = llhttp_get_errno(&p->ll);
-    if (e == HPE_PAUSED)
-        llhttp_resume(&p->ll);
-    else if (e == HPE_PAUSED_UPGRADE)
-        llhttp_resume_after_upgrade(&p->ll);
+    /* Start from llhttp's initial state: after a request that asked for
+     * an Upgrade (which we ignore), resuming would leave llhttp expecting
+     * the other protocol and failing the next request. The bytes after the
+     * previous request are fed again by the caller. */
+    llhttp_reset(&p->ll);
     http_request_clear(req);
     p->req = req;
     p->state = HTTP_STATE_LINE;

@@ -238,6 +238,19 @@ static enum http_parse_result conn_parse(struct http_conn *c, const char *data, 
     return r;
 }
 
+/* The head is in and says "Expect: 100-continue": the client waits for
+ * this line before it sends the body (RFC 9110 §10.1.1). One small write
+ * on a socket that has just been read from: it fits. */
+static void conn_send_continue(struct http_conn *c)
+{
+    static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    c->work->req.expect_100 = false;
+    ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
+    TRACE("send(fd %d, %zu bytes) -> %zd (100 Continue)", c->fd, sizeof line - 1, n);
+    if (n > 0)
+        counters_add(c->w->srv->stats, bytes_out, n);
+}
+
 /* Parse bytes that arrived with an earlier request (pipelining). */
 static void conn_parse_leftover(struct http_conn *c)
 {
@@ -245,6 +258,8 @@ static void conn_parse_leftover(struct http_conn *c)
     enum http_parse_result r =
         conn_parse(c, c->leftover + c->leftover_off, c->leftover_len - c->leftover_off, &used);
     c->leftover_off += (uint32_t)used;
+    if (r == HTTP_PARSE_MORE && c->work != NULL && c->work->req.expect_100)
+        conn_send_continue(c);
     if (r != HTTP_PARSE_DONE || c->leftover_off == c->leftover_len) {
         free(c->leftover);
         c->leftover = NULL;
@@ -290,19 +305,6 @@ static void conn_advance(struct http_conn *c)
     }
     if (c->state == CONN_READING && conn_watch(c, LOOP_READABLE) == -1)
         http_conn_close(c);
-}
-
-/* The head is in and says "Expect: 100-continue": the client waits for
- * this line before it sends the body (RFC 9110 §10.1.1). One small write
- * on a socket that has just been read from: it fits. */
-static void conn_send_continue(struct http_conn *c)
-{
-    static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    c->work->req.expect_100 = false;
-    ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
-    TRACE("send(fd %d, %zu bytes) -> %zd (100 Continue)", c->fd, sizeof line - 1, n);
-    if (n > 0)
-        counters_add(c->w->srv->stats, bytes_out, n);
 }
 
 static void conn_on_readable(struct http_conn *c)

@@ -19,6 +19,21 @@ from httptest import (ONE_MIB, WAIT_S, HttpTest, connect, raw, raw_one,  # noqa:
                       read_all, split_responses, status_of)
 
 
+def read_until_body(sock, marker, timeout=WAIT_S):
+    """Read from sock until marker has arrived or timeout passes."""
+    sock.settimeout(timeout)
+    data, deadline = b"", time.monotonic() + timeout
+    while marker not in data and time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 class BodiesTest(HttpTest):
     def setUp(self):
         self.server = self.serve("--workers", "2")
@@ -145,6 +160,32 @@ class ErrorsTest(HttpTest):
     def status(self, data):
         return status_of(raw(self.server.port, data))
 
+    def test_host_is_required_once_in_http11_and_at_most_once_in_http10(self):
+        for data, want in ((b"GET /hello.txt HTTP/1.1\r\nConnection: close\r\n\r\n", 400),
+                           (b"GET /hello.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n", 400),
+                           (b"GET /hello.txt HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+                           (b"GET /hello.txt HTTP/1.0\r\n\r\n", 200),
+                           (b"GET /hello.txt HTTP/1.1\r\nhOsT: a\r\nConnection: close\r\n\r\n",
+                            200)):
+            self.assertEqual(self.status(data), want, data)
+
+    def test_a_file_with_a_trailing_slash_is_not_found(self):
+        self.assertEqual(
+            self.status(b"GET /hello.txt/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 404)
+
+    def test_directory_redirect_never_points_at_another_host(self):
+        for target in (b"//sub", b"/sub", b"///sub", b"/%2fsub"):
+            data = raw(self.server.port, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n"
+                                         b"Connection: close\r\n\r\n")
+            if status_of(data) != 301:
+                continue  # an encoded slash is refused outright, which is fine
+            location = re.search(rb"\r\nLocation: (\S+)\r\n", data).group(1)
+            self.assertTrue(location.startswith(b"/") and not location.startswith(b"//"),
+                            location)
+        data = raw(self.server.port, b"GET //sub HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual(status_of(data), 301)
+        self.assertIn(b"\r\nLocation: /sub/\r\n", data)
+
     def test_escapes_end_in_403_or_404_and_never_serve_the_secret(self):
         for target in ("/../secret.txt", "/%2e%2e/secret.txt", "/sub/%2E%2E/%2e%2e/secret.txt",
                        "/sub%2f..%2f..%2fsecret.txt", "/leak.txt", "/etc/passwd",
@@ -161,15 +202,15 @@ class ErrorsTest(HttpTest):
             (b"\x16\x03\x01\x02\x00\x01\x00\r\n\r\n", 400),
             (b"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", 400),
             (b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400),
-            (b"GET / HTTP/1.1\r\nBad Header\r\n\r\n", 400),
-            (b"GET /../secret.txt HTTP/1.1\r\n\r\n", 403),
-            (b"GET /nope.html HTTP/1.1\r\n\r\n", 404),
-            (b"POST /hello.txt HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 405),
-            (b"DELETE /hello.txt HTTP/1.1\r\n\r\n", 405),
-            (b"POST /echo HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n", 413),
-            (f"GET {long_uri} HTTP/1.1\r\n\r\n".encode(), 414),
-            (b"GET / HTTP/1.1\r\nCookie: " + b"c" * 20000 + b"\r\n\r\n", 431),
-            (b"FROB / HTTP/1.1\r\n\r\n", 501),
+            (b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400),
+            (b"GET /../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n", 403),
+            (b"GET /nope.html HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+            (b"POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405),
+            (b"DELETE /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+            (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", 413),
+            (f"GET {long_uri} HTTP/1.1\r\nHost: x\r\n\r\n".encode(), 414),
+            (b"GET / HTTP/1.1\r\nHost: x\r\nCookie: " + b"c" * 20000 + b"\r\n\r\n", 431),
+            (b"FROB / HTTP/1.1\r\nHost: x\r\n\r\n", 501),
             (b"GET / HTTP/2.0\r\n\r\n", 505),
             (b"GET / HTTP/1.7\r\n\r\n", 505),
         ]
@@ -182,11 +223,11 @@ class ErrorsTest(HttpTest):
 
     def test_fifo_is_refused_without_stalling_the_server(self):
         os.mkfifo(os.path.join(self.root, "pipe.txt"))
-        self.assertEqual(self.status(b"GET /pipe.txt HTTP/1.1\r\nConnection: close\r\n\r\n"), 403)
-        self.assertEqual(self.status(b"GET /hello.txt HTTP/1.1\r\nConnection: close\r\n\r\n"), 200)
+        self.assertEqual(self.status(b"GET /pipe.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 403)
+        self.assertEqual(self.status(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 200)
 
     def test_405_says_what_is_allowed(self):
-        data = raw(self.server.port, b"PUT /hello.txt HTTP/1.1\r\nContent-Length: 0\r\n"
+        data = raw(self.server.port, b"PUT /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
                                      b"Connection: close\r\n\r\n")
         self.assertEqual(status_of(data), 405)
         self.assertIn(b"\r\nAllow: GET, HEAD\r\n", data)
@@ -199,14 +240,14 @@ class ErrorsTest(HttpTest):
 
     def test_error_that_leaves_stream_in_doubt_closes(self):
         with connect(self.server.port) as s:
-            s.sendall(b"GET / HTTP/1.1\r\nHost : x\r\n\r\nGET /hello.txt HTTP/1.1\r\n\r\n")
+            s.sendall(b"GET / HTTP/1.1\r\nHost : x\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n")
             data = read_all(s)
         self.assertEqual(len(split_responses(data)), 1)
         self.assertIn(b"Connection: close", data)
 
     def test_404_keeps_the_connection(self):
         with connect(self.server.port) as s:
-            s.sendall(b"GET /nope HTTP/1.1\r\n\r\nGET /hello.txt HTTP/1.1\r\n"
+            s.sendall(b"GET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n"
                       b"Connection: close\r\n\r\n")
             got = split_responses(read_all(s))
         self.assertEqual([g[0] for g in got], [404, 200])
@@ -217,7 +258,7 @@ class VersionsTest(HttpTest):
         server = self.serve()
         reqs = b"".join(f"GET /{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
                         for n in ("hello.txt", "one.bin", "nope", "index.html"))
-        reqs += b"GET /empty.txt HTTP/1.1\r\nConnection: close\r\n\r\n"
+        reqs += b"GET /empty.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
         got = split_responses(raw(server.port, reqs))
         self.assertEqual([g[0] for g in got], [200, 200, 404, 200, 200])
         self.assertEqual(got[0][2], b"hello\n")
@@ -225,12 +266,38 @@ class VersionsTest(HttpTest):
         self.assertEqual(got[3][2], self.files["index.html"])
         self.assertEqual(got[4][2], b"")
 
+    def test_upgrade_request_is_ignored_and_the_next_request_served(self):
+        server = self.serve()
+        upgrade = (b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                   b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n")
+        follow = b"GET /one.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        got = split_responses(raw(server.port, upgrade + follow))  # pipelined
+        self.assertEqual([g[0] for g in got], [200, 200])
+        self.assertEqual(got[1][2], b"x")
+        with connect(server.port) as s:  # and in two writes on one connection
+            s.sendall(upgrade)
+            self.assertEqual(status_of(read_until_body(s, b"hello\n")), 200)
+            s.sendall(follow)
+            self.assertEqual(split_responses(read_all(s))[0][:1], (200,))
+
+    def test_pipelined_expect_100_continue_gets_its_100(self):
+        server = self.serve("--timeout", "2")
+        with connect(server.port) as s:
+            s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                      b"POST /echo?raw HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                      b"Expect: 100-continue\r\n\r\n")
+            seen = read_until_body(s, b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.assertIn(b"HTTP/1.1 100 Continue\r\n\r\n", seen)
+            s.sendall(b"abc")
+            rest = read_until_body(s, b"\n\nabc")
+            self.assertIn(b"\n\nabc", seen + rest)
+
     def test_many_pipelined_requests_span_several_reads(self):
         server = self.serve()
         n = 300  # about 25 KB: more than one read of the server's buffer
         reqs = b"".join(f"GET /hello.txt?{i} HTTP/1.1\r\nHost: x\r\nX-Pad: {'p' * 40}\r\n\r\n"
                         .encode() for i in range(n))
-        reqs += b"GET /one.bin HTTP/1.1\r\nConnection: close\r\n\r\n"
+        reqs += b"GET /one.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
         got = split_responses(raw(server.port, reqs))
         self.assertEqual(len(got), n + 1)
         self.assertTrue(all(g[2] == b"hello\n" for g in got[:n]))
@@ -260,7 +327,7 @@ class VersionsTest(HttpTest):
 
     def test_http11_connection_close_is_honoured(self):
         server = self.serve()
-        data = raw(server.port, b"GET /hello.txt HTTP/1.1\r\nConnection: close\r\n\r\n")
+        data = raw(server.port, b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         self.assertIn(b"Connection: close", data)
         self.assertTrue(data.endswith(b"hello\n"))
 
@@ -271,7 +338,7 @@ class VersionsTest(HttpTest):
 
     def test_http10_flag_forces_one_request_per_connection(self):
         server = self.serve("--http1.0")
-        data = raw(server.port, b"GET /hello.txt HTTP/1.1\r\n\r\nGET /one.bin HTTP/1.1\r\n\r\n")
+        data = raw(server.port, b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /one.bin HTTP/1.1\r\nHost: x\r\n\r\n")
         got = split_responses(data)
         self.assertEqual(len(got), 1)
         self.assertTrue(data.startswith(b"HTTP/1.0 200 OK\r\n"))
@@ -279,7 +346,7 @@ class VersionsTest(HttpTest):
     def test_idle_keep_alive_connection_is_closed(self):
         server = self.serve("--idle-timeout", "1")
         with connect(server.port) as s:
-            s.sendall(b"GET /hello.txt HTTP/1.1\r\n\r\n")
+            s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n")
             data = read_all(s, timeout=WAIT_S)  # ends when the server closes
         self.assertEqual(split_responses(data)[0][2], b"hello\n")
 
@@ -288,13 +355,13 @@ class VersionsTest(HttpTest):
         held = [connect(server.port) for _ in range(2)]
         for s in held:
             self.addCleanup(s.close)
-            s.sendall(b"GET /hello.txt HTTP/1.1\r\n\r\n")
+            s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n")
             s.recv(4096)  # accepted and answered: now counted as open
-        self.assertEqual(status_of(raw(server.port, b"GET / HTTP/1.1\r\n\r\n")), 503)
+        self.assertEqual(status_of(raw(server.port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")), 503)
         held[0].close()
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:
-            if status_of(raw(server.port, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")) == 200:
+            if status_of(raw(server.port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == 200:
                 break
             time.sleep(0.05)
         else:
@@ -320,7 +387,7 @@ class DemoEndpointsTest(HttpTest):
         self.assertTrue(text.startswith("GET /echo?raw HTTP/1.1\nHost: h\nX-Zeta: 1\n"
                                         "X-Alpha: <2>\nConnection: close\n"), text)
         self.assertIn(f"127.0.0.1:{port}", text)
-        data = raw(server.port, b"GET /echo HTTP/1.1\r\nX-Evil: <script>\r\n"
+        data = raw(server.port, b"GET /echo HTTP/1.1\r\nHost: x\r\nX-Evil: <script>\r\n"
                                 b"Connection: close\r\n\r\n")
         self.assertIn(b"X-Evil: &lt;script&gt;", data)
         self.assertNotIn(b"<script>", data)
@@ -380,7 +447,7 @@ class DemoEndpointsTest(HttpTest):
         server = self.serve("--workers", "3")
         s = connect(server.port)
         self.addCleanup(s.close)
-        s.sendall(b"GET /hello.txt HTTP/1.1\r\n\r\n")
+        s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n")
         s.recv(4096)
         self.assertEqual(server.stop(), 0)
 
