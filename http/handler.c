@@ -98,8 +98,9 @@ static int file_status(const struct http_request *req, const struct stat *st, ui
 
     *first = 0;
     *last = st->st_size > 0 ? (uint64_t)st->st_size - 1 : 0;
+    /* A date in the future proves nothing (RFC 9110 13.1.3): ignore it. */
     if (ims != NULL && http_request_header(req, "If-None-Match") == NULL &&
-        http_date_parse(ims, &since) == 0 && st->st_mtime <= since)
+        http_date_parse(ims, &since) == 0 && st->st_mtime <= since && since <= time(NULL))
         return HTTP_NOT_MODIFIED;
     if (range == NULL || req->version == HTTP_V09)
         return HTTP_OK;

@@ -131,6 +131,9 @@ class BodiesTest(HttpTest):
                     "Sun Nov  6 08:49:37 1994"):
             r, body = self.get("/hello.txt", {"If-Modified-Since": old})
             self.assertEqual((r.status, body), (200, b"hello\n"), old)
+        # A date in the future is ignored, not taken as "unchanged since".
+        r, body = self.get("/hello.txt", {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+        self.assertEqual((r.status, body), (200, b"hello\n"))
 
     def test_directory_index_redirect_and_listing(self):
         r, body = self.get("/")
