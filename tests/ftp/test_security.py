@@ -82,6 +82,20 @@ class PathTest(FtpTest):
         self.assertEqual(sorted(os.listdir(self.outside)), ["secret.txt"])
 
 
+class ArgumentTest(FtpTest):
+    def test_cr_or_nul_in_an_argument_gets_501_and_creates_nothing(self):
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        self.assertEqual(r.cmd("MKD a\rb")[0], 501)
+        self.assertEqual(r.cmd("MKD x\r257 \"/forged\" created.")[0], 501)
+        self.assertEqual(r.cmd("MKD a\0b")[0], 501)
+        self.assertEqual(r.cmd("CWD \r")[0], 501)
+        self.assertEqual(r.cmd("NOOP")[0], 200)  # no forged line is left to read
+        self.assertEqual(os.listdir(self.root), [])
+        self.assertEqual(r.cmd("MKD ab")[0], 257)
+
+
 class DataChannelTest(FtpTest):
     def test_port_and_eprt_to_another_host_are_refused(self):
         srv = self.server()
