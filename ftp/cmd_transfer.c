@@ -89,6 +89,25 @@ static void transfer_finish(struct ftp_session *s, int dfd, int rc, const char *
         ftp_reply(s, rc == -2 ? FTP_LOCAL_ERROR : FTP_TRANSFER_ABORTED, "%s", failure);
 }
 
+/* Open real only if it is a regular file. O_NONBLOCK makes the open of a
+ * FIFO (or a device) return at once instead of waiting for its other end,
+ * which would stall the session thread past shutdown; the type is then
+ * checked on the open fd, and O_NONBLOCK cleared for the transfer.
+ * Returns the fd with *st filled, or -1. */
+static int file_open_regular(const char *real, int flags, mode_t mode, struct stat *st)
+{
+    int fd = open(real, flags | O_NONBLOCK | O_CLOEXEC, mode);
+    if (fd == -1)
+        return -1;
+    int fl = fcntl(fd, F_GETFL);
+    if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode) || fl == -1 ||
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 void cmd_retr(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX];
@@ -99,8 +118,8 @@ void cmd_retr(struct ftp_session *s, const char *arg)
         ftp_data_forget(s);
         return;
     }
-    int ffd = open(real, O_RDONLY | O_CLOEXEC);
-    if (ffd == -1 || fstat(ffd, &st) == -1 || !S_ISREG(st.st_mode) || off > st.st_size) {
+    int ffd = file_open_regular(real, O_RDONLY, 0, &st);
+    if (ffd == -1 || off > st.st_size) {
         if (ffd != -1)
             close(ffd);
         ftp_data_forget(s);
@@ -165,12 +184,14 @@ out:
 static int store_open(const char *real, bool append, off_t off, char *tmp, size_t tmplen)
 {
     if (append) {
-        int fd = open(real, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        /* real is the name itself: O_NOFOLLOW refuses to write in place
+         * through a symlink (ELOOP), so APPE and REST+STOR onto a link get 550. */
         struct stat st;
+        int fd = file_open_regular(real, O_WRONLY | O_CREAT | O_NOFOLLOW, 0644, &st);
         if (fd == -1)
             return -1;
-        if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || (off > 0 && off > st.st_size) ||
-            (off > 0 && ftruncate(fd, off) == -1) || lseek(fd, 0, SEEK_END) == -1) {
+        if ((off > 0 && off > st.st_size) || (off > 0 && ftruncate(fd, off) == -1) ||
+            lseek(fd, 0, SEEK_END) == -1) {
             close(fd);
             return -1;
         }
@@ -190,9 +211,14 @@ static void store(struct ftp_session *s, const char *arg, bool append)
 {
     char real[PATH_MAX], tmp[PATH_MAX + 32] = "";
     struct stat st;
-    off_t off = (off_t)s->rest;
+    /* REST sets where a STOR resumes; APPE always writes at the end, so it
+     * ignores a REST offset rather than cutting the file there. */
+    off_t off = append ? 0 : (off_t)s->rest;
     s->rest = 0;
-    if (ftp_fs_resolve(s, arg, false, real, NULL) == -1) {
+    /* The name itself, not a symlink's target: a plain STOR onto a link
+     * renames the new file over the link, replacing the link and leaving
+     * its target untouched. */
+    if (ftp_fs_resolve_link(s, arg, false, real) == -1) {
         ftp_data_forget(s);
         return;
     }

@@ -25,9 +25,6 @@ static char *skip_telnet(char *p, char *end)
 
 int ftp_split_command(char *line, size_t len, char verb[FTP_VERB_MAX], const char **arg)
 {
-    /* A NUL in the middle would silently cut a file name short. */
-    if (memchr(line, '\0', len) != NULL)
-        return -1;
     if (len > 0 && line[len - 1] == '\r')
         line[--len] = '\0';
     char *end = line + len;
@@ -46,5 +43,11 @@ int ftp_split_command(char *line, size_t len, char verb[FTP_VERB_MAX], const cha
     if (n == 0)
         return -1;
     *arg = p < end ? p + 1 : end; /* the argument follows the one space */
+    /* A NUL would silently cut a file name short; a bare CR would end up in
+     * a file name and, echoed in a reply, start a forged reply line. RFC 959
+     * path names hold neither. (A bare LF never gets here: it ends the line.) */
+    size_t arglen = (size_t)(end - *arg);
+    if (memchr(*arg, '\0', arglen) != NULL || memchr(*arg, '\r', arglen) != NULL)
+        return -2;
     return 0;
 }

@@ -15,8 +15,9 @@
  * (IAC IP, IAC DM) that clients send in front of ABOR. The argument starts
  * after the first space and keeps any further spaces (file names may hold
  * them); it is "" when there is none, and points into line.
- * Returns 0, or -1 when the verb is empty, longer than FTP_VERB_MAX - 1,
- * holds anything but letters, or the line holds a NUL byte. */
+ * Returns 0; -1 when the verb is empty, longer than FTP_VERB_MAX - 1, or
+ * holds anything but letters (reply 500); -2 when the argument holds a NUL
+ * or a CR other than the final one (reply 501). */
 int ftp_split_command(char *line, size_t len, char verb[FTP_VERB_MAX], const char **arg);
 
 #endif

@@ -92,9 +92,15 @@ static void ctrl_handle_line(struct ftp_session *s, char *line, size_t len)
     const char *arg;
 
     counters_add(s->srv->stats, requests, 1);
-    if (ftp_split_command(line, len, verb, &arg) == -1) {
+    int rc = ftp_split_command(line, len, verb, &arg);
+    if (rc == -1) {
         TRACE("C> (unreadable command line, %zu bytes)", len);
         ftp_reply(s, FTP_SYNTAX_ERROR, "Syntax error, command unrecognized.");
+        return;
+    }
+    if (rc == -2) {
+        TRACE("C> %s (argument holds CR or NUL: refused)", verb);
+        ftp_reply(s, FTP_ARG_ERROR, "Argument may not contain CR or NUL.");
         return;
     }
     ctrl_trace_command(verb, arg);

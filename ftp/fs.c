@@ -2,6 +2,12 @@
  * fs.c - the commands that look at or change files by name: PWD, CWD, CDUP,
  * SIZE, MDTM, DELE, MKD, RMD, RNFR, RNTO. Every name goes through
  * ftp_fs_resolve(), the one door into the file system.
+ *
+ * Commands that remove or rename a name act on the name itself, as vsftpd
+ * does: DELE of a symlink removes the link, not the file it points to.
+ * ftp_fs_resolve_link() gives that path (its folder canonical, its last
+ * component not followed); unlink(), rmdir() and rename() never follow
+ * the last component.
  */
 #include "listing.h"
 #include "path.h"
@@ -31,6 +37,19 @@ int ftp_fs_resolve(struct ftp_session *s, const char *arg, bool must_exist, char
     }
     if (virt != NULL)
         memcpy(virt, v, strlen(v) + 1);
+    return 0;
+}
+
+int ftp_fs_resolve_link(struct ftp_session *s, const char *arg, bool must_exist, char *real)
+{
+    char virt[FTP_PATH_MAX];
+    if (ftp_fs_resolve(s, arg, must_exist, real, virt) == -1)
+        return -1;
+    if (ftp_path_link(s->srv->root_real, virt, real, PATH_MAX) == -1) {
+        TRACE("path: the folder of \"%s\" leads outside the root: refused", arg);
+        ftp_reply(s, FTP_FILE_UNAVAILABLE, "Permission denied.");
+        return -1;
+    }
     return 0;
 }
 
@@ -110,9 +129,9 @@ void cmd_dele(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX];
     struct stat st;
-    if (ftp_fs_resolve(s, arg, true, real, NULL) == -1)
+    if (ftp_fs_resolve_link(s, arg, true, real) == -1)
         return;
-    if (stat(real, &st) == -1 || S_ISDIR(st.st_mode) || unlink(real) == -1) {
+    if (lstat(real, &st) == -1 || S_ISDIR(st.st_mode) || unlink(real) == -1) {
         ftp_reply(s, FTP_FILE_UNAVAILABLE, "Delete operation failed.");
         return;
     }
@@ -134,10 +153,12 @@ void cmd_mkd(struct ftp_session *s, const char *arg)
 
 void cmd_rmd(struct ftp_session *s, const char *arg)
 {
-    char real[PATH_MAX], virt[FTP_PATH_MAX];
-    if (ftp_fs_resolve(s, arg, true, real, virt) == -1)
+    char real[PATH_MAX];
+    /* The name itself: rmdir() on a symlink fails (ENOTDIR), as it should,
+     * rather than removing the folder it points to. */
+    if (ftp_fs_resolve_link(s, arg, true, real) == -1)
         return;
-    if (strcmp(virt, "/") == 0 || strcmp(real, s->srv->root_real) == 0 || rmdir(real) == -1) {
+    if (strcmp(real, s->srv->root_real) == 0 || rmdir(real) == -1) {
         ftp_reply(s, FTP_FILE_UNAVAILABLE, "Remove directory operation failed.");
         return;
     }
@@ -148,7 +169,7 @@ void cmd_rnfr(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX];
     s->have_rename = false;
-    if (ftp_fs_resolve(s, arg, true, real, NULL) == -1)
+    if (ftp_fs_resolve_link(s, arg, true, real) == -1)
         return;
     if (strcmp(real, s->srv->root_real) == 0 || strlen(real) >= sizeof s->rename_from) {
         ftp_reply(s, FTP_FILE_UNAVAILABLE, "Cannot rename that.");
@@ -167,7 +188,7 @@ void cmd_rnto(struct ftp_session *s, const char *arg)
         return;
     }
     s->have_rename = false;
-    if (ftp_fs_resolve(s, arg, false, real, NULL) == -1)
+    if (ftp_fs_resolve_link(s, arg, false, real) == -1)
         return;
     if (rename(s->rename_from, real) == -1) {
         ftp_reply(s, FTP_FILE_UNAVAILABLE, "Rename failed.");

@@ -135,3 +135,25 @@ int ftp_path_real(const char *root_real, const char *virt, bool must_exist, char
     }
     return 0;
 }
+
+int ftp_path_link(const char *root_real, const char *virt, char *out, size_t outlen)
+{
+    const char *name = ftp_path_basename(virt);
+    char joined[PATH_MAX], parent[PATH_MAX];
+    int n = snprintf(joined, sizeof joined, "%s%.*s", root_real, (int)(name - virt), virt);
+    if (n < 0 || (size_t)n >= sizeof joined) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (name[0] == '\0') /* "/": the root itself, canonical already */
+        return path_canonical(root_real, root_real, out, outlen);
+    /* The parent is followed (it must still lie inside the root); the name is not. */
+    if (path_canonical(root_real, joined, parent, sizeof parent) == -1)
+        return -1;
+    n = snprintf(out, outlen, "%s/%s", strcmp(parent, "/") == 0 ? "" : parent, name);
+    if (n < 0 || (size_t)n >= outlen) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}

@@ -37,4 +37,11 @@ const char *ftp_path_basename(const char *virt);
 int ftp_path_real(const char *root_real, const char *virt, bool must_exist, char *out,
                   size_t outlen);
 
+/* ftp_path_link: the real path of the name virt itself, not of what it
+ * points to: the parent folder canonical (and inside root_real), then the
+ * last component as it is. unlink() and rename() on it act on a symlink,
+ * never on its target. "/" gives root_real. Returns 0, or -1 with errno as
+ * ftp_path_real. */
+int ftp_path_link(const char *root_real, const char *virt, char *out, size_t outlen);
+
 #endif

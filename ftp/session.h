@@ -131,6 +131,10 @@ int ftp_data_send(struct ftp_session *s, int fd, const char *buf, size_t n);
 /* ftp_fs_resolve: arg -> canonical real path inside the root; on failure
  * replies 550 (or 553) and returns -1. virt (may be NULL) gets the virtual path. */
 int ftp_fs_resolve(struct ftp_session *s, const char *arg, bool must_exist, char *real, char *virt);
+/* ftp_fs_resolve_link: as ftp_fs_resolve (same checks, same replies), but
+ * real is the path of the name itself: a symlink's own path, not its
+ * target's (see ftp_path_link). For DELE, RMD, RNFR, RNTO and STOR. */
+int ftp_fs_resolve_link(struct ftp_session *s, const char *arg, bool must_exist, char *real);
 
 /* cmd_list.c: STAT with a path (a listing on the control connection). */
 void ftp_list_status(struct ftp_session *s, const char *arg);

@@ -63,7 +63,23 @@ Test(ftp_command, rejects_embedded_nul)
     char line[] = "RETR a\0b";
     char verb[FTP_VERB_MAX];
     const char *arg;
-    cr_expect_eq(ftp_split_command(line, sizeof line - 1, verb, &arg), -1);
+    cr_expect_eq(ftp_split_command(line, sizeof line - 1, verb, &arg), -2);
+    char in_verb[] = "RE\0TR a";
+    cr_expect_eq(ftp_split_command(in_verb, sizeof in_verb - 1, verb, &arg), -1);
+}
+
+Test(ftp_command, rejects_bare_cr_in_argument_from_table)
+{
+    static const char *const lines[] = {
+        "MKD a\rb", "MKD a\rb\r", "RETR \r257 forged\r", "CWD \r\r", "PASS x\ry",
+    };
+    for (size_t i = 0; i < COUNT(lines); i++) {
+        char line[64], verb[FTP_VERB_MAX];
+        const char *arg;
+        size_t len = strlen(lines[i]);
+        memcpy(line, lines[i], len + 1);
+        cr_expect_eq(ftp_split_command(line, len, verb, &arg), -2, "line %zu", i);
+    }
 }
 
 /* --- path resolution -------------------------------------------------------- */

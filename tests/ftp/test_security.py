@@ -82,6 +82,103 @@ class PathTest(FtpTest):
         self.assertEqual(sorted(os.listdir(self.outside)), ["secret.txt"])
 
 
+def upload(r, cmd, data):
+    """Send data with STOR/APPE; (first reply code, final reply code or None)."""
+    port = r.pasv()
+    conn = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+    code = r.cmd(cmd)[0]
+    if code == 150:
+        conn.sendall(data)
+    conn.close()
+    return code, (r.reply()[0] if code == 150 else None)
+
+
+class LinkTest(FtpTest):
+    """Changing a symlink inside the root changes the link, not its target."""
+
+    def setUp(self):
+        super().setUp()
+        self.put_file("pub/in.txt", b"inside\n")
+        os.symlink("in.txt", os.path.join(self.root, "pub", "ok-link"))
+        os.makedirs(os.path.join(self.root, "pub", "empty"))
+        os.symlink("empty", os.path.join(self.root, "pub", "dir-link"))
+
+    def login(self):
+        r = self.raw(self.writer())
+        r.login("ann", "pw")
+        return r
+
+    def test_dele_removes_the_link_not_its_target(self):
+        r = self.login()
+        self.assertEqual(r.cmd("DELE pub/ok-link")[0], 250)
+        self.assertFalse(os.path.lexists(os.path.join(self.root, "pub", "ok-link")))
+        self.assertEqual(self.read_file("pub/in.txt"), b"inside\n")
+
+    def test_rename_moves_the_link_not_its_target(self):
+        r = self.login()
+        self.assertEqual(r.cmd("RNFR pub/ok-link")[0], 350)
+        self.assertEqual(r.cmd("RNTO pub/moved-link")[0], 250)
+        self.assertTrue(os.path.islink(os.path.join(self.root, "pub", "moved-link")))
+        self.assertFalse(os.path.lexists(os.path.join(self.root, "pub", "ok-link")))
+        self.assertEqual(self.read_file("pub/in.txt"), b"inside\n")
+
+    def test_rename_onto_a_link_replaces_the_link_not_its_target(self):
+        self.put_file("pub/new.txt", b"new\n")
+        r = self.login()
+        self.assertEqual(r.cmd("RNFR pub/new.txt")[0], 350)
+        self.assertEqual(r.cmd("RNTO pub/ok-link")[0], 250)
+        self.assertFalse(os.path.islink(os.path.join(self.root, "pub", "ok-link")))
+        self.assertEqual(self.read_file("pub/ok-link"), b"new\n")
+        self.assertEqual(self.read_file("pub/in.txt"), b"inside\n")
+
+    def test_rmd_of_a_link_keeps_the_folder_it_points_to(self):
+        r = self.login()
+        self.assertEqual(r.cmd("RMD pub/dir-link")[0], 550)
+        self.assertTrue(os.path.isdir(os.path.join(self.root, "pub", "empty")))
+
+    def test_stor_replaces_the_link_not_its_target(self):
+        r = self.login()
+        self.assertEqual(upload(r, "STOR pub/ok-link", b"new\n"), (150, 226))
+        self.assertFalse(os.path.islink(os.path.join(self.root, "pub", "ok-link")))
+        self.assertEqual(self.read_file("pub/ok-link"), b"new\n")
+        self.assertEqual(self.read_file("pub/in.txt"), b"inside\n")
+
+    def test_appe_and_rest_stor_onto_a_link_are_refused(self):
+        r = self.login()
+        self.assertEqual(upload(r, "APPE pub/ok-link", b"more\n"), (550, None))
+        self.assertEqual(r.cmd("REST 2")[0], 350)
+        self.assertEqual(upload(r, "STOR pub/ok-link", b"more\n"), (550, None))
+        self.assertTrue(os.path.islink(os.path.join(self.root, "pub", "ok-link")))
+        self.assertEqual(self.read_file("pub/in.txt"), b"inside\n")
+
+
+class SpecialFileTest(FtpTest):
+    def test_retr_and_appe_of_a_fifo_get_550_and_shutdown_still_works(self):
+        os.mkfifo(os.path.join(self.root, "pipe"))
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        r.pasv()
+        self.assertEqual(r.cmd("RETR pipe")[0], 550)  # a hang would time out here
+        self.assertEqual(upload(r, "APPE pipe", b"x"), (550, None))
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+        self.assertEqual(srv.stop(), 0)  # None if SIGTERM left it hanging
+
+
+class ArgumentTest(FtpTest):
+    def test_cr_or_nul_in_an_argument_gets_501_and_creates_nothing(self):
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        self.assertEqual(r.cmd("MKD a\rb")[0], 501)
+        self.assertEqual(r.cmd("MKD x\r257 \"/forged\" created.")[0], 501)
+        self.assertEqual(r.cmd("MKD a\0b")[0], 501)
+        self.assertEqual(r.cmd("CWD \r")[0], 501)
+        self.assertEqual(r.cmd("NOOP")[0], 200)  # no forged line is left to read
+        self.assertEqual(os.listdir(self.root), [])
+        self.assertEqual(r.cmd("MKD ab")[0], 257)
+
+
 class DataChannelTest(FtpTest):
     def test_port_and_eprt_to_another_host_are_refused(self):
         srv = self.server()
@@ -263,6 +360,18 @@ class StoreTest(FtpTest):
 
     def test_reset_stor_keeps_old_file_and_leaves_no_part(self):
         self.aborted_upload("reset")
+
+    def test_rest_then_appe_appends_and_rest_then_stor_resumes(self):
+        self.put_file("doc.txt", b"abcdef")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        self.assertEqual(r.cmd("REST 2")[0], 350)
+        self.assertEqual(upload(r, "APPE doc.txt", b"XY"), (150, 226))
+        self.assertEqual(self.read_file("doc.txt"), b"abcdefXY")
+        self.assertEqual(r.cmd("REST 3")[0], 350)
+        self.assertEqual(upload(r, "STOR doc.txt", b"Z"), (150, 226))
+        self.assertEqual(self.read_file("doc.txt"), b"abcZ")
 
     def test_complete_stor_replaces_file(self):
         self.put_file("doc.txt", b"old\n")
