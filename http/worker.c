@@ -127,18 +127,29 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
     return n;
 }
 
+/* The socket is full after some bytes went out: the client is slow, not
+ * gone, so its idle timeout starts again from now. */
+static int conn_wait_drain(struct http_conn *c, bool progressed)
+{
+    if (progressed)
+        conn_set_timer(c, c->w->srv->config.idle_timeout_ms);
+    return 0;
+}
+
 /* Send what the socket takes. Returns 1 when all is out, 0 to wait for
  * the socket to drain, -1 when the connection failed. */
 static int conn_send(struct http_conn *c)
 {
     struct http_response *resp = &c->work->resp;
     struct counters *stats = c->w->srv->stats;
+    bool progressed = false;
 
     while (resp->head_off < resp->head_len || (resp->send_body && resp->mem_off < resp->mem_len)) {
         ssize_t n = conn_send_head(c, resp);
         if (n == -1)
-            return errno == EAGAIN ? 0 : -1;
+            return errno == EAGAIN ? conn_wait_drain(c, progressed) : -1;
         counters_add(stats, bytes_out, n);
+        progressed = true;
     }
     while (resp->send_body && resp->file_off < resp->file_end) {
         off_t off = (off_t)resp->file_off;
@@ -148,13 +159,13 @@ static int conn_send(struct http_conn *c)
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1 && errno == EAGAIN)
-            return 0;
+            return conn_wait_drain(c, progressed);
         if (n <= 0)
             return -1; /* an error, or the file shrank under us */
         TRACE("sendfile(fd %d, file fd %d, %zd bytes)", c->fd, resp->fd, n);
         resp->file_off += (uint64_t)n;
         counters_add(stats, bytes_out, n);
-        conn_set_timer(c, c->w->srv->config.idle_timeout_ms);
+        progressed = true;
     }
     return 1;
 }

@@ -353,6 +353,32 @@ class VersionsTest(HttpTest):
             data = read_all(s, timeout=WAIT_S)  # ends when the server closes
         self.assertEqual(split_responses(data)[0][2], b"hello\n")
 
+    def test_a_slow_reader_outlasts_the_idle_timeout_while_bytes_flow(self):
+        with tempfile.TemporaryDirectory() as root:
+            data = os.urandom(1 << 20) * 32  # 32 MiB: far more than socket buffers hold
+            with open(os.path.join(root, "big.bin"), "wb") as f:
+                f.write(data)
+            server = self.serve("--idle-timeout", "2", "--workers", "1", root=root)
+            # The reader keeps taking bytes, about 10 MB/s, so the server's
+            # writes come well within the 2 s timeout though the whole
+            # transfer lasts longer than that (the timeout is between
+            # writes, as nginx's send_timeout is).
+            with socket.socket() as s:
+                s.settimeout(WAIT_S)
+                s.connect(("127.0.0.1", server.port))
+                s.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                got, deadline = bytearray(), time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    got += chunk
+                    time.sleep(0.005)
+            status, _, body = split_responses(bytes(got))[0]
+            self.assertEqual(status, 200)
+            self.assertEqual(len(body), len(data), "cut off before the end")
+            self.assertEqual(hashlib.sha256(body).digest(), hashlib.sha256(data).digest())
+
     def test_connection_limit_answers_503(self):
         server = self.serve("--max-conns", "2", "--workers", "1")
         held = [connect(server.port) for _ in range(2)]
