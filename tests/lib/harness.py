@@ -22,14 +22,17 @@ class Server:
         self.proc = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
             start_new_session=True, preexec_fn=preexec_fn)  # its own group: kill() reaches its children
-        line = self._read_line(WAIT_S)
-        match = re.search(ready, line)
-        if not match:
+        try:  # whatever goes wrong while it starts, never leave it running
+            line = self._read_line(WAIT_S)
+            match = re.search(ready, line)
+            if not match:
+                raise AssertionError(f"server did not start: {line!r}")
+            self.address = match.group(1)
+            unix = self.address.startswith("unix:")
+            self.port = None if unix else int(self.address.rsplit(":", 1)[1])
+        except BaseException:
             self.kill()
-            raise AssertionError(f"server did not start: {line!r} {self.stderr()!r}")
-        self.address = match.group(1)
-        unix = self.address.startswith("unix:")
-        self.port = None if unix else int(self.address.rsplit(":", 1)[1])
+            raise
 
     def _read_line(self, timeout):
         ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
