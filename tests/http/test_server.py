@@ -486,12 +486,6 @@ class CliTest(HttpTest):
         return subprocess.run([self.BIN, *args], capture_output=True, timeout=30,
                               stdin=subprocess.DEVNULL)
 
-    def assert_one_line_error(self, r, code):
-        self.assertEqual(r.returncode, code, r.stderr)
-        lines = r.stderr.decode().strip().splitlines()
-        self.assertEqual(len(lines), 1, r.stderr)
-        self.assertTrue(lines[0].startswith("http-demo"), lines[0])
-
     def test_help_on_every_command(self):
         for args in (["--help"], ["server", "--help"], ["get", "--help"], ["server", "-h"]):
             r = self.run_cli(*args)
@@ -502,15 +496,16 @@ class CliTest(HttpTest):
         for args in (["server", "--bogus"], ["server", "-p", "70000"], ["server", "--workers", "0"],
                      ["server", "--timeout", "x"], ["get"], ["get", "ftp://x/"],
                      ["get", "http://127.0.0.1:1/", "-H", "no colon"], ["frob"]):
-            self.assert_one_line_error(self.run_cli(*args), 2)
+            self.assert_one_line_error(self.run_cli(*args), 2, "http-demo")
 
     def test_startup_failures_exit_1(self):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             s.listen()
             self.assert_one_line_error(
-                self.run_cli("server", "-p", str(s.getsockname()[1])), 1)
-        self.assert_one_line_error(self.run_cli("server", "-p", "0", "-r", "/nonexistent/x"), 1)
+                self.run_cli("server", "-p", str(s.getsockname()[1])), 1, "http-demo")
+        self.assert_one_line_error(
+            self.run_cli("server", "-p", "0", "-r", "/nonexistent/x"), 1, "http-demo")
 
 
 def main():

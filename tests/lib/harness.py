@@ -76,6 +76,13 @@ class ServerTest(unittest.TestCase):
         self.addCleanup(server.kill)
         return server
 
+    def assert_one_line_error(self, r, code, prog):
+        """A CLI failure: exit code, and one line on stderr naming the program."""
+        self.assertEqual(r.returncode, code, r.stderr)
+        lines = r.stderr.decode().strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith(prog), lines[0])
+
 
 def connect(port, host="127.0.0.1", family=socket.AF_INET, timeout=WAIT_S):
     s = socket.socket(family, socket.SOCK_STREAM)

@@ -21,12 +21,6 @@ def run(*args, timeout=30):
 
 
 class TcpCliTest(ServerTest):
-    def assert_one_line_error(self, r, code):
-        self.assertEqual(r.returncode, code, r.stderr)
-        lines = r.stderr.decode().strip().splitlines()
-        self.assertEqual(len(lines), 1, r.stderr)
-        self.assertTrue(lines[0].startswith("tcp-demo"), lines[0])
-
     def test_no_arguments_plays_the_seed_exchange(self):
         r = run()
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -45,15 +39,15 @@ class TcpCliTest(ServerTest):
             self.assertIn(b"usage: tcp-demo", r.stdout)
 
     def test_unknown_flag_exits_2(self):
-        self.assert_one_line_error(run("server", "--bogus"), 2)
-        self.assert_one_line_error(run("client", "-x"), 2)
-        self.assert_one_line_error(run("frobnicate"), 2)
+        self.assert_one_line_error(run("server", "--bogus"), 2, "tcp-demo")
+        self.assert_one_line_error(run("client", "-x"), 2, "tcp-demo")
+        self.assert_one_line_error(run("frobnicate"), 2, "tcp-demo")
 
     def test_bad_port_or_value_exits_2(self):
         for args in (["server", "-p", "70000"], ["server", "-p", "abc"], ["client", "-p", "0"],
                      ["server", "--model", "quantum"], ["server", "--mode", "lower"],
                      ["server", "-p"]):
-            self.assert_one_line_error(run(*args), 2)
+            self.assert_one_line_error(run(*args), 2, "tcp-demo")
 
     def test_port_in_use_exits_1(self):
         with socket.socket() as s:
@@ -61,7 +55,7 @@ class TcpCliTest(ServerTest):
             s.listen()
             port = s.getsockname()[1]
             r = run("server", "-p", str(port))
-            self.assert_one_line_error(r, 1)
+            self.assert_one_line_error(r, 1, "tcp-demo")
             self.assertIn(b"Address already in use", r.stderr)
 
     def test_refused_connection_exits_1(self):
@@ -69,14 +63,14 @@ class TcpCliTest(ServerTest):
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]  # bound, not listening: connect is refused
             r = run("client", "-p", str(port), "-m", "hello")
-            self.assert_one_line_error(r, 1)
+            self.assert_one_line_error(r, 1, "tcp-demo")
             self.assertIn(b"refused", r.stderr)
 
     def test_unknown_host_exits_1(self):
         # A 64-byte label is not a valid DNS name, so the resolver fails
         # without sending a query anywhere: the test stays off the network.
         r = run("client", "-H", "a" * 64 + ".invalid", "-m", "hello")
-        self.assert_one_line_error(r, 1)
+        self.assert_one_line_error(r, 1, "tcp-demo")
 
     def test_trace_narrates_the_server(self):
         srv = self.start([BIN, "server", "-p", "0", "--trace", "--model", "iterative"])

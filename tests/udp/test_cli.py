@@ -33,12 +33,6 @@ def run(*args, timeout=60):
 
 
 class UdpCliTest(ServerTest):
-    def assert_one_line_error(self, r, code):
-        self.assertEqual(r.returncode, code, r.stderr)
-        lines = r.stderr.decode().strip().splitlines()
-        self.assertEqual(len(lines), 1, r.stderr)
-        self.assertTrue(lines[0].startswith("udp-demo"), lines[0])
-
     def test_no_arguments_plays_the_seed_exchange_then_boundaries(self):
         r = run()
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -71,7 +65,7 @@ class UdpCliTest(ServerTest):
         for args in (["frobnicate"], ["server", "--bogus"], ["client", "-x"], ["ping", "-z"],
                      ["boundaries", "--bogus"], ["multicast"], ["multicast", "shout"],
                      ["multicast", "send", "--bogus"], ["server", "extra"]):
-            self.assert_one_line_error(run(*args), 2)
+            self.assert_one_line_error(run(*args), 2, "udp-demo")
 
     def test_bad_values_exit_2(self):
         for args in (["server", "-p", "70000"], ["server", "-p", "abc"], ["server", "-p"],
@@ -84,32 +78,32 @@ class UdpCliTest(ServerTest):
                      ["multicast", "listen", "--group", "::1"],
                      ["multicast", "send", "--ttl", "256"],
                      ["multicast", "listen", "-m", "x"]):
-            self.assert_one_line_error(run(*args), 2)
+            self.assert_one_line_error(run(*args), 2, "udp-demo")
 
     def test_ping_size_over_the_ipv4_limit_is_a_clear_error(self):
         r = run("ping", "-s", "65508", "-c", "1")
-        self.assert_one_line_error(r, 2)
+        self.assert_one_line_error(r, 2, "udp-demo")
         self.assertIn(b"65507", r.stderr)
 
     def test_port_in_use_exits_1(self):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.bind(("127.0.0.1", 0))
             r = run("server", "-p", str(s.getsockname()[1]))
-            self.assert_one_line_error(r, 1)
+            self.assert_one_line_error(r, 1, "udp-demo")
             self.assertIn(b"Address already in use", r.stderr)
 
     def test_unknown_host_exits_1(self):
         for cmd in (["client", "-m", "x"], ["ping", "-c", "1"], ["server"]):
             # A 64-byte label is not a valid DNS name: the resolver fails without
             # sending a query, so the test stays off the network.
-            self.assert_one_line_error(run(*cmd, "-H", "a" * 64 + ".invalid"), 1)
+            self.assert_one_line_error(run(*cmd, "-H", "a" * 64 + ".invalid"), 1, "udp-demo")
 
     def test_refused_exits_1(self):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         r = run("client", "-p", str(port), "-m", "hello")  # nothing bound: ICMP unreachable
-        self.assert_one_line_error(r, 1)
+        self.assert_one_line_error(r, 1, "udp-demo")
         self.assertIn(b"refused", r.stderr)
 
     def test_trace_narrates_the_server(self):
