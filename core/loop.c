@@ -132,6 +132,12 @@ void loop_unwatch(struct loop *loop, int fd)
     loop->handlers[fd] = (struct loop_handler){0};
 }
 
+void loop_forget(struct loop *loop, int fd)
+{
+    if (fd >= 0 && fd < loop->nhandlers)
+        loop->handlers[fd] = (struct loop_handler){0};
+}
+
 /* --- timers: a binary min-heap ------------------------------------------- */
 
 static bool timer_before(const struct loop_timer *a, const struct loop_timer *b)

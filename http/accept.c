@@ -83,8 +83,6 @@ static void worker_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask
             worker_refuse(w, conn);
             continue;
         }
-        if (peer.ss_family != AF_UNIX)
-            net_set_nodelay(conn, NULL);
         http_conn_open(w, conn, (struct sockaddr *)&peer, len);
     }
 }
@@ -105,7 +103,8 @@ int http_worker_run(struct http_server *srv, int listen_fd, char *err)
     http_filecache_init(&w.cache);
     w.loop = loop_create(1024, err);
     w.buf = malloc(HTTP_READ_BUFSIZE);
-    if (w.loop == NULL || w.buf == NULL) {
+    w.small_body = malloc(srv->config.sendfile_min + 1);
+    if (w.loop == NULL || w.buf == NULL || w.small_body == NULL) {
         if (w.loop != NULL)
             snprintf(err, NET_ERR_LEN, "http worker: out of memory");
         goto out;
@@ -128,6 +127,7 @@ out:
     loop_destroy(w.loop);
     free(w.spare);
     free(w.buf);
+    free(w.small_body);
     http_filecache_clear(&w.cache); /* after the connections: none still sends */
     return rc;
 }

@@ -47,6 +47,7 @@ struct http_conn {
         struct sockaddr_in6 in6;
     } peer;
     socklen_t peer_len;
+    bool nodelay; /* TCP_NODELAY is set (once the connection is kept open) */
     struct http_conn *prev, *next;
 };
 
@@ -55,6 +56,7 @@ struct http_worker {
     struct loop *loop;
     int listen_fd;
     char *buf;                      /* HTTP_READ_BUFSIZE, shared by every connection */
+    char *small_body;               /* config.sendfile_min bytes: a small file body */
     struct http_conn *conns;        /* every open connection */
     struct http_work *spare;        /* one freed http_work, kept for the next request */
     struct loop_timer *accept_wait; /* set while accepting is paused (out of fds) */

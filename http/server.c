@@ -31,6 +31,7 @@ void http_config_defaults(struct http_config *config)
         .head_timeout_ms = HTTP_HEAD_TIMEOUT_MS,
         .idle_timeout_ms = HTTP_IDLE_TIMEOUT_MS,
         .max_conns = HTTP_MAX_CONNS,
+        .sendfile_min = HTTP_SENDFILE_MIN,
     };
 }
 

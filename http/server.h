@@ -26,6 +26,7 @@ struct http_config {
     int max_conns;          /* --max-conns: more get 503 */
     const char *access_log; /* --access-log FILE, "-" for stdout, NULL for none */
     bool show_requests;     /* --show-requests: print each head on stderr */
+    size_t sendfile_min;    /* --sendfile-min: smaller file bodies are copied */
 };
 
 struct http_worker;

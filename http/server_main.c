@@ -14,6 +14,7 @@ static const char http_server_usage[] =
     "usage: http-demo server [-H HOST] [-p PORT] [-r DOCROOT] [--http1.0] [--workers N]\n"
     "                        [--access-log FILE|-] [--trace] [--show-requests]\n"
     "                        [--timeout SECS] [--idle-timeout SECS] [--max-conns N]\n"
+    "                        [--sendfile-min BYTES]\n"
     "\n"
     "The S of the B/S model: a small HTTP/1.0 and 1.1 static file server that\n"
     "browsers, curl and Python use. GET and HEAD serve files; /echo shows the\n"
@@ -30,6 +31,9 @@ static const char http_server_usage[] =
     "      --timeout SECS     time allowed to send a request head (default 10); 408\n"
     "      --idle-timeout SECS  close idle keep-alive connections (default 15)\n"
     "      --max-conns N      open connections allowed (default 20000); more get 503\n"
+    "      --sendfile-min BYTES  send file bodies of this size and larger with\n"
+    "                         sendfile(); smaller ones are copied into the same write\n"
+    "                         as the head (default 16384; 0: always sendfile)\n"
     "      --show-requests    print each request head on stderr as it arrives\n"
     "      --trace            narrate each socket call on stderr\n"
     "  -h, --help             show this help\n"
@@ -55,6 +59,17 @@ static int parse_count(const char *prog, const char *flag, const char *text, lon
         return cli_error(prog, CLI_EXIT_USAGE, "%s: '%s' is not a number from 1 to %ld", flag, text,
                          max);
     *out = (int)v;
+    return -1;
+}
+
+static int parse_bytes(const char *prog, const char *flag, const char *text, long min, long max,
+                       size_t *out)
+{
+    long v;
+    if (cli_parse_long(text, min, max, &v) == -1)
+        return cli_error(prog, CLI_EXIT_USAGE, "%s: '%s' is not a number of bytes (%ld-%ld)", flag,
+                         text, min, max);
+    *out = (size_t)v;
     return -1;
 }
 
@@ -89,6 +104,9 @@ static int http_server_option(int ch, struct http_config *config, const char **h
         return parse_seconds(prog, "--idle-timeout", optarg, &config->idle_timeout_ms);
     case 'm':
         return parse_count(prog, "--max-conns", optarg, 1000000, &config->max_conns);
+    case 'S':
+        return parse_bytes(prog, "--sendfile-min", optarg, 0, HTTP_SENDFILE_MIN_MAX,
+                           &config->sendfile_min);
     case 's':
         config->show_requests = true;
         return -1;
@@ -115,6 +133,7 @@ static int http_server_parse(int argc, char *argv[], struct http_config *config)
         {"timeout", required_argument, NULL, 'T'},
         {"idle-timeout", required_argument, NULL, 'I'},
         {"max-conns", required_argument, NULL, 'm'},
+        {"sendfile-min", required_argument, NULL, 'S'},
         {"show-requests", no_argument, NULL, 's'},
         {"trace", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},

@@ -26,7 +26,6 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #define HTTP_LINGER_MS 2000 /* how long to drain a closing connection */
@@ -67,7 +66,7 @@ static void work_release(struct http_worker *w, struct http_work *work)
 void http_conn_close(struct http_conn *c)
 {
     struct http_worker *w = c->w;
-    loop_unwatch(w->loop, c->fd);
+    loop_forget(w->loop, c->fd); /* the close() below leaves epoll too */
     loop_cancel_timer(w->loop, c->timer);
     if (c->prev)
         c->prev->next = c->next;
@@ -98,31 +97,57 @@ static void conn_linger(struct http_conn *c)
         http_conn_close(c);
 }
 
-/* One send of the head and the memory body together (writev), or of the
- * head alone with MSG_MORE when a file follows, so head and first body
- * bytes share a packet instead of waiting on Nagle and a delayed ACK. */
+/* A file body smaller than --sendfile-min is read into the worker's
+ * scratch buffer here, so that head and body leave in one write. For a
+ * small body that is cheaper than a send of the head and a sendfile() of
+ * the body: one system call instead of two, and no page-cache splicing
+ * for a few hundred bytes (lighttpd makes the same trade below 16 KiB).
+ * Returns the bytes read, or 0 to send the body with sendfile(). */
+static size_t conn_copy_small_body(struct http_conn *c, const struct http_response *resp)
+{
+    uint64_t left = resp->file_end - resp->file_off;
+    if (resp->head_off != 0 || left >= c->w->srv->config.sendfile_min)
+        return 0;
+    ssize_t n = pread(resp->fd, c->w->small_body, (size_t)left, (off_t)resp->file_off);
+    return n == (ssize_t)left ? (size_t)n : 0; /* a short read: let sendfile() decide */
+}
+
+/* One send of what is in memory: the head, and the memory body or a small
+ * file body read by conn_copy_small_body(). When a larger file follows,
+ * MSG_MORE holds the head back so it shares a packet with the first body
+ * bytes. When the connection closes after this response, MSG_MORE holds
+ * the last bytes for the FIN that close() sends: one packet, not two. */
 static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
 {
     size_t head_left = resp->head_len - resp->head_off;
     size_t mem_left = resp->send_body ? resp->mem_len - resp->mem_off : 0;
-    bool file_follows = resp->send_body && resp->file_off < resp->file_end;
+    bool file_left = resp->send_body && resp->file_off < resp->file_end;
+    size_t copied = file_left ? conn_copy_small_body(c, resp) : 0;
+    struct iovec iov[2] = {
+        {resp->head + resp->head_off, head_left},
+        {copied ? c->w->small_body : resp->mem + resp->mem_off, copied ? copied : mem_left}};
+    struct msghdr msg = {.msg_iov = head_left ? iov : iov + 1, .msg_iovlen = head_left ? 2 : 1};
+    int flags = MSG_NOSIGNAL;
+    if ((file_left && !copied) || resp->close)
+        flags |= MSG_MORE;
     ssize_t n;
 
     do {
-        if (file_follows) {
-            n = send(c->fd, resp->head + resp->head_off, head_left, MSG_NOSIGNAL | MSG_MORE);
-        } else {
-            struct iovec iov[2] = {{resp->head + resp->head_off, head_left},
-                                   {resp->mem + resp->mem_off, mem_left}};
-            n = writev(c->fd, head_left ? iov : iov + 1, head_left ? 2 : 1);
-        }
+        n = sendmsg(c->fd, &msg, flags);
     } while (n == -1 && errno == EINTR);
-    TRACE("%s(fd %d, %zu bytes) -> %zd", file_follows ? "send" : "writev", c->fd,
-          head_left + mem_left, n);
+    TRACE("sendmsg(fd %d, head %zu + body %zu bytes%s%s) -> %zd", c->fd, head_left,
+          file_left && !copied ? 0 : iov[1].iov_len, copied ? " read from the file" : "",
+          file_left && !copied ? ", MSG_MORE: sendfile() sends the body"
+          : flags & MSG_MORE   ? ", MSG_MORE: close() sends the FIN with it"
+                               : "",
+          n);
     if (n > 0) {
         size_t k = (size_t)n < head_left ? (size_t)n : head_left;
         resp->head_off += k;
-        resp->mem_off += (size_t)n - k;
+        if (copied)
+            resp->file_off += (size_t)n - k; /* the rest, if any, goes by sendfile() */
+        else
+            resp->mem_off += (size_t)n - k;
     }
     return n;
 }
@@ -221,6 +246,14 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
                  parsed ? req->target : "-", parsed && strlen(req->target) > 40 ? "..." : "",
                  parsed ? http_version_name(req->version) : "-");
         http_access_log(srv, peer, line, resp->status, resp->send_body ? resp->body_len : 0);
+    }
+    /* Nagle's algorithm would hold the last small packet of a response
+     * until the client ACKs the one before: only a connection that stays
+     * open needs it off. A closing one is flushed by close() (nginx, too,
+     * sets TCP_NODELAY only on keep-alive connections). */
+    if (!resp->close && !c->nodelay && c->peer.sa.sa_family != AF_UNIX) {
+        net_set_nodelay(c->fd, NULL);
+        c->nodelay = true;
     }
     c->state = CONN_SENDING;
     conn_set_timer(c, srv->config.idle_timeout_ms);

@@ -138,3 +138,29 @@ Test(loop_watch, calls_the_handler_when_an_fd_is_readable)
     close(p[1]);
     loop_destroy(loop);
 }
+
+/* loop_forget + close: the same fd number, reused at once for a new pipe,
+ * is watched afresh (epoll_ctl ADD would fail with EEXIST if the closed
+ * one were still in the set) and its events reach the new handler. */
+Test(loop_watch, a_forgotten_and_closed_fd_can_be_reused_at_once)
+{
+    struct loop *loop = loop_create(4, NULL);
+    int p[2], q[2];
+    char got = 0;
+    cr_assert_eq(pipe(p), 0);
+    cr_assert_eq(loop_watch(loop, p[0], LOOP_READABLE, on_readable, &got), 0);
+    loop_forget(loop, p[0]);
+    int old = p[0];
+    close(p[0]);
+    close(p[1]);
+    cr_assert_eq(pipe(q), 0);
+    cr_assert_eq(q[0], old); /* the lowest free number comes back */
+    cr_assert_eq(loop_watch(loop, q[0], LOOP_READABLE, on_readable, &got), 0);
+    cr_assert_eq(write(q[1], "y", 1), 1);
+    loop_run(loop);
+    cr_expect_eq(got, 'y');
+    loop_forget(loop, q[0]);
+    close(q[0]);
+    close(q[1]);
+    loop_destroy(loop);
+}

@@ -15,8 +15,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from httptest import (ONE_MIB, WAIT_S, HttpTest, connect, raw, raw_one,  # noqa: E402
-                      read_all, split_responses, status_of)
+from httptest import (ONE_MIB, WAIT_S, HttpTest, connect, pattern, raw,  # noqa: E402
+                      raw_one, read_all, split_responses, status_of)
 
 
 def read_until_body(sock, marker, timeout=WAIT_S):
@@ -154,6 +154,52 @@ class BodiesTest(HttpTest):
     def test_symlink_inside_the_root_is_served(self):
         r, body = self.get("/alias.txt")
         self.assertEqual((r.status, body), (200, b"hello\n"))
+
+
+class SendPathTest(HttpTest):
+    """Small file bodies leave in one write with the head; larger ones by
+    sendfile(). --trace shows which, and the bytes are the same either way."""
+
+    SIZES = (1, 1024, 16383, 16384, 16385, 200000)
+
+    def fetch_all(self, server):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT_S)
+        self.addCleanup(conn.close)
+        for n in self.SIZES:
+            conn.request("GET", f"/f{n}.bin")
+            r = conn.getresponse()
+            self.assertEqual((r.status, r.read()), (200, self.data[n]), n)
+        conn.request("GET", "/f1024.bin", headers={"Range": "bytes=1000-"})
+        r = conn.getresponse()
+        self.assertEqual((r.status, r.read()), (206, self.data[1024][1000:]))
+        # a closing response: its last bytes wait for close()'s FIN
+        self.assertEqual(raw(server.port, b"GET /f1024.bin HTTP/1.0\r\n\r\n")[-1024:],
+                         self.data[1024])
+        self.assertEqual(server.stop(), 0)
+        return server.proc.stderr.read().decode()
+
+    def serve_sizes(self, *extra):
+        server = self.serve("--workers", "1", "--trace", *extra)
+        self.data = {n: pattern(n, seed=n % 251) for n in self.SIZES}
+        for n, data in self.data.items():
+            with open(os.path.join(self.root, f"f{n}.bin"), "wb") as f:
+                f.write(data)
+        return server
+
+    def test_small_bodies_share_the_heads_write_and_large_ones_use_sendfile(self):
+        trace = self.fetch_all(self.serve_sizes())
+        copied = re.findall(r"sendmsg\(fd \d+, head \d+ \+ body (\d+) bytes read from the file",
+                            trace)
+        sent = re.findall(r"sendfile\(fd \d+, file fd \d+, (\d+) bytes\)", trace)
+        self.assertEqual(sorted(map(int, copied)), [1, 24, 1024, 1024, 16383])
+        self.assertEqual(sum(map(int, sent)), 16384 + 16385 + 200000)
+        self.assertIn("MSG_MORE: close() sends the FIN with it", trace)
+
+    def test_sendfile_min_0_sends_every_body_with_sendfile(self):
+        trace = self.fetch_all(self.serve_sizes("--sendfile-min", "0"))
+        self.assertNotIn("read from the file", trace)
+        sent = re.findall(r"sendfile\(fd \d+, file fd \d+, (\d+) bytes\)", trace)
+        self.assertEqual(sum(map(int, sent)), sum(self.SIZES) + 24 + 1024)
 
 
 class ErrorsTest(HttpTest):
@@ -494,7 +540,8 @@ class CliTest(HttpTest):
 
     def test_bad_usage_exits_2(self):
         for args in (["server", "--bogus"], ["server", "-p", "70000"], ["server", "--workers", "0"],
-                     ["server", "--timeout", "x"], ["get"], ["get", "ftp://x/"],
+                     ["server", "--timeout", "x"], ["server", "--sendfile-min", "-1"],
+                     ["server", "--sendfile-min", "2000000"], ["get"], ["get", "ftp://x/"],
                      ["get", "http://127.0.0.1:1/", "-H", "no colon"], ["frob"]):
             self.assert_one_line_error(self.run_cli(*args), 2, "http-demo")
 
