@@ -1,15 +1,17 @@
 #!/bin/sh
 # bench/http.sh - http-demo beside nginx and lighttpd, measured by wrk.
 #
-#   bench/http.sh [--workers N] [--duration SECS] [--conns N] [--idle N]
+#   bench/http.sh [--workers N] [--duration SECS] [--conns N] [--idle N] [--rounds N]
 #
 # Each server gets a config this script writes: the same worker count,
 # access logs off, sendfile on, long keep-alive. For 1 KiB, 100 KiB and
 # 10 MiB files, with keep-alive and with `Connection: close`, it prints
 # requests per second, p50/p99 latency, the server's peak RSS and CPU
 # seconds, and CPU per request (the fair figure at 10 MiB, where wrk itself
-# saturates a core). Then each server holds N idle keep-alive connections
-# (default 10,000) and the RSS they cost is divided by N.
+# saturates a core). Each row runs --rounds times (default 3), the servers'
+# order rotating each round so none always goes first, and prints medians:
+# one run varies by 5-10 % from the next on loopback. Then each server holds
+# N idle keep-alive connections (default 10,000); their RSS is divided by N.
 #
 # Everything stays on 127.0.0.1; every server started here is stopped here.
 # Needs: wrk nginx lighttpd python3 (scripts/setup.sh --bench).
@@ -24,7 +26,8 @@ done
 # 10,000 connections need 10,000 descriptors on both ends.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 PATH="$PATH:/usr/sbin" exec python3 - --bin "$bin" "$@" <<'PY'
-import argparse, os, re, resource, select, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, os, re, resource, select, shutil, signal, socket, statistics, subprocess, sys, \
+    tempfile, time
 
 p = argparse.ArgumentParser(prog="bench/http.sh")
 p.add_argument("--bin", required=True)
@@ -32,6 +35,7 @@ p.add_argument("--workers", type=int, default=1)
 p.add_argument("--duration", type=int, default=5)
 p.add_argument("--conns", type=int, default=50)
 p.add_argument("--idle", type=int, default=10000)
+p.add_argument("--rounds", type=int, default=3)
 args = p.parse_args()
 
 # Servers may use as many descriptors as this shell may (the hard limit:
@@ -219,6 +223,22 @@ def bench_row(argv_fn, name, close):
         srv.stop()
 
 
+def median_row(runs):
+    """Each figure's median over the rounds (the error text of any run)."""
+    out = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "errors"}
+    out["errors"] = " ".join(r["errors"] for r in runs if r["errors"])
+    return out
+
+
+def bench_rounds(name, close):
+    runs = {srv: [] for srv, _ in SERVERS}
+    for i in range(args.rounds):
+        order = SERVERS[i % len(SERVERS):] + SERVERS[:i % len(SERVERS)]
+        for srv, fn in order:
+            runs[srv].append(bench_row(fn, name, close))
+    return {srv: median_row(rs) for srv, rs in runs.items()}
+
+
 def idle_cost(argv_fn, n):
     """RSS of n idle keep-alive connections (each served one small request
     first, as a browser's would be), divided by n."""
@@ -280,7 +300,7 @@ def still_open(s):
 
 
 print(f"# bench/http.sh: {args.workers} worker(s) each, wrk -t1 -c{args.conns} "
-      f"-d{args.duration}s, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+      f"-d{args.duration}s, medians of {args.rounds} rounds, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
 print()
 hdr = f"| {'file':7} | {'mode':10} | {'server':9} | {'req/s':>9} | {'p50 ms':>7} | {'p99 ms':>7} | " \
       f"{'peak RSS':>9} | {'CPU s':>6} | {'CPU us/req':>10} | {'vs best':>7} |"
@@ -290,7 +310,7 @@ summary = []
 for label, name, _ in SIZES:
     for close in (False, True):
         mode = "close" if close else "keep-alive"
-        results = {srv: bench_row(fn, name, close) for srv, fn in SERVERS}
+        results = bench_rounds(name, close)
         best_rps = max(results["nginx"]["rps"], results["lighttpd"]["rps"])
         best_cpu = min(results["nginx"]["cpu_per_req_us"], results["lighttpd"]["cpu_per_req_us"])
         for srv, r in results.items():
