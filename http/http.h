@@ -24,6 +24,7 @@
 #define HTTP_HEAD_TIMEOUT_MS (10 * 1000) /* slow request head -> 408 (--timeout) */
 #define HTTP_IDLE_TIMEOUT_MS (15 * 1000) /* idle keep-alive, stalled send */
 #define HTTP_ACCEPT_PAUSE_MS 100         /* back off when out of fds */
+#define HTTP_DEFER_ACCEPT_S  1           /* TCP_DEFER_ACCEPT: wait this long for a request */
 
 /* Concurrency. */
 #define HTTP_MAX_CONNS      20000       /* open connections; more get 503 */

@@ -9,7 +9,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +35,7 @@ void http_config_defaults(struct http_config *config)
         .idle_timeout_ms = HTTP_IDLE_TIMEOUT_MS,
         .max_conns = HTTP_MAX_CONNS,
         .sendfile_min = HTTP_SENDFILE_MIN,
+        .defer_accept = true,
     };
 }
 
@@ -88,6 +92,18 @@ static int server_open_listeners(struct http_server *srv, char *err)
         if (fd == -1)
             return -1;
         srv->listen_fds[srv->nlisten++] = fd;
+        /* An HTTP client speaks first, so the kernel may hold a new
+         * connection back until its request arrives (Apache does this by
+         * default, nginx with `listen ... deferred`): the worker then
+         * wakes once per connection instead of twice, for the accept and
+         * again for the request. A client that stays silent is accepted
+         * after about a second anyway. */
+        int secs = HTTP_DEFER_ACCEPT_S;
+        if (!ep.is_unix && srv->config.defer_accept &&
+            setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof secs) == -1) {
+            snprintf(err, NET_ERR_LEN, "setsockopt(TCP_DEFER_ACCEPT): %s", strerror(errno));
+            return -1;
+        }
         /* -p 0: the first socket picked the port; the others join it. */
         if (i == 0 && !ep.is_unix && ep.port == 0 && net_local_port(fd, &ep.port, err) == -1)
             return -1;

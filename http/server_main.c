@@ -14,7 +14,7 @@ static const char http_server_usage[] =
     "usage: http-demo server [-H HOST] [-p PORT] [-r DOCROOT] [--http1.0] [--workers N]\n"
     "                        [--access-log FILE|-] [--trace] [--show-requests]\n"
     "                        [--timeout SECS] [--idle-timeout SECS] [--max-conns N]\n"
-    "                        [--sendfile-min BYTES]\n"
+    "                        [--sendfile-min BYTES] [--no-defer-accept]\n"
     "\n"
     "The S of the B/S model: a small HTTP/1.0 and 1.1 static file server that\n"
     "browsers, curl and Python use. GET and HEAD serve files; /echo shows the\n"
@@ -34,6 +34,10 @@ static const char http_server_usage[] =
     "      --sendfile-min BYTES  send file bodies of this size and larger with\n"
     "                         sendfile(); smaller ones are copied into the same write\n"
     "                         as the head (default 16384; 0: always sendfile)\n"
+    "      --no-defer-accept  accept each connection as soon as it is made; by default\n"
+    "                         accept() waits (about a second at most) for the request\n"
+    "                         to arrive (TCP_DEFER_ACCEPT, as Apache does). Use this to\n"
+    "                         watch accept() the moment `nc` connects, with --trace\n"
     "      --show-requests    print each request head on stderr as it arrives\n"
     "      --trace            narrate each socket call on stderr\n"
     "  -h, --help             show this help\n"
@@ -107,6 +111,9 @@ static int http_server_option(int ch, struct http_config *config, const char **h
     case 'S':
         return parse_bytes(prog, "--sendfile-min", optarg, 0, HTTP_SENDFILE_MIN_MAX,
                            &config->sendfile_min);
+    case 'D':
+        config->defer_accept = false;
+        return -1;
     case 's':
         config->show_requests = true;
         return -1;
@@ -134,6 +141,7 @@ static int http_server_parse(int argc, char *argv[], struct http_config *config)
         {"idle-timeout", required_argument, NULL, 'I'},
         {"max-conns", required_argument, NULL, 'm'},
         {"sendfile-min", required_argument, NULL, 'S'},
+        {"no-defer-accept", no_argument, NULL, 'D'},
         {"show-requests", no_argument, NULL, 's'},
         {"trace", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},

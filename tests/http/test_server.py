@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from httptest import (ONE_MIB, WAIT_S, HttpTest, connect, pattern, raw,  # noqa: E402
@@ -200,6 +201,36 @@ class SendPathTest(HttpTest):
         self.assertNotIn("read from the file", trace)
         sent = re.findall(r"sendfile\(fd \d+, file fd \d+, (\d+) bytes\)", trace)
         self.assertEqual(sum(map(int, sent)), sum(self.SIZES) + 24 + 1024)
+
+
+class DeferAcceptTest(HttpTest):
+    """By default a connection is accepted once its request arrives; a
+    silent one is still accepted about a second later, and
+    --no-defer-accept accepts it at once."""
+
+    def open_conns(self, server):
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/stats", timeout=WAIT_S) as r:
+            return json.load(r)[0]["conns_open"] - 1  # not counting this request
+
+    def silent_connection(self, server):
+        s = connect(server.port)
+        self.addCleanup(s.close)
+        time.sleep(0.2)
+        return s
+
+    def test_a_silent_connection_waits_then_is_accepted(self):
+        server = self.serve("--workers", "1")
+        self.silent_connection(server)
+        self.assertEqual(self.open_conns(server), 0)
+        deadline = time.monotonic() + WAIT_S
+        while self.open_conns(server) == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(self.open_conns(server), 1)
+
+    def test_no_defer_accept_accepts_at_once(self):
+        server = self.serve("--workers", "1", "--no-defer-accept")
+        self.silent_connection(server)
+        self.assertEqual(self.open_conns(server), 1)
 
 
 class ErrorsTest(HttpTest):
