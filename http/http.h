@@ -12,7 +12,9 @@
 
 /* Request limits. darkhttpd allows a 4,000-byte head, which breaks users
  * with large cookies; 16 KiB is what most servers accept. */
-#define HTTP_HEAD_MAX      (16 * 1024) /* request line + headers -> 431 */
+#define HTTP_HEAD_MAX      (16 * 1024) /* request line + headers -> 431 (--max-head) */
+#define HTTP_HEAD_MAX_MIN  1024        /* --max-head bounds */
+#define HTTP_HEAD_MAX_MAX  (1024 * 1024)
 #define HTTP_URI_MAX       (8 * 1024)  /* request target -> 414 */
 #define HTTP_METHOD_MAX    24          /* longest method token we keep */
 #define HTTP_HEADERS_MAX   100         /* header lines -> 431 */

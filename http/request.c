@@ -44,7 +44,7 @@ static bool parser_count(struct http_parser *p, size_t n)
 static int store_append(struct http_parser *p, const char *at, size_t n)
 {
     struct http_request *req = p->req;
-    if (n >= sizeof req->store - req->store_len)
+    if (n >= req->store_cap - req->store_len)
         return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
     memcpy(req->store + req->store_len, at, n);
     req->store_len += n;
@@ -336,6 +336,13 @@ enum http_parse_result http_parser_feed(struct http_parser *p, const char *data,
     if (p->state != HTTP_STATE_ERROR)
         parser_fail(p, http_status_of(e));
     return HTTP_PARSE_ERROR;
+}
+
+void http_request_use_store(struct http_request *req, char *store, size_t cap)
+{
+    req->store = store;
+    req->store_cap = cap;
+    req->store_len = 0;
 }
 
 void http_request_clear(struct http_request *req)

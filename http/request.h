@@ -33,7 +33,7 @@ struct http_header {
     const char *value;
 };
 
-/* One parsed request. It is large (the head limit is its store), so a
+/* One parsed request. With its store it is large (the head limit), so a
  * connection holds one only while a request is in flight. */
 struct http_request {
     char method[HTTP_METHOD_MAX];
@@ -46,9 +46,10 @@ struct http_request {
     char *body;      /* malloc'd, NULL when empty; free with http_request_clear() */
     size_t body_len;
 
-    /* storage for target and headers */
-    char store[HTTP_HEAD_MAX];
-    size_t store_len;
+    /* storage for target and headers: store_cap bytes, the head limit,
+     * given by http_request_use_store() */
+    char *store;
+    size_t store_cap, store_len;
     /* the first line, held back until whole (HTTP/0.9 detection) */
     char line[HTTP_URI_MAX + HTTP_METHOD_MAX + 16];
     size_t line_len;
@@ -93,6 +94,11 @@ void http_parser_begin(struct http_parser *p, struct http_request *req);
  * unspecified count for ERROR (the stream is then in doubt: close it). */
 enum http_parse_result http_parser_feed(struct http_parser *p, const char *data, size_t len,
                                         size_t *used);
+
+/* http_request_use_store: have req keep its target and headers in store,
+ * cap bytes that outlive it (allocated with it, typically). A head that
+ * does not fit gets 431, so cap should be the parser's head_max. */
+void http_request_use_store(struct http_request *req, char *store, size_t cap);
 
 /* http_request_clear: free what the request owns (its body) and empty it. */
 void http_request_clear(struct http_request *req);

@@ -35,6 +35,7 @@ void http_config_defaults(struct http_config *config)
         .idle_timeout_ms = HTTP_IDLE_TIMEOUT_MS,
         .max_conns = HTTP_MAX_CONNS,
         .sendfile_min = HTTP_SENDFILE_MIN,
+        .head_max = HTTP_HEAD_MAX,
         .defer_accept = true,
     };
 }

@@ -27,6 +27,7 @@ struct http_config {
     const char *access_log; /* --access-log FILE, "-" for stdout, NULL for none */
     bool show_requests;     /* --show-requests: print each head on stderr */
     size_t sendfile_min;    /* --sendfile-min: smaller file bodies are copied */
+    size_t head_max;        /* --max-head: a longer request line + headers gets 431 */
     bool defer_accept;      /* accept once the request arrives (--no-defer-accept) */
 };
 

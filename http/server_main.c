@@ -14,7 +14,7 @@ static const char http_server_usage[] =
     "usage: http-demo server [-H HOST] [-p PORT] [-r DOCROOT] [--http1.0] [--workers N]\n"
     "                        [--access-log FILE|-] [--trace] [--show-requests]\n"
     "                        [--timeout SECS] [--idle-timeout SECS] [--max-conns N]\n"
-    "                        [--sendfile-min BYTES] [--no-defer-accept]\n"
+    "                        [--max-head BYTES] [--sendfile-min BYTES] [--no-defer-accept]\n"
     "\n"
     "The S of the B/S model: a small HTTP/1.0 and 1.1 static file server that\n"
     "browsers, curl and Python use. GET and HEAD serve files; /echo shows the\n"
@@ -31,6 +31,7 @@ static const char http_server_usage[] =
     "      --timeout SECS     time allowed to send a request head (default 10); 408\n"
     "      --idle-timeout SECS  close idle keep-alive connections (default 15)\n"
     "      --max-conns N      open connections allowed (default 20000); more get 503\n"
+    "      --max-head BYTES   longest request line and headers (default 16384); 431\n"
     "      --sendfile-min BYTES  send file bodies of this size and larger with\n"
     "                         sendfile(); smaller ones are copied into the same write\n"
     "                         as the head (default 16384; 0: always sendfile)\n"
@@ -111,6 +112,9 @@ static int http_server_option(int ch, struct http_config *config, const char **h
     case 'S':
         return parse_bytes(prog, "--sendfile-min", optarg, 0, HTTP_SENDFILE_MIN_MAX,
                            &config->sendfile_min);
+    case 'M':
+        return parse_bytes(prog, "--max-head", optarg, HTTP_HEAD_MAX_MIN, HTTP_HEAD_MAX_MAX,
+                           &config->head_max);
     case 'D':
         config->defer_accept = false;
         return -1;
@@ -141,6 +145,7 @@ static int http_server_parse(int argc, char *argv[], struct http_config *config)
         {"idle-timeout", required_argument, NULL, 'I'},
         {"max-conns", required_argument, NULL, 'm'},
         {"sendfile-min", required_argument, NULL, 'S'},
+        {"max-head", required_argument, NULL, 'M'},
         {"no-defer-accept", no_argument, NULL, 'D'},
         {"show-requests", no_argument, NULL, 's'},
         {"trace", no_argument, NULL, 't'},

@@ -266,8 +266,11 @@ static enum http_parse_result conn_parse(struct http_conn *c, const char *data, 
 {
     if (c->work == NULL) {
         struct http_worker *w = c->w;
-        c->work = w->spare ? w->spare : calloc(1, sizeof *c->work);
+        size_t head_max = w->srv->config.head_max;
+        c->work = w->spare ? w->spare : calloc(1, sizeof *c->work + head_max);
         w->spare = NULL;
+        if (c->work != NULL && c->work->req.store == NULL)
+            http_request_use_store(&c->work->req, (char *)(c->work + 1), head_max);
         if (c->work == NULL) {
             *used = n;
             return HTTP_PARSE_ERROR; /* out of memory: the caller closes */
@@ -432,7 +435,7 @@ int http_conn_open(struct http_worker *w, int fd, const struct sockaddr *peer, s
     c->state = CONN_READING;
     c->peer_len = len < sizeof c->peer ? len : (socklen_t)sizeof c->peer;
     memcpy(&c->peer, peer, c->peer_len);
-    http_parser_init(&c->parser, 0);
+    http_parser_init(&c->parser, w->srv->config.head_max);
     c->next = w->conns;
     if (w->conns)
         w->conns->prev = c;

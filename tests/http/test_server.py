@@ -301,6 +301,15 @@ class ErrorsTest(HttpTest):
             self.assertIn(str(want).encode(), got.partition(b"\r\n\r\n")[2])
         self.assertTrue(self.server.alive())
 
+    def test_max_head_sets_the_431_limit_both_ways(self):
+        for limit, ok, too_big in ((2048, 1500, 3000), (65536, 40000, 70000)):
+            server = self.serve("--max-head", str(limit))
+            for size, want in ((ok, 200), (too_big, 431)):
+                cookie = b"Cookie: c=" + b"x" * (size - 60) + b"\r\n"
+                head = b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n" + cookie + b"\r\n"
+                self.assertEqual(status_of(raw_one(server.port, head)), want, (limit, size))
+            server.kill()
+
     def test_fifo_is_refused_without_stalling_the_server(self):
         os.mkfifo(os.path.join(self.root, "pipe.txt"))
         self.assertEqual(self.status(b"GET /pipe.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 403)
@@ -572,7 +581,8 @@ class CliTest(HttpTest):
     def test_bad_usage_exits_2(self):
         for args in (["server", "--bogus"], ["server", "-p", "70000"], ["server", "--workers", "0"],
                      ["server", "--timeout", "x"], ["server", "--sendfile-min", "-1"],
-                     ["server", "--sendfile-min", "2000000"], ["get"], ["get", "ftp://x/"],
+                     ["server", "--sendfile-min", "2000000"], ["server", "--max-head", "100"],
+                     ["server", "--max-head", "2000000"], ["get"], ["get", "ftp://x/"],
                      ["get", "http://127.0.0.1:1/", "-H", "no colon"], ["frob"]):
             self.assert_one_line_error(self.run_cli(*args), 2, "http-demo")
 
