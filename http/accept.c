@@ -100,7 +100,7 @@ int http_worker_run(struct http_server *srv, int listen_fd, char *err)
     struct http_worker w = {.srv = srv, .listen_fd = listen_fd};
     int rc = -1;
 
-    http_filecache_init(&w.cache);
+    http_filecache_init(&w.cache, srv->config.sendfile_min);
     w.loop = loop_create(1024, err);
     w.buf = malloc(HTTP_READ_BUFSIZE);
     w.small_body = malloc(srv->config.sendfile_min + 1);

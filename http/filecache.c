@@ -3,20 +3,37 @@
  */
 #include "filecache.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-void http_filecache_init(struct http_filecache *fc)
+void http_filecache_init(struct http_filecache *fc, size_t data_max)
 {
     for (size_t i = 0; i < HTTP_FILECACHE_SLOTS; i++)
         fc->slots[i] = (struct http_cached_file){.fd = -1};
+    fc->data_max = data_max;
 }
 
 static void slot_empty(struct http_cached_file *f)
 {
     if (f->fd != -1)
         close(f->fd);
+    free(f->data);
     *f = (struct http_cached_file){.fd = -1};
+}
+
+/* The whole of a small file, or NULL (too large, empty, or a short read:
+ * then the body is sent from the file instead). */
+static char *read_small(int fd, const struct stat *st, size_t max)
+{
+    if (st->st_size <= 0 || (uint64_t)st->st_size >= max)
+        return NULL;
+    char *data = malloc((size_t)st->st_size);
+    if (data != NULL && pread(fd, data, (size_t)st->st_size, 0) != st->st_size) {
+        free(data);
+        data = NULL;
+    }
+    return data;
 }
 
 void http_filecache_clear(struct http_filecache *fc)
@@ -62,6 +79,7 @@ struct http_cached_file *http_filecache_put(struct http_filecache *fc, const cha
     f->st = *st;
     f->opened_ms = now_ms;
     f->refs = 1;
+    f->data = read_small(fd, st, fc->data_max);
     return f;
 }
 

@@ -97,23 +97,27 @@ static void conn_linger(struct http_conn *c)
         http_conn_close(c);
 }
 
-/* A file body smaller than --sendfile-min is read into the worker's
- * scratch buffer here, so that head and body leave in one write. For a
- * small body that is cheaper than a send of the head and a sendfile() of
- * the body: one system call instead of two, and no page-cache splicing
- * for a few hundred bytes (lighttpd makes the same trade below 16 KiB).
- * Returns the bytes read, or 0 to send the body with sendfile(). */
-static size_t conn_copy_small_body(struct http_conn *c, const struct http_response *resp)
+/* A file body smaller than --sendfile-min leaves in the head's own write,
+ * from the file cache's copy or read into the worker's scratch buffer
+ * here. For a small body that is cheaper than a send of the head and a
+ * sendfile() of the body: one system call instead of two (or three), and
+ * no page-cache splicing for a few hundred bytes (lighttpd makes the same
+ * trade below 16 KiB). Returns the bytes, or NULL to use sendfile(). */
+static const char *conn_small_body(struct http_conn *c, const struct http_response *resp,
+                                   size_t *len)
 {
     uint64_t left = resp->file_end - resp->file_off;
     if (resp->head_off != 0 || left >= c->w->srv->config.sendfile_min)
-        return 0;
+        return NULL;
+    *len = (size_t)left;
+    if (resp->cached != NULL && resp->cached->data != NULL)
+        return resp->cached->data + resp->file_off;
     ssize_t n = pread(resp->fd, c->w->small_body, (size_t)left, (off_t)resp->file_off);
-    return n == (ssize_t)left ? (size_t)n : 0; /* a short read: let sendfile() decide */
+    return n == (ssize_t)left ? c->w->small_body : NULL; /* short: let sendfile() decide */
 }
 
 /* One send of what is in memory: the head, and the memory body or a small
- * file body read by conn_copy_small_body(). When a larger file follows,
+ * file body (conn_small_body()). When a larger file follows,
  * MSG_MORE holds the head back so it shares a packet with the first body
  * bytes. When the connection closes after this response, MSG_MORE holds
  * the last bytes for the FIN that close() sends: one packet, not two. */
@@ -122,13 +126,14 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
     size_t head_left = resp->head_len - resp->head_off;
     size_t mem_left = resp->send_body ? resp->mem_len - resp->mem_off : 0;
     bool file_left = resp->send_body && resp->file_off < resp->file_end;
-    size_t copied = file_left ? conn_copy_small_body(c, resp) : 0;
+    size_t small_len = 0;
+    const char *small = file_left ? conn_small_body(c, resp, &small_len) : NULL;
     struct iovec iov[2] = {
         {resp->head + resp->head_off, head_left},
-        {copied ? c->w->small_body : resp->mem + resp->mem_off, copied ? copied : mem_left}};
+        {small ? (char *)small : resp->mem + resp->mem_off, small ? small_len : mem_left}};
     struct msghdr msg = {.msg_iov = head_left ? iov : iov + 1, .msg_iovlen = head_left ? 2 : 1};
     int flags = MSG_NOSIGNAL;
-    if ((file_left && !copied) || resp->close)
+    if ((file_left && !small) || resp->close)
         flags |= MSG_MORE;
     ssize_t n;
 
@@ -136,15 +141,15 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
         n = sendmsg(c->fd, &msg, flags);
     } while (n == -1 && errno == EINTR);
     TRACE("sendmsg(fd %d, head %zu + body %zu bytes%s%s) -> %zd", c->fd, head_left,
-          file_left && !copied ? 0 : iov[1].iov_len, copied ? " read from the file" : "",
-          file_left && !copied ? ", MSG_MORE: sendfile() sends the body"
-          : flags & MSG_MORE   ? ", MSG_MORE: close() sends the FIN with it"
-                               : "",
+          file_left && !small ? 0 : iov[1].iov_len, small ? " (a small file, copied)" : "",
+          file_left && !small ? ", MSG_MORE: sendfile() sends the body"
+          : flags & MSG_MORE  ? ", MSG_MORE: close() sends the FIN with it"
+                              : "",
           n);
     if (n > 0) {
         size_t k = (size_t)n < head_left ? (size_t)n : head_left;
         resp->head_off += k;
-        if (copied)
+        if (small)
             resp->file_off += (size_t)n - k; /* the rest, if any, goes by sendfile() */
         else
             resp->mem_off += (size_t)n - k;
