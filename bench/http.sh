@@ -8,7 +8,7 @@
 # 10 MiB files, with keep-alive and with `Connection: close`, it prints
 # requests per second, p50/p99 latency, the server's peak RSS and CPU
 # seconds, and CPU per request (the fair figure at 10 MiB, where wrk itself
-# saturates a core). Each row runs --rounds times (default 3), the servers'
+# saturates a core). Each row runs --rounds times (default 5, 4 s each), the servers'
 # order rotating each round so none always goes first, and prints medians:
 # one run varies by 5-10 % from the next on loopback. Then each server holds
 # N idle keep-alive connections (default 10,000); their RSS is divided by N.
@@ -32,10 +32,10 @@ import argparse, os, re, resource, select, shutil, signal, socket, statistics, s
 p = argparse.ArgumentParser(prog="bench/http.sh")
 p.add_argument("--bin", required=True)
 p.add_argument("--workers", type=int, default=1)
-p.add_argument("--duration", type=int, default=5)
+p.add_argument("--duration", type=int, default=4)
 p.add_argument("--conns", type=int, default=50)
 p.add_argument("--idle", type=int, default=10000)
-p.add_argument("--rounds", type=int, default=3)
+p.add_argument("--rounds", type=int, default=5)
 args = p.parse_args()
 
 # Servers may use as many descriptors as this shell may (the hard limit:

@@ -74,7 +74,7 @@ measure() { # name pid port idle?
 results=$(mktemp)
 trap 'rm -f "$results"; kill $(jobs -p) 2>/dev/null || true' EXIT
 
-# socat, as the issue gives it: a process per connection, 4 KiB blocks.
+# socat as an echo server is usually run: a process per connection, 4 KiB blocks.
 port=$(free_port)
 socat -b 4096 TCP-LISTEN:"$port",fork,reuseaddr,bind=127.0.0.1 PIPE &
 spid=$!
