@@ -3,7 +3,8 @@
  *
  * A response is a head (built here, in a fixed buffer) and at most one
  * body: bytes in memory (the server's own pages) or a range of an open
- * file, which goes out with sendfile() and never passes through user space.
+ * file, which goes out with sendfile() and never passes through user space
+ * (unless it is smaller than --sendfile-min: see conn_small_body()).
  */
 #ifndef NETDEMO_HTTP_RESPONSE_H
 #define NETDEMO_HTTP_RESPONSE_H
