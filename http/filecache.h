@@ -11,7 +11,8 @@
  *
  * A file smaller than the cache's data_max (--sendfile-min) is also read
  * into memory when it is opened, so its body goes out with the head in one
- * write and no read at all: at most 64 x 16 KiB per worker.
+ * write and no read at all: at most HTTP_FILECACHE_SLOTS x --sendfile-min
+ * bytes per worker (1 MiB by default).
  */
 #ifndef NETDEMO_HTTP_FILECACHE_H
 #define NETDEMO_HTTP_FILECACHE_H

@@ -249,6 +249,10 @@ static enum http_parse_result line_finish(struct http_parser *p)
         end--;
     if (line_take_method(p, &mlen) == -1)
         return HTTP_PARSE_ERROR;
+    /* A first line longer than the whole head may be is a target too long
+     * for this server (--max-head below HTTP_URI_MAX): 414, as nginx says. */
+    if (req->line_len > p->head_max)
+        return parse_error(p, HTTP_URI_TOO_LONG);
     const char *rest = req->line + mlen + 1;
     size_t rest_len = end - mlen - 1;
     if (rest_len > 0 && memchr(rest, ' ', rest_len) == NULL) {

@@ -26,6 +26,7 @@ void http_response_init(struct http_response *resp)
     resp->mem_len = resp->mem_off = 0;
     resp->fd = -1;
     resp->cached = NULL;
+    resp->copy = NULL;
     resp->file_off = resp->file_end = 0;
     resp->body_len = 0;
 }

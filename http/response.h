@@ -30,6 +30,8 @@ struct http_response {
     /* ... or from a file (fd owned, -1 when none; or held by the cache) */
     int fd;
     struct http_cached_file *cached; /* when fd belongs to the worker's cache */
+    const char *copy;                /* the cache's copy of a small file, once the
+                                        body is sent from it (never by sendfile) */
     uint64_t file_off, file_end;     /* [off, end) still to send */
     uint64_t body_len;               /* for the access log */
 };

@@ -102,16 +102,21 @@ static void conn_linger(struct http_conn *c)
  * here. For a small body that is cheaper than a send of the head and a
  * sendfile() of the body: one system call instead of two (or three), and
  * no page-cache splicing for a few hundred bytes (lighttpd makes the same
- * trade below 16 KiB). Returns the bytes, or NULL to use sendfile(). */
-static const char *conn_small_body(struct http_conn *c, const struct http_response *resp,
-                                   size_t *len)
+ * trade below 16 KiB). Once a response sends from the cache's copy, all of
+ * its body comes from that copy, so one response never mixes two versions
+ * of a file edited in place. Returns the bytes, or NULL to use sendfile(). */
+static const char *conn_small_body(struct http_conn *c, struct http_response *resp, size_t *len)
 {
     uint64_t left = resp->file_end - resp->file_off;
+    *len = (size_t)left;
+    if (resp->copy != NULL)
+        return resp->copy + resp->file_off;
     if (resp->head_off != 0 || left >= c->w->srv->config.sendfile_min)
         return NULL;
-    *len = (size_t)left;
-    if (resp->cached != NULL && resp->cached->data != NULL)
-        return resp->cached->data + resp->file_off;
+    if (resp->cached != NULL && resp->cached->data != NULL) {
+        resp->copy = resp->cached->data; /* valid while the response holds the entry */
+        return resp->copy + resp->file_off;
+    }
     ssize_t n = pread(resp->fd, c->w->small_body, (size_t)left, (off_t)resp->file_off);
     return n == (ssize_t)left ? c->w->small_body : NULL; /* short: let sendfile() decide */
 }
@@ -174,7 +179,9 @@ static int conn_send(struct http_conn *c)
     struct counters *stats = c->w->srv->stats;
     bool progressed = false;
 
-    while (resp->head_off < resp->head_len || (resp->send_body && resp->mem_off < resp->mem_len)) {
+    while (resp->head_off < resp->head_len ||
+           (resp->send_body && (resp->mem_off < resp->mem_len ||
+                                (resp->copy != NULL && resp->file_off < resp->file_end)))) {
         ssize_t n = conn_send_head(c, resp);
         if (n == -1)
             return errno == EAGAIN ? conn_wait_drain(c, progressed) : -1;
@@ -272,8 +279,10 @@ static enum http_parse_result conn_parse(struct http_conn *c, const char *data, 
     if (c->work == NULL) {
         struct http_worker *w = c->w;
         size_t head_max = w->srv->config.head_max;
-        c->work = w->spare ? w->spare : calloc(1, sizeof *c->work + head_max);
+        c->work = w->spare;
         w->spare = NULL;
+        if (c->work == NULL && (c->work = malloc(sizeof *c->work + head_max)) != NULL)
+            *c->work = (struct http_work){0}; /* the store behind it is written before read */
         if (c->work != NULL && c->work->req.store == NULL)
             http_request_use_store(&c->work->req, (char *)(c->work + 1), head_max);
         if (c->work == NULL) {

@@ -203,6 +203,43 @@ class SendPathTest(HttpTest):
         self.assertEqual(sum(map(int, sent)), sum(self.SIZES) + 24 + 1024)
 
 
+class EditedFileTest(HttpTest):
+    def test_a_file_edited_in_place_is_never_sent_half_old_half_new(self):
+        """A small file's body comes from one copy: pipelined requests to a
+        slow reader, with the file rewritten in place meanwhile, each get
+        the old bytes or the new ones, never a mix."""
+        server = self.serve("--workers", "1")
+        path, n, count = os.path.join(self.root, "mix.bin"), 16383, 300
+        old, new = b"A" * n, b"B" * n
+        with open(path, "wb") as f:
+            f.write(old)
+        s = socket.socket()
+        self.addCleanup(s.close)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)  # many partial writes
+        s.connect(("127.0.0.1", server.port))
+        s.sendall(b"GET /mix.bin HTTP/1.1\r\nHost: x\r\n\r\n" * count)
+        time.sleep(0.2)
+        with open(path, "r+b") as f:  # same inode, same size
+            f.write(new)
+        got, deadline = bytearray(), time.monotonic() + WAIT_S
+        s.settimeout(1)
+        def whole():
+            return got.count(b"\r\n\r\n") >= count and len(got.rsplit(b"\r\n\r\n", 1)[1]) >= n
+
+        while not whole() and time.monotonic() < deadline:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            got += chunk
+            time.sleep(0.0005)  # a slow reader
+        bodies = [body for _, _, body in split_responses(bytes(got))]
+        self.assertEqual(len(bodies), count)
+        self.assertEqual([b for b in bodies if b not in (old, new)], [])
+
+
 class DeferAcceptTest(HttpTest):
     """By default a connection is accepted once its request arrives; a
     silent one is still accepted about a second later, and
@@ -309,6 +346,12 @@ class ErrorsTest(HttpTest):
                 head = b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n" + cookie + b"\r\n"
                 self.assertEqual(status_of(raw_one(server.port, head)), want, (limit, size))
             server.kill()
+
+    def test_a_request_line_longer_than_max_head_is_414(self):
+        server = self.serve("--max-head", "1024")
+        for version in (b" HTTP/1.1\r\nHost: x\r\n\r\n", b"\r\n"):  # 1.1 and 0.9
+            line = b"GET /hello.txt?" + b"a" * 2000 + version
+            self.assertEqual(status_of(raw_one(server.port, line)), 414, version)
 
     def test_fifo_is_refused_without_stalling_the_server(self):
         os.mkfifo(os.path.join(self.root, "pipe.txt"))
