@@ -259,6 +259,15 @@ int net_set_nodelay(int fd, char *err)
     return 0;
 }
 
+int net_limit_unsent(int fd, int bytes, char *err)
+{
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &bytes, sizeof bytes) == -1) {
+        net_set_error(err, "setsockopt(TCP_NOTSENT_LOWAT): %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* --- resolving ------------------------------------------------------------ */
 
 /* Resolve ep with getaddrinfo; passive for a server (NULL host = any).

@@ -79,6 +79,16 @@ int net_accept(int listen_fd, bool nonblock, struct sockaddr_storage *peer, char
 int net_set_nonblock(int fd, bool on, char *err);
 int net_set_nodelay(int fd, char *err);
 
+/* net_limit_unsent: TCP_NOTSENT_LOWAT. Let the kernel queue at most bytes
+ * that TCP cannot send yet. A sender that writes more than the receiver
+ * takes then waits until the window opens and sends from its own core;
+ * with a deep queue, the rest is sent when the receiver's ACKs come in,
+ * on whichever core handles them (on loopback, the receiver's own: the
+ * one that is already the bottleneck). Accepted sockets inherit it from
+ * their listening socket. */
+#define NET_UNSENT_LIMIT (16 * 1024)
+int net_limit_unsent(int fd, int bytes, char *err);
+
 /* net_format_addr: "127.0.0.1:53122", "[::1]:8080" or "unix:/tmp/s".
  * Always NUL-terminates out; returns out for use in printf. */
 const char *net_format_addr(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen);

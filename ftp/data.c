@@ -255,6 +255,9 @@ static void data_options(int fd)
     net_set_nonblock(fd, false, NULL);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    /* Little unsent data: a download then leaves from this thread's core
+     * (see net.h); 1 GiB with curl went from about 3.2 to 4.0-4.6 GB/s. */
+    net_limit_unsent(fd, NET_UNSENT_LIMIT, NULL);
 }
 
 int ftp_data_open(struct ftp_session *s)

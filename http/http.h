@@ -33,7 +33,6 @@
 #define HTTP_MAX_WORKERS    64          /* --workers upper bound */
 #define HTTP_READ_BUFSIZE   (16 * 1024) /* one per worker, shared by its connections */
 #define HTTP_SENDFILE_CHUNK (1 << 20)   /* bytes per sendfile() call */
-#define HTTP_NOTSENT_LOWAT  (16 * 1024) /* unsent bytes a socket may queue (TCP_NOTSENT_LOWAT) */
 /* File bodies smaller than this are copied into the head's write rather
  * than sent with sendfile() (--sendfile-min; 0 sends every body so). */
 #define HTTP_SENDFILE_MIN     (16 * 1024)

@@ -5,6 +5,8 @@
 
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -148,4 +150,30 @@ Test(net_format_listening, shows_the_port_the_kernel_chose)
     cr_expect_str_eq(net_format_listening(-1, &ep, where, sizeof where), "[::1]:8080");
     cr_assert_eq(net_parse_endpoint("unix:/tmp/x.sock", 0, &ep, err), 0);
     cr_expect_str_eq(net_format_listening(-1, &ep, where, sizeof where), "unix:/tmp/x.sock");
+}
+
+/* The limit set on a listening socket is what every accepted socket
+ * starts with: http-demo sets it once, on the listener. */
+Test(net_limit_unsent, accepted_sockets_inherit_it_from_the_listener)
+{
+    struct net_endpoint ep;
+    char err[NET_ERR_LEN];
+    uint16_t port;
+    cr_assert_eq(net_parse_endpoint("127.0.0.1:0", 0, &ep, err), 0);
+    int l = net_listen(&ep, 4, true, err);
+    cr_assert_neq(l, -1, "%s", err);
+    cr_assert_eq(net_limit_unsent(l, NET_UNSENT_LIMIT, err), 0, "%s", err);
+    cr_assert_eq(net_local_port(l, &port, err), 0);
+    ep.port = port;
+    int c = net_connect(&ep, 1000, err);
+    cr_assert_neq(c, -1, "%s", err);
+    int a = accept(l, NULL, NULL);
+    cr_assert_neq(a, -1);
+    int got = 0;
+    socklen_t len = sizeof got;
+    cr_assert_eq(getsockopt(a, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &got, &len), 0);
+    cr_expect_eq(got, NET_UNSENT_LIMIT);
+    close(a);
+    close(c);
+    close(l);
 }
