@@ -155,7 +155,7 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
         size_t k = (size_t)n < head_left ? (size_t)n : head_left;
         resp->head_off += k;
         if (small)
-            resp->file_off += (size_t)n - k; /* the rest, if any, goes by sendfile() */
+            resp->file_off += (size_t)n - k; /* any rest: from the copy, or by sendfile() */
         else
             resp->mem_off += (size_t)n - k;
     }
