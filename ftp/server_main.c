@@ -109,12 +109,6 @@ static int parse_disable(const char *text, struct ftp_config *c, char *bad, size
     return 0;
 }
 
-static bool host_is_loopback(const char *host)
-{
-    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
-           strcmp(host, "localhost") == 0 || strncmp(host, "unix:", 5) == 0;
-}
-
 /* What the options say beyond the config itself. */
 struct parse_state {
     const char *host;
@@ -245,12 +239,28 @@ static int ftp_server_parse(int argc, char *argv[], struct ftp_config *c)
         return cli_error("ftp-demo server", CLI_EXIT_USAGE, "%s",
                          c->endpoint.is_unix ? "FTP needs an IP address, not a Unix socket" : err);
     c->anonymous = ps.anonymous_flag || c->user_count == 0;
-    if (c->anonymous_write && !host_is_loopback(ps.host))
-        fprintf(stderr,
-                "ftp-demo server: warning: anonymous users may write, and %s is not a "
-                "loopback address\n",
-                ps.host);
     return -1;
+}
+
+/* Is the socket bound to a loopback address? Asked of the bound address,
+ * not of the -H text, so that names, "0.0.0.0" and "::" are judged by what
+ * they really opened. */
+static bool bound_to_loopback(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+        return false;
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+        return ntohl(in->sin_addr.s_addr) >> 24 == 127;
+    }
+    if (ss.ss_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return false;
 }
 
 static void ftp_server_announce(const struct ftp_server *srv)
@@ -258,6 +268,11 @@ static void ftp_server_announce(const struct ftp_server *srv)
     char where[NET_WHERE_LEN];
 
     net_format_listening(srv->listen_fd, &srv->config.endpoint, where, sizeof where);
+    if (srv->config.anonymous && srv->config.anonymous_write && !bound_to_loopback(srv->listen_fd))
+        fprintf(stderr,
+                "ftp-demo server: warning: anonymous users may write, and %s is not a "
+                "loopback address\n",
+                where);
     printf("ftp-demo server: listening on %s (root %s, %s%s)\n", where, srv->root_real,
            srv->config.anonymous ? "anonymous " : "users only, ",
            srv->config.write || srv->config.anonymous_write ? "read-write" : "read-only");

@@ -6,6 +6,7 @@ without leaving the machine."""
 import os
 import shutil
 import socket
+import subprocess
 import time
 
 import ftp_common as fc
@@ -386,6 +387,44 @@ class StoreTest(FtpTest):
         self.assertEqual(r.reply()[0], 226)
         self.assertEqual(self.read_file("doc.txt"), b"new\n")
         self.assertEqual(os.listdir(self.root), ["doc.txt"])
+
+
+class AnonymousWriteWarningTest(FtpTest):
+    """Anonymous writing on an address other hosts can reach gets a warning.
+    The wider address lives in a network namespace the test creates, on a
+    veth pair wholly inside it, so nothing outside this machine can reach it."""
+
+    def warning_for(self, server):
+        self.assertEqual(server.stop(), 0)
+        return [line for line in server.stderr().splitlines() if "warning" in line]
+
+    def test_loopback_gets_no_warning(self):
+        server = self.server("--anonymous-write", "--write")
+        self.assertEqual(self.warning_for(server), [])
+
+    def test_non_loopback_address_gets_a_warning(self):
+        if os.geteuid() != 0:
+            self.skipTest("network namespaces need root")
+        ns = f"ndftp{os.getpid()}"
+
+        def ip(*args):
+            return subprocess.run(["ip", *args], capture_output=True, timeout=WAIT_S)
+
+        r = ip("netns", "add", ns)
+        if r.returncode != 0:
+            self.skipTest(f"cannot create a network namespace: {r.stderr.decode().strip()}")
+        self.addCleanup(ip, "netns", "del", ns)
+        for step in (("link", "add", "va", "type", "veth", "peer", "name", "vb"),
+                     ("addr", "add", "192.0.2.1/24", "dev", "va"),  # TEST-NET-1
+                     ("link", "set", "va", "up"), ("link", "set", "vb", "up")):
+            r = ip("-n", ns, *step)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        server = self.start(["ip", "netns", "exec", ns, fc.BIN, "server", "-H", "192.0.2.1",
+                             "-p", "0", "-r", self.root, "--anonymous-write", "--write"])
+        self.assertEqual(server.address.rsplit(":", 1)[0], "192.0.2.1")
+        self.assertEqual(self.warning_for(server),
+                         [f"ftp-demo server: warning: anonymous users may write, and "
+                          f"{server.address} is not a loopback address"])
 
 
 if __name__ == "__main__":
