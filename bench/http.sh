@@ -2,14 +2,18 @@
 # bench/http.sh - http-demo beside nginx and lighttpd, measured by wrk.
 #
 #   bench/http.sh [--workers N] [--duration SECS] [--conns N] [--idle N] [--rounds N]
+#                 [--files 1k,100k,10m] [--no-idle]
 #
 # Each server gets a config this script writes: the same worker count,
 # access logs off, sendfile on, long keep-alive. For 1 KiB, 100 KiB and
 # 10 MiB files, with keep-alive and with `Connection: close`, it prints
 # requests per second, p50/p99 latency, the server's peak RSS and CPU
 # seconds, and CPU per request (the fair figure at 10 MiB, where wrk itself
-# saturates a core). Each row runs --rounds times (default 5, 4 s each), the servers'
-# order rotating each round so none always goes first, and prints medians:
+# saturates a core). The servers run on the first --workers CPUs and wrk on
+# the rest, when there are CPUs to spare; two more figures then count all
+# busy time per request, softirq work included, of the server's CPUs and
+# of every CPU. Each row runs --rounds times (default 5, 4 s each), the
+# servers' order rotating each round so none always goes first, and prints medians:
 # one run varies by 5-10 % from the next on loopback. Then each server holds
 # N idle keep-alive connections (default 10,000); their RSS is divided by N.
 #
@@ -26,7 +30,7 @@ done
 # 10,000 connections need 10,000 descriptors on both ends.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 PATH="$PATH:/usr/sbin" exec python3 - --bin "$bin" "$@" <<'PY'
-import argparse, os, re, resource, select, shutil, signal, socket, statistics, subprocess, sys, \
+import argparse, math, os, re, resource, select, shutil, signal, socket, statistics, subprocess, sys, \
     tempfile, time
 
 p = argparse.ArgumentParser(prog="bench/http.sh")
@@ -36,7 +40,20 @@ p.add_argument("--duration", type=int, default=4)
 p.add_argument("--conns", type=int, default=50)
 p.add_argument("--idle", type=int, default=10000)
 p.add_argument("--rounds", type=int, default=5)
+p.add_argument("--files", default="1k,100k,10m", help="which files to fetch")
+p.add_argument("--no-idle", action="store_true", help="skip the idle-connection test")
 args = p.parse_args()
+
+# Servers on CPUs 0..workers-1, wrk on the rest. Left free, the scheduler
+# sometimes puts wrk and a server on one core, and a run's figures then
+# measure that. Pinned, the server's CPUs do only its work, so their busy
+# time (/proc/stat) is its full cost: /proc/PID/stat leaves out the time
+# spent in softirqs, and on loopback that is where most TCP work runs, in
+# whichever task's turn it falls.
+CPUS = sorted(os.sched_getaffinity(0))
+PINNED = args.workers < len(CPUS)
+SERVER_CPUS = set(CPUS[:args.workers]) if PINNED else set(CPUS)
+WRK_CPUS = set(CPUS[args.workers:]) if PINNED else set(CPUS)
 
 # Servers may use as many descriptors as this shell may (the hard limit:
 # ulimit above raised the soft one). lighttpd allows max-fds/2 connections.
@@ -47,6 +64,10 @@ if args.idle > FDS // 2:
 
 SIZES = [("1 KiB", "1k.bin", 1024), ("100 KiB", "100k.bin", 100 * 1024),
          ("10 MiB", "10m.bin", 10 * 1024 * 1024)]
+wanted = args.files.split(",")
+if not set(wanted) <= {"1k", "100k", "10m"}:
+    sys.exit(f"http.sh: --files takes 1k, 100k and 10m, not {args.files!r}")
+SIZES = [z for z in SIZES if z[1][:-4] in wanted]
 work = tempfile.mkdtemp(prefix="netdemo-bench-http-")
 os.chmod(work, 0o755)  # nginx's worker may run as nobody
 root = os.path.join(work, "www")
@@ -151,6 +172,19 @@ def cpu_seconds(pid):
     return total
 
 
+def busy_seconds(cpus):
+    """Time the given CPUs spent on anything but idling (/proc/stat:
+    user, nice, system, irq, softirq)."""
+    total = 0
+    with open("/proc/stat") as f:
+        for line in f:
+            name, *ticks = line.split()
+            if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
+                user, nice, system, _idle, _iowait, irq, softirq = map(int, ticks[:7])
+                total += user + nice + system + irq + softirq
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def rss(pid, field="VmRSS"):
     return sum(proc_field(p, field) for p in tree(pid))
 
@@ -159,7 +193,8 @@ class Running:
     def __init__(self, argv_fn):
         self.port = free_port()
         self.proc = subprocess.Popen(argv_fn(self.port), stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
+                                     stderr=subprocess.DEVNULL, start_new_session=True,
+                                     preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPUS))
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -184,6 +219,7 @@ def to_ms(text):
     """wrk's latency text ("812.00us", "1.20ms", "2.01s", "1.05m") in ms."""
     m = re.match(r"([\d.]+)(us|ms|s|m)$", text)
     if m is None:
+        print(f"http.sh: cannot read wrk's latency {text!r}", file=sys.stderr)
         return float("nan")
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[m.group(2)]
     return float(m.group(1)) * scale
@@ -193,6 +229,8 @@ def percentile(out, pct):
     """From wrk's "Latency Distribution" lines ("     99%    1.20ms"): a line
     of its own, not the "71.50%" of the thread statistics."""
     m = re.search(rf"^\s+{pct}%\s+(\S+)$", out, re.M)
+    if m is None:
+        print(f"http.sh: wrk printed no {pct}% latency", file=sys.stderr)
     return to_ms(m.group(1)) if m else float("nan")
 
 
@@ -201,7 +239,8 @@ def run_wrk(port, name, close):
             f"http://127.0.0.1:{port}/{name}"]
     if close:
         argv[1:1] = ["-H", "Connection: close"]
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=args.duration + 60).stdout
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=args.duration + 60,
+                         preexec_fn=lambda: os.sched_setaffinity(0, WRK_CPUS)).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     p50, p99 = percentile(out, "50"), percentile(out, "99")
@@ -213,11 +252,16 @@ def run_wrk(port, name, close):
 def bench_row(argv_fn, name, close):
     srv = Running(argv_fn)
     try:
-        cpu0 = cpu_seconds(srv.proc.pid)
+        cpu0, busy0 = cpu_seconds(srv.proc.pid), busy_seconds(SERVER_CPUS)
+        all0 = busy_seconds(set(CPUS))
         r = run_wrk(srv.port, name, close)
         r["cpu"] = cpu_seconds(srv.proc.pid) - cpu0
+        r["busy"] = busy_seconds(SERVER_CPUS) - busy0
+        r["all"] = busy_seconds(set(CPUS)) - all0
         r["peak"] = rss(srv.proc.pid, "VmHWM")
         r["cpu_per_req_us"] = r["cpu"] / max(r["total"], 1) * 1e6
+        r["busy_per_req_us"] = r["busy"] / max(r["total"], 1) * 1e6
+        r["all_per_req_us"] = r["all"] / max(r["total"], 1) * 1e6
         return r
     finally:
         srv.stop()
@@ -225,7 +269,8 @@ def bench_row(argv_fn, name, close):
 
 def median_row(runs):
     """Each figure's median over the rounds (the error text of any run)."""
-    out = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "errors"}
+    out = {k: statistics.median([r[k] for r in runs if not math.isnan(r[k])] or [math.nan])
+           for k in runs[0] if k != "errors"}
     out["errors"] = " ".join(r["errors"] for r in runs if r["errors"])
     return out
 
@@ -299,11 +344,19 @@ def still_open(s):
     return not p.poll(0)  # readable now would mean closed (or unexpected data)
 
 
+where = (f"servers on CPU {','.join(map(str, sorted(SERVER_CPUS)))}, wrk on CPU "
+         f"{','.join(map(str, sorted(WRK_CPUS)))}" if PINNED else "not pinned (no CPU to spare)")
 print(f"# bench/http.sh: {args.workers} worker(s) each, wrk -t1 -c{args.conns} "
-      f"-d{args.duration}s, medians of {args.rounds} rounds, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+      f"-d{args.duration}s, medians of {args.rounds} rounds, {os.cpu_count()} cores, {where}, "
+      f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+print()
+print("CPU us/req: the server's processes (user + system time). core us/req: all busy time of")
+print("the server's CPUs, softirq work included (only when pinned). all us/req: every CPU's")
+print("busy time, wrk's included: on loopback, TCP work lands on either side.")
 print()
 hdr = f"| {'file':7} | {'mode':10} | {'server':9} | {'req/s':>9} | {'p50 ms':>7} | {'p99 ms':>7} | " \
-      f"{'peak RSS':>9} | {'CPU s':>6} | {'CPU us/req':>10} | {'vs best':>7} |"
+      f"{'peak RSS':>9} | {'CPU s':>6} | {'CPU us/req':>10} | {'core us/req':>11} | " \
+      f"{'all us/req':>10} | {'vs best':>7} |"
 print(hdr)
 print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
 summary = []
@@ -313,38 +366,48 @@ for label, name, _ in SIZES:
         results = bench_rounds(name, close)
         best_rps = max(results["nginx"]["rps"], results["lighttpd"]["rps"])
         best_cpu = min(results["nginx"]["cpu_per_req_us"], results["lighttpd"]["cpu_per_req_us"])
+        best_busy = min(results["nginx"]["busy_per_req_us"],
+                        results["lighttpd"]["busy_per_req_us"])
+        best_all = min(results["nginx"]["all_per_req_us"], results["lighttpd"]["all_per_req_us"])
         for srv, r in results.items():
             ratio = r["rps"] / best_rps if best_rps else 0
             print(f"| {label:7} | {mode:10} | {srv:9} | {r['rps']:9.0f} | {r['p50']:7.2f} | "
                   f"{r['p99']:7.2f} | {r['peak'] / 1048576:7.1f}MB | {r['cpu']:6.2f} | "
-                  f"{r['cpu_per_req_us']:10.1f} | {ratio:6.2f}x |"
+                  f"{r['cpu_per_req_us']:10.1f} | "
+                  + (f"{r['busy_per_req_us']:11.1f}" if PINNED else f"{'n/a':>11}")
+                  + f" | {r['all_per_req_us']:10.1f} | {ratio:6.2f}x |"
                   + (f" {r['errors']}" if r["errors"] else ""))
         d = results["http-demo"]
         summary.append((label, mode, d["rps"] / best_rps if best_rps else 0,
-                        best_cpu / d["cpu_per_req_us"] if d["cpu_per_req_us"] else 0))
+                        best_cpu / d["cpu_per_req_us"] if d["cpu_per_req_us"] else 0,
+                        best_busy / d["busy_per_req_us"] if d["busy_per_req_us"] else 0,
+                        best_all / d["all_per_req_us"] if d["all_per_req_us"] else 0))
         sys.stdout.flush()
 
-print()
-print(f"Idle keep-alive connections: {args.idle} each, after one 1 KiB request; "
-      "RSS growth divided by the connections still open")
-print()
-print(f"| {'server':9} | {'bytes/conn':>10} | {'still open':>10} |")
-print("|-----------|------------|------------|")
 idle = {}
-for srv, fn in SERVERS:
-    per, alive = idle_cost(fn, args.idle)
-    idle[srv] = per
-    print(f"| {srv:9} | {per:10.0f} | {alive:10d} |")
-    sys.stdout.flush()
+if not args.no_idle:
+    print()
+    print(f"Idle keep-alive connections: {args.idle} each, after one 1 KiB request; "
+          "RSS growth divided by the connections still open")
+    print()
+    print(f"| {'server':9} | {'bytes/conn':>10} | {'still open':>10} |")
+    print("|-----------|------------|------------|")
+    for srv, fn in SERVERS:
+        per, alive = idle_cost(fn, args.idle)
+        idle[srv] = per
+        print(f"| {srv:9} | {per:10.0f} | {alive:10d} |")
+        sys.stdout.flush()
 
 print()
 print("http-demo against the faster of nginx and lighttpd (>= 1.00x meets the target):")
 print()
-print("| file    | mode       | req/s ratio | CPU/req ratio |")
-print("|---------|------------|-------------|---------------|")
-for label, mode, r, c in summary:
-    print(f"| {label:7} | {mode:10} | {r:10.2f}x | {c:12.2f}x |")
-print(f"| idle    | memory     | http-demo {idle['http-demo']:.0f} B/conn, "
-      f"nginx {idle['nginx']:.0f} B/conn, lighttpd {idle['lighttpd']:.0f} B/conn |")
+print("| file    | mode       | req/s ratio | CPU/req ratio | core/req ratio | all/req ratio |")
+print("|---------|------------|-------------|---------------|----------------|---------------|")
+for label, mode, r, c, b, a in summary:
+    print(f"| {label:7} | {mode:10} | {r:10.2f}x | {c:12.2f}x | "
+          + (f"{b:13.2f}x" if PINNED else f"{'n/a':>14}") + f" | {a:12.2f}x |")
+if idle:
+    print(f"| idle    | memory     | http-demo {idle['http-demo']:.0f} B/conn, "
+          f"nginx {idle['nginx']:.0f} B/conn, lighttpd {idle['lighttpd']:.0f} B/conn |")
 shutil.rmtree(work, True)
 PY
