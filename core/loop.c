@@ -41,6 +41,8 @@ struct loop {
     struct loop_timer **heap; /* min-heap on (due_ms, seq) */
     size_t nheap, heapcap;
     uint64_t next_seq;
+    bool running;   /* inside loop_run() */
+    int64_t now_ms; /* while running: the clock when this round began */
 };
 
 int64_t loop_now_ms(void)
@@ -48,6 +50,11 @@ int64_t loop_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t loop_time_ms(const struct loop *loop)
+{
+    return loop->running ? loop->now_ms : loop_now_ms();
 }
 
 struct loop *loop_create(int max_fds, char *err)
@@ -207,7 +214,7 @@ struct loop_timer *loop_add_timer(struct loop *loop, int64_t ms, loop_timer_fn *
     if (t == NULL)
         return NULL;
     *t = (struct loop_timer){
-        .due_ms = loop_now_ms() + ms, .seq = loop->next_seq++, .fn = fn, .ctx = ctx};
+        .due_ms = loop_time_ms(loop) + ms, .seq = loop->next_seq++, .fn = fn, .ctx = ctx};
     loop->heap[loop->nheap] = t;
     t->slot = loop->nheap++;
     heap_up(loop, t->slot);
@@ -216,7 +223,7 @@ struct loop_timer *loop_add_timer(struct loop *loop, int64_t ms, loop_timer_fn *
 
 void loop_reset_timer(struct loop *loop, struct loop_timer *t, int64_t ms)
 {
-    t->due_ms = loop_now_ms() + ms;
+    t->due_ms = loop_time_ms(loop) + ms;
     t->seq = loop->next_seq++;
     heap_up(loop, t->slot);
     heap_down(loop, t->slot);
@@ -233,7 +240,7 @@ void loop_cancel_timer(struct loop *loop, struct loop_timer *t)
 /* Fire every timer that is due; return ms until the next one, or -1. */
 static int loop_fire_timers(struct loop *loop)
 {
-    int64_t now = loop_now_ms();
+    int64_t now = loop->now_ms = loop_now_ms();
     while (loop->nheap > 0 && loop->heap[0]->due_ms <= now) {
         struct loop_timer *t = loop->heap[0];
         heap_remove(loop, t);
@@ -256,14 +263,17 @@ int loop_run(struct loop *loop)
 {
     struct epoll_event events[LOOP_EVENTS_PER_WAIT];
 
+    loop->running = true;
     while (!atomic_load(&loop->stopping)) {
         int timeout = loop_fire_timers(loop);
         if (atomic_load(&loop->stopping))
             break;
         int n = epoll_wait(loop->epfd, events, LOOP_EVENTS_PER_WAIT, timeout);
+        loop->now_ms = loop_now_ms();
         if (n == -1) {
             if (errno == EINTR)
                 continue;
+            loop->running = false;
             return -1;
         }
         for (int i = 0; i < n && !atomic_load(&loop->stopping); i++) {
@@ -282,6 +292,7 @@ int loop_run(struct loop *loop)
             h.fn(loop, fd, h.ctx, mask & (h.mask | LOOP_READABLE));
         }
     }
+    loop->running = false;
     return 0;
 }
 

@@ -50,7 +50,7 @@ void loop_unwatch(struct loop *loop, int fd);
  * server closing thousands of connections a second saves a call on each. */
 void loop_forget(struct loop *loop, int fd);
 
-/* loop_add_timer: call fn(ctx) after ms milliseconds. Returns a handle for
+/* loop_add_timer: call fn(ctx) ms milliseconds after loop_time_ms(). Returns a handle for
  * loop_reset_timer/loop_cancel_timer, or NULL if memory ran out. */
 struct loop_timer *loop_add_timer(struct loop *loop, int64_t ms, loop_timer_fn *fn, void *ctx);
 
@@ -71,5 +71,11 @@ void loop_stop(struct loop *loop);
 
 /* loop_now_ms: the loop's monotonic clock, in milliseconds. */
 int64_t loop_now_ms(void);
+
+/* loop_time_ms: inside loop_run(), loop_now_ms() as read when this round
+ * began (after epoll_wait returned); outside it, loop_now_ms(). Timers
+ * count from it, as nginx's do from ngx_current_msec: a busy server reads
+ * the clock once per round, not once per request. */
+int64_t loop_time_ms(const struct loop *loop);
 
 #endif

@@ -243,7 +243,7 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
                                  .root_fd = srv->root_fd,
                                  .peer = peer,
                                  .cache = &c->w->cache,
-                                 .now_ms = loop_now_ms()};
+                                 .now_ms = loop_time_ms(c->w->loop)};
         counters_add(srv->stats, requests, 1);
         if (srv->config.show_requests)
             conn_show_request(req, peer);

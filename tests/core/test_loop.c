@@ -164,3 +164,37 @@ Test(loop_watch, a_forgotten_and_closed_fd_can_be_reused_at_once)
     close(q[1]);
     loop_destroy(loop);
 }
+
+struct round_clock {
+    int64_t seen[3]; /* loop_time_ms(): first timer before and after a
+                      * slow step, then the next timer */
+    int calls;
+};
+
+static void on_round_timer(struct loop *loop, void *ctx)
+{
+    struct round_clock *rc = ctx;
+    if (rc->calls++ == 0) {
+        rc->seen[0] = loop_time_ms(loop);
+        usleep(30 * 1000); /* a slow handler: the round's clock stands still */
+        rc->seen[1] = loop_time_ms(loop);
+        loop_add_timer(loop, 1, on_round_timer, rc); /* fires in a later round */
+    } else {
+        rc->seen[2] = loop_time_ms(loop);
+        loop_stop(loop);
+    }
+}
+
+Test(loop_timer, the_clock_is_read_once_a_round)
+{
+    struct loop *loop = loop_create(64, NULL);
+    struct round_clock rc = {{0}, 0};
+    int64_t start = loop_now_ms();
+    loop_add_timer(loop, 20, on_round_timer, &rc);
+    cr_assert_eq(loop_run(loop), 0);
+    cr_assert_eq(rc.calls, 2);
+    cr_expect_geq(rc.seen[0], start + 20, "a timer added outside the loop counts from the add");
+    cr_expect_eq(rc.seen[1], rc.seen[0], "one round, one reading of the clock");
+    cr_expect_geq(rc.seen[2], rc.seen[0] + 30, "the next round reads it again");
+    loop_destroy(loop);
+}
