@@ -158,8 +158,9 @@ static void send_file(const struct http_request *req, const char *file, int fd,
     }
     uint64_t len = st->st_size == 0 ? 0 : last - first + 1;
     http_response_begin(resp, req, status);
-    http_response_header(resp, "Content-Type: %s\r\nLast-Modified: %s\r\nAccept-Ranges: bytes",
-                         http_mime_type(file), last_modified(st->st_mtime));
+    http_response_line(resp, "Content-Type: ", http_mime_type(file), NULL);
+    http_response_line(resp, "Last-Modified: ", last_modified(st->st_mtime), NULL);
+    http_response_line(resp, "Accept-Ranges: bytes", NULL);
     if (status == HTTP_PARTIAL_CONTENT)
         http_response_header(resp, "Content-Range: bytes %llu-%llu/%llu", (unsigned long long)first,
                              (unsigned long long)last, (unsigned long long)st->st_size);

@@ -91,9 +91,45 @@ void http_response_header(struct http_response *resp, const char *fmt, ...)
     resp->head_len += 2;
 }
 
+void http_response_line(struct http_response *resp, ...)
+{
+    size_t room = sizeof resp->head - resp->head_len, len = 0;
+    const char *part;
+    va_list ap;
+
+    va_start(ap, resp);
+    while ((part = va_arg(ap, const char *)) != NULL)
+        len += strlen(part);
+    va_end(ap);
+    if (len + 2 >= room)
+        return;
+    va_start(ap, resp);
+    while ((part = va_arg(ap, const char *)) != NULL) {
+        size_t n = strlen(part);
+        memcpy(resp->head + resp->head_len, part, n);
+        resp->head_len += n;
+    }
+    va_end(ap);
+    memcpy(resp->head + resp->head_len, "\r\n", 2);
+    resp->head_len += 2;
+}
+
+/* n in decimal, at the end of buf[HTTP_U64_DIGITS]; returns where it starts. */
+#define HTTP_U64_DIGITS 21
+static const char *u64_text(uint64_t n, char buf[HTTP_U64_DIGITS])
+{
+    char *p = buf + HTTP_U64_DIGITS - 1;
+    *p = '\0';
+    do
+        *--p = (char)('0' + n % 10);
+    while ((n /= 10) != 0);
+    return p;
+}
+
 void http_response_begin(struct http_response *resp, const struct http_request *req, int status)
 {
-    const char *connection = "";
+    const char *connection = NULL;
+    char code[HTTP_U64_DIGITS];
     resp->status = status;
     resp->head_len = 0;
     resp->close = req == NULL || !req->keep_alive || resp->http10 || http_status_closes(status);
@@ -101,20 +137,25 @@ void http_response_begin(struct http_response *resp, const struct http_request *
      * connection: a close must be said, even to a 1.0 client. Under
      * --http1.0 the status line says 1.0, whose default is to close. */
     if (resp->close && !resp->http10)
-        connection = "\r\nConnection: close";
+        connection = "close";
     else if (!resp->close && req->version == HTTP_V10)
-        connection = "\r\nConnection: keep-alive";
-    /* One call for the lines every response has: this runs per request. */
-    http_response_header(resp, "%s %d %s\r\nDate: %s\r\nServer: %s%s",
-                         resp->http10 ? "HTTP/1.0" : "HTTP/1.1", status, http_status_reason(status),
-                         date_now(), HTTP_SERVER_NAME, connection);
+        connection = "keep-alive";
+    http_response_line(resp, resp->http10 ? "HTTP/1.0 " : "HTTP/1.1 ",
+                       u64_text((uint64_t)status, code), " ", http_status_reason(status), NULL);
+    http_response_line(resp, "Date: ", date_now(), NULL);
+    http_response_line(resp, "Server: " HTTP_SERVER_NAME, NULL);
+    if (connection != NULL)
+        http_response_line(resp, "Connection: ", connection, NULL);
 }
 
 void http_response_end(struct http_response *resp, const struct http_request *req,
                        uint64_t content_length)
 {
+    char digits[HTTP_U64_DIGITS];
+
     /* the last header, then the empty line that ends the head */
-    http_response_header(resp, "Content-Length: %llu\r\n", (unsigned long long)content_length);
+    http_response_line(resp, "Content-Length: ", u64_text(content_length, digits), NULL);
+    http_response_line(resp, NULL);
     if (req != NULL && req->version == HTTP_V09)
         resp->head_len = 0;
 }

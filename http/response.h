@@ -52,6 +52,12 @@ void http_response_begin(struct http_response *resp, const struct http_request *
 void http_response_header(struct http_response *resp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* http_response_line: add one line made of the given strings, up to a
+ * NULL: http_response_line(resp, "Content-Type: ", type, NULL). No
+ * formatting, so the lines every response has cost a few copies rather
+ * than a printf. Dropped like http_response_header's on overflow. */
+void http_response_line(struct http_response *resp, ...) __attribute__((sentinel));
+
 /* http_response_end: Content-Length and the blank line. For HTTP/0.9 the
  * head is dropped: that version has no head. */
 void http_response_end(struct http_response *resp, const struct http_request *req,
