@@ -228,7 +228,7 @@ def to_ms(text):
 def percentile(out, pct):
     """From wrk's "Latency Distribution" lines ("     99%    1.20ms"): a line
     of its own, not the "71.50%" of the thread statistics."""
-    m = re.search(rf"^\s+{pct}%\s+(\S+)$", out, re.M)
+    m = re.search(rf"^\s+{pct}%\s+(\S+)\s*$", out, re.M)  # "1.23s " ends in a space
     if m is None:
         print(f"http.sh: wrk printed no {pct}% latency", file=sys.stderr)
     return to_ms(m.group(1)) if m else float("nan")
