@@ -33,6 +33,11 @@
 #define HTTP_MAX_WORKERS    64          /* --workers upper bound */
 #define HTTP_READ_BUFSIZE   (16 * 1024) /* one per worker, shared by its connections */
 #define HTTP_SENDFILE_CHUNK (1 << 20)   /* bytes per sendfile() call */
+/* A body larger than HTTP_SLICE_ABOVE goes out at most HTTP_SLICE bytes
+ * per turn of the loop, so that many large downloads share the worker in
+ * turn (see conn_send()). */
+#define HTTP_SLICE       (64 * 1024)
+#define HTTP_SLICE_ABOVE (256 * 1024)
 /* File bodies smaller than this are copied into the head's write rather
  * than sent with sendfile() (--sendfile-min; 0 sends every body so). */
 #define HTTP_SENDFILE_MIN     (16 * 1024)

@@ -188,11 +188,22 @@ static int conn_send(struct http_conn *c)
         counters_add(stats, bytes_out, n);
         progressed = true;
     }
+    /* A large body goes out in slices, one per turn of the loop, the
+     * others' turns in between: sent whole, one client that reads as fast
+     * as we send would hold the worker for all of its file while the rest
+     * wait. The socket stays writable, so the next turn comes back here. */
+    bool sliced = resp->body_len > HTTP_SLICE_ABOVE;
+    uint64_t this_turn = 0;
     while (resp->send_body && resp->file_off < resp->file_end) {
         off_t off = (off_t)resp->file_off;
         uint64_t left = resp->file_end - resp->file_off;
-        ssize_t n = sendfile(c->fd, resp->fd, &off,
-                             left < HTTP_SENDFILE_CHUNK ? (size_t)left : HTTP_SENDFILE_CHUNK);
+        uint64_t want = left < HTTP_SENDFILE_CHUNK ? left : HTTP_SENDFILE_CHUNK;
+        if (sliced) {
+            if (this_turn >= HTTP_SLICE)
+                return conn_wait_drain(c, progressed);
+            want = want < HTTP_SLICE - this_turn ? want : HTTP_SLICE - this_turn;
+        }
+        ssize_t n = sendfile(c->fd, resp->fd, &off, (size_t)want);
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1 && errno == EAGAIN)
@@ -201,6 +212,7 @@ static int conn_send(struct http_conn *c)
             return -1; /* an error, or the file shrank under us */
         TRACE("sendfile(fd %d, file fd %d, %zd bytes)", c->fd, resp->fd, n);
         resp->file_off += (uint64_t)n;
+        this_turn += (uint64_t)n;
         counters_add(stats, bytes_out, n);
         progressed = true;
     }

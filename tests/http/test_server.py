@@ -202,6 +202,28 @@ class SendPathTest(HttpTest):
         sent = re.findall(r"sendfile\(fd \d+, file fd \d+, (\d+) bytes\)", trace)
         self.assertEqual(sum(map(int, sent)), sum(self.SIZES) + 24 + 1024)
 
+    def test_a_large_body_goes_out_in_slices_byte_exact(self):
+        """Over 256 KiB, a body leaves at most 64 KiB per turn of the loop,
+        so large downloads take turns; the bytes are the same."""
+        server = self.serve("--workers", "1", "--trace")
+        size = 3 * 1024 * 1024 + 7
+        data = pattern(size, seed=7)
+        with open(os.path.join(self.root, "big.bin"), "wb") as f:
+            f.write(data)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT_S)
+        self.addCleanup(conn.close)
+        conn.request("GET", "/big.bin")
+        r = conn.getresponse()
+        self.assertEqual((r.status, r.read()), (200, data))
+        conn.request("GET", "/big.bin", headers={"Range": "bytes=300000-"})
+        r = conn.getresponse()
+        self.assertEqual((r.status, r.read()), (206, data[300000:]))
+        self.assertEqual(server.stop(), 0)
+        sent = [int(n) for n in re.findall(r"sendfile\(fd \d+, file fd \d+, (\d+) bytes\)",
+                                           server.proc.stderr.read().decode())]
+        self.assertEqual(sum(sent), 2 * size - 300000)
+        self.assertLessEqual(max(sent), 64 * 1024)
+
 
 class EditedFileTest(HttpTest):
     def test_a_file_edited_in_place_is_never_sent_half_old_half_new(self):
