@@ -50,8 +50,9 @@ void loop_unwatch(struct loop *loop, int fd);
  * server closing thousands of connections a second saves a call on each. */
 void loop_forget(struct loop *loop, int fd);
 
-/* loop_add_timer: call fn(ctx) ms milliseconds after loop_time_ms(). Returns a handle for
- * loop_reset_timer/loop_cancel_timer, or NULL if memory ran out. */
+/* loop_add_timer: call fn(ctx) ms milliseconds after loop_time_ms().
+ * Returns a handle for loop_reset_timer/loop_cancel_timer, or NULL if
+ * memory ran out. */
 struct loop_timer *loop_add_timer(struct loop *loop, int64_t ms, loop_timer_fn *fn, void *ctx);
 
 /* loop_reset_timer: make a pending timer due ms from now (an idle timeout
