@@ -101,6 +101,17 @@ static int path_canonical(const char *root_real, const char *joined, char *out, 
     return 0;
 }
 
+/* out = parent + "/" + name, for a canonical parent ("/" adds no slash). */
+static int path_join_name(const char *parent, const char *name, char *out, size_t outlen)
+{
+    int n = snprintf(out, outlen, "%s/%s", strcmp(parent, "/") == 0 ? "" : parent, name);
+    if (n < 0 || (size_t)n >= outlen) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
 int ftp_path_real(const char *root_real, const char *virt, bool must_exist, char *out,
                   size_t outlen)
 {
@@ -128,12 +139,7 @@ int ftp_path_real(const char *root_real, const char *virt, bool must_exist, char
     joined[strlen(joined) - strlen(name) - 1] = '\0';
     if (path_canonical(root_real, joined[0] ? joined : "/", parent, sizeof parent) == -1)
         return -1;
-    n = snprintf(out, outlen, "%s/%s", strcmp(parent, "/") == 0 ? "" : parent, name);
-    if (n < 0 || (size_t)n >= outlen) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    return 0;
+    return path_join_name(parent, name, out, outlen);
 }
 
 int ftp_path_link(const char *root_real, const char *virt, char *out, size_t outlen)
@@ -150,10 +156,5 @@ int ftp_path_link(const char *root_real, const char *virt, char *out, size_t out
     /* The parent is followed (it must still lie inside the root); the name is not. */
     if (path_canonical(root_real, joined, parent, sizeof parent) == -1)
         return -1;
-    n = snprintf(out, outlen, "%s/%s", strcmp(parent, "/") == 0 ? "" : parent, name);
-    if (n < 0 || (size_t)n >= outlen) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    return 0;
+    return path_join_name(parent, name, out, outlen);
 }
