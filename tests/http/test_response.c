@@ -26,6 +26,16 @@ static void expect_head_matches(const char *pattern)
     regfree(&re);
 }
 
+/* A whole head: the status line and fixed lines, then Content-Length. */
+static void make_head(enum http_version version, bool http10, int status, uint64_t length)
+{
+    struct http_request req = {.version = version, .keep_alive = true};
+    http_response_init(&resp);
+    resp.http10 = http10;
+    http_response_begin(&resp, &req, status);
+    http_response_end(&resp, &req, length);
+}
+
 #define DATE "[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"
 
 Test(response_head, a_line_joins_its_parts_and_ends_in_crlf)
@@ -49,10 +59,7 @@ Test(response_head, a_line_that_does_not_fit_is_dropped_whole)
 
 Test(response_head, keep_alive_11_says_no_connection_and_counts_the_body)
 {
-    struct http_request req = {.version = HTTP_V11, .keep_alive = true};
-    http_response_init(&resp);
-    http_response_begin(&resp, &req, 200);
-    http_response_end(&resp, &req, UINT64_C(18446744073709551615));
+    make_head(HTTP_V11, false, 200, UINT64_C(18446744073709551615));
     cr_expect_not(resp.close);
     expect_head_matches("^HTTP/1\\.1 200 OK\r\nDate: " DATE "\r\nServer: [^\r]+\r\n"
                         "Content-Length: 18446744073709551615\r\n\r\n$");
@@ -60,20 +67,14 @@ Test(response_head, keep_alive_11_says_no_connection_and_counts_the_body)
 
 Test(response_head, a_10_client_asking_keep_alive_is_told_so)
 {
-    struct http_request req = {.version = HTTP_V10, .keep_alive = true};
-    http_response_init(&resp);
-    http_response_begin(&resp, &req, 404);
-    http_response_end(&resp, &req, 0);
+    make_head(HTTP_V10, false, 404, 0);
     expect_head_matches("^HTTP/1\\.1 404 Not Found\r\n.*\r\nConnection: keep-alive\r\n"
                         "Content-Length: 0\r\n\r\n$");
 }
 
 Test(response_head, an_error_that_leaves_the_stream_in_doubt_closes)
 {
-    struct http_request req = {.version = HTTP_V11, .keep_alive = true};
-    http_response_init(&resp);
-    http_response_begin(&resp, &req, 400);
-    http_response_end(&resp, &req, 5);
+    make_head(HTTP_V11, false, 400, 5);
     cr_expect(resp.close);
     expect_head_matches("^HTTP/1\\.1 400 Bad Request\r\n.*\r\nConnection: close\r\n"
                         "Content-Length: 5\r\n\r\n$");
@@ -81,11 +82,7 @@ Test(response_head, an_error_that_leaves_the_stream_in_doubt_closes)
 
 Test(response_head, http10_mode_says_10_and_leaves_close_implied)
 {
-    struct http_request req = {.version = HTTP_V11, .keep_alive = true};
-    http_response_init(&resp);
-    resp.http10 = true;
-    http_response_begin(&resp, &req, 200);
-    http_response_end(&resp, &req, 1);
+    make_head(HTTP_V11, true, 200, 1);
     cr_expect(resp.close);
     expect_head_matches("^HTTP/1\\.0 200 OK\r\nDate: " DATE "\r\nServer: [^\r]+\r\n"
                         "Content-Length: 1\r\n\r\n$");
@@ -93,9 +90,6 @@ Test(response_head, http10_mode_says_10_and_leaves_close_implied)
 
 Test(response_head, http09_has_no_head)
 {
-    struct http_request req = {.version = HTTP_V09};
-    http_response_init(&resp);
-    http_response_begin(&resp, &req, 200);
-    http_response_end(&resp, &req, 10);
+    make_head(HTTP_V09, false, 200, 10);
     cr_expect_eq(resp.head_len, 0);
 }
