@@ -281,6 +281,19 @@ static bool host_is_valid(const struct http_request *req)
     return hosts == 1 || (hosts == 0 && req->version != HTTP_V11);
 }
 
+/* The demo endpoint that shows what was sent: /echo. */
+static bool path_is_echo(const char *path, size_t len)
+{
+    return len == 5 && strncmp(path, "/echo", 5) == 0;
+}
+
+bool http_handle_reads_body(const struct http_request *req)
+{
+    size_t len;
+    const char *path = target_path(req->target, &len);
+    return method_is(req, "POST") && path_is_echo(path, len) && host_is_valid(req);
+}
+
 void http_handle(const struct http_site *site, const struct http_request *req,
                  struct http_response *resp)
 {
@@ -290,7 +303,7 @@ void http_handle(const struct http_site *site, const struct http_request *req,
 
     if (len == 0 || path[0] != '/' || !host_is_valid(req)) {
         http_response_error(resp, req, HTTP_BAD_REQUEST, NULL);
-    } else if (len == 5 && strncmp(path, "/echo", 5) == 0) {
+    } else if (path_is_echo(path, len)) {
         if (get || method_is(req, "POST"))
             handle_echo(site, req, resp);
         else

@@ -24,6 +24,12 @@ struct http_site {
 void http_handle(const struct http_site *site, const struct http_request *req,
                  struct http_response *resp);
 
+/* http_handle_reads_body: whether answering req needs its body. Only
+ * POST /echo reads one; any other request is answered from its head, so a
+ * body it announces need not be waited for (nor invited with 100
+ * Continue). */
+bool http_handle_reads_body(const struct http_request *req);
+
 /* http_listing_page: an HTML listing of the open directory dir_fd, shown
  * as the URL path url (already decoded), names escaped, with sizes and
  * dates. Returns a malloc'd page and its length, or NULL on failure. */

@@ -56,6 +56,13 @@ static int store_end_string(struct http_parser *p)
     return store_append(p, "", 1);
 }
 
+/* RFC 9110 token characters, for the method and header names. */
+static bool is_tchar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
 static int on_url(llhttp_t *ll, const char *at, size_t n)
 {
     struct http_parser *p = parser_of(ll);
@@ -95,9 +102,14 @@ static int on_header_field_complete(llhttp_t *ll)
     struct http_request *req = p->req;
     const char *name = req->headers[req->nheaders].name;
     size_t len = (size_t)(req->store + req->store_len - name);
-    /* "Host : x": llhttp 8.1 passes the space on; RFC 9112 §5.1 says reject. */
-    if (len == 0 || name[len - 1] == ' ' || name[len - 1] == '\t')
+    /* A field name is a token (RFC 9110 §5.1). llhttp 8.1 passes on
+     * "Transfer Encoding" and "Host :"; a proxy in front of us may read
+     * them otherwise, so they are refused, as Apache does. */
+    if (len == 0)
         return parser_fail(p, HTTP_BAD_REQUEST);
+    for (size_t i = 0; i < len; i++)
+        if (!is_tchar(name[i]))
+            return parser_fail(p, HTTP_BAD_REQUEST);
     if (store_end_string(p) == -1)
         return -1;
     req->headers[req->nheaders].value = req->store + req->store_len;
@@ -108,9 +120,6 @@ static int on_header_field_complete(llhttp_t *ll)
 static int on_header_value(llhttp_t *ll, const char *at, size_t n)
 {
     struct http_parser *p = parser_of(ll);
-    /* A bare CR in a value is how CVE-2023-30589 smuggles a request. */
-    if (memchr(at, '\r', n) != NULL)
-        return parser_fail(p, HTTP_BAD_REQUEST);
     if (!parser_count(p, n))
         return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
     return store_append(p, at, n);
@@ -145,6 +154,10 @@ static int on_headers_complete(llhttp_t *ll)
     if (ll->http_major != 1 || ll->http_minor > 1)
         return parser_fail(p, HTTP_VERSION_NOT_SUPPORTED);
     req->version = ll->http_minor == 0 ? HTTP_V10 : HTTP_V11;
+    /* HTTP/1.0 has no chunked framing: a 1.0 request that claims one is
+     * faulty (RFC 9112 §6.1), and its body's end is in doubt. */
+    if (req->version == HTTP_V10 && (ll->flags & F_TRANSFER_ENCODING))
+        return parser_fail(p, HTTP_BAD_REQUEST);
     req->keep_alive = llhttp_should_keep_alive(ll) != 0;
     if ((ll->flags & F_CONTENT_LENGTH) && ll->content_length > HTTP_BODY_MAX)
         return parser_fail(p, HTTP_PAYLOAD_TOO_LARGE);
@@ -152,6 +165,12 @@ static int on_headers_complete(llhttp_t *ll)
     req->expect_100 =
         req->version == HTTP_V11 && expect != NULL && strcasecmp(expect, "100-continue") == 0;
     p->state = HTTP_STATE_BODY;
+    /* A body follows: stop, so the caller can see whether the request can
+     * succeed before anything of the body is read (or 100 Continue sent). */
+    if ((ll->flags & F_CHUNKED) || ((ll->flags & F_CONTENT_LENGTH) && ll->content_length > 0)) {
+        p->body_paused = true;
+        return HPE_PAUSED;
+    }
     return 0;
 }
 
@@ -212,13 +231,33 @@ void http_parser_begin(struct http_parser *p, struct http_request *req)
     p->status = 0;
     p->head_bytes = 0;
     p->field_open = false;
+    p->scan_cr = false;
+    p->scan_blank = false;
+    p->scan_done = false;
+    p->body_paused = false;
 }
 
-/* RFC 9110 token characters, for the method. */
-static bool is_tchar(char c)
+/* Every byte of the request line and the head passes here before llhttp
+ * sees it: a CR must be followed by LF. llhttp 8.1 takes a bare CR in
+ * several places ("X: \rx", "X:\r\t"), and a bare CR is how
+ * CVE-2023-30589 smuggles a request past a proxy that reads it otherwise.
+ * The scan stops at the blank line that ends the head: a body may hold
+ * any byte. Returns false at a bare CR. */
+static bool head_scan(struct http_parser *p, const char *data, size_t len)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+    for (size_t i = 0; i < len && !p->scan_done; i++) {
+        char c = data[i];
+        if (p->scan_cr && c != '\n')
+            return false;
+        if (c == '\n') {
+            p->scan_done = p->scan_blank;
+            p->scan_blank = true;
+        } else if (c != '\r') {
+            p->scan_blank = false;
+        }
+        p->scan_cr = c == '\r';
+    }
+    return true;
 }
 
 /* Copy the method out of the held-back line; 400 if it is not a token. */
@@ -238,6 +277,42 @@ static int line_take_method(struct http_parser *p, size_t *method_len)
     return 0;
 }
 
+static int http_status_of(llhttp_errno_t e)
+{
+    switch (e) {
+    case HPE_INVALID_METHOD:
+        return HTTP_NOT_IMPLEMENTED;
+    case HPE_INVALID_VERSION:
+        return HTTP_VERSION_NOT_SUPPORTED;
+    default:
+        return HTTP_BAD_REQUEST;
+    }
+}
+
+/* Run llhttp over bytes of the head (already scanned) or of the body. */
+static enum http_parse_result ll_execute(struct http_parser *p, const char *data, size_t len,
+                                         size_t *used)
+{
+    if (p->body_paused) {
+        p->body_paused = false;
+        llhttp_resume(&p->ll);
+    }
+    llhttp_errno_t e = llhttp_execute(&p->ll, data, len);
+    *used = len;
+    if (e == HPE_OK)
+        return HTTP_PARSE_MORE;
+    if ((e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) && p->state != HTTP_STATE_ERROR) {
+        *used = (size_t)(llhttp_get_error_pos(&p->ll) - data);
+        if (p->state == HTTP_STATE_DONE)
+            return HTTP_PARSE_DONE;
+        if (p->body_paused)
+            return HTTP_PARSE_HEAD;
+    }
+    if (p->state != HTTP_STATE_ERROR)
+        parser_fail(p, http_status_of(e));
+    return HTTP_PARSE_ERROR;
+}
+
 /* A complete first line: either HTTP/0.9's `GET /path` (RFC 1945 §4.1),
  * answered here, or a 1.x line, handed to llhttp. */
 static enum http_parse_result line_finish(struct http_parser *p)
@@ -247,6 +322,8 @@ static enum http_parse_result line_finish(struct http_parser *p)
 
     if (end > 0 && req->line[end - 1] == '\r')
         end--;
+    if (!head_scan(p, req->line, req->line_len))
+        return parse_error(p, HTTP_BAD_REQUEST);
     if (line_take_method(p, &mlen) == -1)
         return HTTP_PARSE_ERROR;
     /* A first line longer than the whole head may be is a target too long
@@ -256,8 +333,7 @@ static enum http_parse_result line_finish(struct http_parser *p)
     const char *rest = req->line + mlen + 1;
     size_t rest_len = end - mlen - 1;
     if (rest_len > 0 && memchr(rest, ' ', rest_len) == NULL) {
-        if (strcmp(req->method, "GET") != 0 || rest[0] != '/' ||
-            memchr(rest, '\r', rest_len) != NULL)
+        if (strcmp(req->method, "GET") != 0 || rest[0] != '/')
             return parse_error(p, HTTP_BAD_REQUEST);
         req->target = req->store;
         req->version = HTTP_V09;
@@ -271,7 +347,7 @@ static enum http_parse_result line_finish(struct http_parser *p)
     if (!parser_count(p, req->line_len))
         return parse_error(p, HTTP_HEADERS_TOO_LARGE);
     size_t ignored;
-    return http_parser_feed(p, req->line, req->line_len, &ignored);
+    return ll_execute(p, req->line, req->line_len, &ignored);
 }
 
 /* Hold back bytes until the first line is whole. Empty lines before it are
@@ -297,18 +373,6 @@ static enum http_parse_result line_feed_bytes(struct http_parser *p, const char 
     return line_finish(p);
 }
 
-static int http_status_of(llhttp_errno_t e)
-{
-    switch (e) {
-    case HPE_INVALID_METHOD:
-        return HTTP_NOT_IMPLEMENTED;
-    case HPE_INVALID_VERSION:
-        return HTTP_VERSION_NOT_SUPPORTED;
-    default:
-        return HTTP_BAD_REQUEST;
-    }
-}
-
 enum http_parse_result http_parser_feed(struct http_parser *p, const char *data, size_t len,
                                         size_t *used)
 {
@@ -328,18 +392,12 @@ enum http_parse_result http_parser_feed(struct http_parser *p, const char *data,
         return HTTP_PARSE_DONE;
     if (taken == len)
         return HTTP_PARSE_MORE;
-    llhttp_errno_t e = llhttp_execute(&p->ll, data + taken, len - taken);
-    if (e == HPE_OK) {
-        *used = len;
-        return HTTP_PARSE_MORE;
-    }
-    if ((e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) && p->state == HTTP_STATE_DONE) {
-        *used = (size_t)(llhttp_get_error_pos(&p->ll) - data);
-        return HTTP_PARSE_DONE;
-    }
-    if (p->state != HTTP_STATE_ERROR)
-        parser_fail(p, http_status_of(e));
-    return HTTP_PARSE_ERROR;
+    if (!head_scan(p, data + taken, len - taken))
+        return parse_error(p, HTTP_BAD_REQUEST);
+    size_t n;
+    enum http_parse_result r = ll_execute(p, data + taken, len - taken, &n);
+    *used = taken + n;
+    return r;
 }
 
 void http_request_use_store(struct http_request *req, char *store, size_t cap)

@@ -8,9 +8,16 @@
  * this wrapper:
  *   - detects an HTTP/0.9 request line (`GET /path`), which llhttp would
  *     wait on forever, by holding back the first line until it is whole;
- *   - rejects a bare CR inside a header value and whitespace between a
- *     header name and its colon (both accepted by llhttp 8.1; the first is
- *     the request-smuggling pattern of CVE-2023-30589) with 400;
+ *   - rejects with 400 any CR not followed by LF in the request line or
+ *     the head: one scan of every head byte, before llhttp sees it, so no
+ *     position is missed (llhttp 8.1 takes some; a bare CR is the
+ *     request-smuggling pattern of CVE-2023-30589);
+ *   - rejects a header name that is not a token (RFC 9110 §5.1): llhttp
+ *     8.1 takes "Transfer Encoding" and "Host :";
+ *   - rejects Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1:
+ *     1.0 has no chunked framing, so it is faulty), as nginx does;
+ *   - stops after a head that announces a body (HTTP_PARSE_HEAD), so the
+ *     caller can answer a request that cannot succeed without reading it;
  *   - counts the bytes of the target and the head, since llhttp has no
  *     limits: 414 past HTTP_URI_MAX, 431 past the head limit.
  */
@@ -57,6 +64,8 @@ struct http_request {
 
 enum http_parse_result {
     HTTP_PARSE_MORE,  /* every byte was taken; send more */
+    HTTP_PARSE_HEAD,  /* the head is whole and a body follows: bytes after the
+                         head were not taken; feed them to read the body */
     HTTP_PARSE_DONE,  /* a whole request; bytes after it were not taken */
     HTTP_PARSE_ERROR, /* malformed: parser->status says which 4xx/5xx */
 };
@@ -79,6 +88,11 @@ struct http_parser {
     size_t head_bytes; /* bytes of line and head seen so far */
     size_t head_max;   /* 431 beyond this */
     bool field_open;   /* a header name is being read */
+    /* the bare-CR scan of the head (head_scan() in request.c) */
+    bool scan_cr;     /* the last byte scanned was a CR */
+    bool scan_blank;  /* no byte but CR yet on the current line */
+    bool scan_done;   /* the blank line that ends the head was seen */
+    bool body_paused; /* llhttp is paused after the head (HTTP_PARSE_HEAD) */
 };
 
 /* http_parser_init: ready a parser for a connection (head_max 0 means
@@ -90,8 +104,11 @@ void http_parser_init(struct http_parser *p, size_t head_max);
 void http_parser_begin(struct http_parser *p, struct http_request *req);
 
 /* http_parser_feed: parse up to len bytes. *used says how many were taken:
- * all of them for MORE, those up to the request's end for DONE, and an
- * unspecified count for ERROR (the stream is then in doubt: close it). */
+ * all of them for MORE, those up to the head's end for HEAD, those up to
+ * the request's end for DONE, and an unspecified count for ERROR (the
+ * stream is then in doubt: close it). After HEAD, the caller either feeds
+ * the bytes that follow (the body) or answers without reading the body and
+ * closes the connection. */
 enum http_parse_result http_parser_feed(struct http_parser *p, const char *data, size_t len,
                                         size_t *used);
 

@@ -244,7 +244,7 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
     struct http_request *req = &c->work->req;
     struct http_response *resp = &c->work->resp;
     char peer[NET_ADDRSTR_LEN] = "-", line[HTTP_METHOD_MAX + 64];
-    bool parsed = r == HTTP_PARSE_DONE;
+    bool parsed = r == HTTP_PARSE_DONE || r == HTTP_PARSE_HEAD;
 
     if (srv->log || srv->config.show_requests || (parsed && strncmp(req->target, "/echo", 5) == 0))
         net_format_addr(&c->peer.sa, c->peer_len, peer, sizeof peer);
@@ -283,6 +283,38 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
     conn_set_timer(c, srv->config.idle_timeout_ms);
 }
 
+/* The head is in and says "Expect: 100-continue": the client waits for
+ * this line before it sends the body (RFC 9110 §10.1.1). One small write
+ * on a socket that has just been read from: it fits. */
+static void conn_send_continue(struct http_conn *c)
+{
+    static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    c->work->req.expect_100 = false;
+    ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
+    TRACE("send(fd %d, %zu bytes) -> %zd (100 Continue)", c->fd, sizeof line - 1, n);
+    if (n > 0)
+        counters_add(c->w->srv->stats, bytes_out, n);
+}
+
+/* The head is in and announces a body. A request that can only fail is
+ * answered now, from its head: its body is never read (the connection
+ * then closes, lingering to drop it), and 100 Continue never invites it
+ * (RFC 9110 §10.1.1). Otherwise the body is read, and a client that sent
+ * "Expect: 100-continue" is told to send it. Returns false when answered. */
+static bool conn_wants_body(struct http_conn *c)
+{
+    struct http_request *req = &c->work->req;
+    if (!http_handle_reads_body(req)) {
+        TRACE("fd %d: answered from the head; its body is not read", c->fd);
+        req->keep_alive = false;
+        conn_respond(c, HTTP_PARSE_HEAD);
+        return false;
+    }
+    if (req->expect_100)
+        conn_send_continue(c);
+    return true;
+}
+
 /* Feed bytes to the parser, starting a request if none is in flight.
  * Returns what the parser said; *used is how many bytes it took. */
 static enum http_parse_result conn_parse(struct http_conn *c, const char *data, size_t n,
@@ -306,22 +338,16 @@ static enum http_parse_result conn_parse(struct http_conn *c, const char *data, 
         conn_set_timer(c, w->srv->config.head_timeout_ms);
     }
     enum http_parse_result r = http_parser_feed(&c->parser, data, n, used);
+    if (r == HTTP_PARSE_HEAD) {
+        if (!conn_wants_body(c))
+            return r;
+        size_t body_used;
+        r = http_parser_feed(&c->parser, data + *used, n - *used, &body_used);
+        *used += body_used;
+    }
     if (r != HTTP_PARSE_MORE)
         conn_respond(c, r);
     return r;
-}
-
-/* The head is in and says "Expect: 100-continue": the client waits for
- * this line before it sends the body (RFC 9110 §10.1.1). One small write
- * on a socket that has just been read from: it fits. */
-static void conn_send_continue(struct http_conn *c)
-{
-    static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    c->work->req.expect_100 = false;
-    ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
-    TRACE("send(fd %d, %zu bytes) -> %zd (100 Continue)", c->fd, sizeof line - 1, n);
-    if (n > 0)
-        counters_add(c->w->srv->stats, bytes_out, n);
 }
 
 /* Parse bytes that arrived with an earlier request (pipelining). */
@@ -331,8 +357,6 @@ static void conn_parse_leftover(struct http_conn *c)
     enum http_parse_result r =
         conn_parse(c, c->leftover + c->leftover_off, c->leftover_len - c->leftover_off, &used);
     c->leftover_off += (uint32_t)used;
-    if (r == HTTP_PARSE_MORE && c->work != NULL && c->work->req.expect_100)
-        conn_send_continue(c);
     if (r != HTTP_PARSE_DONE || c->leftover_off == c->leftover_len) {
         free(c->leftover);
         c->leftover = NULL;
@@ -413,8 +437,6 @@ static void conn_on_readable(struct http_conn *c)
         http_conn_close(c); /* could not get memory for the request */
         return;
     }
-    if (r == HTTP_PARSE_MORE && c->work != NULL && c->work->req.expect_100)
-        conn_send_continue(c);
     conn_advance(c);
 }
 

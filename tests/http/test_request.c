@@ -33,7 +33,7 @@ static void parse(struct parsed *out, const char *text, size_t len, bool bytewis
     http_parser_begin(&out->p, out->req);
     out->used = 0;
     out->r = HTTP_PARSE_MORE;
-    while (out->r == HTTP_PARSE_MORE && out->used < len) {
+    while ((out->r == HTTP_PARSE_MORE || out->r == HTTP_PARSE_HEAD) && out->used < len) {
         size_t n, chunk = bytewise ? 1 : len - out->used;
         out->r = http_parser_feed(&out->p, text + out->used, chunk, &n);
         out->used += n;
@@ -61,6 +61,22 @@ static const struct status_case status_cases[] = {
     {"HTTP/0.9 with bare LF", "GET /x\n", 0},
     {"bare CR in a header value", "GET / HTTP/1.1\r\nHost: a\rb\r\nX: y\r\n\r\n", 400},
     {"bare CR ending a value", "GET / HTTP/1.1\r\nX: a\r\r\n\r\n", 400},
+    {"bare CR before a value", "GET / HTTP/1.0\r\nX: \rxTransfer-Encoding: chunked\r\n\r\n", 400},
+    {"bare CR after a colon", "GET / HTTP/1.0\r\nX:\r\tTransfer-Encoding: chunked\r\n\r\n", 400},
+    {"bare CR starting a header", "GET / HTTP/1.1\r\n\rX: a\r\n\r\n", 400},
+    {"bare CR in a header name", "GET / HTTP/1.1\r\nX\rY: a\r\n\r\n", 400},
+    {"bare CR in the target", "GET /a\rb HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+    {"bare CR after the version", "GET / HTTP/1.1\rX: a\r\n\r\n", 400},
+    {"bare CR in the blank line", "GET / HTTP/1.1\r\nHost: a\r\n\r\r\n", 400},
+    {"bare CR in an HTTP/0.9 line", "GET /a\rb\r\n", 400},
+    {"bare CR in a body is data", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\na\rb",
+     0},
+    {"space in a header name", "GET / HTTP/1.1\r\nTransfer Encoding: chunked\r\n\r\n", 400},
+    {"two words as a header name", "GET / HTTP/1.1\r\nHost: a\r\nBad Header: 1\r\n\r\n", 400},
+    {"separator in a header name", "GET / HTTP/1.1\r\nX(y): 1\r\n\r\n", 400},
+    {"HTTP/1.0 with chunked",
+     "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", 400},
+    {"HTTP/1.0 with another coding", "POST /echo HTTP/1.0\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
     {"space before the colon", "GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400},
     {"tab before the colon", "GET / HTTP/1.1\r\nHost\t: a\r\n\r\n", 400},
     {"unknown method", "FROB / HTTP/1.1\r\n\r\n", 501},
@@ -237,6 +253,41 @@ static uint32_t next_random(uint32_t *state)
     return *state >> 8;
 }
 
+Test(http_request, stops_after_a_head_that_announces_a_body)
+{
+    static const char head[] = "POST /a.txt HTTP/1.1\r\nHost: a\r\nContent-Length: 8192\r\n"
+                               "Expect: 100-continue\r\n\r\n";
+    char text[sizeof head + 3];
+    snprintf(text, sizeof text, "%sabc", head);
+    struct http_request *req = new_request();
+    struct http_parser p;
+    size_t used;
+    http_parser_init(&p, 0);
+    http_parser_begin(&p, req);
+    cr_assert_eq(http_parser_feed(&p, text, strlen(text), &used), HTTP_PARSE_HEAD);
+    cr_expect_eq(used, strlen(head), "the body is not taken: %zu", used);
+    cr_expect_str_eq(req->target, "/a.txt");
+    cr_expect(req->expect_100);
+    cr_expect_eq(http_parser_feed(&p, text + used, 3, &used), HTTP_PARSE_MORE);
+    cr_expect_eq(req->body_len, 3);
+    http_request_clear(req);
+    free(req);
+}
+
+Test(http_request, reads_the_body_when_fed_after_the_head)
+{
+    static const char text[] =
+        "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "3\r\nabc\r\n0\r\n\r\nGET / HTTP/1.1\r\n";
+    struct parsed p;
+    parse(&p, text, strlen(text), false);
+    cr_assert_eq(p.r, HTTP_PARSE_DONE, "result %d", p.r);
+    cr_expect_eq(p.req->body_len, 3);
+    cr_expect_eq(memcmp(p.req->body, "abc", 3), 0);
+    cr_expect_eq(p.used, strlen(text) - strlen("GET / HTTP/1.1\r\n"));
+    parsed_free(&p);
+}
+
 Test(http_request, survives_random_mutations_of_a_valid_request)
 {
     static const char seed[] = "POST /echo?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n"
@@ -256,7 +307,7 @@ Test(http_request, survives_random_mutations_of_a_valid_request)
         http_parser_begin(&p, req);
         size_t off = 0, used;
         enum http_parse_result r = HTTP_PARSE_MORE;
-        while (r == HTTP_PARSE_MORE && off < len) {
+        while ((r == HTTP_PARSE_MORE || r == HTTP_PARSE_HEAD) && off < len) {
             size_t chunk = next_random(&state) % 7 + 1;
             r = http_parser_feed(&p, buf + off, chunk < len - off ? chunk : len - off, &used);
             cr_assert_leq(used, len - off);

@@ -409,6 +409,77 @@ class ErrorsTest(HttpTest):
         self.assertEqual([g[0] for g in got], [404, 200])
 
 
+class SmugglingTest(HttpTest):
+    """Heads that a proxy in front of the server might read otherwise: each
+    gets 400 and a close, so nothing pipelined behind it is served."""
+    FOLLOW = b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+
+    def setUp(self):
+        self.server = self.serve("--workers", "1")
+
+    def assert_refused_and_closed(self, head):
+        start = time.monotonic()
+        data = raw(self.server.port, head + self.FOLLOW, timeout=5)
+        self.assertLess(time.monotonic() - start, 4, f"no close after {head!r}")
+        got = split_responses(data) if data else []
+        self.assertEqual([g[0] for g in got], [400], head)
+        self.assertEqual(got[0][1].get("connection"), "close", head)
+
+    def test_a_bare_cr_anywhere_in_the_line_or_head_gets_400_and_a_close(self):
+        for head in (b"GET / HTTP/1.0\r\nX: \rxTransfer-Encoding: chunked\r\n\r\n",
+                     b"GET / HTTP/1.0\r\nX:\r\tTransfer-Encoding: chunked\r\n\r\n",
+                     b"GET / HTTP/1.1\r\nHost: x\r\nX: a\rTransfer-Encoding: chunked\r\n\r\n",
+                     b"GET / HTTP/1.1\r\nHost: x\r\n\rTransfer-Encoding: chunked\r\n\r\n",
+                     b"GET /\r HTTP/1.1\r\nHost: x\r\n\r\n",
+                     b"GET / HTTP/1.1\rHost: x\r\n\r\n",
+                     b"GET / HTTP/1.1\r\nHost: x\r\n\r\r\n"):
+            self.assert_refused_and_closed(head)
+        self.assertTrue(self.server.alive())
+
+    def test_a_header_name_that_is_not_a_token_gets_400_and_a_close(self):
+        for head in (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer Encoding: chunked\r\n\r\n",
+                     b"GET / HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n",
+                     b"GET / HTTP/1.1\r\nHost: x\r\nX@y: 1\r\n\r\n"):
+            self.assert_refused_and_closed(head)
+
+    def test_http10_with_transfer_encoding_gets_400_and_a_close(self):
+        self.assert_refused_and_closed(
+            b"POST /echo?raw HTTP/1.0\r\nConnection: keep-alive\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+
+    def test_a_request_that_cannot_succeed_is_answered_without_its_body(self):
+        conns = [connect(self.server.port) for _ in range(20)]
+        try:
+            start = time.monotonic()
+            for s in conns:
+                s.sendall(b"POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 8192\r\n\r\n")
+            answers = [read_all(s, timeout=5) for s in conns]
+            elapsed = time.monotonic() - start
+        finally:
+            for s in conns:
+                s.close()
+        self.assertEqual([status_of(a) for a in answers], [405] * 20)
+        self.assertTrue(all(b"Connection: close" in a for a in answers))
+        self.assertLess(elapsed, 3, "each 405 waited for a body")
+
+    def test_expect_100_is_never_sent_for_a_request_that_will_fail(self):
+        with connect(self.server.port) as s:
+            s.sendall(b"PUT /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 8192\r\n"
+                      b"Expect: 100-continue\r\n\r\n")
+            data = read_all(s, timeout=5)
+        self.assertEqual(status_of(data), 405)
+        self.assertNotIn(b" 100 ", data)
+
+    def test_a_refused_body_already_sent_does_not_reset_the_answer(self):
+        body = b"b" * 8192
+        with connect(self.server.port) as s:
+            s.sendall(b"POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 8192\r\n\r\n"
+                      + body + self.FOLLOW)
+            data = read_all(s, timeout=5)
+        got = split_responses(data)
+        self.assertEqual([g[0] for g in got], [405])
+
+
 class VersionsTest(HttpTest):
     def test_pipelined_requests_are_answered_in_order(self):
         server = self.serve()
