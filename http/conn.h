@@ -61,6 +61,7 @@ struct http_worker {
     struct http_work *spare;        /* one freed http_work, kept for the next request */
     struct loop_timer *accept_wait; /* set while accepting is paused (out of fds) */
     struct http_filecache cache;    /* files this worker keeps open */
+    struct loop_timer *cache_sweep; /* set while the cache holds files */
 };
 
 /* http_conn_open: take over an accepted, non-blocking connection. Returns

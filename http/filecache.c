@@ -83,6 +83,18 @@ struct http_cached_file *http_filecache_put(struct http_filecache *fc, const cha
     return f;
 }
 
+size_t http_filecache_sweep(struct http_filecache *fc, int64_t now_ms)
+{
+    size_t left = 0;
+    for (size_t i = 0; i < HTTP_FILECACHE_SLOTS; i++) {
+        struct http_cached_file *f = &fc->slots[i];
+        if (f->fd != -1 && f->refs == 0 && now_ms - f->opened_ms >= HTTP_FILECACHE_VALID_MS)
+            slot_empty(f);
+        left += f->fd != -1;
+    }
+    return left;
+}
+
 void http_filecache_release(struct http_cached_file *f)
 {
     if (f != NULL && f->refs > 0)

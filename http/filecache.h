@@ -24,6 +24,7 @@
 #define HTTP_FILECACHE_SLOTS    64   /* entries per worker */
 #define HTTP_FILECACHE_NAME_MAX 128  /* longer paths are not cached */
 #define HTTP_FILECACHE_VALID_MS 1000 /* how long an entry is trusted */
+#define HTTP_FILECACHE_SWEEP_MS 2000 /* how often stale entries are closed */
 
 struct http_cached_file {
     char rel[HTTP_FILECACHE_NAME_MAX]; /* normalised relative path; "" when free */
@@ -54,6 +55,12 @@ struct http_cached_file *http_filecache_get(struct http_filecache *fc, const cha
  * the caller, when rel is too long or its slot is busy. */
 struct http_cached_file *http_filecache_put(struct http_filecache *fc, const char *rel, int fd,
                                             const struct stat *st, int64_t now_ms);
+
+/* http_filecache_sweep: close the stale entries no response is sending
+ * from (a get would drop them anyway), so a file nobody asks for again is
+ * not held open: its descriptor, and its disk space once deleted. Returns
+ * how many entries remain. */
+size_t http_filecache_sweep(struct http_filecache *fc, int64_t now_ms);
 
 /* http_filecache_release: drop a reference taken by get or put. */
 void http_filecache_release(struct http_cached_file *f);

@@ -237,6 +237,16 @@ static void conn_show_request(const struct http_request *req, const char *peer)
     free(text);
 }
 
+/* Close the files the worker's cache no longer trusts, every
+ * HTTP_FILECACHE_SWEEP_MS while it holds any: an idle server holds none. */
+static void worker_on_cache_sweep(struct loop *loop, void *ctx)
+{
+    struct http_worker *w = ctx;
+    w->cache_sweep = NULL;
+    if (http_filecache_sweep(&w->cache, loop_time_ms(loop)) > 0)
+        w->cache_sweep = loop_add_timer(loop, HTTP_FILECACHE_SWEEP_MS, worker_on_cache_sweep, w);
+}
+
 /* A request is parsed (or failed to parse): decide the response. */
 static void conn_respond(struct http_conn *c, enum http_parse_result r)
 {
@@ -260,6 +270,9 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
         if (srv->config.show_requests)
             conn_show_request(req, peer);
         http_handle(&site, req, resp);
+        if (resp->cached != NULL && c->w->cache_sweep == NULL)
+            c->w->cache_sweep =
+                loop_add_timer(c->w->loop, HTTP_FILECACHE_SWEEP_MS, worker_on_cache_sweep, c->w);
     } else {
         counters_add(srv->stats, errors, 1);
         http_response_error(resp, NULL, c->parser.status, NULL);

@@ -264,6 +264,21 @@ class EditedFileTest(HttpTest):
         self.assertEqual([b for b in bodies if b not in (old, new)], [])
 
 
+class FileCacheTest(HttpTest):
+    def test_an_idle_server_closes_the_files_it_cached(self):
+        server = self.serve("--workers", "1")
+        fd_dir = f"/proc/{server.proc.pid}/fd"
+        self.assertEqual(status_of(raw_one(server.port, b"GET /stats HTTP/1.0\r\n\r\n")), 200)
+        before = len(os.listdir(fd_dir))
+        data = raw(server.port, b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                                b"GET /mib.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual([g[0] for g in split_responses(data)], [200, 200])
+        deadline = time.monotonic() + WAIT_S
+        while len(os.listdir(fd_dir)) > before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(len(os.listdir(fd_dir)), before)
+
+
 class DeferAcceptTest(HttpTest):
     """By default a connection is accepted once its request arrives; a
     silent one is still accepted about a second later, and
