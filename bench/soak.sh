@@ -122,6 +122,16 @@ def soak(name, proc, total, step):
     return ok
 
 
+def serve_and_soak(prog, options, total, make_step):
+    """Start prog's server on a free port, soak it, and stop it."""
+    proc, port = start([f"{args.bindir}/{prog}", "server", "-p", "0", *options])
+    try:
+        return soak(prog, proc, total, make_step(port))
+    finally:
+        proc.terminate()
+        proc.wait(WAIT_S)
+
+
 # --- HTTP ------------------------------------------------------------------
 HTTP_VALID = [
     b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -175,13 +185,7 @@ def run_http(tmp):
                        ("index.html", b"<!DOCTYPE html><title>t</title>\n")):
         with open(os.path.join(root, name), "wb") as f:
             f.write(data)
-    proc, port = start([f"{args.bindir}/http-demo", "server", "-p", "0", "-r", root,
-                        "--timeout", "2"])
-    try:
-        return soak("http-demo", proc, args.http, http_step(port))
-    finally:
-        proc.terminate()
-        proc.wait(WAIT_S)
+    return serve_and_soak("http-demo", ["-r", root, "--timeout", "2"], args.http, http_step)
 
 
 # --- FTP -------------------------------------------------------------------
@@ -243,13 +247,7 @@ def run_ftp(tmp):
     os.makedirs(os.path.join(root, "sub"))
     with open(os.path.join(root, "hello.txt"), "wb") as f:
         f.write(b"hello\n")
-    proc, port = start([f"{args.bindir}/ftp-demo", "server", "-p", "0", "-r", root,
-                        "--max-per-ip", "100"])
-    try:
-        return soak("ftp-demo", proc, args.ftp, ftp_step(port))
-    finally:
-        proc.terminate()
-        proc.wait(WAIT_S)
+    return serve_and_soak("ftp-demo", ["-r", root, "--max-per-ip", "100"], args.ftp, ftp_step)
 
 
 # --- UDP -------------------------------------------------------------------
@@ -287,13 +285,7 @@ def drain(s):
 
 
 def run_udp(tmp):
-    proc, port = start([f"{args.bindir}/udp-demo", "server", "-p", "0", "--drop", "5",
-                        "--seed", "1"])
-    try:
-        return soak("udp-demo", proc, args.udp, udp_step(port))
-    finally:
-        proc.terminate()
-        proc.wait(WAIT_S)
+    return serve_and_soak("udp-demo", ["--drop", "5", "--seed", "1"], args.udp, udp_step)
 
 
 tmp = tempfile.mkdtemp(prefix="netdemo-soak-")
