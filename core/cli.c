@@ -9,6 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Set from project(netdemo VERSION ...) by core/CMakeLists.txt. */
+#ifndef NETDEMO_VERSION
+#define NETDEMO_VERSION "unknown"
+#endif
+
 int cli_error(const char *prog, int code, const char *fmt, ...)
 {
     char msg[512];
@@ -29,6 +34,13 @@ int cli_bad_option(const char *prog, char *const argv[], int getopt_result)
     if (optopt != 0)
         return cli_error(prog, CLI_EXIT_USAGE, "unknown option '-%c' (see --help)", optopt);
     return cli_error(prog, CLI_EXIT_USAGE, "unknown option '%s' (see --help)", word);
+}
+
+int cli_version(const char *prog)
+{
+    if (printf("%s (netdemo) %s\n", prog, NETDEMO_VERSION) < 0 || fflush(stdout) == EOF)
+        return CLI_EXIT_FAILURE;
+    return CLI_EXIT_OK;
 }
 
 int cli_parse_long(const char *text, long min, long max, long *out)

@@ -14,7 +14,8 @@ static const char ftp_demo_usage[] =
     "  ftp-demo server           run the FTP server (see 'ftp-demo server --help')\n"
     "  ftp-demo client [HOST]    the interactive client (see 'ftp-demo client --help')\n"
     "  ftp-demo get URL [-o FILE]  download ftp://[user[:pass]@]host[:port]/path\n"
-    "  ftp-demo put FILE URL       upload FILE to ftp://...\n";
+    "  ftp-demo put FILE URL       upload FILE to ftp://...\n"
+    "  ftp-demo --version          print the version\n";
 
 int main(int argc, char *argv[])
 {
@@ -22,6 +23,8 @@ int main(int argc, char *argv[])
         fputs(ftp_demo_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
     }
+    if (strcmp(argv[1], "--version") == 0)
+        return cli_version("ftp-demo");
     if (strcmp(argv[1], "server") == 0)
         return ftp_server_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "client") == 0)

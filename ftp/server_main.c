@@ -2,6 +2,7 @@
  * server_main.c - `ftp-demo server`: options in, a running server out.
  */
 #include "cli.h"
+#include "content.h"
 #include "server.h"
 #include "session.h"
 #include "shutdown.h"
@@ -14,10 +15,6 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#ifndef FTP_SAMPLE_DIR
-#define FTP_SAMPLE_DIR "ftp/sample"
-#endif
-
 static const char ftp_server_usage[] =
     "usage: ftp-demo server [-H HOST] [-p PORT] [-r ROOT] [--user NAME:PASSWORD]...\n"
     "                       [--anonymous] [--anonymous-write] [--write]\n"
@@ -29,7 +26,8 @@ static const char ftp_server_usage[] =
     "\n"
     "  -H, --host HOST          address to listen on (default 127.0.0.1)\n"
     "  -p, --port PORT          port to listen on (default 2121; 0 picks a free one)\n"
-    "  -r, --root DIR           folder to serve (default: the shipped sample folder)\n"
+    "  -r, --root DIR           folder to serve (default: the shipped sample folder,\n"
+    "                           share/netdemo/ftp-sample beside the program's bin/)\n"
     "      --user NAME:PASS     a user who may log in (repeatable); with users,\n"
     "                           anonymous login is off unless --anonymous\n"
     "      --anonymous          allow USER anonymous (the default without --user)\n"
@@ -43,6 +41,7 @@ static const char ftp_server_usage[] =
     "      --disable CMD,...    answer these commands with 502 (e.g. EPSV,MLSD)\n"
     "      --trace              log the control conversation and data connections\n"
     "  -h, --help               show this help\n"
+    "      --version            print the version and exit\n"
     "\n"
     "It prints one line when ready: 'listening on ADDRESS ...'. Ctrl-C stops it\n"
     "cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
@@ -188,6 +187,8 @@ static int parse_option(int ch, struct ftp_config *c, struct parse_state *ps, ch
     case 'h':
         fputs(ftp_server_usage, stdout);
         return CLI_EXIT_OK;
+    case CLI_OPT_VERSION:
+        return cli_version("ftp-demo");
     default:
         return cli_bad_option(prog, argv, ch);
     }
@@ -212,6 +213,7 @@ static int ftp_server_parse(int argc, char *argv[], struct ftp_config *c)
         {"disable", required_argument, NULL, OPT_DISABLE},
         {"trace", no_argument, NULL, OPT_TRACE},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     struct parse_state ps = {.host = FTP_DEFAULT_HOST, .port = FTP_DEFAULT_PORT};
@@ -223,7 +225,6 @@ static int ftp_server_parse(int argc, char *argv[], struct ftp_config *c)
         .max_per_ip = FTP_MAX_PER_IP,
         .idle_timeout_s = FTP_IDLE_TIMEOUT_S,
     };
-    snprintf(c->root, sizeof c->root, "%s", FTP_SAMPLE_DIR);
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":H:p:r:h", longopts, NULL)) != -1) {
@@ -239,6 +240,11 @@ static int ftp_server_parse(int argc, char *argv[], struct ftp_config *c)
         return cli_error("ftp-demo server", CLI_EXIT_USAGE, "%s",
                          c->endpoint.is_unix ? "FTP needs an IP address, not a Unix socket" : err);
     c->anonymous = ps.anonymous_flag || c->user_count == 0;
+    /* Without -r, the sample installed beside the program (core/content.c). */
+    if (c->root[0] == '\0' && content_dir(CONTENT_SAMPLE, c->root, sizeof c->root, err) == -1)
+        return cli_error("ftp-demo server", CLI_EXIT_FAILURE,
+                         "bundled sample folder not found (%s); give a folder with -r DIR",
+                         c->root[0] != '\0' ? c->root : err);
     return -1;
 }
 

@@ -13,6 +13,7 @@ static const char http_demo_usage[] =
     "\n"
     "  http-demo server    serve the bundled site, or a folder (see 'http-demo server --help')\n"
     "  http-demo get URL   fetch a URL and show what goes over the wire (see --help)\n"
+    "  http-demo --version print the version\n"
     "\n"
     "Then open http://127.0.0.1:8080/ in a browser: that is the B/S model.\n";
 
@@ -26,6 +27,8 @@ int main(int argc, char *argv[])
         fputs(http_demo_usage, stdout);
         return CLI_EXIT_OK;
     }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0)
+        return cli_version("http-demo");
     if (argc < 2) {
         fputs(http_demo_usage, stderr);
         return CLI_EXIT_USAGE;

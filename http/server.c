@@ -19,15 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef NETDEMO_WWW_DIR
-#define NETDEMO_WWW_DIR "www"
-#endif
-
 void http_config_defaults(struct http_config *config)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     *config = (struct http_config){
-        .docroot = NETDEMO_WWW_DIR,
+        .docroot = NULL, /* the bundled site: http_server_main finds it */
         .workers = cores < 1                  ? 1
                    : cores > HTTP_MAX_WORKERS ? HTTP_MAX_WORKERS
                                               : (int)cores,

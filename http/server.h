@@ -44,8 +44,9 @@ struct http_server {
     bool own_log; /* we opened it (not stdout) */
 };
 
-/* http_config_defaults: the documented defaults (127.0.0.1:8080, the
- * bundled site, one worker per core, 10 s head and 15 s idle timeouts). */
+/* http_config_defaults: the documented defaults (127.0.0.1:8080, one
+ * worker per core, 10 s head and 15 s idle timeouts). The docroot is left
+ * NULL: give one before http_server_open (by default, the bundled site). */
 void http_config_defaults(struct http_config *config);
 
 /* http_server_open: resolve the docroot, open the access log, create the

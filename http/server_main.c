@@ -2,11 +2,13 @@
  * server_main.c - `http-demo server`: options in, a running server out.
  */
 #include "cli.h"
+#include "content.h"
 #include "server.h"
 #include "shutdown.h"
 #include "trace.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +26,8 @@ static const char http_server_usage[] =
     "  -H, --host HOST        address to listen on (default 127.0.0.1; '::' for every\n"
     "                         IPv6 and IPv4 address; unix:/path for a Unix socket)\n"
     "  -p, --port PORT        port to listen on (default 8080; 0 picks a free one)\n"
-    "  -r, --docroot DIR      folder to serve (default: the bundled site, www/)\n"
+    "  -r, --docroot DIR      folder to serve (default: the bundled site,\n"
+    "                         share/netdemo/www beside the program's bin/)\n"
     "      --http1.0          answer as HTTP/1.0: one request per connection\n"
     "      --workers N        event loops, one thread each (default: one per core)\n"
     "      --access-log FILE  log each request in Common Log Format ('-': stdout)\n"
@@ -42,6 +45,7 @@ static const char http_server_usage[] =
     "      --show-requests    print each request head on stderr as it arrives\n"
     "      --trace            narrate each socket call on stderr\n"
     "  -h, --help             show this help\n"
+    "      --version          print the version and exit\n"
     "\n"
     "It prints one line when ready: 'listening on ADDRESS (N workers, root DIR)'.\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
@@ -127,6 +131,8 @@ static int http_server_option(int ch, struct http_config *config, const char **h
     case 'h':
         fputs(http_server_usage, stdout);
         return CLI_EXIT_OK;
+    case CLI_OPT_VERSION:
+        return cli_version("http-demo");
     default:
         return cli_bad_option(prog, argv, ch);
     }
@@ -150,6 +156,7 @@ static int http_server_parse(int argc, char *argv[], struct http_config *config)
         {"show-requests", no_argument, NULL, 's'},
         {"trace", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     const char *prog = "http-demo server";
@@ -186,14 +193,33 @@ static void http_server_announce(const struct http_server *srv)
     fflush(stdout);
 }
 
+/* Without -r, the site installed beside the program (core/content.c).
+ * Returns -1 to go on, else an exit code. */
+static int http_server_find_site(struct http_config *config, char *site, size_t len)
+{
+    char err[NET_ERR_LEN];
+
+    if (config->docroot != NULL)
+        return -1;
+    if (content_dir(CONTENT_SITE, site, len, err) == -1)
+        return cli_error("http-demo server", CLI_EXIT_FAILURE,
+                         "bundled site not found (%s); give a folder with -r DIR",
+                         site[0] != '\0' ? site : err);
+    config->docroot = site;
+    return -1;
+}
+
 int http_server_main(int argc, char *argv[])
 {
     const char *prog = "http-demo server";
     struct http_config config;
     struct http_server srv;
     char err[NET_ERR_LEN];
+    char site[PATH_MAX];
 
     int rc = http_server_parse(argc, argv, &config);
+    if (rc == -1)
+        rc = http_server_find_site(&config, site, sizeof site);
     if (rc != -1)
         return rc;
     trace_set_role("http server");

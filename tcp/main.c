@@ -13,7 +13,8 @@ static const char tcp_demo_usage[] =
     "\n"
     "  tcp-demo            play the seed's phone call end to end on a free port\n"
     "  tcp-demo server     run the upper-case/echo server (see 'tcp-demo server --help')\n"
-    "  tcp-demo client     talk to it (see 'tcp-demo client --help')\n";
+    "  tcp-demo client     talk to it (see 'tcp-demo client --help')\n"
+    "  tcp-demo --version  print the version\n";
 
 int main(int argc, char *argv[])
 {
@@ -27,5 +28,7 @@ int main(int argc, char *argv[])
         fputs(tcp_demo_usage, stdout);
         return CLI_EXIT_OK;
     }
+    if (strcmp(argv[1], "--version") == 0)
+        return cli_version("tcp-demo");
     return cli_error("tcp-demo", CLI_EXIT_USAGE, "unknown command '%s' (see --help)", argv[1]);
 }

@@ -27,6 +27,7 @@ static const char tcp_server_usage[] =
     "      --mode M       upper (default) or echo\n"
     "      --trace        narrate each socket call on stderr\n"
     "  -h, --help         show this help\n"
+    "      --version      print the version and exit\n"
     "\n"
     "It prints one line when ready: 'listening on ADDRESS (model M, mode M)'.\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
@@ -41,6 +42,7 @@ static int tcp_server_parse(int argc, char *argv[], struct tcp_config *config)
         {"mode", required_argument, NULL, 'o'},
         {"trace", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     const char *prog = "tcp-demo server";
@@ -78,6 +80,8 @@ static int tcp_server_parse(int argc, char *argv[], struct tcp_config *config)
         case 'h':
             fputs(tcp_server_usage, stdout);
             return CLI_EXIT_OK;
+        case CLI_OPT_VERSION:
+            return cli_version("tcp-demo");
         default:
             return cli_bad_option(prog, argv, ch);
         }

@@ -21,7 +21,7 @@ static const char udp_demo_usage[] =
     "  udp-demo boundaries  three writes over TCP and over UDP: what the reads see\n"
     "  udp-demo multicast   send|listen: one sender, many listeners\n"
     "\n"
-    "Each command has --help.\n";
+    "Each command has --help; --version prints the version.\n";
 
 int main(int argc, char *argv[])
 {
@@ -42,5 +42,7 @@ int main(int argc, char *argv[])
         fputs(udp_demo_usage, stdout);
         return CLI_EXIT_OK;
     }
+    if (strcmp(argv[1], "--version") == 0)
+        return cli_version("udp-demo");
     return cli_error("udp-demo", CLI_EXIT_USAGE, "unknown command '%s' (see --help)", argv[1]);
 }

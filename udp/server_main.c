@@ -31,6 +31,7 @@ static const char udp_server_usage[] =
     "                      the clock; the seed used is printed at start)\n"
     "      --trace         narrate each datagram on stderr (at most 20 lines a second)\n"
     "  -h, --help          show this help\n"
+    "      --version       print the version and exit\n"
     "\n"
     "udp-demo ping's datagrams are reflected unchanged (PING -> PONG, DATA -> ACK).\n"
     "It prints one line when ready: 'listening on ADDRESS (...)'. At exit it prints\n"
@@ -75,6 +76,8 @@ static int udp_server_option(int ch, struct udp_config *config, const char **hos
     case 'h':
         fputs(udp_server_usage, stdout);
         return CLI_EXIT_OK;
+    case CLI_OPT_VERSION:
+        return cli_version("udp-demo");
     default:
         return CLI_EXIT_USAGE;
     }
@@ -84,10 +87,15 @@ static int udp_server_option(int ch, struct udp_config *config, const char **hos
 static int udp_server_parse(int argc, char *argv[], struct udp_config *config)
 {
     static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
-        {"mode", required_argument, NULL, 'o'}, {"drop", required_argument, NULL, 'd'},
-        {"seed", required_argument, NULL, 's'}, {"trace", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+        {"host", required_argument, NULL, 'H'},
+        {"port", required_argument, NULL, 'p'},
+        {"mode", required_argument, NULL, 'o'},
+        {"drop", required_argument, NULL, 'd'},
+        {"seed", required_argument, NULL, 's'},
+        {"trace", no_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
+        {NULL, 0, NULL, 0},
     };
     const char *prog = "udp-demo server";
     const char *host = UDP_DEFAULT_HOST;

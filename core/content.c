@@ -1,0 +1,72 @@
+/*
+ * content.c - find the bundled content relative to the running program.
+ */
+#include "content.h"
+#include "net.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* From the folder of the programs to the folder of the content, as the
+ * install rules lay them out (GNUInstallDirs: bin/ and share/netdemo/). */
+#ifndef NETDEMO_CONTENT_RELDIR
+#define NETDEMO_CONTENT_RELDIR "../share/netdemo"
+#endif
+
+static void content_set_error(char *err, const char *fmt, const char *path, const char *why)
+{
+    if (err != NULL)
+        snprintf(err, NET_ERR_LEN, fmt, path, why);
+}
+
+int content_dir_from(const char *exe, const char *name, char *buf, size_t len, char *err)
+{
+    const char *rel = NETDEMO_CONTENT_RELDIR;
+    const char *slash = strrchr(exe, '/');
+    size_t dir_len = slash == NULL ? 0 : (size_t)(slash - exe);
+
+    /* Climb one folder for each leading "../", so that messages read
+     * /usr/share/netdemo/www rather than /usr/bin/../share/netdemo/www. */
+    while (strncmp(rel, "../", 3) == 0 && dir_len > 0) {
+        while (dir_len > 0 && exe[dir_len - 1] != '/')
+            dir_len--;
+        if (dir_len > 0)
+            dir_len--; /* the slash itself */
+        rel += 3;
+    }
+    int n = snprintf(buf, len, "%.*s/%s/%s", (int)dir_len, exe, rel, name);
+    if (n < 0 || (size_t)n >= len) {
+        content_set_error(err, "%.200s: %s", exe, "path too long");
+        return -1;
+    }
+    struct stat st;
+    if (stat(buf, &st) == -1) {
+        content_set_error(err, "%.200s: %s", buf, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        content_set_error(err, "%.200s: %s", buf, "not a directory");
+        return -1;
+    }
+    return 0;
+}
+
+int content_dir(const char *name, char *buf, size_t len, char *err)
+{
+    char exe[PATH_MAX];
+
+    /* The kernel's own answer to "where is this program", symlinks resolved. */
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n == -1) {
+        content_set_error(err, "%s: %s", "readlink /proc/self/exe", strerror(errno));
+        if (len > 0)
+            buf[0] = '\0';
+        return -1;
+    }
+    exe[n] = '\0';
+    return content_dir_from(exe, name, buf, len, err);
+}
