@@ -4,9 +4,10 @@
 #   make test   install what is missing, build twice (optimised, and with
 #               AddressSanitizer + UBSan), run every test in both
 #   make bench  install the benchmark tools and run bench/
+#   make package  build the Debian package, build/default/netdemo_*.deb
 #   make format apply .clang-format to every C file
 
-.PHONY: all setup build run test test-default test-asan bench format clean
+.PHONY: all setup build run test test-default test-asan bench package format clean
 
 all: build
 
@@ -36,6 +37,10 @@ test-asan:
 bench: build
 	@scripts/setup.sh --bench
 	for script in bench/*.sh; do $$script || exit 1; done
+
+# CPack's DEB generator; the package lands in build/default.
+package: build
+	cd build/default && cpack -G DEB
 
 format:
 	find core tcp udp http ftp clients bench tests -name '*.[ch]' | xargs clang-format -i

@@ -8,10 +8,12 @@
 # when a package cannot be found in the current lists. Run it as root.
 set -eu
 
-# Build: compiler, CMake, Criterion for unit tests, llhttp's C sources.
-BUILD_PACKAGES="gcc make cmake pkg-config clang-format libcriterion-dev node-llhttp"
-# Integration tests: real peers and namespaces on loopback.
-TEST_PACKAGES="python3 curl lftp iproute2 procps chromium"
+# Build: compiler, CMake, Criterion for unit tests, llhttp's C sources;
+# dpkg-dev's dpkg-shlibdeps computes the Debian package's Depends.
+BUILD_PACKAGES="gcc make cmake pkg-config clang-format libcriterion-dev node-llhttp dpkg-dev"
+# Integration tests: real peers and namespaces on loopback; lintian checks
+# the Debian package.
+TEST_PACKAGES="python3 curl lftp iproute2 procps chromium lintian"
 # Benchmarks: the tools netdemo stands beside.
 BENCH_PACKAGES="socat wrk nginx-light lighttpd vsftpd python3-pyftpdlib iperf3 sockperf hyperfine"
 
