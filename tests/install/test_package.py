@@ -85,6 +85,7 @@ class PackageTest(ServerTest):
 
     def test_files_are_where_debian_puts_them(self):
         for path in ["usr/share/doc/netdemo/copyright", "usr/share/doc/netdemo/changelog.Debian.gz",
+                     *(f"usr/share/man/man1/{p}.1.gz" for p in PROGRAMS),
                      "usr/share/netdemo/www/index.html", "usr/share/netdemo/ftp-sample/readme.txt",
                      *(f"usr/bin/{p}" for p in PROGRAMS)]:
             self.assertTrue(os.path.exists(os.path.join(Package.root, path)), path)
