@@ -89,6 +89,10 @@ class PackageTest(ServerTest):
                      "usr/share/netdemo/www/index.html", "usr/share/netdemo/ftp-sample/readme.txt",
                      *(f"usr/bin/{p}" for p in PROGRAMS)]:
             self.assertTrue(os.path.exists(os.path.join(Package.root, path)), path)
+        completions = os.path.join(Package.root, "usr/share/bash-completion/completions")
+        for name in PROGRAMS:  # bash-completion loads the file named after the command
+            self.assertEqual(os.path.realpath(os.path.join(completions, name)),
+                             os.path.join(os.path.realpath(completions), "netdemo"), name)
         with open(os.path.join(Package.root, "usr/share/doc/netdemo/copyright")) as f:
             self.assertTrue(f.readline().startswith("Format: https://www.debian.org/doc/"))
 

@@ -38,6 +38,27 @@ def flags(text):
     return sorted(set(FLAG.findall(text)))
 
 
+def defined_flags(text, program):
+    """The flags a help text defines, not those its prose mentions: the
+    first words of its option lines ("  -H, --host HOST", indented by six
+    spaces at most, where continuation lines are indented more), the flags of its
+    usage lines, and top-level lines such as "  prog --version"."""
+    found = set()
+    in_usage = False
+    for line in text.splitlines():
+        in_usage = line.startswith("usage:") or (in_usage and line.strip() != "")
+        if in_usage:
+            found.update(flags(line))
+            continue
+        m = re.match(r"^ {2,6}(-[A-Za-z0-9])?(?:, )?(--[A-Za-z0-9][\w.-]*)?(?:\s|$)", line)
+        if m:
+            found.update(g for g in m.groups() if g)
+        m = re.match(rf"^\s+{re.escape(program)} (--?[A-Za-z0-9][\w.-]*)", line)
+        if m:
+            found.add(m.group(1))
+    return sorted(found)
+
+
 def helps(binary):
     """{subcommand or None: its --help text}, for the program and every subcommand."""
     texts = {None: run_help(binary)}
