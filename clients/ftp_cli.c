@@ -367,15 +367,20 @@ static const char ftp_client_usage[] =
     "      --active      the server connects to us for data (PORT/EPRT)\n"
     "  -v, --verbose     show the control conversation (C>/S>) and data connections\n"
     "  -h, --help        show this help\n"
+    "      --version     print the version and exit\n"
     "\n"
     "Exit: 0 when every command worked, 1 when one failed, 2 bad usage.\n";
 
 int ftp_client_main(int argc, char *argv[])
 {
     static const struct option longopts[] = {
-        {"port", required_argument, NULL, 'p'}, {"user", required_argument, NULL, 'u'},
-        {"active", no_argument, NULL, 'a'},     {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+        {"port", required_argument, NULL, 'p'},
+        {"user", required_argument, NULL, 'u'},
+        {"active", no_argument, NULL, 'a'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
+        {NULL, 0, NULL, 0},
     };
     const char *prog = "ftp-demo client";
     struct cli_state st = {.passive = true, .port = FTP_CLIENT_PORT};
@@ -394,6 +399,8 @@ int ftp_client_main(int argc, char *argv[])
             st.verbose = true;
         else if (ch == 'h')
             return fputs(ftp_client_usage, stdout) == EOF ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
+        else if (ch == CLI_OPT_VERSION)
+            return cli_version("ftp-demo");
         else if (ch != 'p')
             return cli_bad_option(prog, argv, ch);
     }

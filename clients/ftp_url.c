@@ -137,12 +137,14 @@ static int url_connect(struct ftp_conn *c, const struct ftp_url *url, bool verbo
 
 static const char ftp_get_usage[] =
     "usage: ftp-demo get ftp://[user[:pass]@]host[:port]/path [-o FILE] [--active] [-v]\n"
+    "       ftp-demo get --version\n"
     "\n"
     "Download one file without a prompt. Without -o it is saved under its own\n"
     "name in this folder; '-o -' writes it to stdout. Exit: 0 ok, 1 failure, 2 usage.\n";
 
 static const char ftp_put_usage[] =
     "usage: ftp-demo put FILE ftp://[user[:pass]@]host[:port]/path [--active] [-v]\n"
+    "       ftp-demo put --version\n"
     "\n"
     "Upload one file without a prompt. A path ending in '/' keeps FILE's name.\n"
     "Exit: 0 ok, 1 failure, 2 usage.\n";
@@ -156,6 +158,7 @@ static int url_options(int argc, char *argv[], const char *prog, const char *usa
         {"active", no_argument, NULL, 'a'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -170,6 +173,8 @@ static int url_options(int argc, char *argv[], const char *prog, const char *usa
             *verbose = true;
         else if (ch == 'h')
             return fputs(usage, stdout) == EOF ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
+        else if (ch == CLI_OPT_VERSION)
+            return cli_version("ftp-demo");
         else
             return cli_bad_option(prog, argv, ch);
     }

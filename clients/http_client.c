@@ -319,6 +319,7 @@ static const char http_get_usage[] =
     "  -H, --header 'N: V'  add a header line (replaces ours of the same name)\n"
     "      --trace          narrate each socket call on stderr\n"
     "  -h, --help           show this help\n"
+    "      --version        print the version and exit\n"
     "\n"
     "Exit: 0 ok, 1 could not fetch, 2 bad usage, 22 --fail and an error status.\n";
 
@@ -342,6 +343,7 @@ static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
         {"header", required_argument, NULL, 'H'},
         {"trace", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     const char *prog = "http-demo get";
@@ -381,6 +383,8 @@ static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
         case 'h':
             fputs(http_get_usage, stdout);
             return CLI_EXIT_OK;
+        case CLI_OPT_VERSION:
+            return cli_version("http-demo");
         default:
             return cli_bad_option(prog, argv, ch);
         }

@@ -207,6 +207,7 @@ static const char tcp_client_usage[] =
     "  -m, --message TEXT   say TEXT and print the answer; repeat for more\n"
     "      --trace          narrate each socket call on stderr\n"
     "  -h, --help           show this help\n"
+    "      --version        print the version and exit\n"
     "\n"
     "Without -m, every line typed is sent and its answer printed. From a pipe,\n"
     "stdin is streamed to the server; at end of input the client half-closes\n"
@@ -216,9 +217,13 @@ static const char tcp_client_usage[] =
 int tcp_client_main(int argc, char *argv[])
 {
     static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},    {"port", required_argument, NULL, 'p'},
-        {"message", required_argument, NULL, 'm'}, {"trace", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"host", required_argument, NULL, 'H'},
+        {"port", required_argument, NULL, 'p'},
+        {"message", required_argument, NULL, 'm'},
+        {"trace", no_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
+        {NULL, 0, NULL, 0},
     };
     const char *prog = "tcp-demo client";
     const char *messages[TCP_CLIENT_MAX_MESSAGES];
@@ -252,6 +257,8 @@ int tcp_client_main(int argc, char *argv[])
         case 'h':
             fputs(tcp_client_usage, stdout);
             return CLI_EXIT_OK;
+        case CLI_OPT_VERSION:
+            return cli_version("tcp-demo");
         default:
             return cli_bad_option(prog, argv, ch);
         }

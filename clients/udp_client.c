@@ -175,6 +175,7 @@ static const char udp_client_usage[] =
     "  -t, --timeout MS       wait this long for each reply (default 1000)\n"
     "      --trace            narrate each socket call on stderr\n"
     "  -h, --help             show this help\n"
+    "      --version          print the version and exit\n"
     "\n"
     "Without -m, each line of input is sent as one datagram (without its newline).\n"
     "A reply that does not come prints 'no reply within MS ms': UDP does not\n"
@@ -216,6 +217,8 @@ static int udp_client_option(int ch, struct client_args *a)
     case 'r':
         trace_enabled = true;
         return -1;
+    case CLI_OPT_VERSION:
+        return cli_version("udp-demo");
     default: /* 'h' */
         fputs(udp_client_usage, stdout);
         return CLI_EXIT_OK;
@@ -231,6 +234,7 @@ int udp_client_main(int argc, char *argv[])
         {"timeout", required_argument, NULL, 't'},
         {"trace", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     const char *prog = "udp-demo client";

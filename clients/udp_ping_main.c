@@ -34,6 +34,7 @@ static const char udp_ping_usage[] =
     "                         timeout, duplicate suppression\n"
     "      --trace            narrate each datagram on stderr\n"
     "  -h, --help             show this help\n"
+    "      --version          print the version and exit\n"
     "\n"
     "Exit: 0 replies came back (--reliable: every message delivered), 1 none did\n"
     "or an error, 2 bad usage.\n";
@@ -82,6 +83,8 @@ static int ping_option(int ch, struct udp_ping_config *c, const char **host, uin
     case 'r':
         trace_enabled = true;
         return -1;
+    case CLI_OPT_VERSION:
+        return cli_version("udp-demo");
     default: /* 'h' */
         fputs(udp_ping_usage, stdout);
         return CLI_EXIT_OK;
@@ -91,11 +94,17 @@ static int ping_option(int ch, struct udp_ping_config *c, const char **host, uin
 int udp_ping_main(int argc, char *argv[])
 {
     static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},  {"port", required_argument, NULL, 'p'},
-        {"count", required_argument, NULL, 'c'}, {"interval", required_argument, NULL, 'i'},
-        {"size", required_argument, NULL, 's'},  {"timeout", required_argument, NULL, 't'},
-        {"reliable", no_argument, NULL, 'R'},    {"trace", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"host", required_argument, NULL, 'H'},
+        {"port", required_argument, NULL, 'p'},
+        {"count", required_argument, NULL, 'c'},
+        {"interval", required_argument, NULL, 'i'},
+        {"size", required_argument, NULL, 's'},
+        {"timeout", required_argument, NULL, 't'},
+        {"reliable", no_argument, NULL, 'R'},
+        {"trace", no_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
+        {NULL, 0, NULL, 0},
     };
     const char *prog = "udp-demo ping";
     struct udp_ping_config config = {.interval_ms = UDP_PING_INTERVAL_MS,
