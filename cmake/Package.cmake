@@ -29,6 +29,8 @@ add_custom_command(
 add_custom_target(netdemo_changelog ALL DEPENDS ${NETDEMO_CHANGELOG_GZ})
 
 install(FILES packaging/copyright ${NETDEMO_CHANGELOG_GZ} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES packaging/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+        RENAME netdemo)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME netdemo)
