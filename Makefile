@@ -2,11 +2,12 @@
 #
 #   make run    install what is missing, build, start the demo
 #   make test   install what is missing, build twice (optimised, and with
-#               AddressSanitizer + UBSan), run every test in both
+#               AddressSanitizer + UBSan), run every test in both; then
+#               the thread tests under ThreadSanitizer
 #   make bench  install the benchmark tools and run bench/
 #   make format apply .clang-format to every C file
 
-.PHONY: all setup build run test test-default test-asan bench format clean
+.PHONY: all setup build run test test-default test-asan test-tsan bench format clean
 
 all: build
 
@@ -21,7 +22,7 @@ run: build
 	./build/default/bin/tcp-demo
 
 # Warnings are errors for the test builds, as in CI.
-test: setup test-default test-asan
+test: setup test-default test-asan test-tsan
 
 test-default:
 	cmake --preset default -DNETDEMO_WERROR=ON
@@ -32,6 +33,12 @@ test-asan:
 	cmake --preset asan -DNETDEMO_WERROR=ON
 	cmake --build --preset asan
 	ctest --preset asan
+
+# ThreadSanitizer: the thread tests only (see tests/CMakeLists.txt).
+test-tsan:
+	cmake --preset tsan -DNETDEMO_WERROR=ON
+	cmake --build --preset tsan
+	ctest --preset tsan
 
 bench: build
 	@scripts/setup.sh --bench
