@@ -320,7 +320,7 @@ void cmd_epsv(struct ftp_session *s, const char *arg)
         return;
     }
     if (arg[0] != '\0' && strcmp(arg, local.ss_family == AF_INET ? "1" : "2") != 0) {
-        ftp_reply(s, FTP_EPSV_BAD_PROTO, "Network protocol not supported, use (%s)",
+        ftp_reply(s, FTP_BAD_NET_PROTO, "Network protocol not supported, use (%s)",
                   local.ss_family == AF_INET ? "1" : "2");
         return;
     }
@@ -350,7 +350,12 @@ void cmd_eprt(struct ftp_session *s, const char *arg)
         ftp_reply(s, FTP_BAD_SEQUENCE, "Only EPSV is allowed after EPSV ALL.");
         return;
     }
-    if (ftp_parse_eprt_arg(arg, &sa, &len) == -1) {
+    int rc = ftp_parse_eprt_arg(arg, &sa, &len);
+    if (rc == -2) {
+        ftp_reply(s, FTP_BAD_NET_PROTO, "Network protocol not supported, use (1,2)");
+        return;
+    }
+    if (rc == -1) {
         ftp_reply(s, FTP_ARG_ERROR, "Bad EPRT argument: use |1|addr|port| or |2|addr|port|.");
         return;
     }

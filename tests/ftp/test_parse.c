@@ -221,7 +221,6 @@ Test(ftp_hostport, rejects_malformed_and_overflowing_eprt)
         "",
         "|1|132.235.1.2|6275",
         "|1|132.235.1.2|6275||",
-        "|3|132.235.1.2|6275|",
         "|1|::1|6275|",
         "|2|127.0.0.1|6275|",
         "|1|132.235.1.2|65536|",
@@ -240,6 +239,19 @@ Test(ftp_hostport, rejects_malformed_and_overflowing_eprt)
     socklen_t len;
     for (size_t i = 0; i < COUNT(bad); i++)
         cr_expect_eq(ftp_parse_eprt_arg(bad[i], &ss, &len), -1, "'%s' should be refused", bad[i]);
+}
+
+Test(ftp_hostport, eprt_with_another_protocol_number_is_unsupported_not_malformed)
+{
+    static const char *const other[] = {"|3|132.235.1.2|6275|", "|9|x|6275|", "|0|::1|6275|"};
+    static const char *const bad[] = {"|x|132.235.1.2|6275|", "||132.235.1.2|6275|", "|9|x|0|",
+                                      "|9|x|6275", "|1000|x|6275|"};
+    struct sockaddr_storage ss;
+    socklen_t len;
+    for (size_t i = 0; i < COUNT(other); i++)
+        cr_expect_eq(ftp_parse_eprt_arg(other[i], &ss, &len), -2, "'%s' is a net-prt", other[i]);
+    for (size_t i = 0; i < COUNT(bad); i++)
+        cr_expect_eq(ftp_parse_eprt_arg(bad[i], &ss, &len), -1, "'%s' is malformed", bad[i]);
 }
 
 Test(ftp_hostport, formats_eprt_and_reads_epsv)

@@ -200,6 +200,17 @@ class DataChannelTest(FtpTest):
         self.assertEqual(r.cmd("PORT 127,0,0,1,4")[0], 501)
         self.assertEqual(r.cmd("PORT 127,0,0,1,4,999")[0], 501)
 
+    def test_eprt_with_an_unknown_protocol_gets_522_listing_1_and_2(self):
+        srv = self.server()
+        r = self.raw(srv)
+        r.login()
+        code, text = r.cmd("EPRT |9|127.0.0.1|51210|")
+        self.assertEqual(code, 522, text)
+        self.assertIn("(1,2)", text)
+        self.assertEqual(r.cmd("EPRT |x|127.0.0.1|51210|")[0], 501)  # malformed stays 501
+        self.assertEqual(r.cmd("EPRT |1|127.0.0.1|51210")[0], 501)
+        self.assertEqual(r.cmd("EPRT |1|127.0.0.1|51210|")[0], 200)
+
     def test_active_mode_reaches_only_the_client(self):
         self.put_file("a.txt", b"active\n")
         srv = self.server()
