@@ -69,6 +69,7 @@ enum ftp_cmd_flags {
     FTP_NEEDS_ARG = 1u << 1,   /* 501 without an argument */
     FTP_NEEDS_WRITE = 1u << 2, /* 550 unless this session may change files */
     FTP_NEEDS_DATA = 1u << 3,  /* 425 unless PASV/EPSV/PORT/EPRT came first */
+    FTP_NEW_NAME = 1u << 4,    /* 553 if the new name holds a control character */
 };
 
 struct ftp_command {

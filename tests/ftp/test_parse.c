@@ -138,6 +138,30 @@ Test(ftp_path, inside_accepts_root_and_children_only)
     cr_expect(ftp_path_inside("/", "/etc"));
 }
 
+Test(ftp_path, new_names_refuse_control_characters_from_table)
+{
+    static const struct {
+        const char *name;
+        bool allowed;
+    } cases[] = {
+        {"plain.txt", true},
+        {"with space", true},
+        {"d/e/f", true},
+        {"caf\xc3\xa9", true},
+        {"~tilde", true},
+        {"a\x01"
+         "b",
+         false},
+        {"\x1b[31m", false},
+        {"tab\there", false},
+        {"del\x7f", false},
+        {"\x1f", false},
+        {"end\n", false},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++)
+        cr_expect_eq(ftp_path_name_allowed(cases[i].name), cases[i].allowed, "case %zu", i);
+}
+
 Test(ftp_path, basename_of_virtual_paths)
 {
     cr_expect_str_eq(ftp_path_basename("/a/b.txt"), "b.txt");

@@ -180,7 +180,23 @@ class ArgumentTest(FtpTest):
         self.assertEqual(r.cmd("MKD ab")[0], 257)
 
 
-class DataChannelTest(FtpTest):
+    def test_names_with_control_characters_get_553_and_create_nothing(self):
+        self.put_file("old.txt", b"old\n")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        for name in ["a\x01b", "\x1b[31mred", "tab\there", "del\x7f", "x\x1f"]:
+            self.assertEqual(upload(r, f"STOR {name}", b"data"), (553, None), repr(name))
+            self.assertEqual(upload(r, f"APPE {name}", b"data"), (553, None), repr(name))
+            self.assertEqual(r.cmd(f"MKD {name}")[0], 553, repr(name))
+            self.assertEqual(r.cmd(f"XMKD {name}")[0], 553, repr(name))
+            self.assertEqual(r.cmd("RNFR old.txt")[0], 350)
+            self.assertEqual(r.cmd(f"RNTO {name}")[0], 553, repr(name))
+        self.assertEqual(r.cmd("RNTO new.txt")[0], 503)  # the refused RNTO ended the rename
+        self.assertEqual(os.listdir(self.root), ["old.txt"])
+        self.assertEqual(r.cmd("MKD caf\u00e9")[0], 257)  # non-ASCII text is not control
+
+
     def test_port_and_eprt_to_another_host_are_refused(self):
         srv = self.server()
         r = self.raw(srv)
