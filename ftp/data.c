@@ -260,17 +260,28 @@ static void data_options(int fd)
     net_limit_unsent(fd, NET_UNSENT_LIMIT, NULL);
 }
 
-int ftp_data_open(struct ftp_session *s)
+int ftp_data_try_open(struct ftp_session *s)
 {
     int fd = s->pasv_fd != -1 ? data_accept(s) : data_connect(s);
     bool passive = s->pasv_fd != -1;
     ftp_data_forget(s); /* one connection per PASV/PORT */
-    if (fd == -1) {
-        ftp_reply(s, FTP_CANT_OPEN_DATA, "Cannot open data connection.");
+    if (fd == -1)
         return -1;
-    }
     data_options(fd);
     TRACE("data: connection open (fd %d, %s)", fd, passive ? "passive" : "active");
+    return fd;
+}
+
+void ftp_data_open_failed(struct ftp_session *s)
+{
+    ftp_reply(s, FTP_CANT_OPEN_DATA, "Cannot open data connection.");
+}
+
+int ftp_data_open(struct ftp_session *s)
+{
+    int fd = ftp_data_try_open(s);
+    if (fd == -1)
+        ftp_data_open_failed(s);
     return fd;
 }
 

@@ -112,6 +112,11 @@ void ftp_data_active(struct ftp_session *s, const struct sockaddr_storage *sa, s
  * last PASV/EPSV/PORT/EPRT. Returns an fd whose sends and receives block
  * for at most FTP_DATA_SLICE_MS (then EAGAIN), or -1 after a 425. */
 int ftp_data_open(struct ftp_session *s);
+/* ftp_data_try_open: as ftp_data_open, but a failure sends no reply, so a
+ * caller can first undo what it began (STOR removes its temporary file),
+ * then reply with ftp_data_open_failed(). */
+int ftp_data_try_open(struct ftp_session *s);
+void ftp_data_open_failed(struct ftp_session *s);
 /* ftp_data_close: close it (and trace it). */
 void ftp_data_close(struct ftp_session *s, int fd);
 /* ftp_data_wait: wait until fd is ready for events (POLLIN/POLLOUT), an

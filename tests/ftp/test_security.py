@@ -359,6 +359,30 @@ class LimitsTest(FtpTest):
         self.assertEqual(c.greeting[0], 220)
 
 
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens (just freed): connecting fails."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def urgent_abor(r):
+    """ABOR after the Telnet synch, as ftplib sends it; (first, second) reply codes."""
+    r.sock.sendall(b"\xff\xf4\xff", socket.MSG_OOB)
+    r.sock.sendall(b"\xf2ABOR\r\n")
+    return r.reply()[0], r.reply()[0]
+
+
+def wait_for_size(path, size):
+    """Wait (bounded) until the file at path holds at least size bytes."""
+    deadline = time.monotonic() + WAIT_S
+    while os.path.getsize(path) < size and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return os.path.getsize(path)
+
+
 class StoreTest(FtpTest):
     def aborted_upload(self, how):
         self.put_file("doc.txt", b"the complete old version\n")
@@ -388,6 +412,60 @@ class StoreTest(FtpTest):
 
     def test_reset_stor_keeps_old_file_and_leaves_no_part(self):
         self.aborted_upload("reset")
+
+    def test_rest_then_stor_of_a_new_name_gets_550_and_creates_nothing(self):
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        self.assertEqual(r.cmd("REST 5")[0], 350)
+        self.assertEqual(upload(r, "STOR newname", b"data"), (550, None))
+        self.assertEqual(os.listdir(self.root), [])
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+
+    def test_uploads_without_a_data_connection_change_nothing(self):
+        self.put_file("doc.txt", b"abcdef")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        for rest, cmd in [(None, "APPE new.txt"), (None, "STOR new.txt"), (3, "STOR doc.txt"),
+                          (None, "APPE doc.txt"), (None, "STOR doc.txt")]:
+            if rest is not None:
+                self.assertEqual(r.cmd(f"REST {rest}")[0], 350)
+            self.assertEqual(r.cmd(f"EPRT |1|127.0.0.1|{closed_port()}|")[0], 200)
+            self.assertEqual(r.cmd(cmd)[0], 425, cmd)
+            self.assertEqual(os.listdir(self.root), ["doc.txt"], cmd)
+            self.assertEqual(self.read_file("doc.txt"), b"abcdef", cmd)
+
+    def test_aborted_appe_of_a_new_name_leaves_nothing(self):
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.assertEqual(r.cmd("APPE new.txt")[0], 150)
+        data.sendall(b"half of it" * 1000)
+        self.assertEqual(urgent_abor(r), (426, 226))
+        data.close()
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+        self.assertEqual(os.listdir(self.root), [])
+
+    def test_aborted_appe_onto_a_file_keeps_the_bytes_that_arrived(self):
+        # APPE and REST+STOR extend a file in place so that a broken upload
+        # can be resumed: what arrived before the ABOR stays, after the old bytes.
+        path = self.put_file("doc.txt", b"old\n")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.assertEqual(r.cmd("APPE doc.txt")[0], 150)
+        sent = b"0123456789" * 1000
+        data.sendall(sent)
+        self.assertEqual(wait_for_size(path, 4 + len(sent)), 4 + len(sent))
+        self.assertEqual(urgent_abor(r), (426, 226))
+        data.close()
+        self.assertEqual(self.read_file("doc.txt"), b"old\n" + sent)
+        self.assertEqual(os.listdir(self.root), ["doc.txt"])
 
     def test_rest_then_appe_appends_and_rest_then_stor_resumes(self):
         self.put_file("doc.txt", b"abcdef")
