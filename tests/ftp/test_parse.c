@@ -82,6 +82,34 @@ Test(ftp_command, rejects_bare_cr_in_argument_from_table)
     }
 }
 
+Test(ftp_command, finds_abor_among_buffered_lines_from_table)
+{
+    static const struct {
+        const char *bytes;
+        bool abor;
+    } cases[] = {
+        {"ABOR\r\n", true},
+        {"abor\n", true},
+        {"NOOP\r\nSTAT\r\nABOR\r\n", true},
+        {"\xff\xf4\xff\xf2"
+         "ABOR\r\n",
+         true},
+        {"\xf2"
+         "ABOR\r\n",
+         true},
+        {"ABOR now\r\n", true},
+        {"ABOR", false}, /* not a whole line yet */
+        {"NOOP\r\nABO", false},
+        {"ABORT\r\n", false},
+        {"XABOR\r\n", false},
+        {"RETR ABOR\r\n", false},
+        {"", false},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++)
+        cr_expect_eq(ftp_lines_hold_abor(cases[i].bytes, strlen(cases[i].bytes)), cases[i].abor,
+                     "case %zu", i);
+}
+
 /* --- path resolution -------------------------------------------------------- */
 
 struct path_case {

@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 
 import ftp_common as fc
@@ -492,6 +493,120 @@ class StoreTest(FtpTest):
         self.assertEqual(r.reply()[0], 226)
         self.assertEqual(self.read_file("doc.txt"), b"new\n")
         self.assertEqual(os.listdir(self.root), ["doc.txt"])
+
+
+def drain(sock, pause=0.0):
+    """Read sock until the other end closes it (bounded by its timeout);
+    returns the byte count. pause makes a slow reader."""
+    total = 0
+    try:
+        while True:
+            chunk = sock.recv(1 << 16)
+            if not chunk:
+                break
+            total += len(chunk)
+            time.sleep(pause)
+    except (ConnectionResetError, socket.timeout):
+        pass
+    return total
+
+
+class AbortTest(FtpTest):
+    """ABOR is heard during a transfer, sent urgently or as a plain line."""
+
+    BIG = 1 << 30  # sparse: no disk, and far more than a socket buffer holds
+
+    def setUp(self):
+        super().setUp()
+        with open(os.path.join(self.root, "big.bin"), "wb") as f:
+            f.truncate(self.BIG)
+
+    def session(self):
+        r = self.raw(self.writer())
+        r.login("ann", "pw")
+        return r
+
+    def abor_replies(self, r, urgent=False):
+        """Send ABOR; the two replies and the seconds they took."""
+        start = time.monotonic()
+        if urgent:
+            replies = urgent_abor(r)
+        else:
+            r.sock.sendall(b"ABOR\r\n")
+            replies = (r.reply()[0], r.reply()[0])
+        return replies, time.monotonic() - start
+
+    def download(self, r):
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.addCleanup(data.close)
+        self.assertEqual(r.cmd("RETR big.bin")[0], 150)
+        self.assertGreater(len(data.recv(1000)), 0)
+        return data
+
+    def test_plain_abor_ends_a_stalled_download_within_a_second(self):
+        r = self.session()
+        data = self.download(r)  # and read no more: the server's sends block
+        time.sleep(0.2)
+        replies, took = self.abor_replies(r)
+        self.assertEqual(replies, (426, 226))
+        self.assertLess(took, 2.0)
+        self.assertLess(drain(data), self.BIG)  # closed, long before the end
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+
+    def test_plain_and_urgent_abor_end_a_slowly_read_download(self):
+        for urgent in (False, True):
+            r = self.session()
+            data = self.download(r)
+            reader = threading.Thread(target=drain, args=(data, 0.005), daemon=True)
+            reader.start()
+            time.sleep(0.2)
+            replies, took = self.abor_replies(r, urgent)
+            self.assertEqual(replies, (426, 226), f"urgent={urgent}")
+            self.assertLess(took, 2.0)
+            reader.join(WAIT_S)
+            self.assertFalse(reader.is_alive(), "the data connection should be closed")
+            self.assertEqual(r.cmd("NOOP")[0], 200)
+
+    def test_plain_abor_ends_a_stalled_upload_and_leaves_no_file(self):
+        r = self.session()
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.addCleanup(data.close)
+        self.assertEqual(r.cmd("STOR up.bin")[0], 150)
+        data.sendall(b"x" * 100000)  # then nothing more, the connection kept open
+        time.sleep(0.2)
+        replies, took = self.abor_replies(r)
+        self.assertEqual(replies, (426, 226))
+        self.assertLess(took, 2.0)
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+        self.assertEqual(os.listdir(self.root), ["big.bin"])
+
+    def test_plain_abor_while_the_server_waits_for_the_data_connection(self):
+        r = self.session()
+        r.pasv()  # and never connect
+        r.sock.sendall(b"RETR big.bin\r\n")
+        time.sleep(0.2)
+        replies, took = self.abor_replies(r)
+        self.assertEqual(replies, (426, 226))
+        self.assertLess(took, 2.0)
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+
+    def test_commands_during_a_download_are_answered_after_it_in_order(self):
+        self.put_file("mid.bin", fc.payload(8 << 20))
+        r = self.session()
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.addCleanup(data.close)
+        self.assertEqual(r.cmd("RETR mid.bin")[0], 150)
+        r.sock.sendall(b"NOOP\r\nPWD\r\n")
+        time.sleep(0.3)
+        r.sock.settimeout(0.2)  # nothing is answered while the data flows
+        with self.assertRaises(socket.timeout):
+            r.sock.recv(1, socket.MSG_PEEK)
+        r.sock.settimeout(WAIT_S)
+        self.assertEqual(drain(data), 8 << 20)
+        self.assertEqual([r.reply()[0] for _ in range(3)], [226, 200, 257])
 
 
 class AnonymousWriteWarningTest(FtpTest):
