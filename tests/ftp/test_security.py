@@ -4,7 +4,9 @@
 the loopback interface, so a socket bound to it is a second client address
 without leaving the machine."""
 import os
+import resource
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -90,7 +92,10 @@ def upload(r, cmd, data):
     conn = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
     code = r.cmd(cmd)[0]
     if code == 150:
-        conn.sendall(data)
+        try:
+            conn.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server stopped reading: its reply says why
     conn.close()
     return code, (r.reply()[0] if code == 150 else None)
 
@@ -467,6 +472,21 @@ class StoreTest(FtpTest):
         data.close()
         self.assertEqual(self.read_file("doc.txt"), b"old\n" + sent)
         self.assertEqual(os.listdir(self.root), ["doc.txt"])
+
+    def test_uploads_that_fail_writing_leave_no_new_file(self):
+        def small_files():  # in the server: files may not grow past 64 KiB
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead
+            resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))
+
+        self.put_file("doc.txt", b"old\n")
+        srv = self.start([fc.BIN, "server", "-H", "127.0.0.1", "-p", "0", "-r", self.root,
+                          "--user", "ann:pw", "--write"], preexec_fn=small_files)
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        for cmd in ["STOR new.bin", "APPE new.bin", "STOR doc.txt"]:
+            self.assertEqual(upload(r, cmd, b"x" * (256 << 10)), (150, 451), cmd)
+            self.assertEqual(os.listdir(self.root), ["doc.txt"], cmd)
+            self.assertEqual(self.read_file("doc.txt"), b"old\n", cmd)
 
     def test_rest_then_appe_appends_and_rest_then_stor_resumes(self):
         self.put_file("doc.txt", b"abcdef")
