@@ -169,11 +169,12 @@ void ftp_data_active(struct ftp_session *s, const struct sockaddr_storage *sa, s
  */
 
 /* The control connection's events to watch: urgent data always, ordinary
- * bytes while the line reader has room for them. A reader full of queued
- * commands is not read further (it would spin); urgent data still works. */
+ * bytes while the line reader has room for them and the client has not
+ * finished sending. Otherwise poll() would report them again and again. */
 static short data_ctrl_events(const struct ftp_session *s)
 {
-    return line_pending(&s->reader) < s->reader.max ? POLLPRI | POLLIN : POLLPRI;
+    bool room = line_pending(&s->reader) < s->reader.max;
+    return room && !s->reader.at_eof ? POLLPRI | POLLIN : POLLPRI;
 }
 
 /* Read what the control connection holds and look for ABOR among it.
@@ -182,8 +183,10 @@ static enum ftp_data_wait data_read_ctrl(struct ftp_session *s)
 {
     size_t n;
     ssize_t got = line_fill(&s->reader);
-    if (got <= 0)
-        return FTP_WAIT_FAIL; /* the client hung up: no one to report to */
+    if (got == -1)
+        return FTP_WAIT_FAIL;
+    /* At end of stream (got 0) the transfer goes on: a client may send its
+     * last commands, QUIT among them, and then close its side. */
     counters_add(s->srv->stats, bytes_in, got);
     const char *bytes = line_peek(&s->reader, &n);
     return ftp_lines_hold_abor(bytes, n) ? FTP_WAIT_ABORT : FTP_WAIT_READY;

@@ -612,6 +612,19 @@ class AbortTest(FtpTest):
         self.assertLess(took, 2.0)
         self.assertEqual(r.cmd("NOOP")[0], 200)
 
+    def test_a_client_that_stops_sending_commands_still_gets_its_download(self):
+        self.put_file("mid.bin", fc.payload(8 << 20))
+        r = self.session()
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.addCleanup(data.close)
+        r.sock.sendall(b"RETR mid.bin\r\nQUIT\r\n")
+        self.assertEqual(r.reply()[0], 150)
+        time.sleep(0.2)  # the transfer is under way, its socket buffers full
+        r.sock.shutdown(socket.SHUT_WR)  # as `nc -N` does after its last command
+        self.assertEqual(drain(data), 8 << 20)
+        self.assertEqual([r.reply()[0], r.reply()[0]], [226, 221])
+
     def test_commands_during_a_download_are_answered_after_it_in_order(self):
         self.put_file("mid.bin", fc.payload(8 << 20))
         r = self.session()
