@@ -419,13 +419,17 @@ class StoreTest(FtpTest):
     def test_reset_stor_keeps_old_file_and_leaves_no_part(self):
         self.aborted_upload("reset")
 
-    def test_rest_then_stor_of_a_new_name_gets_550_and_creates_nothing(self):
+    def test_refused_rest_offsets_get_550_and_change_nothing(self):
+        self.put_file("doc.txt", b"abcdef")
         srv = self.writer()
         r = self.raw(srv)
         r.login("ann", "pw")
         self.assertEqual(r.cmd("REST 5")[0], 350)
         self.assertEqual(upload(r, "STOR newname", b"data"), (550, None))
-        self.assertEqual(os.listdir(self.root), [])
+        self.assertEqual(r.cmd("REST 7")[0], 350)  # past the end of doc.txt
+        self.assertEqual(upload(r, "STOR doc.txt", b"data"), (550, None))
+        self.assertEqual(os.listdir(self.root), ["doc.txt"])
+        self.assertEqual(self.read_file("doc.txt"), b"abcdef")
         self.assertEqual(r.cmd("NOOP")[0], 200)
 
     def test_uploads_without_a_data_connection_change_nothing(self):
