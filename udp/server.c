@@ -23,6 +23,7 @@
 #include "trace.h"
 #include "udp_limits.h"
 #include "udp_packet.h"
+#include "udp_peer.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -100,6 +101,13 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, cha
         srv->counters = NULL;
         return -1;
     }
+    /* The loop guard compares senders with this address and port. */
+    socklen_t len = sizeof srv->local;
+    if (getsockname(srv->fd, (struct sockaddr *)&srv->local, &len) == -1) {
+        snprintf(err, NET_ERR_LEN, "getsockname: %s", strerror(errno));
+        udp_server_close(srv);
+        return -1;
+    }
     udp_grow_buffers(srv->fd);
     return 0;
 }
@@ -130,35 +138,54 @@ static void udp_trace_datagram(bool sent, int fd, const void *data, size_t len,
         trace_log("recvfrom(fd %d) -> %zu bytes from %s %s", fd, len, addr, preview);
 }
 
+/* Why datagram i must not be answered, or NULL to answer it: its reply is
+ * then built in place. Counts the refusals and truncations among the
+ * datagrams not answered; *refused says which reasons are refusals. */
+static const char *udp_why_not(struct udp_batch *b, int i, bool *refused)
+{
+    struct udp_server *srv = b->srv;
+    struct msghdr *m = &b->in[i].msg_hdr;
+    const char *why = NULL;
+
+    /* One draw per datagram received, first, so --seed fixes which ones. */
+    bool drop = udp_drop_next(&srv->drop);
+    /* Before anything else: a refused sender is never answered, and the
+     * count of refusals does not depend on --drop. */
+    *refused = !udp_peer_may_answer(m->msg_name, (const struct sockaddr *)&srv->local, &why);
+    if (*refused) {
+        counters_add(&srv->stats, refused, 1);
+        return why;
+    }
+    if (drop)
+        return "dropped on purpose (--drop)";
+    if (m->msg_flags & MSG_TRUNC) {
+        counters_add(&srv->stats, truncated, 1);
+        return "truncated (MSG_TRUNC): larger than the buffer, not answered";
+    }
+    if (!udp_answer(srv->config.mode, m->msg_iov->iov_base, b->in[i].msg_len))
+        return "a reply (PONG/ACK): not answered";
+    return NULL;
+}
+
 /* Decide about datagram i of the batch. Returns true when its reply, built
  * in place, should be sent; otherwise it is counted as dropped. */
 static bool udp_take(struct udp_batch *b, int i)
 {
     struct udp_server *srv = b->srv;
     struct msghdr *m = &b->in[i].msg_hdr;
-    unsigned char *data = m->msg_iov->iov_base;
     size_t len = b->in[i].msg_len;
 
     counters_add(&srv->stats, received, 1);
     counters_add(srv->counters, requests, 1);
     counters_add(srv->counters, bytes_in, (long long)len);
     if (trace_enabled)
-        udp_trace_datagram(false, srv->fd, data, len, &b->peers[i], m->msg_namelen);
-    /* One draw per datagram received, first, so --seed fixes which ones. */
-    bool drop = udp_drop_next(&srv->drop);
-    const char *why = NULL;
-    if (drop)
-        why = "dropped on purpose (--drop)";
-    else if (m->msg_flags & MSG_TRUNC)
-        why = "truncated (MSG_TRUNC): larger than the buffer, not answered";
-    else if (!udp_answer(srv->config.mode, data, len))
-        why = "a reply (PONG/ACK): not answered";
+        udp_trace_datagram(false, srv->fd, m->msg_iov->iov_base, len, &b->peers[i], m->msg_namelen);
+    bool refused;
+    const char *why = udp_why_not(b, i, &refused);
     if (why == NULL)
         return true;
-    if (!drop && (m->msg_flags & MSG_TRUNC))
-        counters_add(&srv->stats, truncated, 1);
     counters_add(&srv->stats, dropped, 1);
-    TRACE("  ... %s", why);
+    TRACE("  ... %s%s", refused ? "refused: " : "", why);
     return false;
 }
 
