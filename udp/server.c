@@ -24,6 +24,7 @@
 #include "udp_limits.h"
 #include "udp_packet.h"
 #include "udp_peer.h"
+#include "udp_source.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ struct udp_batch {
     unsigned want;       /* datagrams to ask for next: 1 .. UDP_BATCH */
     unsigned char *bufs; /* UDP_BATCH buffers of UDP_RECV_BUFSIZE */
     struct sockaddr_storage peers[UDP_BATCH];
+    union udp_source_cmsg ctl[UDP_BATCH]; /* each request's destination address */
     struct iovec iov[UDP_BATCH];
     struct mmsghdr in[UDP_BATCH];
     struct iovec out_iov[UDP_BATCH];
@@ -105,6 +107,11 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, cha
     socklen_t len = sizeof srv->local;
     if (getsockname(srv->fd, (struct sockaddr *)&srv->local, &len) == -1) {
         snprintf(err, NET_ERR_LEN, "getsockname: %s", strerror(errno));
+        udp_server_close(srv);
+        return -1;
+    }
+    if (udp_source_enable(srv->fd, (const struct sockaddr *)&srv->local, &srv->pktinfo, err) ==
+        -1) {
         udp_server_close(srv);
         return -1;
     }
@@ -201,6 +208,8 @@ static void udp_batch_reset(struct udp_batch *b, unsigned count)
             .msg_namelen = sizeof b->peers[i],
             .msg_iov = &b->iov[i],
             .msg_iovlen = 1,
+            .msg_control = b->srv->pktinfo ? b->ctl[i].buf : NULL,
+            .msg_controllen = b->srv->pktinfo ? sizeof b->ctl[i].buf : 0,
         };
     }
 }
@@ -255,11 +264,14 @@ static int udp_serve_batch(struct udp_batch *b)
             continue;
         struct msghdr *m = &b->in[i].msg_hdr;
         b->out_iov[replies] = (struct iovec){m->msg_iov->iov_base, b->in[i].msg_len};
+        socklen_t ctl_len = udp_source_reply(m);
         b->out[replies].msg_hdr = (struct msghdr){
             .msg_name = m->msg_name,
             .msg_namelen = m->msg_namelen,
             .msg_iov = &b->out_iov[replies],
             .msg_iovlen = 1,
+            .msg_control = ctl_len > 0 ? m->msg_control : NULL,
+            .msg_controllen = ctl_len,
         };
         replies++;
     }

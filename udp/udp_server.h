@@ -44,7 +44,8 @@ struct udp_server {
     struct udp_config config;
     int fd;
     struct sockaddr_storage local; /* the bound address, with the port the kernel chose */
-    struct counters *counters;     /* shared "udp" counters (requests = datagrams) */
+    bool pktinfo; /* bound to the any-address: replies leave from each request's address */
+    struct counters *counters; /* shared "udp" counters (requests = datagrams) */
     struct udp_server_stats stats;
     struct udp_drop drop;
 };

@@ -178,6 +178,23 @@ class UdpServerTest(ServerTest):
         self.assertEqual(srv.stop(), 0)
         self.assertEqual(summary(srv.stderr()), (3, 2, 1, 0, 0))
 
+    def test_any_address_replies_from_the_address_the_client_wrote_to(self):
+        """127.0.0.2 is this host too, but the route back to a client on
+        127.0.0.1 would pick 127.0.0.1 as the reply's source, and a
+        connected socket discards a datagram from any other address."""
+        for host in ("0.0.0.0", "::"):
+            with self.subTest(server=host):
+                srv = self.server("--mode", "echo", host=host)
+                with udp_socket() as s:
+                    s.sendto(b"to .2", ("127.0.0.2", srv.port))
+                    self.assertEqual(s.recvfrom(100), (b"to .2", ("127.0.0.2", srv.port)))
+                r = self.run_bin("client", "-H", "127.0.0.2", "-p", str(srv.port), "-m", "hi",
+                                 "-t", "1000")
+                self.assertEqual((r.returncode, r.stdout), (0, b"hi\n"), r.stderr)
+                r = self.run_bin("ping", "-H", "127.0.0.2", "-p", str(srv.port), "-c", "2",
+                                 "-i", "10")
+                self.assertIn(b"2 datagrams sent, 2 received", r.stdout, r.stderr)
+
     # --- the native client ----------------------------------------------------
 
     def test_client_seed_exchange(self):
