@@ -84,6 +84,13 @@ class ServerTest(unittest.TestCase):
         self.assertTrue(lines[0].startswith(prog), lines[0])
 
 
+def cpu_seconds(pid):
+    """User + system CPU time a process has used so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ip(*args):
     """Run ip(8) with a deadline; returns the CompletedProcess."""
     return subprocess.run(["ip", *args], capture_output=True, timeout=WAIT_S)

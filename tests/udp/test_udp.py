@@ -14,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ServerTest, WAIT_S  # noqa: E402
+from harness import ServerTest, cpu_seconds, WAIT_S  # noqa: E402
 
 BIN = None
 FLOOD = int(os.environ.get("UDP_FLOOD_DATAGRAMS", "200000"))  # total, all clients
@@ -118,13 +118,6 @@ def forge(src, dst, payload):
     # IPPROTO_RAW: send only, and the packet carries its own IP header.
     with socket.socket(family, socket.SOCK_RAW, socket.IPPROTO_RAW) as raw:
         raw.sendto(ip + udp, (dst[0], 0))
-
-
-def cpu_seconds(pid):
-    """User + system CPU time a process has used so far."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bind_low_port(host, family=socket.AF_INET):
