@@ -36,12 +36,18 @@ static bool udp_peer_ip_of(const struct sockaddr *sa, struct udp_peer_ip *out)
     return false;
 }
 
-/* "::" or "0.0.0.0": a socket bound there receives on every local address. */
+/* "::", "::ffff:0.0.0.0" or "0.0.0.0", in the one form. */
 static bool udp_peer_ip_is_any(const struct udp_peer_ip *ip)
 {
     static const unsigned char mapped_any[16] = {[10] = 0xff, [11] = 0xff};
     return IN6_IS_ADDR_UNSPECIFIED(&ip->addr) ||
            memcmp(ip->addr.s6_addr, mapped_any, sizeof mapped_any) == 0;
+}
+
+bool udp_peer_is_any(const struct sockaddr *sa)
+{
+    struct udp_peer_ip ip;
+    return udp_peer_ip_of(sa, &ip) && udp_peer_ip_is_any(&ip);
 }
 
 bool udp_peer_may_answer(const struct sockaddr *peer, const struct sockaddr *local,

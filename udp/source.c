@@ -4,27 +4,17 @@
 #include "udp_source.h"
 #include "net.h"
 #include "trace.h"
+#include "udp_peer.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-/* "0.0.0.0", "::" or "::ffff:0.0.0.0". */
-static bool udp_source_is_any(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET)
-        return ((const struct sockaddr_in *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
-    if (sa->sa_family != AF_INET6)
-        return false;
-    const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-    return IN6_IS_ADDR_UNSPECIFIED(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr32[3] == 0);
-}
-
 int udp_source_enable(int fd, const struct sockaddr *local, bool *enabled, char *err)
 {
     int on = 1;
     *enabled = false;
-    if (!udp_source_is_any(local))
+    if (!udp_peer_is_any(local))
         return 0;
     if (local->sa_family == AF_INET6 &&
         setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on) == -1) {

@@ -29,4 +29,9 @@
 bool udp_peer_may_answer(const struct sockaddr *peer, const struct sockaddr *local,
                          const char **why);
 
+/* udp_peer_is_any: whether sa is an any-address ("0.0.0.0", "::" or
+ * "::ffff:0.0.0.0"), on which a bound socket receives for every address of
+ * the host. Pure. */
+bool udp_peer_is_any(const struct sockaddr *sa);
+
 #endif

@@ -113,3 +113,20 @@ Test(udp_peer, refuses_what_is_not_an_ip_address)
     cr_expect_not(udp_peer_may_answer((struct sockaddr *)&peer, (struct sockaddr *)&local, &why));
     cr_expect_str_eq(why, "not an IP address");
 }
+
+Test(udp_peer, any_address_in_every_form)
+{
+    static const struct {
+        const char *ip;
+        bool any;
+    } rows[] = {
+        {"0.0.0.0", true},     {"::", true},           {"::ffff:0.0.0.0", true},
+        {"127.0.0.1", false},  {"::1", false},         {"::ffff:127.0.0.1", false},
+        {"10.200.7.1", false}, {"fd00:200::1", false},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        struct sockaddr_storage sa;
+        addr_of(rows[r].ip, 9001, &sa);
+        cr_expect_eq(udp_peer_is_any((struct sockaddr *)&sa), rows[r].any, "%s", rows[r].ip);
+    }
+}
