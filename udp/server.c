@@ -103,7 +103,8 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, cha
         srv->counters = NULL;
         return -1;
     }
-    /* The loop guard compares senders with this address and port. */
+    /* The loop guard compares senders with this address and port; on an
+     * any-address, replies need each request's own (udp_source.h). */
     socklen_t len = sizeof srv->local;
     if (getsockname(srv->fd, (struct sockaddr *)&srv->local, &len) == -1) {
         snprintf(err, NET_ERR_LEN, "getsockname: %s", strerror(errno));

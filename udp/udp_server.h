@@ -51,7 +51,9 @@ struct udp_server {
 };
 
 /* udp_server_open: socket(SOCK_DGRAM) and bind: that is all a datagram
- * server needs. Returns 0, or -1 with the reason in err. */
+ * server needs. Bound to the any-address, it also asks for each request's
+ * destination address, to answer from it (udp_source.h). Returns 0, or -1
+ * with the reason in err. */
 int udp_server_open(struct udp_server *srv, const struct udp_config *config, char *err);
 
 /* udp_server_serve: answer datagrams on an event loop in this thread until
