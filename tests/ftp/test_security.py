@@ -14,6 +14,7 @@ import time
 
 import ftp_common as fc
 from ftp_common import FtpTest, Raw, WAIT_S
+from harness import Netns, NetnsUnavailable
 
 OTHER = "127.0.0.2"
 
@@ -660,24 +661,17 @@ class AnonymousWriteWarningTest(FtpTest):
         self.assertEqual(self.warning_for(server), [])
 
     def test_non_loopback_address_gets_a_warning(self):
-        if os.geteuid() != 0:
-            self.skipTest("network namespaces need root")
-        ns = f"ndftp{os.getpid()}"
-
-        def ip(*args):
-            return subprocess.run(["ip", *args], capture_output=True, timeout=WAIT_S)
-
-        r = ip("netns", "add", ns)
-        if r.returncode != 0:
-            self.skipTest(f"cannot create a network namespace: {r.stderr.decode().strip()}")
-        self.addCleanup(ip, "netns", "del", ns)
+        try:
+            ns = Netns("ftp")
+        except NetnsUnavailable as e:
+            self.skipTest(f"cannot create a network namespace: {e}")
+        self.addCleanup(ns.delete)
         for step in (("link", "add", "va", "type", "veth", "peer", "name", "vb"),
                      ("addr", "add", "192.0.2.1/24", "dev", "va"),  # TEST-NET-1
                      ("link", "set", "va", "up"), ("link", "set", "vb", "up")):
-            r = ip("-n", ns, *step)
-            self.assertEqual(r.returncode, 0, r.stderr)
-        server = self.start(["ip", "netns", "exec", ns, fc.BIN, "server", "-H", "192.0.2.1",
-                             "-p", "0", "-r", self.root, "--anonymous-write", "--write"])
+            ns.ip(*step)
+        server = self.start(ns.argv(fc.BIN, "server", "-H", "192.0.2.1", "-p", "0", "-r",
+                                    self.root, "--anonymous-write", "--write"))
         self.assertEqual(server.address.rsplit(":", 1)[0], "192.0.2.1")
         self.assertEqual(self.warning_for(server),
                          [f"ftp-demo server: warning: anonymous users may write, and "
