@@ -2,12 +2,13 @@
 #
 #   make run    install what is missing, build, start the demo
 #   make test   install what is missing, build twice (optimised, and with
-#               AddressSanitizer + UBSan), run every test in both
+#               AddressSanitizer + UBSan), run every test in both; then
+#               the thread tests under ThreadSanitizer
 #   make bench  install the benchmark tools and run bench/
 #   make package  build the Debian package, build/default/netdemo_*.deb
 #   make format apply .clang-format to every C file
 
-.PHONY: all setup build run test test-default test-asan bench package format clean
+.PHONY: all setup build run test test-default test-asan test-tsan bench package format clean
 
 all: build
 
@@ -22,7 +23,7 @@ run: build
 	./build/default/bin/tcp-demo
 
 # Warnings are errors for the test builds, as in CI.
-test: setup test-default test-asan
+test: setup test-default test-asan test-tsan
 
 test-default:
 	cmake --preset default -DNETDEMO_WERROR=ON
@@ -33,6 +34,12 @@ test-asan:
 	cmake --preset asan -DNETDEMO_WERROR=ON
 	cmake --build --preset asan
 	ctest --preset asan
+
+# ThreadSanitizer: the thread tests only (see tests/CMakeLists.txt).
+test-tsan:
+	cmake --preset tsan -DNETDEMO_WERROR=ON
+	cmake --build --preset tsan
+	ctest --preset tsan
 
 bench: build
 	@scripts/setup.sh --bench

@@ -112,6 +112,20 @@ size_t line_pending(const struct line_reader *r)
     return r->end - r->start;
 }
 
+const char *line_peek(const struct line_reader *r, size_t *n)
+{
+    const char *begin = r->buf + r->start;
+    size_t avail = r->end - r->start;
+    if (r->skipping) {
+        const char *nl = memchr(begin, '\n', avail);
+        const char *from = nl != NULL ? nl + 1 : begin + avail;
+        avail -= (size_t)(from - begin);
+        begin = from;
+    }
+    *n = avail;
+    return begin;
+}
+
 /* Move unconsumed bytes to the front so the buffer has room at the end. */
 static void line_compact(struct line_reader *r)
 {

@@ -88,4 +88,10 @@ enum line_status line_read(struct line_reader *r, char **line, size_t *len);
 /* line_pending: bytes buffered after the lines already taken. */
 size_t line_pending(const struct line_reader *r);
 
+/* line_peek: the bytes buffered after the lines already taken, without
+ * taking them (no I/O), for a look ahead at what line_next() will return;
+ * the tail of an over-long line being skipped is left out. *n gets their
+ * count. The bytes stay valid until the next call on r. */
+const char *line_peek(const struct line_reader *r, size_t *n);
+
 #endif

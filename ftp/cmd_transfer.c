@@ -6,11 +6,18 @@
  * process. STOR reads into a large buffer and writes it out. Offsets are
  * off_t (64-bit), so files over 4 GiB work.
  *
- * An interrupted STOR must not leave half a file where a whole one was, so
- * STOR writes to a hidden temporary name in the same folder and renames it
- * over the target only when the transfer completes (rename() within a
- * folder is atomic). APPE and REST+STOR exist to extend a partial file, so
- * they write to the file itself.
+ * An upload that fails leaves the file system as it was, with one
+ * exception made on purpose (at the end). STOR, and APPE of a name that
+ * does not exist yet, write to a hidden temporary name in the same folder
+ * and rename it over the target only when the transfer completes (rename()
+ * within a folder is atomic); any failure removes the temporary. APPE onto
+ * an existing file and REST+STOR exist to extend a partial file, so they
+ * write to the file itself: they open it (never create it) and check it
+ * before the data connection, and change it only once the data connection
+ * is open. If such a transfer then breaks or is aborted, the bytes that
+ * arrived stay, as with vsftpd and pyftpdlib: the reply (426 or 451) says
+ * the file is incomplete, and the client resumes from its SIZE with
+ * REST+STOR or APPE. That is the exception.
  */
 #include "ascii.h"
 #include "path.h"
@@ -180,18 +187,17 @@ out:
 }
 
 /* Open the file a STOR/APPE writes to: a fresh temporary beside the
- * target, or (append) the target itself at offset off. */
-static int store_open(const char *real, bool append, off_t off, char *tmp, size_t tmplen)
+ * target, or (in place) the existing target, untouched so far; a REST
+ * offset past its end is refused. */
+static int store_open(const char *real, bool in_place, off_t off, char *tmp, size_t tmplen)
 {
-    if (append) {
+    if (in_place) {
         /* real is the name itself: O_NOFOLLOW refuses to write in place
-         * through a symlink (ELOOP), so APPE and REST+STOR onto a link get 550. */
+         * through a symlink (ELOOP), so APPE and REST+STOR onto a link get
+         * 550. No O_CREAT: resuming a file that is not there is an error. */
         struct stat st;
-        int fd = file_open_regular(real, O_WRONLY | O_CREAT | O_NOFOLLOW, 0644, &st);
-        if (fd == -1)
-            return -1;
-        if ((off > 0 && off > st.st_size) || (off > 0 && ftruncate(fd, off) == -1) ||
-            lseek(fd, 0, SEEK_END) == -1) {
+        int fd = file_open_regular(real, O_WRONLY | O_NOFOLLOW, 0, &st);
+        if (fd != -1 && off > st.st_size) {
             close(fd);
             return -1;
         }
@@ -205,6 +211,31 @@ static int store_open(const char *real, bool append, off_t off, char *tmp, size_
     if (fd != -1)
         fchmod(fd, 0644);
     return fd;
+}
+
+/* Where an in-place write starts, set only once the data connection is
+ * open: APPE at the end, REST+STOR at off, with the rest cut away. */
+static int store_seek(int ffd, bool append, off_t off)
+{
+    if (append)
+        return lseek(ffd, 0, SEEK_END) == -1 ? -1 : 0;
+    if (ftruncate(ffd, off) == -1 || lseek(ffd, off, SEEK_SET) == -1)
+        return -1;
+    return 0;
+}
+
+/* Open the data connection (*dfd, or -1 with no reply sent yet) and
+ * receive into ffd. Returns 0, -1 (network) or -2 (disk). */
+static int store_transfer(struct ftp_session *s, int ffd, bool in_place, bool append, off_t off,
+                          int *dfd)
+{
+    *dfd = ftp_data_try_open(s);
+    if (*dfd == -1)
+        return -1;
+    ftp_reply(s, FTP_DATA_OPENING, "Ok to send data.");
+    if (in_place && store_seek(ffd, append, off) == -1)
+        return -2;
+    return receive_file(s, *dfd, ffd);
 }
 
 static void store(struct ftp_session *s, const char *arg, bool append)
@@ -222,7 +253,7 @@ static void store(struct ftp_session *s, const char *arg, bool append)
         ftp_data_forget(s);
         return;
     }
-    bool in_place = append || off > 0;
+    bool in_place = off > 0 || (append && lstat(real, &st) == 0);
     int ffd = (stat(real, &st) == 0 && S_ISDIR(st.st_mode))
                   ? -1
                   : store_open(real, in_place, off, tmp, sizeof tmp);
@@ -231,19 +262,18 @@ static void store(struct ftp_session *s, const char *arg, bool append)
         ftp_reply(s, FTP_FILE_UNAVAILABLE, "Could not create file.");
         return;
     }
-    int dfd = ftp_data_open(s);
-    int rc = -1;
-    if (dfd != -1) {
-        ftp_reply(s, FTP_DATA_OPENING, "Ok to send data.");
-        rc = receive_file(s, dfd, ffd);
-    }
+    int dfd;
+    int rc = store_transfer(s, ffd, in_place, append, off, &dfd);
     if (close(ffd) == -1 && rc == 0)
         rc = -2;
     if (!in_place && rc == 0 && rename(tmp, real) == -1)
         rc = -2;
     if (!in_place && rc != 0)
         unlink(tmp); /* the old file, if any, is untouched */
-    if (dfd != -1)
+    /* Only now, with the file system as it was, may the client hear of a failure. */
+    if (dfd == -1)
+        ftp_data_open_failed(s);
+    else
         transfer_finish(s, dfd, rc,
                         rc == -2 ? "Failure writing to local file." : "Transfer failed.");
 }

@@ -38,7 +38,7 @@ enum ftp_code {
     FTP_BAD_SEQUENCE = 503,     /* bad sequence of commands */
     FTP_BAD_PARAMETER = 504,    /* not implemented for that parameter */
     FTP_NOT_LOGGED_IN = 530,    /* not logged in / login incorrect */
-    FTP_EPSV_BAD_PROTO = 522,   /* network protocol not supported (RFC 2428) */
+    FTP_BAD_NET_PROTO = 522,    /* EPRT/EPSV: network protocol not supported (RFC 2428) */
     FTP_FILE_UNAVAILABLE = 550, /* no such file, no access */
     FTP_NAME_NOT_ALLOWED = 553, /* file name not allowed */
 };

@@ -4,12 +4,13 @@
 #include "command.h"
 
 #include <string.h>
+#include <strings.h>
 
 #define TELNET_IAC 0xff /* "interpret as command": the next byte is a Telnet command */
 #define TELNET_DM  0xf2 /* data mark: may arrive alone when the IAC went as urgent data */
 
 /* Skip the Telnet bytes ftplib and others put before ABOR (IAC IP IAC DM). */
-static char *skip_telnet(char *p, char *end)
+static const char *skip_telnet(const char *p, const char *end)
 {
     while (p < end) {
         unsigned char c = (unsigned char)*p;
@@ -27,8 +28,8 @@ int ftp_split_command(char *line, size_t len, char verb[FTP_VERB_MAX], const cha
 {
     if (len > 0 && line[len - 1] == '\r')
         line[--len] = '\0';
-    char *end = line + len;
-    char *p = skip_telnet(line, end);
+    const char *end = line + len;
+    const char *p = skip_telnet(line, end);
     size_t n = 0;
 
     while (p < end && *p != ' ') {
@@ -50,4 +51,28 @@ int ftp_split_command(char *line, size_t len, char verb[FTP_VERB_MAX], const cha
     if (memchr(*arg, '\0', arglen) != NULL || memchr(*arg, '\r', arglen) != NULL)
         return -2;
     return 0;
+}
+
+/* One line from p to end ('\n' excluded): is its verb ABOR? */
+static bool line_is_abor(const char *p, const char *end)
+{
+    if (end > p && end[-1] == '\r')
+        end--;
+    p = skip_telnet(p, end);
+    if (end - p < 4 || strncasecmp(p, "ABOR", 4) != 0)
+        return false;
+    return end - p == 4 || p[4] == ' ';
+}
+
+bool ftp_lines_hold_abor(const char *bytes, size_t n)
+{
+    const char *p = bytes, *end = bytes + n;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            return false;
+        if (line_is_abor(p, nl))
+            return true;
+        p = nl + 1;
+    }
 }

@@ -5,6 +5,7 @@
 #ifndef NETDEMO_FTP_COMMAND_H
 #define NETDEMO_FTP_COMMAND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define FTP_VERB_MAX 8 /* the longest verb we accept ("XPWD", "OPTS"), plus room */
@@ -19,5 +20,11 @@
  * holds anything but letters (reply 500); -2 when the argument holds a NUL
  * or a CR other than the final one (reply 501). */
 int ftp_split_command(char *line, size_t len, char verb[FTP_VERB_MAX], const char **arg);
+
+/* ftp_lines_hold_abor: does one of the complete ('\n'-ended) lines in
+ * bytes hold the verb ABOR, read as ftp_split_command reads it (Telnet
+ * bytes before it, any case, a final CR)? For a look at the control
+ * connection during a transfer, without taking the lines. */
+bool ftp_lines_hold_abor(const char *bytes, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
  * before it may run. The dispatcher checks those conditions in one place,
  * so no handler repeats "are you logged in?".
  */
+#include "path.h"
 #include "session.h"
 
 #include <string.h>
@@ -13,6 +14,7 @@
 #define A FTP_NEEDS_ARG
 #define W FTP_NEEDS_WRITE
 #define D FTP_NEEDS_DATA
+#define N FTP_NEW_NAME
 
 const struct ftp_command ftp_commands[] = {
     /* session */
@@ -48,8 +50,8 @@ const struct ftp_command ftp_commands[] = {
     {"MLST", cmd_mlst, L, "MLST type*;size*;modify*;perm*;unique*;"},
     /* transfers */
     {"RETR", cmd_retr, L | A | D, NULL},
-    {"STOR", cmd_stor, L | A | W | D, NULL},
-    {"APPE", cmd_appe, L | A | W | D, NULL},
+    {"STOR", cmd_stor, L | A | W | N | D, NULL},
+    {"APPE", cmd_appe, L | A | W | N | D, NULL},
     {"REST", cmd_rest, L | A, "REST STREAM"},
     {"ABOR", cmd_abor, L, NULL},
     /* file facts */
@@ -57,12 +59,12 @@ const struct ftp_command ftp_commands[] = {
     {"MDTM", cmd_mdtm, L | A, "MDTM"},
     /* changes */
     {"DELE", cmd_dele, L | A | W, NULL},
-    {"MKD", cmd_mkd, L | A | W, NULL},
-    {"XMKD", cmd_mkd, L | A | W, NULL},
+    {"MKD", cmd_mkd, L | A | W | N, NULL},
+    {"XMKD", cmd_mkd, L | A | W | N, NULL},
     {"RMD", cmd_rmd, L | A | W, NULL},
     {"XRMD", cmd_rmd, L | A | W, NULL},
     {"RNFR", cmd_rnfr, L | A | W, NULL},
-    {"RNTO", cmd_rnto, L | A | W, NULL},
+    {"RNTO", cmd_rnto, L | A | W | N, NULL},
 };
 const int ftp_command_count = (int)(sizeof ftp_commands / sizeof ftp_commands[0]);
 
@@ -92,6 +94,10 @@ static bool dispatch_allowed(struct ftp_session *s, const struct ftp_command *c,
         ftp_reply(s, FTP_FILE_UNAVAILABLE, "Permission denied (read-only).");
         return false;
     }
+    if ((c->flags & FTP_NEW_NAME) && !ftp_path_name_allowed(arg)) {
+        ftp_reply(s, FTP_NAME_NOT_ALLOWED, "File name may not contain control characters.");
+        return false;
+    }
     if ((c->flags & FTP_NEEDS_DATA) && s->pasv_fd == -1 && s->port_len == 0) {
         ftp_reply(s, FTP_CANT_OPEN_DATA, "Use PORT, EPRT, PASV or EPSV first.");
         return false;
@@ -115,4 +121,6 @@ void ftp_dispatch(struct ftp_session *s, const char *verb, const char *arg)
         s->have_rename = false;
     if (dispatch_allowed(s, &ftp_commands[i], arg))
         ftp_commands[i].fn(s, arg);
+    else if (strcmp(verb, "RNTO") == 0)
+        s->have_rename = false; /* a refused RNTO ends the rename, as a failed one does */
 }

@@ -7,7 +7,9 @@
  * other end must be the control connection's own client: RFC 2577's defence
  * against the "bounce" attack, where a server is used to reach a third host.
  */
+#include "command.h"
 #include "hostport.h"
+#include "loop.h"
 #include "session.h"
 #include "shutdown.h"
 #include "trace.h"
@@ -156,25 +158,70 @@ void ftp_data_active(struct ftp_session *s, const struct sockaddr_storage *sa, s
     ftp_reply(s, FTP_OK, "PORT command successful. Consider using PASV.");
 }
 
+/*
+ * While data flows, the session thread also listens to the control
+ * connection, so an ABOR ends the transfer at once whether or not the
+ * client sends it as urgent data first (RFC 959 asks for the Telnet
+ * "synch", many clients send a plain line). The bytes read there go into
+ * the session's line reader, where every command waits its turn: after
+ * the transfer, the session loop takes them in order, ABOR included (its
+ * 226 follows the transfer's 426). Only ABOR is looked for early.
+ */
+
+/* The control connection's events to watch: urgent data always, ordinary
+ * bytes while the line reader has room for them and the client has not
+ * finished sending. Otherwise poll() would report them again and again. */
+static short data_ctrl_events(const struct ftp_session *s)
+{
+    bool room = line_pending(&s->reader) < s->reader.max;
+    return room && !s->reader.at_eof ? POLLPRI | POLLIN : POLLPRI;
+}
+
+/* Read what the control connection holds and look for ABOR among it.
+ * FTP_WAIT_READY here means "go on": no reason to stop the transfer. */
+static enum ftp_data_wait data_read_ctrl(struct ftp_session *s)
+{
+    size_t n;
+    ssize_t got = line_fill(&s->reader);
+    if (got == -1)
+        return FTP_WAIT_FAIL;
+    /* At end of stream (got 0) the transfer goes on: a client may send its
+     * last commands, QUIT among them, and then close its side. */
+    counters_add(s->srv->stats, bytes_in, got);
+    const char *bytes = line_peek(&s->reader, &n);
+    return ftp_lines_hold_abor(bytes, n) ? FTP_WAIT_ABORT : FTP_WAIT_READY;
+}
+
+/* What the control connection's poll events mean for the transfer. */
+static enum ftp_data_wait data_ctrl_event(struct ftp_session *s, short revents)
+{
+    if (revents & POLLPRI)
+        return FTP_WAIT_ABORT; /* urgent data: the synch before ABOR */
+    if (revents & POLLIN)
+        return data_read_ctrl(s);
+    return revents != 0 ? FTP_WAIT_FAIL : FTP_WAIT_READY; /* broke, or quiet */
+}
+
 enum ftp_data_wait ftp_data_wait(struct ftp_session *s, int fd, short events)
 {
-    struct pollfd pfd[3] = {
-        {.fd = fd, .events = events},
-        {.fd = s->ctrl_fd, .events = POLLPRI}, /* ABOR comes as urgent data */
-        {.fd = shutdown_fd(), .events = POLLIN},
-    };
+    int64_t deadline = loop_now_ms() + FTP_DATA_TIMEOUT_MS;
     for (;;) {
-        int n = poll(pfd, 3, FTP_DATA_TIMEOUT_MS);
+        struct pollfd pfd[3] = {
+            {.fd = fd, .events = events},
+            {.fd = s->ctrl_fd, .events = data_ctrl_events(s)},
+            {.fd = shutdown_fd(), .events = POLLIN},
+        };
+        int64_t left = deadline - loop_now_ms();
+        int n = left > 0 ? poll(pfd, 3, (int)left) : 0;
         if (n == -1 && errno == EINTR)
             continue;
         if (n <= 0 || pfd[2].revents)
             return FTP_WAIT_FAIL;
-        if (pfd[1].revents & POLLPRI)
-            return FTP_WAIT_ABORT;
+        enum ftp_data_wait w = data_ctrl_event(s, pfd[1].revents);
+        if (w != FTP_WAIT_READY)
+            return w;
         if (pfd[0].revents)
             return FTP_WAIT_READY;
-        if (pfd[1].revents)
-            return FTP_WAIT_FAIL; /* the control connection broke */
     }
 }
 
@@ -189,21 +236,24 @@ int ftp_data_pause(struct ftp_session *s, int fd, short events)
 int ftp_data_check(struct ftp_session *s)
 {
     struct pollfd pfd[2] = {
-        {.fd = s->ctrl_fd, .events = POLLPRI},
+        {.fd = s->ctrl_fd, .events = data_ctrl_events(s)},
         {.fd = shutdown_fd(), .events = POLLIN},
     };
     if (poll(pfd, 2, 0) <= 0)
         return 0;
-    if (pfd[0].revents & POLLPRI)
+    if (pfd[1].revents)
+        return -1;
+    enum ftp_data_wait w = data_ctrl_event(s, pfd[0].revents);
+    if (w == FTP_WAIT_ABORT)
         s->abort_seen = true;
-    return -1;
+    return w == FTP_WAIT_READY ? 0 : -1;
 }
 
 /* Passive: accept the client's connection; a stranger's is closed unseen. */
 static int data_accept(struct ftp_session *s)
 {
     for (;;) {
-        if (ftp_data_wait(s, s->pasv_fd, POLLIN) != FTP_WAIT_READY)
+        if (ftp_data_pause(s, s->pasv_fd, POLLIN) == -1)
             return -1;
         struct sockaddr_storage peer;
         char who[NET_ADDRSTR_LEN];
@@ -236,7 +286,7 @@ static int data_connect(struct ftp_session *s)
         goto fail;
     int soerr = 0;
     socklen_t soerr_len = sizeof soerr;
-    if (ftp_data_wait(s, fd, POLLOUT) != FTP_WAIT_READY ||
+    if (ftp_data_pause(s, fd, POLLOUT) == -1 ||
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &soerr_len) == -1 || soerr != 0)
         goto fail;
     return fd;
@@ -260,17 +310,33 @@ static void data_options(int fd)
     net_limit_unsent(fd, NET_UNSENT_LIMIT, NULL);
 }
 
-int ftp_data_open(struct ftp_session *s)
+int ftp_data_try_open(struct ftp_session *s)
 {
     int fd = s->pasv_fd != -1 ? data_accept(s) : data_connect(s);
     bool passive = s->pasv_fd != -1;
     ftp_data_forget(s); /* one connection per PASV/PORT */
-    if (fd == -1) {
-        ftp_reply(s, FTP_CANT_OPEN_DATA, "Cannot open data connection.");
+    if (fd == -1)
         return -1;
-    }
     data_options(fd);
     TRACE("data: connection open (fd %d, %s)", fd, passive ? "passive" : "active");
+    return fd;
+}
+
+void ftp_data_open_failed(struct ftp_session *s)
+{
+    /* An ABOR while we waited ends the command in progress: RFC 959 then
+     * asks for 426 here and 226 for the ABOR itself. */
+    if (s->abort_seen)
+        ftp_reply(s, FTP_TRANSFER_ABORTED, "Transfer aborted.");
+    else
+        ftp_reply(s, FTP_CANT_OPEN_DATA, "Cannot open data connection.");
+}
+
+int ftp_data_open(struct ftp_session *s)
+{
+    int fd = ftp_data_try_open(s);
+    if (fd == -1)
+        ftp_data_open_failed(s);
     return fd;
 }
 
@@ -320,7 +386,7 @@ void cmd_epsv(struct ftp_session *s, const char *arg)
         return;
     }
     if (arg[0] != '\0' && strcmp(arg, local.ss_family == AF_INET ? "1" : "2") != 0) {
-        ftp_reply(s, FTP_EPSV_BAD_PROTO, "Network protocol not supported, use (%s)",
+        ftp_reply(s, FTP_BAD_NET_PROTO, "Network protocol not supported, use (%s)",
                   local.ss_family == AF_INET ? "1" : "2");
         return;
     }
@@ -350,7 +416,12 @@ void cmd_eprt(struct ftp_session *s, const char *arg)
         ftp_reply(s, FTP_BAD_SEQUENCE, "Only EPSV is allowed after EPSV ALL.");
         return;
     }
-    if (ftp_parse_eprt_arg(arg, &sa, &len) == -1) {
+    int rc = ftp_parse_eprt_arg(arg, &sa, &len);
+    if (rc == -2) {
+        ftp_reply(s, FTP_BAD_NET_PROTO, "Network protocol not supported, use (1,2)");
+        return;
+    }
+    if (rc == -1) {
         ftp_reply(s, FTP_ARG_ERROR, "Bad EPRT argument: use |1|addr|port| or |2|addr|port|.");
         return;
     }

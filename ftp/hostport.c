@@ -78,12 +78,31 @@ static int eprt_field(const char **p, char d, char *buf, size_t buflen)
     return 0;
 }
 
+/* The address of net-prt 1 (IPv4) or 2 (IPv6), with its port, into out. */
+static int eprt_address(int family, const char *host, uint16_t port, struct sockaddr_storage *out,
+                        socklen_t *len)
+{
+    memset(out, 0, sizeof *out);
+    if (family == AF_INET) {
+        struct sockaddr_in *in = (struct sockaddr_in *)out;
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        *len = sizeof *in;
+        return inet_pton(AF_INET, host, &in->sin_addr) == 1 ? 0 : -1;
+    }
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    *len = sizeof *in6;
+    return inet_pton(AF_INET6, host, &in6->sin6_addr) == 1 ? 0 : -1;
+}
+
 int ftp_parse_eprt_arg(const char *arg, struct sockaddr_storage *out, socklen_t *len)
 {
     char proto[4], host[64], port[8];
     char d = arg[0];
     const char *p = arg + 1;
-    long v;
+    long v, net_prt;
 
     if (d < 33 || d > 126 || eprt_field(&p, d, proto, sizeof proto) == -1 ||
         eprt_field(&p, d, host, sizeof host) == -1 || eprt_field(&p, d, port, sizeof port) == -1 ||
@@ -92,22 +111,14 @@ int ftp_parse_eprt_arg(const char *arg, struct sockaddr_storage *out, socklen_t 
     const char *q = port;
     if (parse_number(&q, 5, 65535, &v) == -1 || *q != '\0' || v == 0)
         return -1;
-    memset(out, 0, sizeof *out);
-    if (strcmp(proto, "1") == 0) {
-        struct sockaddr_in *in = (struct sockaddr_in *)out;
-        in->sin_family = AF_INET;
-        in->sin_port = htons((uint16_t)v);
-        *len = sizeof *in;
-        return inet_pton(AF_INET, host, &in->sin_addr) == 1 ? 0 : -1;
-    }
-    if (strcmp(proto, "2") == 0) {
-        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
-        in6->sin6_family = AF_INET6;
-        in6->sin6_port = htons((uint16_t)v);
-        *len = sizeof *in6;
-        return inet_pton(AF_INET6, host, &in6->sin6_addr) == 1 ? 0 : -1;
-    }
-    return -1;
+    q = proto;
+    if (parse_number(&q, 3, 999, &net_prt) == -1 || *q != '\0')
+        return -1;
+    /* A well-formed request for a protocol we do not speak gets its own
+     * answer (522, RFC 2428 section 2), apart from a garbled one (501). */
+    if (strcmp(proto, "1") != 0 && strcmp(proto, "2") != 0)
+        return -2;
+    return eprt_address(net_prt == 1 ? AF_INET : AF_INET6, host, (uint16_t)v, out, len);
 }
 
 int ftp_format_eprt_arg(const struct sockaddr *sa, char *out, size_t outlen)

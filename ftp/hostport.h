@@ -24,7 +24,9 @@ int ftp_format_port_arg(const struct sockaddr_in *sa, char *out, size_t outlen);
 
 /* ftp_parse_eprt_arg: "<d>1<d>addr<d>port<d>" with any delimiter d in
  * 33..126; net-prt 1 is IPv4, 2 is IPv6; port 1..65535. Fills out (an
- * IPv4 or IPv6 sockaddr) and *len. Returns 0 or -1. */
+ * IPv4 or IPv6 sockaddr) and *len. Returns 0; -2 when the argument is
+ * well formed but names another net-prt (a decimal number: reply 522);
+ * -1 when it is malformed (reply 501). */
 int ftp_parse_eprt_arg(const char *arg, struct sockaddr_storage *out, socklen_t *len);
 
 /* ftp_format_eprt_arg: "|1|127.0.0.1|5000|" or "|2|::1|5000|". Returns 0 or -1. */

@@ -83,6 +83,17 @@ const char *ftp_path_basename(const char *virt)
     return slash ? slash + 1 : virt;
 }
 
+bool ftp_path_name_allowed(const char *name)
+{
+    /* Control characters are invisible in a listing, and an ESC in a name
+     * drives the terminal of whoever lists it later; RFC 959 path names are
+     * printable text, so a new name may hold none of them. */
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
 /* Canonicalise joined (root + virtual path) and check it stays inside. */
 static int path_canonical(const char *root_real, const char *joined, char *out, size_t outlen)
 {

@@ -29,6 +29,11 @@ bool ftp_path_inside(const char *root, const char *real);
 /* ftp_path_basename: the last component of a virtual path ("" for "/"). */
 const char *ftp_path_basename(const char *virt);
 
+/* ftp_path_name_allowed: may a client give a new file or folder this name
+ * (the argument of STOR, APPE, MKD, RNTO)? False when it holds a C0 control
+ * character (0x01-0x1f) or DEL (0x7f). */
+bool ftp_path_name_allowed(const char *name);
+
 /* ftp_path_real: the real, canonical path of the virtual path virt under
  * root_real (itself canonical). With must_exist false, a missing last
  * component is allowed (for STOR, MKD, RNTO) as long as its parent exists.

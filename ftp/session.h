@@ -69,6 +69,7 @@ enum ftp_cmd_flags {
     FTP_NEEDS_ARG = 1u << 1,   /* 501 without an argument */
     FTP_NEEDS_WRITE = 1u << 2, /* 550 unless this session may change files */
     FTP_NEEDS_DATA = 1u << 3,  /* 425 unless PASV/EPSV/PORT/EPRT came first */
+    FTP_NEW_NAME = 1u << 4,    /* 553 if the new name holds a control character */
 };
 
 struct ftp_command {
@@ -109,16 +110,24 @@ void ftp_data_passive(struct ftp_session *s, bool extended);
 void ftp_data_active(struct ftp_session *s, const struct sockaddr_storage *sa, socklen_t len);
 /* ftp_data_open: accept or connect the data connection announced by the
  * last PASV/EPSV/PORT/EPRT. Returns an fd whose sends and receives block
- * for at most FTP_DATA_SLICE_MS (then EAGAIN), or -1 after a 425. */
+ * for at most FTP_DATA_SLICE_MS (then EAGAIN), or -1 after a 425 (426
+ * when an ABOR came while it waited; s->abort_seen is then set). */
 int ftp_data_open(struct ftp_session *s);
+/* ftp_data_try_open: as ftp_data_open, but a failure sends no reply, so a
+ * caller can first undo what it began (STOR removes its temporary file),
+ * then reply with ftp_data_open_failed() (425, or 426 after an ABOR). */
+int ftp_data_try_open(struct ftp_session *s);
+void ftp_data_open_failed(struct ftp_session *s);
 /* ftp_data_close: close it (and trace it). */
 void ftp_data_close(struct ftp_session *s, int fd);
 /* ftp_data_wait: wait until fd is ready for events (POLLIN/POLLOUT), an
- * ABOR arrives as urgent data, the data timeout passes, or shutdown. */
+ * ABOR arrives (urgent or not), the data timeout passes, the control
+ * connection breaks, or shutdown. Other commands that arrive meanwhile
+ * are read into s->reader, to be run after the transfer. */
 enum ftp_data_wait ftp_data_wait(struct ftp_session *s, int fd, short events);
-/* ftp_data_pause: after EAGAIN (the socket's time slice ran out), wait as
- * ftp_data_wait does. Returns 0 to go on, or -1 to stop (after an ABOR,
- * s->abort_seen is set). */
+/* ftp_data_pause: wait as ftp_data_wait does, after EAGAIN (the socket's
+ * time slice ran out) or for the data connection to open. Returns 0 to go
+ * on, or -1 to stop (after an ABOR, s->abort_seen is set). */
 int ftp_data_pause(struct ftp_session *s, int fd, short events);
 /* ftp_data_check: between chunks, a look without waiting: has ABOR come or
  * shutdown been asked? Returns 0 to go on, or -1 to stop (as above). */

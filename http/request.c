@@ -79,10 +79,26 @@ static int on_url_complete(llhttp_t *ll)
     return store_end_string(parser_of(ll));
 }
 
+/* Fields after a chunked body (trailers) are not merged into the head
+ * (RFC 9110 §6.5.1): a trailer could otherwise add a Host or a
+ * Content-Length that the head did not have. They are counted toward the
+ * head limit and dropped. Returns true for a trailer. */
+static bool is_trailer(struct http_parser *p)
+{
+    return p->state == HTTP_STATE_BODY;
+}
+
+static int trailer_count(struct http_parser *p, size_t n)
+{
+    return parser_count(p, n) ? 0 : parser_fail(p, HTTP_HEADERS_TOO_LARGE);
+}
+
 static int on_header_field(llhttp_t *ll, const char *at, size_t n)
 {
     struct http_parser *p = parser_of(ll);
     struct http_request *req = p->req;
+    if (is_trailer(p))
+        return trailer_count(p, n);
     if (!p->field_open) {
         if (req->nheaders == HTTP_HEADERS_MAX)
             return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
@@ -100,6 +116,8 @@ static int on_header_field_complete(llhttp_t *ll)
 {
     struct http_parser *p = parser_of(ll);
     struct http_request *req = p->req;
+    if (is_trailer(p))
+        return 0;
     const char *name = req->headers[req->nheaders].name;
     size_t len = (size_t)(req->store + req->store_len - name);
     /* A field name is a token (RFC 9110 §5.1). llhttp 8.1 passes on
@@ -120,6 +138,8 @@ static int on_header_field_complete(llhttp_t *ll)
 static int on_header_value(llhttp_t *ll, const char *at, size_t n)
 {
     struct http_parser *p = parser_of(ll);
+    if (is_trailer(p))
+        return trailer_count(p, n);
     if (!parser_count(p, n))
         return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
     return store_append(p, at, n);
@@ -130,6 +150,8 @@ static int on_header_value_complete(llhttp_t *ll)
 {
     struct http_parser *p = parser_of(ll);
     struct http_request *req = p->req;
+    if (is_trailer(p))
+        return 0;
     char *start = (char *)req->headers[req->nheaders].value;
     char *end = req->store + req->store_len;
     size_t lead = 0;
@@ -155,8 +177,12 @@ static int on_headers_complete(llhttp_t *ll)
         return parser_fail(p, HTTP_VERSION_NOT_SUPPORTED);
     req->version = ll->http_minor == 0 ? HTTP_V10 : HTTP_V11;
     /* HTTP/1.0 has no chunked framing: a 1.0 request that claims one is
-     * faulty (RFC 9112 §6.1), and its body's end is in doubt. */
-    if (req->version == HTTP_V10 && (ll->flags & F_TRANSFER_ENCODING))
+     * faulty (RFC 9112 §6.1), and its body's end is in doubt. So is one
+     * with both framings (§6.3), even when llhttp 8.1 reads one of them
+     * as empty ("Transfer-Encoding: " beside a Content-Length). */
+    bool te = http_request_header(req, "Transfer-Encoding") != NULL;
+    if (te && (req->version == HTTP_V10 || !(ll->flags & F_TRANSFER_ENCODING) ||
+               http_request_header(req, "Content-Length") != NULL))
         return parser_fail(p, HTTP_BAD_REQUEST);
     req->keep_alive = llhttp_should_keep_alive(ll) != 0;
     if ((ll->flags & F_CONTENT_LENGTH) && ll->content_length > HTTP_BODY_MAX)
@@ -174,10 +200,27 @@ static int on_headers_complete(llhttp_t *ll)
     return 0;
 }
 
+/* Bytes between chunks (sizes, extensions, CRLFs, trailers) follow the
+ * head's rule: llhttp 8.1 takes "abc\rX" as the end of a chunk and
+ * "\r\r" as the end of the trailers. Chunk data may hold any byte. */
+static bool frame_scan(struct http_parser *p, const char *from, const char *to)
+{
+    for (; from < to; from++) {
+        if (p->scan_cr && *from != '\n')
+            return false;
+        p->scan_cr = *from == '\r';
+    }
+    return true;
+}
+
 static int on_body(llhttp_t *ll, const char *at, size_t n)
 {
     struct http_parser *p = parser_of(ll);
     struct http_request *req = p->req;
+
+    if (!frame_scan(p, p->frame_from, at) || p->scan_cr)
+        return parser_fail(p, HTTP_BAD_REQUEST);
+    p->frame_from = at + n;
 
     if (n > HTTP_BODY_MAX - req->body_len)
         return parser_fail(p, HTTP_PAYLOAD_TOO_LARGE);
@@ -297,12 +340,18 @@ static enum http_parse_result ll_execute(struct http_parser *p, const char *data
         p->body_paused = false;
         llhttp_resume(&p->ll);
     }
+    bool in_body = p->state == HTTP_STATE_BODY; /* the head was scanned before */
+    p->frame_from = data;
     llhttp_errno_t e = llhttp_execute(&p->ll, data, len);
     *used = len;
-    if (e == HPE_OK)
-        return HTTP_PARSE_MORE;
-    if ((e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) && p->state != HTTP_STATE_ERROR) {
-        *used = (size_t)(llhttp_get_error_pos(&p->ll) - data);
+    if (e == HPE_OK ||
+        ((e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) && p->state != HTTP_STATE_ERROR)) {
+        if (e != HPE_OK)
+            *used = (size_t)(llhttp_get_error_pos(&p->ll) - data);
+        if (in_body && !frame_scan(p, p->frame_from, data + *used))
+            return parse_error(p, HTTP_BAD_REQUEST);
+        if (e == HPE_OK)
+            return HTTP_PARSE_MORE;
         if (p->state == HTTP_STATE_DONE)
             return HTTP_PARSE_DONE;
         if (p->body_paused)

@@ -11,7 +11,9 @@
  *   - rejects with 400 any CR not followed by LF in the request line or
  *     the head: one scan of every head byte, before llhttp sees it, so no
  *     position is missed (llhttp 8.1 takes some; a bare CR is the
- *     request-smuggling pattern of CVE-2023-30589);
+ *     request-smuggling pattern of CVE-2023-30589). The same rule holds
+ *     for the bytes between chunks: sizes, CRLFs and trailers;
+ *   - drops trailer fields rather than merge them into the head;
  *   - rejects a header name that is not a token (RFC 9110 §5.1): llhttp
  *     8.1 takes "Transfer Encoding" and "Host :";
  *   - rejects Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1:
@@ -89,10 +91,11 @@ struct http_parser {
     size_t head_max;   /* 431 beyond this */
     bool field_open;   /* a header name is being read */
     /* the bare-CR scan of the head (head_scan() in request.c) */
-    bool scan_cr;     /* the last byte scanned was a CR */
-    bool scan_blank;  /* no byte but CR yet on the current line */
-    bool scan_done;   /* the blank line that ends the head was seen */
-    bool body_paused; /* llhttp is paused after the head (HTTP_PARSE_HEAD) */
+    bool scan_cr;           /* the last byte scanned was a CR */
+    bool scan_blank;        /* no byte but CR yet on the current line */
+    bool scan_done;         /* the blank line that ends the head was seen */
+    bool body_paused;       /* llhttp is paused after the head (HTTP_PARSE_HEAD) */
+    const char *frame_from; /* chunk framing not yet scanned, in llhttp's input */
 };
 
 /* http_parser_init: ready a parser for a connection (head_max 0 means

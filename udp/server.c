@@ -23,6 +23,8 @@
 #include "trace.h"
 #include "udp_limits.h"
 #include "udp_packet.h"
+#include "udp_peer.h"
+#include "udp_source.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +40,7 @@ struct udp_batch {
     unsigned want;       /* datagrams to ask for next: 1 .. UDP_BATCH */
     unsigned char *bufs; /* UDP_BATCH buffers of UDP_RECV_BUFSIZE */
     struct sockaddr_storage peers[UDP_BATCH];
+    union udp_source_cmsg ctl[UDP_BATCH]; /* each request's destination address */
     struct iovec iov[UDP_BATCH];
     struct mmsghdr in[UDP_BATCH];
     struct iovec out_iov[UDP_BATCH];
@@ -100,6 +103,19 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, cha
         srv->counters = NULL;
         return -1;
     }
+    /* The loop guard compares senders with this address and port; on an
+     * any-address, replies need each request's own (udp_source.h). */
+    socklen_t len = sizeof srv->local;
+    if (getsockname(srv->fd, (struct sockaddr *)&srv->local, &len) == -1) {
+        snprintf(err, NET_ERR_LEN, "getsockname: %s", strerror(errno));
+        udp_server_close(srv);
+        return -1;
+    }
+    if (udp_source_enable(srv->fd, (const struct sockaddr *)&srv->local, &srv->pktinfo, err) ==
+        -1) {
+        udp_server_close(srv);
+        return -1;
+    }
     udp_grow_buffers(srv->fd);
     return 0;
 }
@@ -130,35 +146,54 @@ static void udp_trace_datagram(bool sent, int fd, const void *data, size_t len,
         trace_log("recvfrom(fd %d) -> %zu bytes from %s %s", fd, len, addr, preview);
 }
 
+/* Why datagram i must not be answered, or NULL to answer it: its reply is
+ * then built in place. Counts the refusals and truncations among the
+ * datagrams not answered; *refused says which reasons are refusals. */
+static const char *udp_why_not(struct udp_batch *b, int i, bool *refused)
+{
+    struct udp_server *srv = b->srv;
+    struct msghdr *m = &b->in[i].msg_hdr;
+    const char *why = NULL;
+
+    /* One draw per datagram received, first, so --seed fixes which ones. */
+    bool drop = udp_drop_next(&srv->drop);
+    /* Before anything else: a refused sender is never answered, and the
+     * count of refusals does not depend on --drop. */
+    *refused = !udp_peer_may_answer(m->msg_name, (const struct sockaddr *)&srv->local, &why);
+    if (*refused) {
+        counters_add(&srv->stats, refused, 1);
+        return why;
+    }
+    if (drop)
+        return "dropped on purpose (--drop)";
+    if (m->msg_flags & MSG_TRUNC) {
+        counters_add(&srv->stats, truncated, 1);
+        return "truncated (MSG_TRUNC): larger than the buffer, not answered";
+    }
+    if (!udp_answer(srv->config.mode, m->msg_iov->iov_base, b->in[i].msg_len))
+        return "a reply (PONG/ACK): not answered";
+    return NULL;
+}
+
 /* Decide about datagram i of the batch. Returns true when its reply, built
  * in place, should be sent; otherwise it is counted as dropped. */
 static bool udp_take(struct udp_batch *b, int i)
 {
     struct udp_server *srv = b->srv;
     struct msghdr *m = &b->in[i].msg_hdr;
-    unsigned char *data = m->msg_iov->iov_base;
     size_t len = b->in[i].msg_len;
 
     counters_add(&srv->stats, received, 1);
     counters_add(srv->counters, requests, 1);
     counters_add(srv->counters, bytes_in, (long long)len);
     if (trace_enabled)
-        udp_trace_datagram(false, srv->fd, data, len, &b->peers[i], m->msg_namelen);
-    /* One draw per datagram received, first, so --seed fixes which ones. */
-    bool drop = udp_drop_next(&srv->drop);
-    const char *why = NULL;
-    if (drop)
-        why = "dropped on purpose (--drop)";
-    else if (m->msg_flags & MSG_TRUNC)
-        why = "truncated (MSG_TRUNC): larger than the buffer, not answered";
-    else if (!udp_answer(srv->config.mode, data, len))
-        why = "a reply (PONG/ACK): not answered";
+        udp_trace_datagram(false, srv->fd, m->msg_iov->iov_base, len, &b->peers[i], m->msg_namelen);
+    bool refused;
+    const char *why = udp_why_not(b, i, &refused);
     if (why == NULL)
         return true;
-    if (!drop && (m->msg_flags & MSG_TRUNC))
-        counters_add(&srv->stats, truncated, 1);
     counters_add(&srv->stats, dropped, 1);
-    TRACE("  ... %s", why);
+    TRACE("  ... %s%s", refused ? "refused: " : "", why);
     return false;
 }
 
@@ -174,6 +209,8 @@ static void udp_batch_reset(struct udp_batch *b, unsigned count)
             .msg_namelen = sizeof b->peers[i],
             .msg_iov = &b->iov[i],
             .msg_iovlen = 1,
+            .msg_control = b->srv->pktinfo ? b->ctl[i].buf : NULL,
+            .msg_controllen = b->srv->pktinfo ? sizeof b->ctl[i].buf : 0,
         };
     }
 }
@@ -228,11 +265,14 @@ static int udp_serve_batch(struct udp_batch *b)
             continue;
         struct msghdr *m = &b->in[i].msg_hdr;
         b->out_iov[replies] = (struct iovec){m->msg_iov->iov_base, b->in[i].msg_len};
+        socklen_t ctl_len = udp_source_reply(m);
         b->out[replies].msg_hdr = (struct msghdr){
             .msg_name = m->msg_name,
             .msg_namelen = m->msg_namelen,
             .msg_iov = &b->out_iov[replies],
             .msg_iovlen = 1,
+            .msg_control = ctl_len > 0 ? m->msg_control : NULL,
+            .msg_controllen = ctl_len,
         };
         replies++;
     }

@@ -34,6 +34,9 @@ static const char udp_server_usage[] =
     "      --version       print the version and exit\n"
     "\n"
     "udp-demo ping's datagrams are reflected unchanged (PING -> PONG, DATA -> ACK).\n"
+    "Like inetd's echo, it never answers source port 0, ports below 1024 (services\n"
+    "that answer on their own) or its own address and port: one forged datagram\n"
+    "must not set it answering itself, or another service, without end.\n"
     "It prints one line when ready: 'listening on ADDRESS (...)'. At exit it prints\n"
     "its counts on stderr: received = answered + dropped + failed.\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
@@ -147,9 +150,9 @@ static void udp_server_report(const struct udp_server *srv)
     const struct udp_server_stats *s = &srv->stats;
     fprintf(stderr,
             "udp-demo server: %lld datagrams received, %lld answered, %lld dropped "
-            "(%lld truncated), %lld failed sends\n",
+            "(%lld truncated, %lld refused), %lld failed sends\n",
             (long long)s->received, (long long)s->answered, (long long)s->dropped,
-            (long long)s->truncated, (long long)s->failed);
+            (long long)s->truncated, (long long)s->refused, (long long)s->failed);
 }
 
 int udp_server_main(int argc, char *argv[])

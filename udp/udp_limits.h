@@ -21,6 +21,10 @@
 #define UDP_SOCKET_BUFFER    (4 * 1024 * 1024) /* SO_RCVBUF/SO_SNDBUF asked for */
 #define UDP_TRACE_PER_SECOND 20                /* a flood cannot fill a terminal */
 #define UDP_STOP_CHECK_MS    200 /* longest wait before the server looks at the stop flag */
+/* Source ports below this are never answered: well-known services live
+ * there and answer on their own, so a datagram forged from one would start
+ * an exchange that never ends (inetd's echo service refuses them too). */
+#define UDP_PEER_MIN_PORT 1024
 
 /* client and ping */
 #define UDP_CLIENT_TIMEOUT_MS   1000 /* wait this long for a reply */

@@ -4,7 +4,9 @@
  * There is no listen(), no accept() and no connection: one socket receives
  * every client's datagrams, each with its sender's address, and each
  * request datagram gets one reply datagram sent back to that address.
- * --drop ignores a share of them to simulate a lossy network.
+ * --drop ignores a share of them to simulate a lossy network. A sender
+ * that could be the server itself or another service is never answered
+ * (udp_peer.h), so a forged datagram cannot start an endless exchange.
  */
 #ifndef NETDEMO_UDP_SERVER_H
 #define NETDEMO_UDP_SERVER_H
@@ -32,21 +34,26 @@ struct udp_config {
 struct udp_server_stats {
     atomic_llong received;  /* datagrams read from the socket */
     atomic_llong answered;  /* replies sent */
-    atomic_llong dropped;   /* not answered on purpose: --drop, truncated, a reply */
+    atomic_llong dropped;   /* not answered on purpose: --drop, truncated, a reply, refused */
     atomic_llong truncated; /* of those dropped: larger than our buffer (MSG_TRUNC) */
+    atomic_llong refused;   /* of those dropped: a sender udp_peer_may_answer() refuses */
     atomic_llong failed;    /* the reply could not be sent */
 };
 
 struct udp_server {
     struct udp_config config;
     int fd;
+    struct sockaddr_storage local; /* the bound address, with the port the kernel chose */
+    bool pktinfo; /* bound to the any-address: replies leave from each request's address */
     struct counters *counters; /* shared "udp" counters (requests = datagrams) */
     struct udp_server_stats stats;
     struct udp_drop drop;
 };
 
 /* udp_server_open: socket(SOCK_DGRAM) and bind: that is all a datagram
- * server needs. Returns 0, or -1 with the reason in err. */
+ * server needs. Bound to the any-address, it also asks for each request's
+ * destination address, to answer from it (udp_source.h). Returns 0, or -1
+ * with the reason in err. */
 int udp_server_open(struct udp_server *srv, const struct udp_config *config, char *err);
 
 /* udp_server_serve: answer datagrams on an event loop in this thread until

@@ -83,6 +83,31 @@ Test(line_reader, reports_an_over_long_line_and_skips_it_whole)
     expect_line("next"); /* the following line is intact, never a tail */
 }
 
+Test(line_reader, peek_shows_what_is_buffered_without_taking_it)
+{
+    size_t n;
+    feed("a\nbb\nc");
+    expect_line("a");
+    const char *p = line_peek(&reader, &n);
+    cr_expect_eq(n, 4);
+    cr_expect_eq(memcmp(p, "bb\nc", 4), 0);
+    expect_line("bb"); /* the look took nothing */
+}
+
+Test(line_reader, peek_leaves_out_the_tail_of_an_over_long_line)
+{
+    size_t n;
+    feed("0123456789abcdef");
+    expect_status(LINE_TOO_LONG);
+    feed("xyz\nok\n");
+    const char *p = line_peek(&reader, &n);
+    cr_expect_eq(n, 3);
+    cr_expect_eq(memcmp(p, "ok\n", 3), 0);
+    feed("");
+    line_peek(&reader, &n);
+    cr_expect_eq(n, 3);
+}
+
 Test(line_reader, returns_an_unterminated_last_line_as_partial)
 {
     feed("last words");

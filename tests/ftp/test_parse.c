@@ -82,6 +82,34 @@ Test(ftp_command, rejects_bare_cr_in_argument_from_table)
     }
 }
 
+Test(ftp_command, finds_abor_among_buffered_lines_from_table)
+{
+    static const struct {
+        const char *bytes;
+        bool abor;
+    } cases[] = {
+        {"ABOR\r\n", true},
+        {"abor\n", true},
+        {"NOOP\r\nSTAT\r\nABOR\r\n", true},
+        {"\xff\xf4\xff\xf2"
+         "ABOR\r\n",
+         true},
+        {"\xf2"
+         "ABOR\r\n",
+         true},
+        {"ABOR now\r\n", true},
+        {"ABOR", false}, /* not a whole line yet */
+        {"NOOP\r\nABO", false},
+        {"ABORT\r\n", false},
+        {"XABOR\r\n", false},
+        {"RETR ABOR\r\n", false},
+        {"", false},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++)
+        cr_expect_eq(ftp_lines_hold_abor(cases[i].bytes, strlen(cases[i].bytes)), cases[i].abor,
+                     "case %zu", i);
+}
+
 /* --- path resolution -------------------------------------------------------- */
 
 struct path_case {
@@ -136,6 +164,30 @@ Test(ftp_path, inside_accepts_root_and_children_only)
     cr_expect_not(ftp_path_inside("/srv/ftp", "/srv"));
     cr_expect_not(ftp_path_inside("/srv/ftp", "/etc/passwd"));
     cr_expect(ftp_path_inside("/", "/etc"));
+}
+
+Test(ftp_path, new_names_refuse_control_characters_from_table)
+{
+    static const struct {
+        const char *name;
+        bool allowed;
+    } cases[] = {
+        {"plain.txt", true},
+        {"with space", true},
+        {"d/e/f", true},
+        {"caf\xc3\xa9", true},
+        {"~tilde", true},
+        {"a\x01"
+         "b",
+         false},
+        {"\x1b[31m", false},
+        {"tab\there", false},
+        {"del\x7f", false},
+        {"\x1f", false},
+        {"end\n", false},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++)
+        cr_expect_eq(ftp_path_name_allowed(cases[i].name), cases[i].allowed, "case %zu", i);
 }
 
 Test(ftp_path, basename_of_virtual_paths)
@@ -221,7 +273,6 @@ Test(ftp_hostport, rejects_malformed_and_overflowing_eprt)
         "",
         "|1|132.235.1.2|6275",
         "|1|132.235.1.2|6275||",
-        "|3|132.235.1.2|6275|",
         "|1|::1|6275|",
         "|2|127.0.0.1|6275|",
         "|1|132.235.1.2|65536|",
@@ -240,6 +291,19 @@ Test(ftp_hostport, rejects_malformed_and_overflowing_eprt)
     socklen_t len;
     for (size_t i = 0; i < COUNT(bad); i++)
         cr_expect_eq(ftp_parse_eprt_arg(bad[i], &ss, &len), -1, "'%s' should be refused", bad[i]);
+}
+
+Test(ftp_hostport, eprt_with_another_protocol_number_is_unsupported_not_malformed)
+{
+    static const char *const other[] = {"|3|132.235.1.2|6275|", "|9|x|6275|", "|0|::1|6275|"};
+    static const char *const bad[] = {"|x|132.235.1.2|6275|", "||132.235.1.2|6275|", "|9|x|0|",
+                                      "|9|x|6275", "|1000|x|6275|"};
+    struct sockaddr_storage ss;
+    socklen_t len;
+    for (size_t i = 0; i < COUNT(other); i++)
+        cr_expect_eq(ftp_parse_eprt_arg(other[i], &ss, &len), -2, "'%s' is a net-prt", other[i]);
+    for (size_t i = 0; i < COUNT(bad); i++)
+        cr_expect_eq(ftp_parse_eprt_arg(bad[i], &ss, &len), -1, "'%s' is malformed", bad[i]);
 }
 
 Test(ftp_hostport, formats_eprt_and_reads_epsv)

@@ -4,13 +4,16 @@
 the loopback interface, so a socket bound to it is a second client address
 without leaving the machine."""
 import os
+import resource
 import shutil
+import signal
 import socket
-import subprocess
+import threading
 import time
 
 import ftp_common as fc
 from ftp_common import FtpTest, Raw, WAIT_S
+from harness import Netns, NetnsUnavailable
 
 OTHER = "127.0.0.2"
 
@@ -89,7 +92,10 @@ def upload(r, cmd, data):
     conn = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
     code = r.cmd(cmd)[0]
     if code == 150:
-        conn.sendall(data)
+        try:
+            conn.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server stopped reading: its reply says why
     conn.close()
     return code, (r.reply()[0] if code == 150 else None)
 
@@ -180,7 +186,23 @@ class ArgumentTest(FtpTest):
         self.assertEqual(r.cmd("MKD ab")[0], 257)
 
 
-class DataChannelTest(FtpTest):
+    def test_names_with_control_characters_get_553_and_create_nothing(self):
+        self.put_file("old.txt", b"old\n")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        for name in ["a\x01b", "\x1b[31mred", "tab\there", "del\x7f", "x\x1f"]:
+            self.assertEqual(upload(r, f"STOR {name}", b"data"), (553, None), repr(name))
+            self.assertEqual(upload(r, f"APPE {name}", b"data"), (553, None), repr(name))
+            self.assertEqual(r.cmd(f"MKD {name}")[0], 553, repr(name))
+            self.assertEqual(r.cmd(f"XMKD {name}")[0], 553, repr(name))
+            self.assertEqual(r.cmd("RNFR old.txt")[0], 350)
+            self.assertEqual(r.cmd(f"RNTO {name}")[0], 553, repr(name))
+        self.assertEqual(r.cmd("RNTO new.txt")[0], 503)  # the refused RNTO ended the rename
+        self.assertEqual(os.listdir(self.root), ["old.txt"])
+        self.assertEqual(r.cmd("MKD caf\u00e9")[0], 257)  # non-ASCII text is not control
+
+
     def test_port_and_eprt_to_another_host_are_refused(self):
         srv = self.server()
         r = self.raw(srv)
@@ -199,6 +221,17 @@ class DataChannelTest(FtpTest):
         self.assertEqual(r.cmd("PORT 127,0,0,1,4,0")[0], 200)  # port 1024: allowed
         self.assertEqual(r.cmd("PORT 127,0,0,1,4")[0], 501)
         self.assertEqual(r.cmd("PORT 127,0,0,1,4,999")[0], 501)
+
+    def test_eprt_with_an_unknown_protocol_gets_522_listing_1_and_2(self):
+        srv = self.server()
+        r = self.raw(srv)
+        r.login()
+        code, text = r.cmd("EPRT |9|127.0.0.1|51210|")
+        self.assertEqual(code, 522, text)
+        self.assertIn("(1,2)", text)
+        self.assertEqual(r.cmd("EPRT |x|127.0.0.1|51210|")[0], 501)  # malformed stays 501
+        self.assertEqual(r.cmd("EPRT |1|127.0.0.1|51210")[0], 501)
+        self.assertEqual(r.cmd("EPRT |1|127.0.0.1|51210|")[0], 200)
 
     def test_active_mode_reaches_only_the_client(self):
         self.put_file("a.txt", b"active\n")
@@ -332,6 +365,30 @@ class LimitsTest(FtpTest):
         self.assertEqual(c.greeting[0], 220)
 
 
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens (just freed): connecting fails."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def urgent_abor(r):
+    """ABOR after the Telnet synch, as ftplib sends it; (first, second) reply codes."""
+    r.sock.sendall(b"\xff\xf4\xff", socket.MSG_OOB)
+    r.sock.sendall(b"\xf2ABOR\r\n")
+    return r.reply()[0], r.reply()[0]
+
+
+def wait_for_size(path, size):
+    """Wait (bounded) until the file at path holds at least size bytes."""
+    deadline = time.monotonic() + WAIT_S
+    while os.path.getsize(path) < size and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return os.path.getsize(path)
+
+
 class StoreTest(FtpTest):
     def aborted_upload(self, how):
         self.put_file("doc.txt", b"the complete old version\n")
@@ -362,6 +419,79 @@ class StoreTest(FtpTest):
     def test_reset_stor_keeps_old_file_and_leaves_no_part(self):
         self.aborted_upload("reset")
 
+    def test_refused_rest_offsets_get_550_and_change_nothing(self):
+        self.put_file("doc.txt", b"abcdef")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        self.assertEqual(r.cmd("REST 5")[0], 350)
+        self.assertEqual(upload(r, "STOR newname", b"data"), (550, None))
+        self.assertEqual(r.cmd("REST 7")[0], 350)  # past the end of doc.txt
+        self.assertEqual(upload(r, "STOR doc.txt", b"data"), (550, None))
+        self.assertEqual(os.listdir(self.root), ["doc.txt"])
+        self.assertEqual(self.read_file("doc.txt"), b"abcdef")
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+
+    def test_uploads_without_a_data_connection_change_nothing(self):
+        self.put_file("doc.txt", b"abcdef")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        for rest, cmd in [(None, "APPE new.txt"), (None, "STOR new.txt"), (3, "STOR doc.txt"),
+                          (None, "APPE doc.txt"), (None, "STOR doc.txt")]:
+            if rest is not None:
+                self.assertEqual(r.cmd(f"REST {rest}")[0], 350)
+            self.assertEqual(r.cmd(f"EPRT |1|127.0.0.1|{closed_port()}|")[0], 200)
+            self.assertEqual(r.cmd(cmd)[0], 425, cmd)
+            self.assertEqual(os.listdir(self.root), ["doc.txt"], cmd)
+            self.assertEqual(self.read_file("doc.txt"), b"abcdef", cmd)
+
+    def test_aborted_appe_of_a_new_name_leaves_nothing(self):
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.assertEqual(r.cmd("APPE new.txt")[0], 150)
+        data.sendall(b"half of it" * 1000)
+        self.assertEqual(urgent_abor(r), (426, 226))
+        data.close()
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+        self.assertEqual(os.listdir(self.root), [])
+
+    def test_aborted_appe_onto_a_file_keeps_the_bytes_that_arrived(self):
+        # APPE and REST+STOR extend a file in place so that a broken upload
+        # can be resumed: what arrived before the ABOR stays, after the old bytes.
+        path = self.put_file("doc.txt", b"old\n")
+        srv = self.writer()
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.assertEqual(r.cmd("APPE doc.txt")[0], 150)
+        sent = b"0123456789" * 1000
+        data.sendall(sent)
+        self.assertEqual(wait_for_size(path, 4 + len(sent)), 4 + len(sent))
+        self.assertEqual(urgent_abor(r), (426, 226))
+        data.close()
+        self.assertEqual(self.read_file("doc.txt"), b"old\n" + sent)
+        self.assertEqual(os.listdir(self.root), ["doc.txt"])
+
+    def test_uploads_that_fail_writing_leave_no_new_file(self):
+        def small_files():  # in the server: files may not grow past 64 KiB
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead
+            resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))
+
+        self.put_file("doc.txt", b"old\n")
+        srv = self.start([fc.BIN, "server", "-H", "127.0.0.1", "-p", "0", "-r", self.root,
+                          "--user", "ann:pw", "--write"], preexec_fn=small_files)
+        r = self.raw(srv)
+        r.login("ann", "pw")
+        for cmd in ["STOR new.bin", "APPE new.bin", "STOR doc.txt"]:
+            self.assertEqual(upload(r, cmd, b"x" * (256 << 10)), (150, 451), cmd)
+            self.assertEqual(os.listdir(self.root), ["doc.txt"], cmd)
+            self.assertEqual(self.read_file("doc.txt"), b"old\n", cmd)
+
     def test_rest_then_appe_appends_and_rest_then_stor_resumes(self):
         self.put_file("doc.txt", b"abcdef")
         srv = self.writer()
@@ -389,6 +519,133 @@ class StoreTest(FtpTest):
         self.assertEqual(os.listdir(self.root), ["doc.txt"])
 
 
+def drain(sock, pause=0.0):
+    """Read sock until the other end closes it (bounded by its timeout);
+    returns the byte count. pause makes a slow reader."""
+    total = 0
+    try:
+        while True:
+            chunk = sock.recv(1 << 16)
+            if not chunk:
+                break
+            total += len(chunk)
+            time.sleep(pause)
+    except (ConnectionResetError, socket.timeout):
+        pass
+    return total
+
+
+class AbortTest(FtpTest):
+    """ABOR is heard during a transfer, sent urgently or as a plain line."""
+
+    BIG = 1 << 30  # sparse: no disk, and far more than a socket buffer holds
+
+    def setUp(self):
+        super().setUp()
+        with open(os.path.join(self.root, "big.bin"), "wb") as f:
+            f.truncate(self.BIG)
+
+    def session(self):
+        r = self.raw(self.writer())
+        r.login("ann", "pw")
+        return r
+
+    def abor_replies(self, r, urgent=False):
+        """Send ABOR; the two replies and the seconds they took."""
+        start = time.monotonic()
+        if urgent:
+            replies = urgent_abor(r)
+        else:
+            r.sock.sendall(b"ABOR\r\n")
+            replies = (r.reply()[0], r.reply()[0])
+        return replies, time.monotonic() - start
+
+    def download(self, r):
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.addCleanup(data.close)
+        self.assertEqual(r.cmd("RETR big.bin")[0], 150)
+        self.assertGreater(len(data.recv(1000)), 0)
+        return data
+
+    def test_plain_abor_ends_a_stalled_download_within_a_second(self):
+        r = self.session()
+        data = self.download(r)  # and read no more: the server's sends block
+        time.sleep(0.2)
+        replies, took = self.abor_replies(r)
+        self.assertEqual(replies, (426, 226))
+        self.assertLess(took, 2.0)
+        self.assertLess(drain(data), self.BIG)  # closed, long before the end
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+
+    def test_plain_and_urgent_abor_end_a_slowly_read_download(self):
+        for urgent in (False, True):
+            r = self.session()
+            data = self.download(r)
+            reader = threading.Thread(target=drain, args=(data, 0.005), daemon=True)
+            reader.start()
+            time.sleep(0.2)
+            replies, took = self.abor_replies(r, urgent)
+            self.assertEqual(replies, (426, 226), f"urgent={urgent}")
+            self.assertLess(took, 2.0)
+            reader.join(WAIT_S)
+            self.assertFalse(reader.is_alive(), "the data connection should be closed")
+            self.assertEqual(r.cmd("NOOP")[0], 200)
+
+    def test_plain_abor_ends_a_stalled_upload_and_leaves_no_file(self):
+        r = self.session()
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.addCleanup(data.close)
+        self.assertEqual(r.cmd("STOR up.bin")[0], 150)
+        data.sendall(b"x" * 100000)  # then nothing more, the connection kept open
+        time.sleep(0.2)
+        replies, took = self.abor_replies(r)
+        self.assertEqual(replies, (426, 226))
+        self.assertLess(took, 2.0)
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+        self.assertEqual(os.listdir(self.root), ["big.bin"])
+
+    def test_plain_abor_while_the_server_waits_for_the_data_connection(self):
+        r = self.session()
+        r.pasv()  # and never connect
+        r.sock.sendall(b"RETR big.bin\r\n")
+        time.sleep(0.2)
+        replies, took = self.abor_replies(r)
+        self.assertEqual(replies, (426, 226))
+        self.assertLess(took, 2.0)
+        self.assertEqual(r.cmd("NOOP")[0], 200)
+
+    def test_a_client_that_stops_sending_commands_still_gets_its_download(self):
+        self.put_file("mid.bin", fc.payload(8 << 20))
+        r = self.session()
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.addCleanup(data.close)
+        r.sock.sendall(b"RETR mid.bin\r\nQUIT\r\n")
+        self.assertEqual(r.reply()[0], 150)
+        time.sleep(0.2)  # the transfer is under way, its socket buffers full
+        r.sock.shutdown(socket.SHUT_WR)  # as `nc -N` does after its last command
+        self.assertEqual(drain(data), 8 << 20)
+        self.assertEqual([r.reply()[0], r.reply()[0]], [226, 221])
+
+    def test_commands_during_a_download_are_answered_after_it_in_order(self):
+        self.put_file("mid.bin", fc.payload(8 << 20))
+        r = self.session()
+        port = r.pasv()
+        data = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.addCleanup(data.close)
+        self.assertEqual(r.cmd("RETR mid.bin")[0], 150)
+        r.sock.sendall(b"NOOP\r\nPWD\r\n")
+        time.sleep(0.3)
+        r.sock.settimeout(0.2)  # nothing is answered while the data flows
+        with self.assertRaises(socket.timeout):
+            r.sock.recv(1, socket.MSG_PEEK)
+        r.sock.settimeout(WAIT_S)
+        self.assertEqual(drain(data), 8 << 20)
+        self.assertEqual([r.reply()[0] for _ in range(3)], [226, 200, 257])
+
+
 class AnonymousWriteWarningTest(FtpTest):
     """Anonymous writing on an address other hosts can reach gets a warning.
     The wider address lives in a network namespace the test creates, on a
@@ -403,24 +660,17 @@ class AnonymousWriteWarningTest(FtpTest):
         self.assertEqual(self.warning_for(server), [])
 
     def test_non_loopback_address_gets_a_warning(self):
-        if os.geteuid() != 0:
-            self.skipTest("network namespaces need root")
-        ns = f"ndftp{os.getpid()}"
-
-        def ip(*args):
-            return subprocess.run(["ip", *args], capture_output=True, timeout=WAIT_S)
-
-        r = ip("netns", "add", ns)
-        if r.returncode != 0:
-            self.skipTest(f"cannot create a network namespace: {r.stderr.decode().strip()}")
-        self.addCleanup(ip, "netns", "del", ns)
+        try:
+            ns = Netns("ftp")
+        except NetnsUnavailable as e:
+            self.skipTest(f"cannot create a network namespace: {e}")
+        self.addCleanup(ns.delete)
         for step in (("link", "add", "va", "type", "veth", "peer", "name", "vb"),
                      ("addr", "add", "192.0.2.1/24", "dev", "va"),  # TEST-NET-1
                      ("link", "set", "va", "up"), ("link", "set", "vb", "up")):
-            r = ip("-n", ns, *step)
-            self.assertEqual(r.returncode, 0, r.stderr)
-        server = self.start(["ip", "netns", "exec", ns, fc.BIN, "server", "-H", "192.0.2.1",
-                             "-p", "0", "-r", self.root, "--anonymous-write", "--write"])
+            ns.ip(*step)
+        server = self.start(ns.argv(fc.BIN, "server", "-H", "192.0.2.1", "-p", "0", "-r",
+                                    self.root, "--anonymous-write", "--write"))
         self.assertEqual(server.address.rsplit(":", 1)[0], "192.0.2.1")
         self.assertEqual(self.warning_for(server),
                          [f"ftp-demo server: warning: anonymous users may write, and "

@@ -71,6 +71,22 @@ static const struct status_case status_cases[] = {
     {"bare CR in an HTTP/0.9 line", "GET /a\rb\r\n", 400},
     {"bare CR in a body is data", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\na\rb",
      0},
+    {"bare CR after chunk data",
+     "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\rX0\r\n\r\n",
+     400},
+    {"bare CR ending the trailers",
+     "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\r\n",
+     400},
+    {"bare CR in a chunk size",
+     "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\rX\r\nabc\r\n0\r\n\r\n",
+     400},
+    {"bare CR in chunk data is data",
+     "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na\rb\r\n0\r\n\r\n",
+     0},
+    {"empty Transfer-Encoding beside a length",
+     "POST /echo HTTP/1.1\r\nTransfer-Encoding: \r\nContent-Length: 2\r\n\r\nab", 400},
+    {"empty Transfer-Encoding", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n\r\n",
+     400},
     {"space in a header name", "GET / HTTP/1.1\r\nTransfer Encoding: chunked\r\n\r\n", 400},
     {"two words as a header name", "GET / HTTP/1.1\r\nHost: a\r\nBad Header: 1\r\n\r\n", 400},
     {"separator in a header name", "GET / HTTP/1.1\r\nX(y): 1\r\n\r\n", 400},
@@ -286,6 +302,22 @@ Test(http_request, reads_the_body_when_fed_after_the_head)
     cr_expect_eq(memcmp(p.req->body, "abc", 3), 0);
     cr_expect_eq(p.used, strlen(text) - strlen("GET / HTTP/1.1\r\n"));
     parsed_free(&p);
+}
+
+Test(http_request, drops_trailer_fields_rather_than_merge_them)
+{
+    static const char text[] =
+        "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "3\r\nabc\r\n0\r\nContent-Length: 5\r\nHost: b\r\n\r\n";
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
+        struct parsed p;
+        parse(&p, text, strlen(text), bytewise);
+        cr_assert_eq(p.r, HTTP_PARSE_DONE, "result %d", p.r);
+        cr_expect_eq(p.req->nheaders, 2);
+        cr_expect_null(http_request_header(p.req, "Content-Length"));
+        cr_expect_str_eq(http_request_header(p.req, "Host"), "a");
+        parsed_free(&p);
+    }
 }
 
 Test(http_request, survives_random_mutations_of_a_valid_request)

@@ -84,6 +84,56 @@ class ServerTest(unittest.TestCase):
         self.assertTrue(lines[0].startswith(prog), lines[0])
 
 
+def cpu_seconds(pid):
+    """User + system CPU time a process has used so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def ip(*args):
+    """Run ip(8) with a deadline; returns the CompletedProcess."""
+    return subprocess.run(["ip", *args], capture_output=True, timeout=WAIT_S)
+
+
+class NetnsUnavailable(Exception):
+    """No network namespace can be made here: not root, or no `ip netns`."""
+
+
+class Netns:
+    """A network namespace the test owns: a host of its own, with its own
+    interfaces, addresses and ports, that nothing outside can reach. The
+    name carries the PID, so runs side by side never meet. Kill what runs
+    inside (Server.kill does, by PID) before delete()."""
+
+    def __init__(self, tag):
+        self.name = f"nd{tag}{os.getpid()}"
+        if os.geteuid() != 0:
+            raise NetnsUnavailable("network namespaces need root")
+        try:
+            r = ip("netns", "add", self.name)
+        except FileNotFoundError:
+            raise NetnsUnavailable("no ip(8) command") from None
+        if r.returncode != 0:
+            raise NetnsUnavailable(f"ip netns add: {r.stderr.decode().strip()}")
+
+    def ip(self, *args):
+        """ip(8) inside the namespace; a failure fails the test."""
+        r = ip("-n", self.name, *args)
+        if r.returncode != 0:
+            raise AssertionError(f"ip -n {self.name} {' '.join(args)}: "
+                                 f"{r.stderr.decode().strip()}")
+        return r
+
+    def argv(self, *argv):
+        """argv to run inside the namespace (ip netns exec execs it, so the
+        PID Popen returns is the program's own)."""
+        return ["ip", "netns", "exec", self.name, *argv]
+
+    def delete(self):
+        ip("netns", "del", self.name)
+
+
 def connect(port, host="127.0.0.1", family=socket.AF_INET, timeout=WAIT_S):
     s = socket.socket(family, socket.SOCK_STREAM)
     s.settimeout(timeout)

@@ -13,7 +13,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ServerTest, connect, exchange, WAIT_S  # noqa: E402
+from harness import ServerTest, connect, cpu_seconds, exchange, WAIT_S  # noqa: E402
 
 BIN = None
 MODEL = None
@@ -21,13 +21,6 @@ MODEL = None
 
 def upper(data):
     return bytes(b - 32 if 97 <= b <= 122 else b for b in data)
-
-
-def cpu_seconds(pid):
-    """User + system CPU time a process has used, from /proc."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def payload(size, seed=1):

@@ -14,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ServerTest, WAIT_S  # noqa: E402
+from harness import ServerTest, cpu_seconds, WAIT_S  # noqa: E402
 
 BIN = None
 FLOOD = int(os.environ.get("UDP_FLOOD_DATAGRAMS", "200000"))  # total, all clients
@@ -74,11 +74,62 @@ def probe(port, payload=b"still there", tries=10):
 
 def summary(stderr):
     """The server's exit line: received, answered, dropped, truncated, failed."""
+    counts = all_counts(stderr)
+    return tuple(counts[k] for k in ("received", "answered", "dropped", "truncated", "failed"))
+
+
+def all_counts(stderr):
+    """Every count on the server's exit line, by name."""
     m = re.search(r"(\d+) datagrams received, (\d+) answered, (\d+) dropped "
-                  r"\((\d+) truncated\), (\d+) failed sends", stderr)
+                  r"\((\d+) truncated, (\d+) refused\), (\d+) failed sends", stderr)
     if not m:
-        raise AssertionError(f"no summary in {stderr!r}")
-    return tuple(int(g) for g in m.groups())
+        raise AssertionError(f"no summary in {stderr[-2000:]!r}")
+    names = ("received", "answered", "dropped", "truncated", "refused", "failed")
+    return dict(zip(names, (int(g) for g in m.groups())))
+
+
+def inet_checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def forge(src, dst, payload):
+    """Send one UDP datagram whose source is src, (ip, port), to dst through a
+    raw socket that writes its own IP header: what an attacker on the path
+    can do, done on loopback. Needs root (CAP_NET_RAW)."""
+    family = socket.AF_INET6 if ":" in dst[0] else socket.AF_INET
+    saddr, daddr = (socket.inet_pton(family, ip) for ip in (src[0], dst[0]))
+    length = 8 + len(payload)
+    if family == socket.AF_INET:
+        pseudo = saddr + daddr + struct.pack("!BBH", 0, socket.IPPROTO_UDP, length)
+    else:
+        pseudo = saddr + daddr + struct.pack("!IxxxB", length, socket.IPPROTO_UDP)
+    udp = struct.pack("!HHHH", src[1], dst[1], length, 0) + payload
+    udp = udp[:6] + struct.pack("!H", inet_checksum(pseudo + udp) or 0xFFFF) + udp[8:]
+    if family == socket.AF_INET:  # the kernel fills in the id and header checksum
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + length, 0, 0, 64,
+                         socket.IPPROTO_UDP, 0, saddr, daddr)
+    else:
+        ip = struct.pack("!IHBB16s16s", 6 << 28, length, socket.IPPROTO_UDP, 64, saddr, daddr)
+    # IPPROTO_RAW: send only, and the packet carries its own IP header.
+    with socket.socket(family, socket.SOCK_RAW, socket.IPPROTO_RAW) as raw:
+        raw.sendto(ip + udp, (dst[0], 0))
+
+
+def bind_low_port(host, family=socket.AF_INET):
+    """A datagram socket bound to a free port below 1024 (root only)."""
+    for port in (1023, 1022, 1021, 1020, 999, 7, 13, 19):
+        s = udp_socket(family, timeout=0.3)
+        try:
+            s.bind((host, port))
+            return s
+        except OSError:
+            s.close()
+    raise unittest.SkipTest("no free port below 1024")
 
 
 class UdpServerTest(ServerTest):
@@ -119,6 +170,23 @@ class UdpServerTest(ServerTest):
         self.assertEqual(udp_exchange(srv.port, ping), header(2, 77, 123456789) + b"lowercase")
         self.assertEqual(srv.stop(), 0)
         self.assertEqual(summary(srv.stderr()), (3, 2, 1, 0, 0))
+
+    def test_any_address_replies_from_the_address_the_client_wrote_to(self):
+        """127.0.0.2 is this host too, but the route back to a client on
+        127.0.0.1 would pick 127.0.0.1 as the reply's source, and a
+        connected socket discards a datagram from any other address."""
+        for host in ("0.0.0.0", "::"):
+            with self.subTest(server=host):
+                srv = self.server("--mode", "echo", host=host)
+                with udp_socket() as s:
+                    s.sendto(b"to .2", ("127.0.0.2", srv.port))
+                    self.assertEqual(s.recvfrom(100), (b"to .2", ("127.0.0.2", srv.port)))
+                r = self.run_bin("client", "-H", "127.0.0.2", "-p", str(srv.port), "-m", "hi",
+                                 "-t", "1000")
+                self.assertEqual((r.returncode, r.stdout), (0, b"hi\n"), r.stderr)
+                r = self.run_bin("ping", "-H", "127.0.0.2", "-p", str(srv.port), "-c", "2",
+                                 "-i", "10")
+                self.assertIn(b"2 datagrams sent, 2 received", r.stdout, r.stderr)
 
     # --- the native client ----------------------------------------------------
 
@@ -269,6 +337,129 @@ class UdpServerTest(ServerTest):
         received, answered, dropped, _, failed = summary(srv.stderr())
         self.assertEqual(received, transmissions)
         self.assertEqual(received, answered + dropped + failed)
+
+    # --- the loop guard: senders that are never answered ----------------------
+
+    def assert_refused(self, srv, forged, ready_host="127.0.0.1", family=socket.AF_INET):
+        """After forged() sends datagrams the server must refuse, the server
+        stays idle, still answers a plain client, and counts each refusal.
+        Returns the server's stderr."""
+        before = cpu_seconds(srv.proc.pid)
+        refused = forged()
+        time.sleep(0.5)  # a server answering itself would spin all along
+        self.assertLess(cpu_seconds(srv.proc.pid) - before, 0.2, "the server is busy")
+        self.assertEqual(udp_exchange(srv.port, b"1234", ready_host, family), b"1234")
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        counts = all_counts(err)
+        self.assertEqual(counts["received"], refused + 1, counts)
+        self.assertEqual(counts["answered"], 1, counts)
+        self.assertEqual(counts["refused"], refused, counts)
+        self.assertEqual(counts["dropped"], refused, counts)
+        return err
+
+    def require_root(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root: low ports and raw sockets")
+
+    def test_datagram_forged_from_its_own_address_is_refused_not_answered_forever(self):
+        self.require_root()
+        srv = self.server("--mode", "echo", "--trace")
+
+        def forged():
+            forge(("127.0.0.1", srv.port), ("127.0.0.1", srv.port), b"answer yourself")
+            return 1
+
+        err = self.assert_refused(srv, forged)
+        self.assertIn("[udp server]   ... refused: source is this server's own address and port",
+                      err)
+
+    def test_forged_own_address_refused_over_ipv6(self):
+        self.require_root()
+        srv = self.server("--mode", "echo", host="::1")
+
+        def forged():
+            forge(("::1", srv.port), ("::1", srv.port), b"answer yourself")
+            return 1
+
+        self.assert_refused(srv, forged, "::1", socket.AF_INET6)
+
+    def test_dual_stack_refuses_its_port_from_ipv4_ipv4_mapped_and_ipv6(self):
+        """Bound to "::", IPv4 senders arrive as ::ffff:a.b.c.d, and the
+        socket owns its port on every local address."""
+        self.require_root()
+        srv = self.server("--mode", "echo", host="::")
+
+        def forged():
+            forge(("127.0.0.1", srv.port), ("127.0.0.1", srv.port), b"v4 to itself")
+            forge(("127.0.0.2", srv.port), ("127.0.0.1", srv.port), b"another local address")
+            forge(("::1", srv.port), ("::1", srv.port), b"v6 to itself")
+            return 3
+
+        self.assert_refused(srv, forged)
+
+    def test_source_port_0_is_refused(self):
+        self.require_root()
+        srv = self.server(host="::")
+
+        def forged():
+            forge(("127.0.0.1", 0), ("127.0.0.1", srv.port), b"from port 0")
+            forge(("::1", 0), ("::1", srv.port), b"from port 0")
+            return 2
+
+        self.assert_refused(srv, forged)
+
+    def test_well_known_source_ports_are_refused(self):
+        self.require_root()
+        for host, family, bind_host in (("127.0.0.1", socket.AF_INET, "127.0.0.1"),
+                                        ("::1", socket.AF_INET6, "::1"),
+                                        ("::", socket.AF_INET, "127.0.0.1")):
+            with self.subTest(server=host, sender=bind_host):
+                srv = self.server(host=host)
+                with bind_low_port(bind_host, family) as low:
+                    low.sendto(b"from a service", (bind_host, srv.port))
+                    with self.assertRaises(socket.timeout):
+                        low.recvfrom(100)
+
+                    def forged():
+                        return 1
+
+                    self.assert_refused(srv, forged, bind_host, family)
+
+    def test_two_servers_do_not_bounce_a_forged_datagram(self):
+        """One echo server on port 7, where echo(7) lives, and another: a
+        datagram forged from the first to the second is refused there."""
+        self.require_root()
+        try:
+            first = self.start([BIN, "server", "-H", "127.0.0.1", "-p", "7", "--mode", "echo"])
+        except AssertionError:
+            self.skipTest("port 7 is in use")
+        second = self.server("--mode", "echo")
+        forge(("127.0.0.1", 7), ("127.0.0.1", second.port), b"ping-pong")
+        time.sleep(0.5)
+        self.assertEqual(first.stop(), 0)
+        self.assertEqual(second.stop(), 0)
+        self.assertEqual(all_counts(first.stderr())["received"], 0)
+        counts = all_counts(second.stderr())
+        self.assertEqual((counts["received"], counts["refused"], counts["answered"]), (1, 1, 0))
+
+    def test_ordinary_clients_are_answered_from_ports_1024_and_up(self):
+        self.require_root()
+        srv = self.server("--mode", "echo")
+        with udp_socket() as s:
+            s.bind(("127.0.0.1", 0))
+            s.sendto(b"ephemeral", ("127.0.0.1", srv.port))
+            self.assertEqual(s.recvfrom(100)[0], b"ephemeral")
+        for port in (1024, 1025):
+            with udp_socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                s.sendto(b"just above", ("127.0.0.1", srv.port))
+                self.assertEqual(s.recvfrom(100)[0], b"just above")
+        self.assertEqual(srv.stop(), 0)
+        self.assertEqual(all_counts(srv.stderr())["refused"], 0)
 
     # --- robustness -----------------------------------------------------------
 
