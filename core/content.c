@@ -17,10 +17,11 @@
 #define NETDEMO_CONTENT_RELDIR "../share/netdemo"
 #endif
 
-static void content_set_error(char *err, const char *fmt, const char *path, const char *why)
+/* "path: why" into err, anet-style; err may be NULL. */
+static void content_set_error(char *err, const char *path, const char *why)
 {
     if (err != NULL)
-        snprintf(err, NET_ERR_LEN, fmt, path, why);
+        snprintf(err, NET_ERR_LEN, "%.200s: %s", path, why);
 }
 
 int content_dir_from(const char *exe, const char *name, char *buf, size_t len, char *err)
@@ -40,16 +41,16 @@ int content_dir_from(const char *exe, const char *name, char *buf, size_t len, c
     }
     int n = snprintf(buf, len, "%.*s/%s/%s", (int)dir_len, exe, rel, name);
     if (n < 0 || (size_t)n >= len) {
-        content_set_error(err, "%.200s: %s", exe, "path too long");
+        content_set_error(err, exe, "path too long");
         return -1;
     }
     struct stat st;
     if (stat(buf, &st) == -1) {
-        content_set_error(err, "%.200s: %s", buf, strerror(errno));
+        content_set_error(err, buf, strerror(errno));
         return -1;
     }
     if (!S_ISDIR(st.st_mode)) {
-        content_set_error(err, "%.200s: %s", buf, "not a directory");
+        content_set_error(err, buf, "not a directory");
         return -1;
     }
     return 0;
@@ -62,7 +63,7 @@ int content_dir(const char *name, char *buf, size_t len, char *err)
     /* The kernel's own answer to "where is this program", symlinks resolved. */
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n == -1) {
-        content_set_error(err, "%s: %s", "readlink /proc/self/exe", strerror(errno));
+        content_set_error(err, "readlink /proc/self/exe", strerror(errno));
         if (len > 0)
             buf[0] = '\0';
         return -1;
