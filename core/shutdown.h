@@ -1,5 +1,9 @@
 /*
- * shutdown.h - clean shutdown on SIGINT and SIGTERM.
+ * shutdown.h - clean shutdown on SIGINT and SIGTERM, process-wide.
+ *
+ * This is the whole process's request: clients and one-shot tools watch
+ * it. Servers each watch their own stop handle (stop.h), which the same
+ * signals reach through stop_watch_signals().
  *
  * A signal handler may do almost nothing safely, so it only sets a flag and
  * writes one byte to a pipe. Servers watch the pipe's read end: an event

@@ -31,6 +31,26 @@ static void trace_write(char *line, int len)
     (void)rc; /* nowhere left to report a failed trace */
 }
 
+/* A forked child of a threaded process keeps only the forking thread: if
+ * another held the lock then, the child would wait on it for ever. Take it
+ * around fork(), as the fork model's children trace too. */
+static pthread_once_t trace_fork_once = PTHREAD_ONCE_INIT;
+
+static void trace_lock_take(void)
+{
+    pthread_mutex_lock(&trace_lock);
+}
+
+static void trace_lock_give(void)
+{
+    pthread_mutex_unlock(&trace_lock);
+}
+
+static void trace_arm_fork(void)
+{
+    pthread_atfork(trace_lock_take, trace_lock_give, trace_lock_give);
+}
+
 void trace_set_role(const char *role)
 {
     trace_role = role;
@@ -38,6 +58,7 @@ void trace_set_role(const char *role)
 
 void trace_set_rate_limit(unsigned per_second)
 {
+    pthread_once(&trace_fork_once, trace_arm_fork);
     pthread_mutex_lock(&trace_lock);
     trace_rate = per_second;
     pthread_mutex_unlock(&trace_lock);
@@ -73,6 +94,7 @@ void trace_log(const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
 
+    pthread_once(&trace_fork_once, trace_arm_fork);
     bool colour = isatty(STDERR_FILENO);
     const char *on = colour ? "\033[36m" : "";
     const char *off = colour ? "\033[0m" : "";

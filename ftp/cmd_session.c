@@ -3,7 +3,6 @@
  * help, status and the transfer settings (TYPE, MODE, STRU).
  */
 #include "session.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <stdio.h>
@@ -67,7 +66,7 @@ void cmd_pass(struct ftp_session *s, const char *arg)
     s->state = FTP_STATE_NEED_USER;
     s->failed_logins++;
     counters_add(s->srv->stats, errors, 1);
-    shutdown_wait_readable(shutdown_fd(), FTP_FAIL_DELAY_MS);
+    stop_sleep(s->srv->stop, FTP_FAIL_DELAY_MS);
     ftp_reply(s, FTP_NOT_LOGGED_IN, "Login incorrect.");
     if (s->failed_logins >= FTP_MAX_FAILED_LOGINS) {
         TRACE("login: %d failures from %s, hanging up", s->failed_logins, s->peer_text);

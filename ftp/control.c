@@ -6,7 +6,6 @@
 #include "command.h"
 #include "loop.h"
 #include "session.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <stdarg.h>
@@ -63,12 +62,12 @@ static enum ctrl_result ctrl_read_line(struct ftp_session *s, char **line, size_
         int64_t left = deadline - loop_now_ms();
         if (left <= 0)
             return CTRL_IDLE;
-        enum shutdown_wait w = shutdown_wait_readable(s->ctrl_fd, (int)left);
-        if (w == SHUTDOWN_WAIT_STOP)
+        enum stop_wait w = stop_wait_readable(s->srv->stop, s->ctrl_fd, (int)left);
+        if (w == STOP_WAIT_STOP)
             return CTRL_STOP;
-        if (w == SHUTDOWN_WAIT_ERROR)
+        if (w == STOP_WAIT_ERROR)
             return CTRL_GONE;
-        if (w == SHUTDOWN_WAIT_READY) {
+        if (w == STOP_WAIT_READY) {
             ssize_t n = line_fill(&s->reader);
             if (n <= 0)
                 return CTRL_GONE;

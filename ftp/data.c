@@ -11,7 +11,6 @@
 #include "hostport.h"
 #include "loop.h"
 #include "session.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <arpa/inet.h>
@@ -209,7 +208,7 @@ enum ftp_data_wait ftp_data_wait(struct ftp_session *s, int fd, short events)
         struct pollfd pfd[3] = {
             {.fd = fd, .events = events},
             {.fd = s->ctrl_fd, .events = data_ctrl_events(s)},
-            {.fd = shutdown_fd(), .events = POLLIN},
+            {.fd = stop_fd(s->srv->stop), .events = POLLIN},
         };
         int64_t left = deadline - loop_now_ms();
         int n = left > 0 ? poll(pfd, 3, (int)left) : 0;
@@ -237,7 +236,7 @@ int ftp_data_check(struct ftp_session *s)
 {
     struct pollfd pfd[2] = {
         {.fd = s->ctrl_fd, .events = data_ctrl_events(s)},
-        {.fd = shutdown_fd(), .events = POLLIN},
+        {.fd = stop_fd(s->srv->stop), .events = POLLIN},
     };
     if (poll(pfd, 2, 0) <= 0)
         return 0;

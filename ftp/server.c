@@ -5,7 +5,6 @@
  */
 #include "server.h"
 #include "session.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -17,9 +16,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, char *err)
+int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, struct stop *stop,
+                    char *err)
 {
-    *srv = (struct ftp_server){.config = *config, .listen_fd = -1};
+    *srv = (struct ftp_server){.config = *config, .listen_fd = -1, .stop = stop};
     pthread_mutex_init(&srv->lock, NULL);
     pthread_cond_init(&srv->all_gone, NULL);
     if (realpath(config->root, srv->root_real) == NULL) {
@@ -199,12 +199,12 @@ int ftp_server_serve(struct ftp_server *srv, char *err)
     pthread_attr_setstacksize(&attr, FTP_SESSION_STACK_SIZE);
     srand((unsigned)getpid());
 
-    while (!shutdown_requested()) {
-        enum shutdown_wait w = shutdown_wait_readable(srv->listen_fd, -1);
-        if (w == SHUTDOWN_WAIT_READY)
+    while (!stop_requested(srv->stop)) {
+        enum stop_wait w = stop_wait_readable(srv->stop, srv->listen_fd, -1);
+        if (w == STOP_WAIT_READY)
             server_accept_one(srv, &attr);
     }
-    /* Each session sees shutdown_fd() in its own waits, says 421 and ends. */
+    /* Each session sees the stop handle in its own waits, says 421 and ends. */
     pthread_mutex_lock(&srv->lock);
     while (srv->live > 0)
         pthread_cond_wait(&srv->all_gone, &srv->lock);

@@ -11,6 +11,7 @@
 
 #include "counters.h"
 #include "net.h"
+#include "stop.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -66,6 +67,7 @@ struct ftp_server {
     char root_real[PATH_MAX]; /* realpath() of config.root */
     int listen_fd;
     struct counters *stats;
+    struct stop *stop; /* the caller's: ends serve() when requested */
     /* the sessions now running, each in its own thread */
     pthread_mutex_t lock;
     pthread_cond_t all_gone;
@@ -73,12 +75,15 @@ struct ftp_server {
     int live;
 };
 
-/* ftp_server_open: check the root, then socket, bind and listen.
- * Returns 0, or -1 with the reason in err. */
-int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, char *err);
+/* ftp_server_open: check the root, then socket, bind and listen. stop
+ * (open, owned by the caller) is what ends ftp_server_serve(). Returns 0,
+ * or -1 with the reason in err. */
+int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, struct stop *stop,
+                    char *err);
 
-/* ftp_server_serve: accept sessions until shutdown is requested, then wait
- * until every session has closed. Returns 0, or -1 with the reason in err. */
+/* ftp_server_serve: accept sessions until the stop handle is requested
+ * (each session then says 421 and ends), then wait until every session
+ * has closed. Returns 0, or -1 with the reason in err. */
 int ftp_server_serve(struct ftp_server *srv, char *err);
 
 /* ftp_server_close: close the listening socket and free the counters.

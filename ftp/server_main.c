@@ -5,7 +5,7 @@
 #include "content.h"
 #include "server.h"
 #include "session.h"
-#include "shutdown.h"
+#include "stop.h"
 #include "trace.h"
 
 #include <arpa/inet.h>
@@ -293,13 +293,18 @@ int ftp_server_main(int argc, char *argv[])
     char err[NET_ERR_LEN];
     int rc = CLI_EXIT_FAILURE;
 
-    if (config == NULL || srv == NULL)
+    struct stop stop = {.pipe = {-1, -1}};
+
+    if (config == NULL || srv == NULL) {
+        rc = cli_error(prog, CLI_EXIT_FAILURE, "malloc: out of memory");
         goto out;
+    }
     rc = ftp_server_parse(argc, argv, config);
     if (rc != -1)
         goto out;
     trace_set_role("ftp server");
-    if (shutdown_install(err) == -1 || ftp_server_open(srv, config, err) == -1) {
+    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1 ||
+        ftp_server_open(srv, config, &stop, err) == -1) {
         rc = cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
         goto out;
     }
@@ -308,6 +313,7 @@ int ftp_server_main(int argc, char *argv[])
                                           : CLI_EXIT_OK;
     ftp_server_close(srv);
 out:
+    stop_close(&stop);
     free(config);
     free(srv);
     return rc;

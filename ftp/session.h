@@ -7,7 +7,7 @@
  * stream a file, wait for the next command); written as a thread it reads
  * top to bottom like the RFC, as vsftpd's one process per session does, and
  * sendfile() may block without stalling anyone else. --max-sessions bounds
- * the threads. Every wait also watches shutdown_fd(), so Ctrl-C ends each
+ * the threads. Every wait also watches the server's stop handle, so Ctrl-C ends each
  * session cleanly, and the server waits for all of them before it returns.
  */
 #ifndef NETDEMO_FTP_SESSION_H

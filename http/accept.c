@@ -5,7 +5,6 @@
 #include "conn.h"
 
 #include "io.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <assert.h>
@@ -110,7 +109,7 @@ int http_worker_run(struct http_server *srv, int listen_fd, char *err)
         goto out;
     }
     if (loop_watch(w.loop, listen_fd, LOOP_READABLE, worker_on_accept, &w) == -1 ||
-        loop_watch(w.loop, shutdown_fd(), LOOP_READABLE, worker_on_shutdown, NULL) == -1) {
+        loop_watch(w.loop, stop_fd(srv->stop), LOOP_READABLE, worker_on_shutdown, NULL) == -1) {
         snprintf(err, NET_ERR_LEN, "epoll_ctl: %s", strerror(errno));
         goto out;
     }

@@ -3,7 +3,6 @@
  * the listening sockets and the worker threads.
  */
 #include "server.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -114,9 +113,10 @@ static int server_open_listeners(struct http_server *srv, char *err)
     return 0;
 }
 
-int http_server_open(struct http_server *srv, const struct http_config *config, char *err)
+int http_server_open(struct http_server *srv, const struct http_config *config, struct stop *stop,
+                     char *err)
 {
-    *srv = (struct http_server){.config = *config, .root_fd = -1};
+    *srv = (struct http_server){.config = *config, .root_fd = -1, .stop = stop};
     for (int i = 0; i < HTTP_MAX_WORKERS; i++)
         srv->listen_fds[i] = -1;
     srv->stats = counters_new("http");
@@ -146,6 +146,8 @@ static void *worker_thread_main(void *arg)
     struct worker_thread *t = arg;
     trace_set_role("http server");
     t->rc = http_worker_run(t->srv, t->listen_fd, t->err);
+    if (t->rc == -1)
+        stop_fail(t->srv->stop, t->err); /* the other workers of this server stop too */
     return NULL;
 }
 
@@ -166,7 +168,7 @@ int http_server_serve(struct http_server *srv, char *err)
     }
     int rc = http_worker_run(srv, srv->listen_fds[0], err);
     if (rc == -1)
-        shutdown_request(); /* stop the other workers too */
+        stop_fail(srv->stop, err); /* the other workers of this server stop too */
     for (int i = 1; i < n; i++) {
         if (!threads[i].started)
             continue;

@@ -11,6 +11,7 @@
 #include "counters.h"
 #include "http.h"
 #include "net.h"
+#include "stop.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,8 +41,9 @@ struct http_server {
     int listen_fds[HTTP_MAX_WORKERS]; /* one per worker; -1 when unused */
     int nlisten;
     struct counters *stats;
-    FILE *log;    /* the access log, or NULL */
-    bool own_log; /* we opened it (not stdout) */
+    FILE *log;         /* the access log, or NULL */
+    bool own_log;      /* we opened it (not stdout) */
+    struct stop *stop; /* the caller's: ends serve() when requested */
 };
 
 /* http_config_defaults: the documented defaults (127.0.0.1:8080, one
@@ -50,12 +52,15 @@ struct http_server {
 void http_config_defaults(struct http_config *config);
 
 /* http_server_open: resolve the docroot, open the access log, create the
- * counters and every worker's listening socket. Returns 0, or -1 with the
+ * counters and every worker's listening socket. stop (open, owned by the
+ * caller) is what ends http_server_serve(). Returns 0, or -1 with the
  * reason in err (nothing is left open). */
-int http_server_open(struct http_server *srv, const struct http_config *config, char *err);
+int http_server_open(struct http_server *srv, const struct http_config *config, struct stop *stop,
+                     char *err);
 
 /* http_server_serve: run the workers (the calling thread is one of them)
- * until shutdown is requested; then close every connection and free
+ * until the stop handle is requested, or a worker fails (which stops this
+ * server alone); then close every connection and free
  * everything. Returns 0, or -1 with the reason in err. */
 int http_server_serve(struct http_server *srv, char *err);
 

@@ -4,7 +4,7 @@
 #include "cli.h"
 #include "content.h"
 #include "server.h"
-#include "shutdown.h"
+#include "stop.h"
 #include "trace.h"
 
 #include <getopt.h>
@@ -214,6 +214,7 @@ int http_server_main(int argc, char *argv[])
     const char *prog = "http-demo server";
     struct http_config config;
     struct http_server srv;
+    struct stop stop;
     char err[NET_ERR_LEN];
     char site[PATH_MAX];
 
@@ -224,13 +225,16 @@ int http_server_main(int argc, char *argv[])
         return rc;
     trace_set_role("http server");
     trace_set_rate_limit(200);
-    if (shutdown_install(err) == -1)
+    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    if (http_server_open(&srv, &config, err) == -1)
+    if (http_server_open(&srv, &config, &stop, err) == -1) {
+        stop_close(&stop);
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
+    }
     http_server_announce(&srv);
     rc = http_server_serve(&srv, err);
     http_server_close(&srv);
+    stop_close(&stop);
     if (rc == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     return CLI_EXIT_OK;

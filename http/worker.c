@@ -17,7 +17,6 @@
 #include "conn.h"
 
 #include "io.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <errno.h>

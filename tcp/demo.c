@@ -7,11 +7,10 @@
  */
 #include "cli.h"
 #include "server.h"
-#include "shutdown.h"
+#include "stop.h"
 #include "tcp_client.h"
 #include "trace.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,18 +38,19 @@ int tcp_demo_main(void)
     const char *prog = "tcp-demo";
     struct tcp_config config = {.model = TCP_MODEL_ITERATIVE, .mode = TCP_MODE_UPPER};
     struct tcp_server srv;
+    struct stop stop;
     char err[NET_ERR_LEN];
     uint16_t port = 0;
 
     trace_enabled = true;
     fputs(tcp_demo_intro, stderr);
-    if (shutdown_install(err) == -1)
+    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
 
     /* Port 0: the kernel picks a free port, so the demo never collides. */
     net_endpoint_from_host_port(TCP_DEFAULT_HOST, 0, &config.endpoint, err);
     trace_set_role("tcp server");
-    if (tcp_server_open(&srv, &config, err) == -1 ||
+    if (tcp_server_open(&srv, &config, &stop, err) == -1 ||
         net_local_port(srv.listen_fd, &port, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
 
@@ -69,9 +69,10 @@ int tcp_demo_main(void)
     int rc = tcp_client_call(&ep, messages, 1, err);
 
     int status = 0;
-    kill(server, SIGTERM); /* the lecture is over: switch the server off */
+    stop_request(&stop); /* the lecture is over: switch the server off */
     waitpid(server, &status, 0);
     tcp_server_close(&srv);
+    stop_close(&stop);
     if (rc == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)

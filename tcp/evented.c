@@ -13,7 +13,6 @@
 #include "server.h"
 #include "io.h"
 #include "loop.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -217,7 +216,7 @@ int tcp_serve_epoll(struct tcp_server *srv, char *err)
         goto out;
     }
     if (loop_watch(es.loop, srv->listen_fd, LOOP_READABLE, epoll_on_accept, &es) == -1 ||
-        loop_watch(es.loop, shutdown_fd(), LOOP_READABLE, epoll_on_shutdown, NULL) == -1) {
+        loop_watch(es.loop, stop_fd(srv->stop), LOOP_READABLE, epoll_on_shutdown, NULL) == -1) {
         snprintf(err, NET_ERR_LEN, "epoll_ctl: %s", strerror(errno));
         goto out;
     }

@@ -6,9 +6,17 @@
  * back to accept(). Processes share no memory, so one crashing child cannot
  * hurt another; the price is a fork per connection. The counters live in
  * shared memory (see counters.h), so the children's bytes are counted too.
+ *
+ * Other servers' threads may share this process (netdemo runs all four in
+ * one), so the model keeps to what is its own: it reaps only its own
+ * children, by pid, and installs no signal handler. A child of a threaded
+ * process holds only the thread that called fork(): a lock another thread
+ * held at that moment stays held for ever. So the child touches only its
+ * connection, the counters (atomics in shared memory), the stop handle's
+ * pipe (inherited: the parent's request reaches it) and the trace lines
+ * (whose lock trace.c re-arms in the child).
  */
 #include "server.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -29,47 +37,45 @@ struct fork_children {
     int count;
 };
 
-/* SIGCHLD only needs to interrupt the parent's wait; reaping happens in
- * ordinary code below, where it is safe to touch the pid table. */
-static void fork_on_sigchld(int sig)
-{
-    (void)sig;
-}
-
-/* Collect every child that has exited, so none lingers as a zombie. */
+/* Collect each of our children that has exited, so none lingers as a
+ * zombie. By pid: waitpid(-1) would also take other servers' children. */
 static void fork_reap(struct fork_children *kids)
 {
-    pid_t pid;
-    while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
-        for (int i = 0; i < kids->count; i++) {
-            if (kids->pids[i] == pid) {
-                kids->pids[i] = kids->pids[--kids->count];
-                break;
-            }
+    for (int i = 0; i < kids->count;) {
+        pid_t pid = kids->pids[i];
+        if (waitpid(pid, NULL, WNOHANG) == 0) {
+            i++;
+            continue;
         }
+        kids->pids[i] = kids->pids[--kids->count]; /* exited (or not ours any more) */
         TRACE("waitpid() -> child %d reaped", (int)pid);
     }
 }
 
-/* At shutdown: ask every child to stop, give them a moment, then insist. */
+/* At shutdown: the children see the stop request in the pipe they share
+ * with us and finish; give them a moment, then insist. */
 static void fork_stop_children(struct fork_children *kids)
 {
-    for (int i = 0; i < kids->count; i++)
-        kill(kids->pids[i], SIGTERM);
     for (int waited = 0; kids->count > 0 && waited < FORK_GRACE_MS; waited += 10) {
         fork_reap(kids);
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000000}, NULL);
     }
-    for (int i = 0; i < kids->count; i++)
+    for (int i = 0; i < kids->count; i++) {
         kill(kids->pids[i], SIGKILL);
-    while (kids->count > 0 && waitpid(-1, NULL, 0) > 0)
-        fork_reap(kids);
+        waitpid(kids->pids[i], NULL, 0);
+    }
+    kids->count = 0;
 }
 
 /* The child's whole life: serve one caller, then exit without returning
- * into the parent's accept loop. */
+ * into the parent's accept loop. Ctrl-C reaches the whole process group:
+ * the child leaves it to the parent, whose stop request it then sees, as
+ * the other models' threads do (its inherited handler would write to the
+ * parent's process-wide pipe). */
 static void fork_child(struct tcp_server *srv, int conn)
 {
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
     close(srv->listen_fd);
     trace_set_role("tcp child");
     tcp_comm_loop(srv, conn);
@@ -84,11 +90,7 @@ int tcp_serve_fork(struct tcp_server *srv, char *err)
         snprintf(err, NET_ERR_LEN, "fork: out of memory");
         return -1;
     }
-    struct sigaction sa = {.sa_handler = fork_on_sigchld, .sa_flags = SA_NOCLDSTOP};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGCHLD, &sa, NULL);
-
-    while (!shutdown_requested()) {
+    while (!stop_requested(srv->stop)) {
         fork_reap(kids);
         int conn = tcp_accept_call(srv, FORK_REAP_MS);
         if (conn == -1)
@@ -112,6 +114,5 @@ int tcp_serve_fork(struct tcp_server *srv, char *err)
     }
     fork_stop_children(kids);
     free(kids);
-    signal(SIGCHLD, SIG_DFL);
     return 0;
 }

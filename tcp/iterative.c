@@ -11,12 +11,11 @@
  * start two clients and watch the second one hang until the first leaves.
  */
 #include "server.h"
-#include "shutdown.h"
 
 int tcp_serve_iterative(struct tcp_server *srv, char *err)
 {
     (void)err;
-    while (!shutdown_requested()) { /* inf_loop */
+    while (!stop_requested(srv->stop)) { /* inf_loop */
         int conn = tcp_accept_call(srv, -1);
         if (conn == -1)
             continue;

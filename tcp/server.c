@@ -4,7 +4,6 @@
  */
 #include "server.h"
 #include "io.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -59,9 +58,10 @@ void tcp_answer(enum tcp_mode mode, char *buf, size_t len)
             buf[i] = (char)(buf[i] - 'a' + 'A');
 }
 
-int tcp_server_open(struct tcp_server *srv, const struct tcp_config *config, char *err)
+int tcp_server_open(struct tcp_server *srv, const struct tcp_config *config, struct stop *stop,
+                    char *err)
 {
-    *srv = (struct tcp_server){.config = *config, .listen_fd = -1};
+    *srv = (struct tcp_server){.config = *config, .listen_fd = -1, .stop = stop};
     srv->stats = counters_new("tcp");
     if (srv->stats == NULL) {
         snprintf(err, NET_ERR_LEN, "counters: out of memory");
@@ -108,9 +108,9 @@ void tcp_server_close(struct tcp_server *srv)
 
 int tcp_accept_call(struct tcp_server *srv, int timeout_ms)
 {
-    enum shutdown_wait w = shutdown_wait_readable(srv->listen_fd, timeout_ms);
-    if (w != SHUTDOWN_WAIT_READY) {
-        errno = w == SHUTDOWN_WAIT_TIMEOUT ? EAGAIN : errno;
+    enum stop_wait w = stop_wait_readable(srv->stop, srv->listen_fd, timeout_ms);
+    if (w != STOP_WAIT_READY) {
+        errno = w == STOP_WAIT_TIMEOUT ? EAGAIN : errno;
         return -1;
     }
     int conn = net_accept(srv->listen_fd, false, NULL, NULL);
@@ -139,7 +139,7 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
     for (;;) {
         /* Wait for the caller to speak, or for Ctrl-C. A bare recv() would
          * miss a signal that lands just before it and block for ever. */
-        if (shutdown_wait_readable(conn, -1) == SHUTDOWN_WAIT_STOP)
+        if (stop_wait_readable(srv->stop, conn, -1) == STOP_WAIT_STOP)
             return;
         ssize_t n = recv(conn, buf, sizeof buf, 0); /* listen: conn.recv() */
         if (n == -1 && errno == EINTR)
@@ -159,7 +159,7 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
 
         tcp_answer(srv->config.mode, buf, (size_t)n);
         /* speak: conn.send() - all of it, unless Ctrl-C comes first */
-        if (io_send_all_until(conn, buf, (size_t)n, shutdown_fd()) == -1) {
+        if (io_send_all_until(conn, buf, (size_t)n, stop_fd(srv->stop)) == -1) {
             TRACE("send(fd %d, %zd bytes) -> -1 (%s)", conn, n, strerror(errno));
             counters_add(srv->stats, errors, 1);
             return;

@@ -12,6 +12,7 @@
 
 #include "counters.h"
 #include "net.h"
+#include "stop.h"
 
 #include <stddef.h>
 
@@ -33,14 +34,17 @@ struct tcp_server {
     struct tcp_config config;
     int listen_fd;
     struct counters *stats;
+    struct stop *stop; /* the caller's: ends serve() when requested */
 };
 
 /* tcp_server_open: socket, bind and listen (the phone gets its number).
+ * stop (open, owned by the caller) is what ends tcp_server_serve().
  * Returns 0, or -1 with the reason in err. */
-int tcp_server_open(struct tcp_server *srv, const struct tcp_config *config, char *err);
+int tcp_server_open(struct tcp_server *srv, const struct tcp_config *config, struct stop *stop,
+                    char *err);
 
-/* tcp_server_serve: answer callers with the configured model until shutdown
- * is requested (SIGINT, SIGTERM or shutdown_request()). Every open
+/* tcp_server_serve: answer callers with the configured model until the
+ * server's stop handle is requested (SIGINT, SIGTERM, stop_request()). Every open
  * connection is closed before it returns. Returns 0, or -1 on a failure that
  * stops the whole server (the reason in err). */
 int tcp_server_serve(struct tcp_server *srv, char *err);
@@ -56,8 +60,8 @@ int tcp_serve_epoll(struct tcp_server *srv, char *err);
 
 /* Shared by the blocking models (iterative, fork, thread). */
 
-/* tcp_accept_call: wait for a caller or for shutdown; accept and count it.
- * Returns the connection fd, or -1 (check shutdown_requested()). When
+/* tcp_accept_call: wait for a caller or for the stop; accept and count it.
+ * Returns the connection fd, or -1 (check stop_requested()). When
  * timeout_ms passes first it returns -1 with errno EAGAIN. */
 int tcp_accept_call(struct tcp_server *srv, int timeout_ms);
 

@@ -3,7 +3,7 @@
  */
 #include "cli.h"
 #include "server.h"
-#include "shutdown.h"
+#include "stop.h"
 #include "trace.h"
 
 #include <getopt.h>
@@ -111,19 +111,23 @@ int tcp_server_main(int argc, char *argv[])
     const char *prog = "tcp-demo server";
     struct tcp_config config;
     struct tcp_server srv;
+    struct stop stop;
     char err[NET_ERR_LEN];
 
     int rc = tcp_server_parse(argc, argv, &config);
     if (rc != -1)
         return rc;
     trace_set_role("tcp server");
-    if (shutdown_install(err) == -1)
+    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    if (tcp_server_open(&srv, &config, err) == -1)
+    if (tcp_server_open(&srv, &config, &stop, err) == -1) {
+        stop_close(&stop);
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
+    }
     tcp_server_announce(&srv);
     rc = tcp_server_serve(&srv, err);
     tcp_server_close(&srv);
+    stop_close(&stop);
     if (rc == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     return CLI_EXIT_OK;

@@ -10,7 +10,6 @@
  * ends each thread's recv(), and waits for them all.
  */
 #include "server.h"
-#include "shutdown.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -121,7 +120,7 @@ int tcp_serve_thread(struct tcp_server *srv, char *err)
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, THREAD_STACK_SIZE);
 
-    while (!shutdown_requested()) {
+    while (!stop_requested(srv->stop)) {
         int conn = tcp_accept_call(srv, -1);
         if (conn == -1)
             continue;

@@ -7,14 +7,13 @@
  * here there is no listen(), no accept() and no connection.
  */
 #include "cli.h"
-#include "shutdown.h"
+#include "stop.h"
 #include "trace.h"
 #include "udp_client.h"
 #include "udp_demo.h"
 #include "udp_limits.h"
 #include "udp_server.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,7 +38,7 @@ static int udp_demo_server(struct udp_server *srv)
 }
 
 /* The exchange itself; returns 0 or -1 (reason in err). */
-static int udp_demo_exchange(char *err)
+static int udp_demo_exchange(struct stop *stop, char *err)
 {
     struct udp_config config = {.mode = UDP_MODE_UPPER};
     struct udp_server srv;
@@ -48,7 +47,7 @@ static int udp_demo_exchange(char *err)
     /* Port 0: the kernel picks a free port, so the demo never collides. */
     net_endpoint_from_host_port(UDP_DEFAULT_HOST, 0, &config.endpoint, err);
     trace_set_role("udp server");
-    if (udp_server_open(&srv, &config, err) == -1)
+    if (udp_server_open(&srv, &config, stop, err) == -1)
         return -1;
     if (net_local_port(srv.fd, &port, err) == -1) {
         udp_server_close(&srv);
@@ -72,7 +71,7 @@ static int udp_demo_exchange(char *err)
     int rc = udp_client_call(&ep, messages, 1, UDP_CLIENT_TIMEOUT_MS, err);
 
     int status = 0;
-    kill(server, SIGTERM); /* the lecture is over: switch the server off */
+    stop_request(stop); /* the lecture is over: switch the server off */
     waitpid(server, &status, 0);
     udp_server_close(&srv);
     if (rc == 1)
@@ -87,13 +86,16 @@ static int udp_demo_exchange(char *err)
 int udp_demo_main(void)
 {
     const char *prog = "udp-demo";
+    struct stop stop;
     char err[NET_ERR_LEN];
 
     trace_enabled = true;
     fputs(udp_demo_intro, stderr);
-    if (shutdown_install(err) == -1)
+    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    if (udp_demo_exchange(err) == -1)
+    int rc = udp_demo_exchange(&stop, err);
+    stop_close(&stop);
+    if (rc == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     fflush(stdout);
     fputs("\nAnd the first question of the class: what is the difference?\n", stderr);

@@ -10,16 +10,15 @@
  * Why not the epoll loop the TCP and HTTP servers use: with one socket it
  * would only add an epoll_wait() to every round trip, and a ping's RTT on
  * loopback is about 12 us, of which that call costs about 0.5. Stopping
- * still works: SIGINT/SIGTERM interrupt the receive (EINTR), and a receive
- * timeout (UDP_STOP_CHECK_MS) bounds the wait when the signal goes to
- * another thread, as in a process that runs several servers.
+ * still works: the loop looks at its stop handle after every receive, and
+ * a receive timeout (UDP_STOP_CHECK_MS) bounds the wait, since the request
+ * comes from another thread (or, in a forked demo, another process).
  *
  * Nothing a client sends can stop the server: a datagram too large for the
  * buffer is counted as truncated, a failed reply is counted as failed, and
  * the loop goes on.
  */
 #include "udp_server.h"
-#include "shutdown.h"
 #include "trace.h"
 #include "udp_limits.h"
 #include "udp_packet.h"
@@ -87,9 +86,10 @@ static void udp_grow_buffers(int fd)
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
 }
 
-int udp_server_open(struct udp_server *srv, const struct udp_config *config, char *err)
+int udp_server_open(struct udp_server *srv, const struct udp_config *config, struct stop *stop,
+                    char *err)
 {
-    *srv = (struct udp_server){.config = *config, .fd = -1};
+    *srv = (struct udp_server){.config = *config, .fd = -1, .stop = stop};
     udp_drop_init(&srv->drop, config->drop_percent, config->seed);
     srv->counters = counters_new("udp");
     if (srv->counters == NULL) {
@@ -294,7 +294,7 @@ static unsigned udp_next_want(unsigned want, int got)
 }
 
 /* Block the socket, with a receive timeout so the loop looks at the
- * shutdown flag at least every UDP_STOP_CHECK_MS. */
+ * stop handle at least every UDP_STOP_CHECK_MS. */
 static int udp_block_with_timeout(int fd, char *err)
 {
     struct timeval tv = {.tv_sec = 0, .tv_usec = UDP_STOP_CHECK_MS * 1000};
@@ -323,9 +323,11 @@ int udp_server_serve(struct udp_server *srv, char *err)
     b->want = 1;
     TRACE("recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d datagrams per system call",
           UDP_BATCH);
-    while (!shutdown_requested()) { /* the server's whole life: receive, answer */
+    while (!stop_requested(srv->stop)) { /* the server's whole life: receive, answer */
         int n = udp_serve_batch(b);
         b->want = udp_next_want(b->want, n);
+        if (n <= 0)
+            stop_poll(srv->stop); /* quiet: the request may come by the pipe (a forked demo) */
     }
     rc = 0;
 out:

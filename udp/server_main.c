@@ -2,7 +2,7 @@
  * server_main.c - `udp-demo server`: options in, a running server out.
  */
 #include "cli.h"
-#include "shutdown.h"
+#include "stop.h"
 #include "trace.h"
 #include "udp_limits.h"
 #include "udp_server.h"
@@ -160,6 +160,7 @@ int udp_server_main(int argc, char *argv[])
     const char *prog = "udp-demo server";
     struct udp_config config;
     struct udp_server srv;
+    struct stop stop;
     char err[NET_ERR_LEN];
 
     int rc = udp_server_parse(argc, argv, &config);
@@ -167,14 +168,17 @@ int udp_server_main(int argc, char *argv[])
         return rc;
     trace_set_role("udp server");
     trace_set_rate_limit(UDP_TRACE_PER_SECOND);
-    if (shutdown_install(err) == -1)
+    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    if (udp_server_open(&srv, &config, err) == -1)
+    if (udp_server_open(&srv, &config, &stop, err) == -1) {
+        stop_close(&stop);
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
+    }
     udp_server_announce(&srv);
     rc = udp_server_serve(&srv, err);
     udp_server_report(&srv);
     udp_server_close(&srv);
+    stop_close(&stop);
     if (rc == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     return CLI_EXIT_OK;

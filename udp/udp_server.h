@@ -12,6 +12,7 @@
 #define NETDEMO_UDP_SERVER_H
 
 #include "counters.h"
+#include "stop.h"
 #include "net.h"
 #include "udp_drop.h"
 
@@ -48,16 +49,18 @@ struct udp_server {
     struct counters *counters; /* shared "udp" counters (requests = datagrams) */
     struct udp_server_stats stats;
     struct udp_drop drop;
+    struct stop *stop; /* the caller's: ends serve() when requested */
 };
 
 /* udp_server_open: socket(SOCK_DGRAM) and bind: that is all a datagram
  * server needs. Bound to the any-address, it also asks for each request's
  * destination address, to answer from it (udp_source.h). Returns 0, or -1
  * with the reason in err. */
-int udp_server_open(struct udp_server *srv, const struct udp_config *config, char *err);
+int udp_server_open(struct udp_server *srv, const struct udp_config *config, struct stop *stop,
+                    char *err);
 
-/* udp_server_serve: answer datagrams on an event loop in this thread until
- * shutdown is requested. Returns 0, or -1 (reason in err) on a failure that
+/* udp_server_serve: answer datagrams in this thread until the server's
+ * stop handle is requested. Returns 0, or -1 (reason in err) on a failure that
  * stops the whole server. With --trace, a flood would narrate every
  * datagram: call trace_set_rate_limit(UDP_TRACE_PER_SECOND) first, as
  * udp_server_main() does (the limit is process-wide, so a program running

@@ -37,10 +37,11 @@ Test(loop_timer, fires_in_due_order_not_insertion_order)
     cr_assert_not_null(loop);
     struct record rec = {.stop_after = 3};
     struct timer_arg a = {&rec, 1}, b = {&rec, 2}, c = {&rec, 3};
+    /* Read before the timers are added: each is due 300 ms or more after it. */
+    int64_t start = loop_now_ms();
     loop_add_timer(loop, 300, on_timer, &a);
     loop_add_timer(loop, 100, on_timer, &b);
     loop_add_timer(loop, 200, on_timer, &c);
-    int64_t start = loop_now_ms();
     cr_assert_eq(loop_run(loop), 0);
     cr_expect_geq(loop_now_ms() - start, 300, "the last timer is not early");
     cr_expect_eq(rec.fired[0], 2);

@@ -1,0 +1,323 @@
+/*
+ * cycles.c - each server started, used by a real client and stopped, 100
+ * times over in one process: afterwards the process has exactly the
+ * descriptors and threads it began with. With AddressSanitizer, no memory
+ * is left behind either; with ThreadSanitizer, no race.
+ *
+ * A plain program, not Criterion: it also runs under ThreadSanitizer.
+ * Exit 0 when every cycle passed, 1 with one line on stderr otherwise.
+ */
+#include "net.h"
+#include "stop.h"
+
+#include "ftp/server.h"
+#include "http/server.h"
+#include "tcp/server.h"
+#include "udp/udp_server.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define CYCLES 100
+
+/* One kind of server, behind four small functions. */
+struct kind {
+    const char *name;
+    int (*open)(void *srv, struct stop *stop, char *err);
+    int (*serve)(void *srv, char *err);
+    void (*close)(void *srv);
+    int (*port)(void *srv);                /* where it listens */
+    int (*talk)(uint16_t port, char *err); /* one real exchange */
+};
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (d == NULL)
+        return -1;
+    while (readdir(d) != NULL)
+        n++;
+    closedir(d);
+    return n;
+}
+
+static uint16_t port_of(int fd)
+{
+    uint16_t port = 0;
+    net_local_port(fd, &port, NULL);
+    return port;
+}
+
+/* A client socket to 127.0.0.1:port with a 5 s limit on every call. */
+static int dial(int type, uint16_t port, char *err)
+{
+    struct net_endpoint ep;
+    if (net_endpoint_from_host_port("127.0.0.1", port, &ep, err) == -1)
+        return -1;
+    int fd = type == SOCK_STREAM ? net_connect(&ep, 5000, err) : net_udp_connect(&ep, err);
+    struct timeval tv = {.tv_sec = 5};
+    if (fd != -1) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
+    return fd;
+}
+
+/* Send request, read until want is in the reply (or the peer closes). */
+static int exchange(int type, uint16_t port, const char *request, const char *want, char *err)
+{
+    char reply[4096] = "";
+    size_t got = 0;
+    int fd = dial(type, port, err);
+    if (fd == -1)
+        return -1;
+    if (request != NULL && send(fd, request, strlen(request), MSG_NOSIGNAL) == -1) {
+        snprintf(err, NET_ERR_LEN, "send: failed");
+        close(fd);
+        return -1;
+    }
+    while (strstr(reply, want) == NULL && got < sizeof reply - 1) {
+        ssize_t n = recv(fd, reply + got, sizeof reply - 1 - got, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        reply[got] = '\0';
+    }
+    close(fd);
+    if (strstr(reply, want) == NULL) {
+        snprintf(err, NET_ERR_LEN, "no '%s' in the reply: '%.60s'", want, reply);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- the four servers ------------------------------------------------------ */
+
+static int tcp_open(void *srv, struct stop *stop, char *err)
+{
+    struct tcp_config c = {.model = TCP_MODEL_EPOLL, .mode = TCP_MODE_UPPER};
+    net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
+    return tcp_server_open(srv, &c, stop, err);
+}
+
+static int tcp_port(void *srv)
+{
+    return port_of(((struct tcp_server *)srv)->listen_fd);
+}
+
+static int tcp_talk(uint16_t port, char *err)
+{
+    return exchange(SOCK_STREAM, port, "dream is handsome", "DREAM IS HANDSOME", err);
+}
+
+static int thread_model_open(void *srv, struct stop *stop, char *err)
+{
+    struct tcp_config c = {.model = TCP_MODEL_THREAD, .mode = TCP_MODE_UPPER};
+    net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
+    return tcp_server_open(srv, &c, stop, err);
+}
+
+static int udp_open(void *srv, struct stop *stop, char *err)
+{
+    struct udp_config c = {.mode = UDP_MODE_UPPER};
+    net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
+    return udp_server_open(srv, &c, stop, err);
+}
+
+static int udp_port(void *srv)
+{
+    return port_of(((struct udp_server *)srv)->fd);
+}
+
+static int udp_talk(uint16_t port, char *err)
+{
+    return exchange(SOCK_DGRAM, port, "dream is handsome", "DREAM IS HANDSOME", err);
+}
+
+static int http_open(void *srv, struct stop *stop, char *err)
+{
+    struct http_config c;
+    http_config_defaults(&c);
+    c.docroot = "/";
+    c.workers = 2;
+    net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
+    return http_server_open(srv, &c, stop, err);
+}
+
+static int http_port(void *srv)
+{
+    return ((struct http_server *)srv)->config.endpoint.port;
+}
+
+static int http_talk(uint16_t port, char *err)
+{
+    return exchange(SOCK_STREAM, port, "GET /stats HTTP/1.0\r\n\r\n", "\"conns_total\"", err);
+}
+
+static int ftp_open(void *srv, struct stop *stop, char *err)
+{
+    static struct ftp_config c; /* large: not on the stack */
+    c = (struct ftp_config){.anonymous = true,
+                            .max_sessions = FTP_MAX_SESSIONS,
+                            .max_per_ip = FTP_MAX_PER_IP,
+                            .idle_timeout_s = FTP_IDLE_TIMEOUT_S};
+    snprintf(c.root, sizeof c.root, "/");
+    net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
+    return ftp_server_open(srv, &c, stop, err);
+}
+
+static int ftp_port(void *srv)
+{
+    return port_of(((struct ftp_server *)srv)->listen_fd);
+}
+
+static int ftp_talk(uint16_t port, char *err)
+{
+    return exchange(SOCK_STREAM, port, "QUIT\r\n", "221 ", err);
+}
+
+/* Each server's serve and close, for the table's one signature. */
+static int tcp_serve(void *srv, char *err)
+{
+    return tcp_server_serve(srv, err);
+}
+
+static void tcp_close(void *srv)
+{
+    tcp_server_close(srv);
+}
+
+static int udp_serve(void *srv, char *err)
+{
+    return udp_server_serve(srv, err);
+}
+
+static void udp_close(void *srv)
+{
+    udp_server_close(srv);
+}
+
+static int http_serve(void *srv, char *err)
+{
+    return http_server_serve(srv, err);
+}
+
+static void http_close(void *srv)
+{
+    http_server_close(srv);
+}
+
+static int ftp_serve(void *srv, char *err)
+{
+    return ftp_server_serve(srv, err);
+}
+
+static void ftp_close(void *srv)
+{
+    ftp_server_close(srv);
+}
+
+static const struct kind kinds[] = {
+    {"tcp (epoll model)", tcp_open, tcp_serve, tcp_close, tcp_port, tcp_talk},
+    {"tcp (thread model)", thread_model_open, tcp_serve, tcp_close, tcp_port, tcp_talk},
+    {"udp", udp_open, udp_serve, udp_close, udp_port, udp_talk},
+    {"http", http_open, http_serve, http_close, http_port, http_talk},
+    {"ftp", ftp_open, ftp_serve, ftp_close, ftp_port, ftp_talk},
+};
+
+/* --- one cycle --------------------------------------------------------------- */
+
+struct running {
+    const struct kind *kind;
+    void *srv;
+    int rc;
+    char err[NET_ERR_LEN];
+};
+
+static void *serve_main(void *arg)
+{
+    struct running *r = arg;
+    r->rc = r->kind->serve(r->srv, r->err);
+    return NULL;
+}
+
+/* Open, serve on a thread, talk, stop, join, close. */
+static int cycle(const struct kind *k, void *srv, char *err)
+{
+    struct stop stop;
+    struct running r = {.kind = k, .srv = srv};
+    pthread_t t;
+
+    if (stop_open(&stop, err) == -1)
+        return -1;
+    if (k->open(srv, &stop, err) == -1) {
+        stop_close(&stop);
+        return -1;
+    }
+    int rc = pthread_create(&t, NULL, serve_main, &r) == 0 ? 0 : -1;
+    if (rc == 0) {
+        rc = k->talk((uint16_t)k->port(srv), err);
+        stop_request(&stop);
+        pthread_join(t, NULL);
+        if (rc == 0 && r.rc != 0) {
+            snprintf(err, NET_ERR_LEN, "serve: %.200s", r.err);
+            rc = -1;
+        }
+    }
+    k->close(srv);
+    stop_close(&stop);
+    return rc;
+}
+
+int main(void)
+{
+    char err[NET_ERR_LEN] = "";
+    size_t size = sizeof(struct ftp_server) + sizeof(struct http_server) +
+                  sizeof(struct tcp_server) + sizeof(struct udp_server);
+    void *srv = malloc(size); /* room for any one of them */
+    int rc = srv == NULL ? 1 : 0;
+
+    /* One cycle first, uncounted: a sanitizer's runtime starts a thread of
+     * its own the first time a thread is created, and keeps it. */
+    if (rc == 0 && cycle(&kinds[0], srv, err) == -1) {
+        fprintf(stderr, "cycles: %s, the first cycle: %s\n", kinds[0].name, err);
+        rc = 1;
+    }
+    int fds = count_entries("/proc/self/fd"), threads = count_entries("/proc/self/task");
+
+    for (size_t i = 0; rc == 0 && i < sizeof kinds / sizeof kinds[0]; i++) {
+        for (int n = 0; rc == 0 && n < CYCLES; n++) {
+            if (cycle(&kinds[i], srv, err) == -1) {
+                fprintf(stderr, "cycles: %s, cycle %d: %s\n", kinds[i].name, n + 1, err);
+                rc = 1;
+            }
+        }
+        /* A detached session thread may still be on its last lines when
+         * serve() returns: give the counts a moment (bounded) to settle. */
+        int fds_now = -1, threads_now = -1;
+        for (int wait_ms = 0; wait_ms <= 2000; wait_ms += 10) {
+            fds_now = count_entries("/proc/self/fd");
+            threads_now = count_entries("/proc/self/task");
+            if (fds_now == fds && threads_now == threads)
+                break;
+            usleep(10 * 1000);
+        }
+        if (rc == 0 && (fds_now != fds || threads_now != threads)) {
+            fprintf(stderr, "cycles: %s: %d fds and %d threads after, %d and %d before\n",
+                    kinds[i].name, fds_now, threads_now, fds, threads);
+            rc = 1;
+        }
+        if (rc == 0)
+            printf("cycles: %s: %d starts and stops, fds %d and threads %d as before\n",
+                   kinds[i].name, CYCLES, fds_now, threads_now);
+    }
+    free(srv);
+    return rc;
+}
