@@ -50,9 +50,11 @@ def start(argv):
     return proc, int(m.group(1))
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
+    """VmRSS, or RssAnon: the heap and stacks alone, without the pages of
+    code and libraries that run for the first time as the traffic varies."""
     with open(f"/proc/{pid}/status") as f:
-        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+        return int(re.search(field + r":\s+(\d+)", f.read()).group(1))
 
 
 def fds(pid):
@@ -100,7 +102,7 @@ def soak(name, proc, total, step):
     steady(pid)
     fd0, rss0 = fds(pid), rss_kib(pid)
     print(f"\n{name}: {total:,} units; at start RSS {rss0} KiB, {fd0} fds", flush=True)
-    print(f"{'done':>6} {'units':>10} {'RSS KiB':>8} {'fds':>5} {'seconds':>8}")
+    print(f"{'done':>6} {'units':>10} {'RSS KiB':>8} {'anon KiB':>9} {'fds':>5} {'seconds':>8}")
     sent, tenth, warm, t0 = 0, 1, None, time.monotonic()
     while sent < total:
         sent += step(min(total - sent, 1000))
@@ -109,7 +111,7 @@ def soak(name, proc, total, step):
                 settle(pid, fd0)
             rss = rss_kib(pid)
             warm = rss if tenth == 1 else warm
-            print(f"{tenth * 10:>5}% {sent:>10,} {rss:>8} {fds(pid):>5} "
+            print(f"{tenth * 10:>5}% {sent:>10,} {rss:>8} {rss_kib(pid, 'RssAnon'):>9} {fds(pid):>5} "
                   f"{time.monotonic() - t0:>8.1f}", flush=True)
             tenth += 1
     if proc.poll() is not None:
