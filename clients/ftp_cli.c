@@ -181,20 +181,14 @@ static int cli_put_one(struct cli_state *st, const char *local, const char *remo
     return rc == -1 ? cli_failed(err) : cli_said(st, st->conn.code);
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 static int cmd_get(struct cli_state *st, int argc, char **argv)
 {
-    return cli_get_one(st, argv[1], argc > 2 ? argv[2] : base_name(argv[1]));
+    return cli_get_one(st, argv[1], argc > 2 ? argv[2] : ftp_local_name(argv[1]));
 }
 
 static int cmd_put(struct cli_state *st, int argc, char **argv)
 {
-    return cli_put_one(st, argv[1], argc > 2 ? argv[2] : base_name(argv[1]));
+    return cli_put_one(st, argv[1], argc > 2 ? argv[2] : ftp_local_name(argv[1]));
 }
 
 /* mget: list the folder (NLST), then get every name a pattern matches. */
@@ -214,7 +208,7 @@ static int cmd_mget(struct cli_state *st, int argc, char **argv)
         name[strcspn(name, "\r\n")] = '\0';
         for (int i = 1; i < argc; i++) {
             if (fnmatch(argv[i], name, 0) == 0) {
-                rc |= cli_get_one(st, name, base_name(name));
+                rc |= cli_get_one(st, name, ftp_local_name(name));
                 break;
             }
         }
@@ -235,7 +229,7 @@ static int cmd_mput(struct cli_state *st, int argc, char **argv)
             continue;
         }
         for (size_t j = 0; j < g.gl_pathc; j++)
-            rc |= cli_put_one(st, g.gl_pathv[j], base_name(g.gl_pathv[j]));
+            rc |= cli_put_one(st, g.gl_pathv[j], ftp_local_name(g.gl_pathv[j]));
         globfree(&g);
     }
     return rc;

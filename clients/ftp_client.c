@@ -48,6 +48,12 @@ int ftp_conn_reply(struct ftp_conn *c)
     }
 }
 
+const char *ftp_local_name(const char *remote)
+{
+    const char *slash = strrchr(remote, '/');
+    return slash ? slash + 1 : remote;
+}
+
 int ftp_conn_cmd(struct ftp_conn *c, const char *fmt, ...)
 {
     char line[FTP_CLIENT_LINE_MAX];

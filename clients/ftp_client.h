@@ -49,6 +49,11 @@ int ftp_conn_cmd(struct ftp_conn *c, const char *fmt, ...) __attribute__((format
  * to "211 ..."). Returns its code, or -1 if the connection failed. */
 int ftp_conn_reply(struct ftp_conn *c);
 
+/* ftp_local_name: the local name under which get and mget save the
+ * remote path remote (one line of an NLST listing, for mget): its last
+ * component. Pure; the result points into remote. */
+const char *ftp_local_name(const char *remote);
+
 /* ftp_conn_login: USER and PASS (anonymous when user is NULL). Returns 0,
  * or -1 with the server's reason in err. */
 int ftp_conn_login(struct ftp_conn *c, const char *user, const char *pass, char *err);
