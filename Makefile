@@ -4,9 +4,11 @@
 #   make test   install what is missing, build twice (optimised, and with
 #               AddressSanitizer + UBSan), run every test in both
 #   make bench  install the benchmark tools and run bench/
+#   make fuzz   build the parsers' fuzz harnesses with clang and run each
+#               for FUZZ_SECONDS (default 600: make fuzz FUZZ_SECONDS=60)
 #   make format apply .clang-format to every C file
 
-.PHONY: all setup build run test test-default test-asan bench format clean
+.PHONY: all setup build run test test-default test-asan bench fuzz format clean
 
 all: build
 
@@ -36,6 +38,12 @@ test-asan:
 bench: build
 	@scripts/setup.sh --bench
 	for script in bench/*.sh; do $$script || exit 1; done
+
+FUZZ_SECONDS ?= 600
+
+fuzz:
+	@scripts/setup.sh --fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 format:
 	find core tcp udp http ftp clients bench tests -name '*.[ch]' | xargs clang-format -i
