@@ -20,11 +20,25 @@
 #define HTTP_CLIENT_BUFSIZE (64 * 1024)
 #define HTTP_CLIENT_REQ_MAX (16 * 1024)
 
+/* A space or a control byte in the URL would end the request line or
+ * start a header of its own (RFC 3986 allows neither). */
+static bool url_is_visible(const char *url)
+{
+    for (; *url != '\0'; url++)
+        if ((unsigned char)*url <= ' ' || *url == 0x7f)
+            return false;
+    return true;
+}
+
 int http_url_parse(const char *url, struct http_url *out, char *err)
 {
     char hostport[NET_HOST_LEN + 8];
     if (strncasecmp(url, "http://", 7) != 0) {
         snprintf(err, NET_ERR_LEN, "%s: only http:// URLs are supported", url);
+        return -1;
+    }
+    if (!url_is_visible(url)) {
+        snprintf(err, NET_ERR_LEN, "%s: a space or control character in the URL", url);
         return -1;
     }
     const char *auth = url + 7;
@@ -39,8 +53,13 @@ int http_url_parse(const char *url, struct http_url *out, char *err)
         snprintf(err, NET_ERR_LEN, "%s: user names in URLs are not supported", url);
         return -1;
     }
-    if (net_parse_endpoint(hostport, 80, &out->endpoint, err) == -1 || out->endpoint.is_unix)
+    if (net_parse_endpoint(hostport, 80, &out->endpoint, err) == -1)
         return -1;
+    if (out->endpoint.is_unix || out->endpoint.port == 0) {
+        snprintf(err, NET_ERR_LEN, "%s: %s", url,
+                 out->endpoint.is_unix ? "no http:// URL names a Unix socket" : "port 0");
+        return -1;
+    }
     snprintf(out->host_header, sizeof out->host_header, "%s", hostport);
     const char *rest = auth + alen;
     size_t plen = strcspn(rest, "#"); /* the fragment stays in the browser */
