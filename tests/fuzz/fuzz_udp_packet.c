@@ -4,7 +4,8 @@
  *
  * Input: one datagram. A header that decodes re-encodes to the same 20
  * bytes (bytes 6 and 7 are reserved: the decoder ignores them, the encoder
- * writes 0). The server's answer to a datagram with the header changes
+ * writes 0), and the round trip taken from its echoed time is -1 or a
+ * time that adds up (never an overflow). The server's answer to a datagram with the header changes
  * only its type byte, PING to PONG and DATA to ACK, and two servers
  * answering each other stop after two rounds; any other datagram keeps
  * its length, and in upper mode changes only a-z to A-Z.
@@ -28,6 +29,12 @@ static void check_header(const uint8_t *data, size_t size)
     FUZZ_CHECK(udp_packet_encode(&h, back, sizeof back) == UDP_PACKET_HEADER_LEN);
     FUZZ_CHECK(memcmp(back, data, 6) == 0 && back[6] == 0 && back[7] == 0);
     FUZZ_CHECK(memcmp(back + 8, data + 8, UDP_PACKET_HEADER_LEN - 8) == 0);
+
+    /* The round trip the client takes from the echoed time, at two clocks. */
+    int64_t now = (int64_t)(h.seq) << 31 | h.seq;
+    int64_t rtt = udp_packet_rtt(h.sent_ns, now);
+    FUZZ_CHECK(rtt == -1 || (rtt >= 0 && rtt <= now && (uint64_t)(now - rtt) == h.sent_ns));
+    FUZZ_CHECK(udp_packet_rtt(h.sent_ns, INT64_MAX) >= -1);
 }
 
 static void check_answer(enum udp_mode mode, const uint8_t *data, size_t size)
