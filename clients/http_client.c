@@ -183,6 +183,11 @@ static int on_headers_complete(llhttp_t *ll)
 {
     struct http_client_response *s = state_of(ll);
     show_head_line(s, "", 0);
+    /* llhttp 8.1 takes "HTTP/1.1 1 OK"; RFC 9112 section 4 wants three digits. */
+    if (ll->status_code < 100 || ll->status_code > 999) {
+        s->error = "Invalid status code";
+        return -1;
+    }
     s->status = ll->status_code;
     s->skip_body = s->opts->fail && s->status >= 400;
     /* A response to HEAD has no body, whatever Content-Length says; 1
@@ -200,7 +205,13 @@ static int on_body(llhttp_t *ll, const char *at, size_t n)
 
 static int on_message_complete(llhttp_t *ll)
 {
-    state_of(ll)->done = true;
+    struct http_client_response *s = state_of(ll);
+    /* An interim 1xx response (100 Continue, 103 Early Hints) comes before
+     * the final one (RFC 9110 section 15.2): read on. 101 would switch
+     * protocols, which we never ask for, so it ends the exchange. */
+    if (s->status >= 100 && s->status < 200 && s->status != 101)
+        return 0;
+    s->done = true;
     return HPE_PAUSED;
 }
 
@@ -232,6 +243,7 @@ int http_client_response_feed(struct http_client_response *r, const char *buf, s
     if (e != HPE_OK || n == 0) {
         snprintf(err, NET_ERR_LEN, "%s",
                  n == 0 && e == HPE_OK ? "the server closed before the response was complete"
+                 : r->error != NULL    ? r->error
                                        : llhttp_get_error_reason(&r->ll));
         return -1;
     }

@@ -57,6 +57,7 @@ struct http_client_response {
     bool skip_body; /* --fail and an error status */
     bool done;
     bool write_failed;
+    const char *error; /* why a callback stopped llhttp, or NULL */
 };
 
 /* http_client_response_init: ready r for the response to a request made with
@@ -66,9 +67,10 @@ void http_client_response_init(struct http_client_response *r, const struct http
 
 /* http_client_response_feed: parse n more bytes of the response (n == 0: the
  * server closed the connection). It reads no socket: the body goes to
- * r->out, and with -v or -I the head lines to stderr or stdout. Returns 1
- * when the response is complete (r->status holds its status), 0 when more
- * bytes are needed, or -1 with the reason in err. */
+ * r->out, and with -v or -I the head lines to stderr or stdout. Interim
+ * 1xx responses are read past. Returns 1 when the final response is
+ * complete (r->status holds its status), 0 when more bytes are needed,
+ * or -1 with the reason in err. */
 int http_client_response_feed(struct http_client_response *r, const char *buf, size_t n, char *err);
 
 /* http_client_get: fetch opts->url. Returns the HTTP status (> 0), or -1

@@ -5,7 +5,8 @@
  * bytes are cut), then the bytes a server sends, then its close. The
  * response is read twice, at once and in pieces of 1 to 32 bytes, and
  * both readings must agree on the outcome, the status and the body. A
- * complete response has a three-digit status and a body no longer than
+ * complete response has a three-digit status, is not an interim 1xx
+ * response (but 101), and has a body no longer than
  * the bytes that came; --fail and a status of 400 or more write no body;
  * a failure always says why.
  */
@@ -71,6 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(memcmp(whole.body, pieces.body, whole.body_len) == 0);
     if (whole.rc == 1) {
         FUZZ_CHECK(whole.status >= 100 && whole.status <= 999);
+        FUZZ_CHECK(whole.status >= 200 || whole.status == 101); /* not an interim one */
         FUZZ_CHECK(!(opts.fail && whole.status >= 400) || whole.body_len == 0);
         FUZZ_CHECK(whole.body_len < size);
     }
