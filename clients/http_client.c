@@ -190,9 +190,10 @@ static int on_headers_complete(llhttp_t *ll)
     }
     s->status = ll->status_code;
     s->skip_body = s->opts->fail && s->status >= 400;
-    /* A response to HEAD has no body, whatever Content-Length says; 1
-     * tells llhttp exactly that. */
-    return s->opts->head ? 1 : 0;
+    /* A response to HEAD, or a 1xx one, has no body, whatever
+     * Content-Length says (RFC 9110 sections 9.3.2, 15.2); 1 tells llhttp
+     * exactly that. */
+    return s->opts->head || s->status < 200 ? 1 : 0;
 }
 
 static int on_body(llhttp_t *ll, const char *at, size_t n)

@@ -62,6 +62,15 @@ Test(http_client, reads_past_interim_responses_to_the_final_one)
     cr_expect_str_eq(r.body, "no");
 }
 
+Test(http_client, an_interim_response_has_no_body)
+{
+    struct read_result r = read_response("HTTP/1.1 100 Continue\r\nContent-Length: 2\r\n\r\n"
+                                         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    cr_expect_eq(r.rc, 1);
+    cr_expect_eq(r.status, 200);
+    cr_expect_str_eq(r.body, "ok");
+}
+
 Test(http_client, fails_when_the_server_closes_early)
 {
     struct read_result r = read_response("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
