@@ -4,6 +4,9 @@
 #
 #   tests/fuzz/run.sh [HARNESS...]     every harness when none is named
 #   FUZZ_SECONDS=60 tests/fuzz/run.sh  seconds per harness (default 600)
+#   FUZZ_FLAGS='-fork=1 -ignore_crashes=1' tests/fuzz/run.sh http_request
+#                                      more libFuzzer flags (here: go on
+#                                      after a finding, to collect them all)
 #
 # New inputs go to build/fuzz/corpus/<harness>, never into the committed
 # tests/fuzz/corpus; a crash or a broken property leaves its input in
@@ -29,7 +32,8 @@ for h in $harnesses; do
     mkdir -p "$out/corpus/$h" "$out/findings/$h"
     echo "fuzz: $h for ${seconds}s"
     # The first folder receives what libFuzzer finds; the second is only read.
-    "$out/bin/fuzz_$h" -max_total_time="$seconds" -print_final_stats=1 \
+    # shellcheck disable=SC2086
+    "$out/bin/fuzz_$h" -max_total_time="$seconds" -print_final_stats=1 ${FUZZ_FLAGS:-} \
         -artifact_prefix="$out/findings/$h/" "$out/corpus/$h" "tests/fuzz/corpus/$h" \
         >"$out/$h.log" 2>&1 || true
     # The last status line, "#N DONE cov: C ft: F corp: K/S ...", has the figures.
