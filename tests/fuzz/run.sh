@@ -39,6 +39,7 @@ for h in $harnesses; do
     # The last status line, "#N DONE cov: C ft: F corp: K/S ...", has the figures.
     status=$(grep -E '^#[0-9]+.*cov: ' "$out/$h.log" | tail -n 1)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$h.log")
+    [ -n "$execs" ] || execs=$(echo "$status" | sed -n 's/^#\([0-9]*\).*/\1/p') # -fork mode
     cov=$(echo "$status" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
     ft=$(echo "$status" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
     corp=$(echo "$status" | sed -n 's/.*corp: \([0-9]*\).*/\1/p')
