@@ -6,9 +6,11 @@
 #               the thread tests under ThreadSanitizer
 #   make bench  install the benchmark tools and run bench/
 #   make package  build the Debian package, build/default/netdemo_*.deb
+#   make fuzz   build the parsers' fuzz harnesses with clang and run each
+#               for FUZZ_SECONDS (default 600: make fuzz FUZZ_SECONDS=60)
 #   make format apply .clang-format to every C file
 
-.PHONY: all setup build run test test-default test-asan test-tsan bench package format clean
+.PHONY: all setup build run test test-default test-asan test-tsan bench package fuzz format clean
 
 all: build
 
@@ -48,6 +50,12 @@ bench: build
 # CPack's DEB generator; the package lands in build/default.
 package: build
 	cd build/default && cpack -G DEB
+
+FUZZ_SECONDS ?= 600
+
+fuzz:
+	@scripts/setup.sh --fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 format:
 	find core tcp udp http ftp clients bench tests -name '*.[ch]' | xargs clang-format -i

@@ -181,20 +181,25 @@ static int cli_put_one(struct cli_state *st, const char *local, const char *remo
     return rc == -1 ? cli_failed(err) : cli_said(st, st->conn.code);
 }
 
-static const char *base_name(const char *path)
+/* The name to save remote under, or NULL (said) when it has none. */
+static const char *cli_local_name(const char *remote)
 {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
+    const char *name = ftp_local_name(remote);
+    if (name == NULL)
+        fprintf(stderr, "ftp-demo client: '%s' names no file: skipped\n", remote);
+    return name;
 }
 
 static int cmd_get(struct cli_state *st, int argc, char **argv)
 {
-    return cli_get_one(st, argv[1], argc > 2 ? argv[2] : base_name(argv[1]));
+    const char *local = argc > 2 ? argv[2] : cli_local_name(argv[1]);
+    return local ? cli_get_one(st, argv[1], local) : -1;
 }
 
 static int cmd_put(struct cli_state *st, int argc, char **argv)
 {
-    return cli_put_one(st, argv[1], argc > 2 ? argv[2] : base_name(argv[1]));
+    const char *remote = argc > 2 ? argv[2] : cli_local_name(argv[1]);
+    return remote ? cli_put_one(st, argv[1], remote) : -1;
 }
 
 /* mget: list the folder (NLST), then get every name a pattern matches. */
@@ -214,7 +219,8 @@ static int cmd_mget(struct cli_state *st, int argc, char **argv)
         name[strcspn(name, "\r\n")] = '\0';
         for (int i = 1; i < argc; i++) {
             if (fnmatch(argv[i], name, 0) == 0) {
-                rc |= cli_get_one(st, name, base_name(name));
+                const char *local = cli_local_name(name);
+                rc |= local ? cli_get_one(st, name, local) : -1;
                 break;
             }
         }
@@ -234,8 +240,10 @@ static int cmd_mput(struct cli_state *st, int argc, char **argv)
             rc = -1;
             continue;
         }
-        for (size_t j = 0; j < g.gl_pathc; j++)
-            rc |= cli_put_one(st, g.gl_pathv[j], base_name(g.gl_pathv[j]));
+        for (size_t j = 0; j < g.gl_pathc; j++) {
+            const char *remote = cli_local_name(g.gl_pathv[j]);
+            rc |= remote ? cli_put_one(st, g.gl_pathv[j], remote) : -1;
+        }
         globfree(&g);
     }
     return rc;

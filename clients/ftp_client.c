@@ -21,6 +21,14 @@
 #include <time.h>
 #include <unistd.h>
 
+/* RFC 959 section 4.2: a reply starts with a code of three digits, the
+ * first 1 to 5. Anything else is not an FTP server speaking. */
+static bool reply_code_valid(const char *line, size_t len)
+{
+    return len >= 3 && line[0] >= '1' && line[0] <= '5' && line[1] >= '0' && line[1] <= '9' &&
+           line[2] >= '0' && line[2] <= '9';
+}
+
 int ftp_conn_reply(struct ftp_conn *c)
 {
     char *line;
@@ -34,7 +42,13 @@ int ftp_conn_reply(struct ftp_conn *c)
             line[--len] = '\0';
         if (c->verbose)
             fprintf(stderr, "S> %s\n", line);
-        if (first[0] == '\0' && len >= 3)
+        /* The text is shown in messages: a bare CR in it could overwrite
+         * them on a terminal. */
+        if (first[0] == '\0' && !reply_code_valid(line, len))
+            return c->code = -1;
+        if (memchr(line, '\r', len) != NULL)
+            return c->code = -1;
+        if (first[0] == '\0')
             memcpy(first, line, 3);
         /* The last line repeats the code, followed by a space. */
         if (len >= 4 && memcmp(line, first, 3) == 0 && line[3] == ' ') {
@@ -46,6 +60,17 @@ int ftp_conn_reply(struct ftp_conn *c)
             return c->code = atoi(first);
         }
     }
+}
+
+const char *ftp_local_name(const char *remote)
+{
+    const char *slash = strrchr(remote, '/');
+    const char *name = slash ? slash + 1 : remote;
+    /* A hostile server may list these; saving under them would write
+     * outside the current folder or onto it. */
+    if (name[0] == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return NULL;
+    return name;
 }
 
 int ftp_conn_cmd(struct ftp_conn *c, const char *fmt, ...)

@@ -46,8 +46,16 @@ void ftp_conn_close(struct ftp_conn *c);
 int ftp_conn_cmd(struct ftp_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ftp_conn_reply: read one reply, multi-line ones included ("211-..." up
- * to "211 ..."). Returns its code, or -1 if the connection failed. */
+ * to "211 ..."). Returns its code (100..599), or -1 if the connection
+ * failed or the server sent no FTP reply (no three-digit code, or a bare
+ * CR in a line). */
 int ftp_conn_reply(struct ftp_conn *c);
+
+/* ftp_local_name: the local name under which get and mget save the
+ * remote path remote (one line of an NLST listing, for mget): its last
+ * component. Pure; the result points into remote. NULL when that is no
+ * file name ("", "." or ".."). */
+const char *ftp_local_name(const char *remote);
 
 /* ftp_conn_login: USER and PASS (anonymous when user is NULL). Returns 0,
  * or -1 with the server's reason in err. */

@@ -81,6 +81,9 @@ static int url_hostport(const char *p, size_t n, struct ftp_url *url)
     size_t hlen = (size_t)(host_end - host);
     if (hlen == 0 || hlen >= sizeof url->host)
         return -1;
+    for (const char *c = host; c < host_end; c++)
+        if ((unsigned char)*c <= ' ' || *c == 0x7f) /* no host name holds these */
+            return -1;
     memcpy(url->host, host, hlen);
     url->host[hlen] = '\0';
     if (port != NULL) {

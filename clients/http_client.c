@@ -17,15 +17,28 @@
 #include <strings.h>
 #include <unistd.h>
 
-#define HTTP_CLIENT_BUFSIZE  (64 * 1024)
-#define HTTP_CLIENT_REQ_MAX  (16 * 1024)
-#define HTTP_CLIENT_LINE_MAX 8192
+#define HTTP_CLIENT_BUFSIZE (64 * 1024)
+#define HTTP_CLIENT_REQ_MAX (16 * 1024)
+
+/* A space or a control byte in the URL would end the request line or
+ * start a header of its own (RFC 3986 allows neither). */
+static bool url_is_visible(const char *url)
+{
+    for (; *url != '\0'; url++)
+        if ((unsigned char)*url <= ' ' || *url == 0x7f)
+            return false;
+    return true;
+}
 
 int http_url_parse(const char *url, struct http_url *out, char *err)
 {
     char hostport[NET_HOST_LEN + 8];
     if (strncasecmp(url, "http://", 7) != 0) {
         snprintf(err, NET_ERR_LEN, "%s: only http:// URLs are supported", url);
+        return -1;
+    }
+    if (!url_is_visible(url)) {
+        snprintf(err, NET_ERR_LEN, "%s: a space or control character in the URL", url);
         return -1;
     }
     const char *auth = url + 7;
@@ -40,8 +53,13 @@ int http_url_parse(const char *url, struct http_url *out, char *err)
         snprintf(err, NET_ERR_LEN, "%s: user names in URLs are not supported", url);
         return -1;
     }
-    if (net_parse_endpoint(hostport, 80, &out->endpoint, err) == -1 || out->endpoint.is_unix)
+    if (net_parse_endpoint(hostport, 80, &out->endpoint, err) == -1)
         return -1;
+    if (out->endpoint.is_unix || out->endpoint.port == 0) {
+        snprintf(err, NET_ERR_LEN, "%s: %s", url,
+                 out->endpoint.is_unix ? "no http:// URL names a Unix socket" : "port 0");
+        return -1;
+    }
     snprintf(out->host_header, sizeof out->host_header, "%s", hostport);
     const char *rest = auth + alen;
     size_t plen = strcspn(rest, "#"); /* the fragment stays in the browser */
@@ -100,24 +118,12 @@ static void show_request(const char *req, size_t len)
     }
 }
 
-/* What the response callbacks need. */
-struct get_state {
-    const struct http_get_options *opts;
-    FILE *out;                       /* the body goes here */
-    char line[HTTP_CLIENT_LINE_MAX]; /* the head line being read */
-    size_t line_len;
-    int status;
-    bool skip_body; /* --fail and an error status */
-    bool done;
-    bool write_failed;
-};
-
-static struct get_state *state_of(llhttp_t *ll)
+static struct http_client_response *state_of(llhttp_t *ll)
 {
     return ll->data;
 }
 
-static void line_add(struct get_state *s, const char *at, size_t n)
+static void line_add(struct http_client_response *s, const char *at, size_t n)
 {
     size_t room = sizeof s->line - 1 - s->line_len;
     if (n > room)
@@ -128,7 +134,7 @@ static void line_add(struct get_state *s, const char *at, size_t n)
 
 /* One line of the response head: "< " lines on stderr for -v, plain
  * lines on stdout for -I (as curl does). */
-static void show_head_line(struct get_state *s, const char *text, size_t n)
+static void show_head_line(struct http_client_response *s, const char *text, size_t n)
 {
     if (s->opts->verbose)
         fprintf(stderr, "< %.*s\n", (int)n, text);
@@ -144,7 +150,7 @@ static int on_status_text(llhttp_t *ll, const char *at, size_t n)
 
 static int on_status_complete(llhttp_t *ll)
 {
-    struct get_state *s = state_of(ll);
+    struct http_client_response *s = state_of(ll);
     char line[HTTP_CLIENT_LINE_MAX + 32];
     int n = snprintf(line, sizeof line, "HTTP/%d.%d %d %.*s", ll->http_major, ll->http_minor,
                      ll->status_code, (int)s->line_len, s->line);
@@ -167,7 +173,7 @@ static int on_field_complete(llhttp_t *ll)
 
 static int on_value_complete(llhttp_t *ll)
 {
-    struct get_state *s = state_of(ll);
+    struct http_client_response *s = state_of(ll);
     show_head_line(s, s->line, s->line_len);
     s->line_len = 0;
     return 0;
@@ -175,18 +181,24 @@ static int on_value_complete(llhttp_t *ll)
 
 static int on_headers_complete(llhttp_t *ll)
 {
-    struct get_state *s = state_of(ll);
+    struct http_client_response *s = state_of(ll);
     show_head_line(s, "", 0);
+    /* llhttp 8.1 takes "HTTP/1.1 1 OK"; RFC 9112 section 4 wants three digits. */
+    if (ll->status_code < 100 || ll->status_code > 999) {
+        s->error = "Invalid status code";
+        return -1;
+    }
     s->status = ll->status_code;
     s->skip_body = s->opts->fail && s->status >= 400;
-    /* A response to HEAD has no body, whatever Content-Length says; 1
-     * tells llhttp exactly that. */
-    return s->opts->head ? 1 : 0;
+    /* A response to HEAD, or a 1xx one, has no body, whatever
+     * Content-Length says (RFC 9110 sections 9.3.2, 15.2); 1 tells llhttp
+     * exactly that. */
+    return s->opts->head || s->status < 200 ? 1 : 0;
 }
 
 static int on_body(llhttp_t *ll, const char *at, size_t n)
 {
-    struct get_state *s = state_of(ll);
+    struct http_client_response *s = state_of(ll);
     if (!s->skip_body && fwrite(at, 1, n, s->out) != n)
         s->write_failed = true;
     return 0;
@@ -194,7 +206,13 @@ static int on_body(llhttp_t *ll, const char *at, size_t n)
 
 static int on_message_complete(llhttp_t *ll)
 {
-    state_of(ll)->done = true;
+    struct http_client_response *s = state_of(ll);
+    /* An interim 1xx response (100 Continue, 103 Early Hints) comes before
+     * the final one (RFC 9110 section 15.2): read on. 101 would switch
+     * protocols, which we never ask for, so it ends the exchange. */
+    if (s->status >= 100 && s->status < 200 && s->status != 101)
+        return 0;
+    s->done = true;
     return HPE_PAUSED;
 }
 
@@ -210,60 +228,71 @@ static const llhttp_settings_t get_settings = {
     .on_message_complete = on_message_complete,
 };
 
-/* Read the response until llhttp says it is complete. */
-static int read_response(int fd, struct get_state *s, char *err)
+void http_client_response_init(struct http_client_response *r, const struct http_get_options *opts,
+                               FILE *out)
 {
-    llhttp_t ll;
+    *r = (struct http_client_response){.opts = opts, .out = out};
+    llhttp_init(&r->ll, HTTP_RESPONSE, &get_settings);
+    r->ll.data = r;
+}
+
+int http_client_response_feed(struct http_client_response *r, const char *buf, size_t n, char *err)
+{
+    llhttp_errno_t e = n == 0 ? llhttp_finish(&r->ll) : llhttp_execute(&r->ll, buf, n);
+    if (r->done)
+        return 1;
+    if (e != HPE_OK || n == 0) {
+        snprintf(err, NET_ERR_LEN, "%s",
+                 n == 0 && e == HPE_OK ? "the server closed before the response was complete"
+                 : r->error != NULL    ? r->error
+                                       : llhttp_get_error_reason(&r->ll));
+        return -1;
+    }
+    return 0;
+}
+
+/* Read the response until llhttp says it is complete. */
+static int read_response(int fd, struct http_client_response *s, char *err)
+{
     char *buf = malloc(HTTP_CLIENT_BUFSIZE);
-    int rc = -1;
+    int rc = 0;
 
     if (buf == NULL) {
         snprintf(err, NET_ERR_LEN, "out of memory");
         return -1;
     }
-    llhttp_init(&ll, HTTP_RESPONSE, &get_settings);
-    ll.data = s;
-    while (!s->done) {
+    while (rc == 0) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         if (poll(&pfd, 1, HTTP_CLIENT_IO_MS) == 0) {
             snprintf(err, NET_ERR_LEN, "recv: no answer for %d s", HTTP_CLIENT_IO_MS / 1000);
-            goto out;
+            rc = -1;
+            break;
         }
         ssize_t n = io_read_some(fd, buf, HTTP_CLIENT_BUFSIZE);
         if (n == -1) {
             snprintf(err, NET_ERR_LEN, "recv: %s", strerror(errno));
-            goto out;
+            rc = -1;
+            break;
         }
         TRACE("recv(fd %d) -> %zd bytes", fd, n);
-        llhttp_errno_t e = n == 0 ? llhttp_finish(&ll) : llhttp_execute(&ll, buf, (size_t)n);
-        if (s->done)
-            break;
-        if (e != HPE_OK || n == 0) {
-            snprintf(err, NET_ERR_LEN, "%s",
-                     n == 0 && e == HPE_OK ? "the server closed before the response was complete"
-                                           : llhttp_get_error_reason(&ll));
-            goto out;
-        }
+        rc = http_client_response_feed(s, buf, (size_t)n, err);
     }
-    rc = 0;
-out:
     free(buf);
-    return rc;
+    return rc == 1 ? 0 : -1;
 }
 
 int http_client_get(const struct http_get_options *opts, char *err)
 {
     struct http_url url;
     char request[HTTP_CLIENT_REQ_MAX];
-    struct get_state *s = calloc(1, sizeof *s);
+    struct http_client_response *s = malloc(sizeof *s);
     int rc = -1, fd = -1;
 
     if (s == NULL) {
         snprintf(err, NET_ERR_LEN, "out of memory");
         return -1;
     }
-    s->opts = opts;
-    s->out = stdout;
+    http_client_response_init(s, opts, stdout);
     int len = -1;
     if (http_url_parse(opts->url, &url, err) == 0) {
         len = build_request(opts, &url, request, sizeof request);

@@ -11,14 +11,17 @@
 
 #include "net.h"
 
+#include <llhttp.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define HTTP_CLIENT_CONNECT_MS  5000  /* give up on a silent host */
 #define HTTP_CLIENT_IO_MS       30000 /* give up on a server that stops sending */
 #define HTTP_CLIENT_MAX_HEADERS 32    /* -H options */
 #define HTTP_CLIENT_PATH_MAX    8192
 #define HTTP_CLIENT_EXIT_FAIL   22 /* --fail and a status >= 400, as curl */
+#define HTTP_CLIENT_LINE_MAX    8192
 
 /* A parsed http:// URL. */
 struct http_url {
@@ -42,6 +45,33 @@ struct http_get_options {
     const char *headers[HTTP_CLIENT_MAX_HEADERS]; /* -H "Name: value" */
     size_t nheaders;
 };
+
+/* The response being read: llhttp and what its callbacks gather. */
+struct http_client_response {
+    llhttp_t ll;
+    const struct http_get_options *opts; /* -v, -I and --fail shape the output */
+    FILE *out;                           /* the body goes here */
+    char line[HTTP_CLIENT_LINE_MAX];     /* the head line being read */
+    size_t line_len;
+    int status;
+    bool skip_body; /* --fail and an error status */
+    bool done;
+    bool write_failed;
+    const char *error; /* why a callback stopped llhttp, or NULL */
+};
+
+/* http_client_response_init: ready r for the response to a request made with
+ * opts; the body will be written to out. */
+void http_client_response_init(struct http_client_response *r, const struct http_get_options *opts,
+                               FILE *out);
+
+/* http_client_response_feed: parse n more bytes of the response (n == 0: the
+ * server closed the connection). It reads no socket: the body goes to
+ * r->out, and with -v or -I the head lines to stderr or stdout. Interim
+ * 1xx responses are read past. Returns 1 when the final response is
+ * complete (r->status holds its status), 0 when more bytes are needed,
+ * or -1 with the reason in err. */
+int http_client_response_feed(struct http_client_response *r, const char *buf, size_t n, char *err);
 
 /* http_client_get: fetch opts->url. Returns the HTTP status (> 0), or -1
  * with the reason in err. */

@@ -124,7 +124,9 @@ static int ping_receive(struct ping *p, struct udp_packet_header *h, size_t *len
 
 static void ping_on_pong(struct ping *p, const struct udp_packet_header *h, size_t len)
 {
-    int64_t rtt = now_ns() - (int64_t)h->sent_ns;
+    int64_t rtt = udp_packet_rtt(h->sent_ns, now_ns());
+    if (rtt == -1)
+        return;
     enum udp_seq_verdict v = udp_seq_reply(p->seqs, h->seq);
     if (v == UDP_SEQ_UNKNOWN)
         return;
@@ -231,7 +233,7 @@ static int ping_arq_collect(struct ping *p)
         if (h.type != UDP_PACKET_ACK && h.type != UDP_PACKET_DATA) /* DATA: from an echo */
             continue;
         int64_t now = now_ns();
-        if (udp_arq_on_ack(&p->arq, h.seq, now, now - (int64_t)h.sent_ns) != UDP_ARQ_ACK_NEW)
+        if (udp_arq_on_ack(&p->arq, h.seq, now, udp_packet_rtt(h.sent_ns, now)) != UDP_ARQ_ACK_NEW)
             TRACE("ACK seq=%u again: a duplicate, suppressed", h.seq);
     }
     uint32_t seq;

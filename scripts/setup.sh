@@ -3,6 +3,7 @@
 #
 #   scripts/setup.sh            build and test dependencies
 #   scripts/setup.sh --bench    also the tools bench/ compares against
+#   scripts/setup.sh --fuzz     also clang and libFuzzer, for `make fuzz`
 #
 # It installs only packages that are missing, and runs `apt-get update` only
 # when a package cannot be found in the current lists. Run it as root.
@@ -16,9 +17,13 @@ BUILD_PACKAGES="gcc make cmake pkg-config clang-format libcriterion-dev node-llh
 TEST_PACKAGES="python3 curl lftp iproute2 procps chromium lintian"
 # Benchmarks: the tools netdemo stands beside.
 BENCH_PACKAGES="socat wrk nginx-light lighttpd vsftpd python3-pyftpdlib iperf3 sockperf hyperfine"
+# Fuzzing: clang and its libFuzzer runtime. Only `make fuzz` needs them: the
+# tests replay the fuzz corpora with gcc, so a plain build stays gcc-only.
+FUZZ_PACKAGES="clang libclang-rt-14-dev"
 
 want="$BUILD_PACKAGES $TEST_PACKAGES"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PACKAGES"
+[ "${1:-}" = "--fuzz" ] && want="$want $FUZZ_PACKAGES"
 
 missing=""
 for pkg in $want; do

@@ -79,6 +79,11 @@ bool udp_arq_poll_send(struct udp_arq *a, int64_t now, bool may_send_new, uint32
 /* RFC 6298, section 2: smoothed RTT and its variation, then the RTO. */
 static void arq_sample_rtt(struct udp_arq *a, int64_t r)
 {
+    /* The sample comes from a timestamp the peer echoes, so it may be
+     * anything; above the largest RTO it says nothing more, and capped
+     * there the sums below cannot overflow. */
+    if (r > ARQ_MAX_RTO)
+        r = ARQ_MAX_RTO;
     if (!a->have_rtt) {
         a->srtt = r;
         a->rttvar = r / 2;

@@ -57,6 +57,14 @@ int udp_packet_decode(const void *buf, size_t len, struct udp_packet_header *h)
     return 0;
 }
 
+int64_t udp_packet_rtt(uint64_t sent_ns, int64_t now_ns)
+{
+    /* Compared as unsigned first: the echoed bytes may hold any value. */
+    if (now_ns < 0 || sent_ns > (uint64_t)now_ns)
+        return -1;
+    return now_ns - (int64_t)sent_ns;
+}
+
 enum udp_packet_type udp_packet_reply_type(enum udp_packet_type request)
 {
     switch (request) {

@@ -66,7 +66,8 @@ bool udp_arq_poll_send(struct udp_arq *a, int64_t now, bool may_send_new, uint32
 
 /* udp_arq_on_ack: an ACK for seq arrived at now; rtt_ns is the round trip
  * of the transmission it answers (its echoed timestamp makes that exact,
- * so there is no retransmission ambiguity; pass -1 if unknown). */
+ * so there is no retransmission ambiguity; pass -1 if unknown). Any
+ * rtt_ns is safe: one above UDP_ARQ_MAX_RTO_MS counts as that. */
 enum udp_arq_ack udp_arq_on_ack(struct udp_arq *a, uint32_t seq, int64_t now, int64_t rtt_ns);
 
 /* udp_arq_deliver: the next message in order, if it is acknowledged.

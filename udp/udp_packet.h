@@ -44,6 +44,11 @@ size_t udp_packet_encode(const struct udp_packet_header *h, void *buf, size_t le
  * unknown type (then it is someone else's datagram). */
 int udp_packet_decode(const void *buf, size_t len, struct udp_packet_header *h);
 
+/* udp_packet_rtt: the round trip of a reply received at now_ns that
+ * echoes sent_ns, both of the sender's monotonic clock; -1 when the echoed
+ * time is not in the past, so the reply answers no datagram of ours. */
+int64_t udp_packet_rtt(uint64_t sent_ns, int64_t now_ns);
+
 /* udp_packet_reply_type: PONG for PING, ACK for DATA; NONE for the replies
  * themselves, which a server must never answer (no reply loops). */
 enum udp_packet_type udp_packet_reply_type(enum udp_packet_type request);

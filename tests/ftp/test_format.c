@@ -169,6 +169,9 @@ Test(ftp_url, rejects_bad_urls)
         "ftp://h/a%0d%0aDELE%20x",
         "ftp://h/a%zz",
         "ftp://h/a%2",
+        "ftp://h\n/x",
+        "ftp://a b/x",
+        "ftp://[::1\r]/x",
     };
     struct ftp_url u;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

@@ -29,6 +29,12 @@ static const struct url_case url_cases[] = {
     {"http:///path", -1, "", 0, "", ""},
     {"http://user@host/", -1, "", 0, "", ""},
     {"http://host:99999/", -1, "", 0, "", ""},
+    {"http://host:0/", -1, "", 0, "", ""},
+    {"http://unix:x", -1, "", 0, "", ""},
+    {"http://h/a b", -1, "", 0, "", ""},
+    {"http://h/a\r\nX: y", -1, "", 0, "", ""},
+    {"http://h\t/", -1, "", 0, "", ""},
+    {"http://h/\x7f", -1, "", 0, "", ""},
     {"example.org", -1, "", 0, "", ""},
 };
 

@@ -292,6 +292,21 @@ Test(udp_arq, rto_follows_the_measured_rtt)
     cr_expect_eq(a.rto, UDP_ARQ_MIN_RTO_MS * MS, "never below the minimum");
 }
 
+Test(udp_arq, any_echoed_rtt_keeps_the_rto_in_bounds)
+{
+    static const int64_t samples[] = {INT64_MAX, INT64_MAX / 4, 3 * UDP_ARQ_MAX_RTO_MS * MS, 0};
+    struct udp_arq a;
+    uint32_t seq;
+    bool retx;
+    udp_arq_init(&a, 8, INITIAL_RTO);
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        cr_assert(udp_arq_poll_send(&a, 0, true, &seq, &retx));
+        cr_expect_eq(udp_arq_on_ack(&a, seq, 0, samples[i]), UDP_ARQ_ACK_NEW);
+        cr_expect_geq(a.rto, UDP_ARQ_MIN_RTO_MS * MS, "sample %zu", i);
+        cr_expect_leq(a.rto, UDP_ARQ_MAX_RTO_MS * MS, "sample %zu", i);
+    }
+}
+
 Test(udp_arq, unknown_ack_is_ignored)
 {
     struct udp_arq a;

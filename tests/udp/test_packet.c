@@ -81,6 +81,16 @@ Test(udp_packet, replies_only_to_requests)
     cr_expect_str_eq(udp_packet_type_name((enum udp_packet_type)9), "?");
 }
 
+Test(udp_packet, rtt_of_an_echoed_time_in_the_past_only)
+{
+    cr_expect_eq(udp_packet_rtt(1000, 1500), 500);
+    cr_expect_eq(udp_packet_rtt(1500, 1500), 0);
+    cr_expect_eq(udp_packet_rtt(1501, 1500), -1, "from the future: not ours");
+    cr_expect_eq(udp_packet_rtt(UINT64_MAX, 1500), -1);
+    cr_expect_eq(udp_packet_rtt((uint64_t)INT64_MAX + 1, INT64_MAX), -1);
+    cr_expect_eq(udp_packet_rtt(0, INT64_MAX), INT64_MAX);
+}
+
 Test(udp_answer, upper_mode_changes_only_ascii_letters)
 {
     unsigned char buf[] = "dream is handsome, 123 \xc3\xa9!";
