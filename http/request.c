@@ -12,8 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define HTTP_HEADER_OVERHEAD 4 /* ": " and CRLF, counted toward the head limit */
-
 static struct http_parser *parser_of(llhttp_t *ll)
 {
     return ll->data;
@@ -104,11 +102,7 @@ static int on_header_field(llhttp_t *ll, const char *at, size_t n)
             return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
         req->headers[req->nheaders].name = req->store + req->store_len;
         p->field_open = true;
-        if (!parser_count(p, HTTP_HEADER_OVERHEAD))
-            return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
     }
-    if (!parser_count(p, n))
-        return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
     return store_append(p, at, n);
 }
 
@@ -118,16 +112,6 @@ static int on_header_field_complete(llhttp_t *ll)
     struct http_request *req = p->req;
     if (is_trailer(p))
         return 0;
-    const char *name = req->headers[req->nheaders].name;
-    size_t len = (size_t)(req->store + req->store_len - name);
-    /* A field name is a token (RFC 9110 §5.1). llhttp 8.1 passes on
-     * "Transfer Encoding" and "Host :"; a proxy in front of us may read
-     * them otherwise, so they are refused, as Apache does. */
-    if (len == 0)
-        return parser_fail(p, HTTP_BAD_REQUEST);
-    for (size_t i = 0; i < len; i++)
-        if (!is_tchar(name[i]))
-            return parser_fail(p, HTTP_BAD_REQUEST);
     if (store_end_string(p) == -1)
         return -1;
     req->headers[req->nheaders].value = req->store + req->store_len;
@@ -140,8 +124,6 @@ static int on_header_value(llhttp_t *ll, const char *at, size_t n)
     struct http_parser *p = parser_of(ll);
     if (is_trailer(p))
         return trailer_count(p, n);
-    if (!parser_count(p, n))
-        return parser_fail(p, HTTP_HEADERS_TOO_LARGE);
     return store_append(p, at, n);
 }
 
@@ -274,33 +256,71 @@ void http_parser_begin(struct http_parser *p, struct http_request *req)
     p->status = 0;
     p->head_bytes = 0;
     p->field_open = false;
+    p->scan_at = SCAN_LINE;
     p->scan_cr = false;
-    p->scan_blank = false;
-    p->scan_done = false;
     p->body_paused = false;
 }
 
 /* Every byte of the request line and the head passes here before llhttp
- * sees it: a CR must be followed by LF. llhttp 8.1 takes a bare CR in
- * several places ("X: \rx", "X:\r\t"), and a bare CR is how
- * CVE-2023-30589 smuggles a request past a proxy that reads it otherwise.
- * The scan stops at the blank line that ends the head: a body may hold
- * any byte. Returns false at a bare CR. */
-static bool head_scan(struct http_parser *p, const char *data, size_t len)
+ * sees it, in order, and the first one that breaks a rule ends the scan:
+ * - a CR must be followed by LF. llhttp 8.1 takes a bare CR in several
+ *   places ("X: \rx", "X:\r\t"), and a bare CR is how CVE-2023-30589
+ *   smuggles a request past a proxy that reads it otherwise;
+ * - a field name is a token (RFC 9110 §5.1). llhttp 8.1 passes on
+ *   "Transfer Encoding" and "Host :", which a proxy in front of us may
+ *   read otherwise; Apache refuses them too;
+ * - a value holds no control character but HTAB (as llhttp's own rule);
+ * - the head is at most head_max bytes (the line is counted by the caller).
+ * Checking byte by byte makes the answer to a bad head the same however
+ * its bytes were cut into reads. The scan stops at the blank line that
+ * ends the head: a body may hold any byte. Returns how many bytes passed;
+ * when fewer than len, *status says why the next one did not. */
+static size_t head_scan(struct http_parser *p, const char *data, size_t len, int *status)
 {
-    for (size_t i = 0; i < len && !p->scan_done; i++) {
-        char c = data[i];
+    size_t i;
+    *status = 0;
+    if (p->scan_at == SCAN_DONE)
+        return len;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)data[i];
+        *status = HTTP_HEADERS_TOO_LARGE;
+        if (p->scan_at != SCAN_LINE && ++p->head_bytes > p->head_max)
+            return i;
+        *status = HTTP_BAD_REQUEST;
         if (p->scan_cr && c != '\n')
-            return false;
-        if (c == '\n') {
-            p->scan_done = p->scan_blank;
-            p->scan_blank = true;
-        } else if (c != '\r') {
-            p->scan_blank = false;
-        }
+            return i;
         p->scan_cr = c == '\r';
+        switch (p->scan_at) {
+        case SCAN_LINE:
+            if (c == '\n')
+                p->scan_at = SCAN_NAME_START;
+            break;
+        case SCAN_NAME_START:
+            if (c == '\n') {
+                p->scan_at = SCAN_DONE;
+                return len;
+            } else if (c != '\r' && is_tchar((char)c))
+                p->scan_at = SCAN_NAME;
+            else if (c != '\r')
+                return i;
+            break;
+        case SCAN_NAME:
+            if (c == ':')
+                p->scan_at = SCAN_VALUE;
+            else if (!is_tchar((char)c))
+                return i;
+            break;
+        case SCAN_VALUE:
+            if (c == '\n')
+                p->scan_at = SCAN_NAME_START;
+            else if (c != '\r' && c != '\t' && (c < 0x20 || c == 0x7f))
+                return i;
+            break;
+        case SCAN_DONE:
+            break;
+        }
     }
-    return true;
+    return i;
 }
 
 /* Copy the method out of the held-back line; 400 if it is not a token. */
@@ -371,8 +391,9 @@ static enum http_parse_result line_finish(struct http_parser *p)
 
     if (end > 0 && req->line[end - 1] == '\r')
         end--;
-    if (!head_scan(p, req->line, req->line_len))
-        return parse_error(p, HTTP_BAD_REQUEST);
+    int status;
+    if (head_scan(p, req->line, req->line_len, &status) < req->line_len)
+        return parse_error(p, status);
     if (line_take_method(p, &mlen) == -1)
         return HTTP_PARSE_ERROR;
     /* A first line longer than the whole head may be is a target too long
@@ -441,11 +462,17 @@ enum http_parse_result http_parser_feed(struct http_parser *p, const char *data,
         return HTTP_PARSE_DONE;
     if (taken == len)
         return HTTP_PARSE_MORE;
-    if (!head_scan(p, data + taken, len - taken))
-        return parse_error(p, HTTP_BAD_REQUEST);
-    size_t n;
-    enum http_parse_result r = ll_execute(p, data + taken, len - taken, &n);
+    /* llhttp takes the bytes that passed the scan, so that a fault it finds
+     * among them is answered before one the scan found after them. */
+    int status;
+    size_t passed = head_scan(p, data + taken, len - taken, &status);
+    size_t n = 0;
+    enum http_parse_result r = HTTP_PARSE_MORE;
+    if (passed > 0)
+        r = ll_execute(p, data + taken, passed, &n);
     *used = taken + n;
+    if (r == HTTP_PARSE_MORE && passed < len - taken)
+        return parse_error(p, status);
     return r;
 }
 

@@ -90,10 +90,9 @@ struct http_parser {
     size_t head_bytes; /* bytes of line and head seen so far */
     size_t head_max;   /* 431 beyond this */
     bool field_open;   /* a header name is being read */
-    /* the bare-CR scan of the head (head_scan() in request.c) */
+    /* the byte-by-byte check of the head (head_scan() in request.c) */
+    enum head_scan_at { SCAN_LINE, SCAN_NAME_START, SCAN_NAME, SCAN_VALUE, SCAN_DONE } scan_at;
     bool scan_cr;           /* the last byte scanned was a CR */
-    bool scan_blank;        /* no byte but CR yet on the current line */
-    bool scan_done;         /* the blank line that ends the head was seen */
     bool body_paused;       /* llhttp is paused after the head (HTTP_PARSE_HEAD) */
     const char *frame_from; /* chunk framing not yet scanned, in llhttp's input */
 };
