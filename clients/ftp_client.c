@@ -7,7 +7,7 @@
  * the bytes, then reads the final reply: FTP's two channels side by side.
  */
 #include "ftp_client.h"
-#include "hostport.h"
+#include "ftp_hostport.h"
 #include "trace.h"
 
 #include <arpa/inet.h>

@@ -2,9 +2,9 @@
  * ftp_data.c - the client's data connections and the transfers over them,
  * with a progress bar (rate and ETA) when stderr is a terminal.
  */
-#include "ascii.h"
+#include "ftp_ascii.h"
 #include "ftp_client.h"
-#include "hostport.h"
+#include "ftp_hostport.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "ftp_client.h"
+#include "percent.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,39 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-/* Copy n bytes of in to out, decoding %XX. Returns 0, or -1 when it does
- * not fit, an escape is bad, or it decodes to a NUL, CR or LF (which
- * would end or split an FTP command line). */
+/* Decode n bytes of in into out. Returns 0, or -1 when it does not fit,
+ * an escape is bad, or it decodes to a NUL, CR or LF (which would end or
+ * split an FTP command line). */
 static int url_decode(const char *in, size_t n, char *out, size_t outlen)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = in[i];
-        if (ch == '%') {
-            if (i + 2 >= n)
-                return -1;
-            int hi = hexval(in[i + 1]), lo = hexval(in[i + 2]);
-            if (hi < 0 || lo < 0)
-                return -1;
-            ch = (char)(hi * 16 + lo);
-            i += 2;
-        }
-        if (ch == '\0' || ch == '\r' || ch == '\n' || o + 1 >= outlen)
-            return -1;
-        out[o++] = ch;
-    }
-    out[o] = '\0';
+    long len = percent_decode(in, n, out, outlen);
+    if (len < 0 || memchr(out, '\r', (size_t)len) != NULL || memchr(out, '\n', (size_t)len) != NULL)
+        return -1;
     return 0;
 }
 

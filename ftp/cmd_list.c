@@ -3,9 +3,9 @@
  * 3659 facts, on the data connection) and MLST (facts of one file, on the
  * control connection).
  */
-#include "listing.h"
-#include "path.h"
-#include "session.h"
+#include "ftp_listing.h"
+#include "ftp_path.h"
+#include "ftp_session.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -179,17 +179,17 @@ static void list_run(struct ftp_session *s, const char *arg, enum list_style sty
     free(o);
 }
 
-void cmd_list(struct ftp_session *s, const char *arg)
+void ftp_cmd_list(struct ftp_session *s, const char *arg)
 {
     list_run(s, skip_options(arg), LIST_LONG);
 }
 
-void cmd_nlst(struct ftp_session *s, const char *arg)
+void ftp_cmd_nlst(struct ftp_session *s, const char *arg)
 {
     list_run(s, skip_options(arg), LIST_NAMES);
 }
 
-void cmd_mlsd(struct ftp_session *s, const char *arg)
+void ftp_cmd_mlsd(struct ftp_session *s, const char *arg)
 {
     list_run(s, arg, LIST_MLSD);
 }
@@ -220,7 +220,7 @@ void ftp_list_status(struct ftp_session *s, const char *arg)
 }
 
 /* MLST: the facts of one file on the control connection (RFC 3659 7.2). */
-void cmd_mlst(struct ftp_session *s, const char *arg)
+void ftp_cmd_mlst(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX], virt[FTP_PATH_MAX], line[FTP_LISTING_LINE_MAX + 64];
     struct stat st;

@@ -2,14 +2,14 @@
  * cmd_session.c - the commands about the session itself: login, features,
  * help, status and the transfer settings (TYPE, MODE, STRU).
  */
-#include "session.h"
+#include "ftp_session.h"
 #include "trace.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-void cmd_user(struct ftp_session *s, const char *arg)
+void ftp_cmd_user(struct ftp_session *s, const char *arg)
 {
     if (s->state == FTP_STATE_LOGGED_IN) {
         ftp_reply(s, FTP_NOT_LOGGED_IN, "Already logged in; reconnect to change user.");
@@ -44,7 +44,7 @@ static int login_check(const struct ftp_config *cfg, const char *user, const cha
     return ok;
 }
 
-void cmd_pass(struct ftp_session *s, const char *arg)
+void ftp_cmd_pass(struct ftp_session *s, const char *arg)
 {
     const struct ftp_config *cfg = &s->srv->config;
     if (s->state != FTP_STATE_NEED_PASS) {
@@ -74,20 +74,20 @@ void cmd_pass(struct ftp_session *s, const char *arg)
     }
 }
 
-void cmd_quit(struct ftp_session *s, const char *arg)
+void ftp_cmd_quit(struct ftp_session *s, const char *arg)
 {
     (void)arg;
     ftp_reply(s, FTP_GOODBYE, "Goodbye.");
     s->state = FTP_STATE_CLOSING;
 }
 
-void cmd_noop(struct ftp_session *s, const char *arg)
+void ftp_cmd_noop(struct ftp_session *s, const char *arg)
 {
     (void)arg;
     ftp_reply(s, FTP_OK, "NOOP ok.");
 }
 
-void cmd_syst(struct ftp_session *s, const char *arg)
+void ftp_cmd_syst(struct ftp_session *s, const char *arg)
 {
     (void)arg;
     ftp_reply(s, FTP_SYSTEM, "UNIX Type: L8");
@@ -105,7 +105,7 @@ static bool feature_disabled(const struct ftp_session *s, int i)
 }
 
 /* RFC 2389: "211-", then one feature per line after a space, then "211 End". */
-void cmd_feat(struct ftp_session *s, const char *arg)
+void ftp_cmd_feat(struct ftp_session *s, const char *arg)
 {
     char text[1024];
     size_t n = 0;
@@ -123,7 +123,7 @@ void cmd_feat(struct ftp_session *s, const char *arg)
     ftp_reply_raw(s, text, n);
 }
 
-void cmd_opts(struct ftp_session *s, const char *arg)
+void ftp_cmd_opts(struct ftp_session *s, const char *arg)
 {
     if (strcasecmp(arg, "UTF8 ON") == 0 || strcasecmp(arg, "UTF8") == 0)
         ftp_reply(s, FTP_OK, "Always in UTF8 mode.");
@@ -134,7 +134,7 @@ void cmd_opts(struct ftp_session *s, const char *arg)
         ftp_reply(s, FTP_ARG_ERROR, "Option not understood.");
 }
 
-void cmd_help(struct ftp_session *s, const char *arg)
+void ftp_cmd_help(struct ftp_session *s, const char *arg)
 {
     char text[1024];
     size_t n = 0;
@@ -147,7 +147,7 @@ void cmd_help(struct ftp_session *s, const char *arg)
     ftp_reply_raw(s, text, n);
 }
 
-void cmd_stat(struct ftp_session *s, const char *arg)
+void ftp_cmd_stat(struct ftp_session *s, const char *arg)
 {
     char text[1024];
     if (arg[0] != '\0') {
@@ -165,7 +165,7 @@ void cmd_stat(struct ftp_session *s, const char *arg)
     ftp_reply_raw(s, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
 }
 
-void cmd_type(struct ftp_session *s, const char *arg)
+void ftp_cmd_type(struct ftp_session *s, const char *arg)
 {
     if (strcasecmp(arg, "A") == 0 || strcasecmp(arg, "A N") == 0) {
         s->ascii = true;
@@ -178,7 +178,7 @@ void cmd_type(struct ftp_session *s, const char *arg)
     }
 }
 
-void cmd_mode(struct ftp_session *s, const char *arg)
+void ftp_cmd_mode(struct ftp_session *s, const char *arg)
 {
     if (strcasecmp(arg, "S") == 0)
         ftp_reply(s, FTP_OK, "Mode set to S.");
@@ -186,7 +186,7 @@ void cmd_mode(struct ftp_session *s, const char *arg)
         ftp_reply(s, FTP_BAD_PARAMETER, "Only MODE S (stream) is supported.");
 }
 
-void cmd_stru(struct ftp_session *s, const char *arg)
+void ftp_cmd_stru(struct ftp_session *s, const char *arg)
 {
     if (strcasecmp(arg, "F") == 0)
         ftp_reply(s, FTP_OK, "Structure set to F.");

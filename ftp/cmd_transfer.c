@@ -19,9 +19,9 @@
  * the file is incomplete, and the client resumes from its SIZE with
  * REST+STOR or APPE. That is the exception.
  */
-#include "ascii.h"
-#include "path.h"
-#include "session.h"
+#include "ftp_ascii.h"
+#include "ftp_path.h"
+#include "ftp_session.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -115,7 +115,7 @@ static int file_open_regular(const char *real, int flags, mode_t mode, struct st
     return fd;
 }
 
-void cmd_retr(struct ftp_session *s, const char *arg)
+void ftp_cmd_retr(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX];
     struct stat st;
@@ -278,17 +278,17 @@ static void store(struct ftp_session *s, const char *arg, bool append)
                         rc == -2 ? "Failure writing to local file." : "Transfer failed.");
 }
 
-void cmd_stor(struct ftp_session *s, const char *arg)
+void ftp_cmd_stor(struct ftp_session *s, const char *arg)
 {
     store(s, arg, false);
 }
 
-void cmd_appe(struct ftp_session *s, const char *arg)
+void ftp_cmd_appe(struct ftp_session *s, const char *arg)
 {
     store(s, arg, true);
 }
 
-void cmd_rest(struct ftp_session *s, const char *arg)
+void ftp_cmd_rest(struct ftp_session *s, const char *arg)
 {
     uint64_t v = 0;
     for (const char *p = arg; *p != '\0'; p++) {
@@ -306,7 +306,7 @@ void cmd_rest(struct ftp_session *s, const char *arg)
     ftp_reply(s, FTP_REST_OK, "Restart position accepted (%" PRIu64 ").", v);
 }
 
-void cmd_abor(struct ftp_session *s, const char *arg)
+void ftp_cmd_abor(struct ftp_session *s, const char *arg)
 {
     (void)arg;
     ftp_data_forget(s);

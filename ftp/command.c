@@ -1,7 +1,7 @@
 /*
  * command.c - the FTP command splitter (RFC 959 section 5.3: "VERB SP arg CRLF").
  */
-#include "command.h"
+#include "ftp_command.h"
 
 #include <string.h>
 #include <strings.h>

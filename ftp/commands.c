@@ -5,8 +5,8 @@
  * before it may run. The dispatcher checks those conditions in one place,
  * so no handler repeats "are you logged in?".
  */
-#include "path.h"
-#include "session.h"
+#include "ftp_path.h"
+#include "ftp_session.h"
 
 #include <string.h>
 
@@ -18,53 +18,53 @@
 
 const struct ftp_command ftp_commands[] = {
     /* session */
-    {"USER", cmd_user, A, NULL},
-    {"PASS", cmd_pass, 0, NULL},
-    {"QUIT", cmd_quit, 0, NULL},
-    {"NOOP", cmd_noop, 0, NULL},
-    {"SYST", cmd_syst, 0, NULL},
-    {"FEAT", cmd_feat, 0, NULL},
-    {"OPTS", cmd_opts, A, "UTF8"},
-    {"HELP", cmd_help, 0, NULL},
-    {"STAT", cmd_stat, L, NULL},
+    {"USER", ftp_cmd_user, A, NULL},
+    {"PASS", ftp_cmd_pass, 0, NULL},
+    {"QUIT", ftp_cmd_quit, 0, NULL},
+    {"NOOP", ftp_cmd_noop, 0, NULL},
+    {"SYST", ftp_cmd_syst, 0, NULL},
+    {"FEAT", ftp_cmd_feat, 0, NULL},
+    {"OPTS", ftp_cmd_opts, A, "UTF8"},
+    {"HELP", ftp_cmd_help, 0, NULL},
+    {"STAT", ftp_cmd_stat, L, NULL},
     /* navigation */
-    {"PWD", cmd_pwd, L, NULL},
-    {"XPWD", cmd_pwd, L, NULL},
-    {"CWD", cmd_cwd, L | A, NULL},
-    {"XCWD", cmd_cwd, L | A, NULL},
-    {"CDUP", cmd_cdup, L, NULL},
-    {"XCUP", cmd_cdup, L, NULL},
+    {"PWD", ftp_cmd_pwd, L, NULL},
+    {"XPWD", ftp_cmd_pwd, L, NULL},
+    {"CWD", ftp_cmd_cwd, L | A, NULL},
+    {"XCWD", ftp_cmd_cwd, L | A, NULL},
+    {"CDUP", ftp_cmd_cdup, L, NULL},
+    {"XCUP", ftp_cmd_cdup, L, NULL},
     /* transfer settings */
-    {"TYPE", cmd_type, L | A, NULL},
-    {"MODE", cmd_mode, L | A, NULL},
-    {"STRU", cmd_stru, L | A, NULL},
+    {"TYPE", ftp_cmd_type, L | A, NULL},
+    {"MODE", ftp_cmd_mode, L | A, NULL},
+    {"STRU", ftp_cmd_stru, L | A, NULL},
     /* data connections */
-    {"PASV", cmd_pasv, L, "PASV"},
-    {"EPSV", cmd_epsv, L, "EPSV"},
-    {"PORT", cmd_port, L | A, NULL},
-    {"EPRT", cmd_eprt, L | A, "EPRT"},
+    {"PASV", ftp_cmd_pasv, L, "PASV"},
+    {"EPSV", ftp_cmd_epsv, L, "EPSV"},
+    {"PORT", ftp_cmd_port, L | A, NULL},
+    {"EPRT", ftp_cmd_eprt, L | A, "EPRT"},
     /* listings */
-    {"LIST", cmd_list, L | D, NULL},
-    {"NLST", cmd_nlst, L | D, NULL},
-    {"MLSD", cmd_mlsd, L | D, NULL},
-    {"MLST", cmd_mlst, L, "MLST type*;size*;modify*;perm*;unique*;"},
+    {"LIST", ftp_cmd_list, L | D, NULL},
+    {"NLST", ftp_cmd_nlst, L | D, NULL},
+    {"MLSD", ftp_cmd_mlsd, L | D, NULL},
+    {"MLST", ftp_cmd_mlst, L, "MLST type*;size*;modify*;perm*;unique*;"},
     /* transfers */
-    {"RETR", cmd_retr, L | A | D, NULL},
-    {"STOR", cmd_stor, L | A | W | N | D, NULL},
-    {"APPE", cmd_appe, L | A | W | N | D, NULL},
-    {"REST", cmd_rest, L | A, "REST STREAM"},
-    {"ABOR", cmd_abor, L, NULL},
+    {"RETR", ftp_cmd_retr, L | A | D, NULL},
+    {"STOR", ftp_cmd_stor, L | A | W | N | D, NULL},
+    {"APPE", ftp_cmd_appe, L | A | W | N | D, NULL},
+    {"REST", ftp_cmd_rest, L | A, "REST STREAM"},
+    {"ABOR", ftp_cmd_abor, L, NULL},
     /* file facts */
-    {"SIZE", cmd_size, L | A, "SIZE"},
-    {"MDTM", cmd_mdtm, L | A, "MDTM"},
+    {"SIZE", ftp_cmd_size, L | A, "SIZE"},
+    {"MDTM", ftp_cmd_mdtm, L | A, "MDTM"},
     /* changes */
-    {"DELE", cmd_dele, L | A | W, NULL},
-    {"MKD", cmd_mkd, L | A | W | N, NULL},
-    {"XMKD", cmd_mkd, L | A | W | N, NULL},
-    {"RMD", cmd_rmd, L | A | W, NULL},
-    {"XRMD", cmd_rmd, L | A | W, NULL},
-    {"RNFR", cmd_rnfr, L | A | W, NULL},
-    {"RNTO", cmd_rnto, L | A | W | N, NULL},
+    {"DELE", ftp_cmd_dele, L | A | W, NULL},
+    {"MKD", ftp_cmd_mkd, L | A | W | N, NULL},
+    {"XMKD", ftp_cmd_mkd, L | A | W | N, NULL},
+    {"RMD", ftp_cmd_rmd, L | A | W, NULL},
+    {"XRMD", ftp_cmd_rmd, L | A | W, NULL},
+    {"RNFR", ftp_cmd_rnfr, L | A | W, NULL},
+    {"RNTO", ftp_cmd_rnto, L | A | W | N, NULL},
 };
 const int ftp_command_count = (int)(sizeof ftp_commands / sizeof ftp_commands[0]);
 

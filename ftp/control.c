@@ -3,9 +3,9 @@
  * FTP_LINE_MAX bytes, each within the idle timeout), send replies, and log
  * the conversation with passwords hidden.
  */
-#include "command.h"
+#include "ftp_command.h"
 #include "loop.h"
-#include "session.h"
+#include "ftp_session.h"
 #include "trace.h"
 
 #include <stdarg.h>

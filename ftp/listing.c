@@ -1,7 +1,7 @@
 /*
  * listing.c - LIST and MLSD/MLST lines.
  */
-#include "listing.h"
+#include "ftp_listing.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  */
 #include "cli.h"
 #include "ftp_client.h"
-#include "server.h"
+#include "ftp_server.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * path.c - safe-path resolution (the check CS:APP's tiny.c never made).
  */
-#include "path.h"
+#include "ftp_path.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,10 +1,10 @@
 /*
  * server.c - the FTP server's accept loop: it checks the session limits,
  * then gives each accepted control connection its own thread (see
- * session.h for why threads), and at shutdown waits for every session.
+ * ftp_session.h for why threads), and at shutdown waits for every session.
  */
-#include "server.h"
-#include "session.h"
+#include "ftp_server.h"
+#include "ftp_session.h"
 #include "trace.h"
 
 #include <errno.h>

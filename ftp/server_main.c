@@ -3,8 +3,8 @@
  */
 #include "cli.h"
 #include "content.h"
-#include "server.h"
-#include "session.h"
+#include "ftp_server.h"
+#include "ftp_session.h"
 #include "stop.h"
 #include "trace.h"
 

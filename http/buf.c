@@ -1,7 +1,7 @@
 /*
  * buf.c - the growable buffer behind the server's own pages.
  */
-#include "buf.h"
+#include "http_buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

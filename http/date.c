@@ -6,7 +6,7 @@
  *     Sunday, 06-Nov-94 08:49:37 GMT   RFC 850
  *     Sun Nov  6 08:49:37 1994         ANSI C asctime()
  */
-#include "fields.h"
+#include "http_fields.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * filecache.c - the per-worker open-file cache.
  */
-#include "filecache.h"
+#include "http_filecache.h"
 
 #include <stdlib.h>
 #include <string.h>

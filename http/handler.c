@@ -3,11 +3,12 @@
  * CS:APP's tiny.c: route, resolve the path, check the file, pick the
  * status (200, 206, 304, 416), and set up the body.
  */
-#include "handler.h"
-#include "buf.h"
+#include "http_handler.h"
+#include "http_buf.h"
 #include "counters.h"
-#include "fields.h"
-#include "path.h"
+#include "http_fields.h"
+#include "http_path.h"
+#include "percent.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -230,7 +231,7 @@ static void handle_directory(const struct http_site *site, const struct http_req
             close(fd);
     }
     char url[HTTP_PATH_MAX];
-    long ulen = http_percent_decode(path, len, url, sizeof url);
+    long ulen = percent_decode(path, len, url, sizeof url);
     size_t page_len = 0;
     char *page = ulen < 0 ? NULL : http_listing_page(dir_fd, url, &page_len);
     if (page == NULL) {

@@ -3,7 +3,7 @@
  */
 #include "cli.h"
 #include "http_client.h"
-#include "server.h"
+#include "http_server.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * mime.c - Content-Type by file extension.
  */
-#include "fields.h"
+#include "http_fields.h"
 
 #include <string.h>
 #include <strings.h>

@@ -2,10 +2,10 @@
  * pages.c - the pages the server writes itself: directory listings and
  * /echo. Every name and header that came from outside is escaped.
  */
-#include "buf.h"
-#include "fields.h"
-#include "handler.h"
-#include "path.h"
+#include "http_buf.h"
+#include "http_fields.h"
+#include "http_handler.h"
+#include "http_path.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -2,8 +2,9 @@
  * path.c - safe path resolution: the part of a web server that must be
  * right. CS:APP's tiny.c never rejects "..", which is the bug to avoid.
  */
-#include "path.h"
+#include "http_path.h"
 #include "http.h"
+#include "percent.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,48 +17,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-long http_percent_decode(const char *in, size_t len, char *out, size_t outlen)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = in[i];
-        if (c == '%') {
-            if (i + 2 >= len)
-                return -1;
-            int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-            if (hi < 0 || lo < 0)
-                return -1;
-            c = (char)(hi * 16 + lo);
-            i += 2;
-        }
-        if (c == '\0' || o + 1 >= outlen)
-            return -1;
-        out[o++] = c;
-    }
-    if (outlen == 0)
-        return -1;
-    out[o] = '\0';
-    return (long)o;
-}
-
 /* An encoded '/' or '\\' would let one segment hide another. */
 static bool segment_has_encoded_separator(const char *seg, size_t len)
 {
     for (size_t i = 0; i + 2 < len; i++) {
         if (seg[i] != '%')
             continue;
-        int v = hex_value(seg[i + 1]) * 16 + hex_value(seg[i + 2]);
+        int v = percent_hex(seg[i + 1]) * 16 + percent_hex(seg[i + 2]);
         if (v == '/' || v == '\\')
             return true;
     }
@@ -80,7 +46,7 @@ static int append_segment(const char *seg, size_t len, char *out, size_t outlen,
         return HTTP_FORBIDDEN;
     if (len >= sizeof dec)
         return HTTP_URI_TOO_LONG;
-    long n = http_percent_decode(seg, len, dec, sizeof dec);
+    long n = percent_decode(seg, len, dec, sizeof dec);
     if (n < 0)
         return segment_has_nul(seg, len) ? HTTP_FORBIDDEN : HTTP_BAD_REQUEST;
     if (n == 0 || strcmp(dec, ".") == 0)

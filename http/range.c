@@ -1,7 +1,7 @@
 /*
  * range.c - the Range header (RFC 9110 §14), one range only.
  */
-#include "fields.h"
+#include "http_fields.h"
 
 #include <string.h>
 

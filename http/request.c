@@ -6,7 +6,7 @@
  * connection's read buffer can be reused at once. A callback that finds a
  * problem records the status and returns -1, which stops llhttp (HPE_USER).
  */
-#include "request.h"
+#include "http_request.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 /*
  * response.c - building response heads and the server's own small pages.
  */
-#include "response.h"
-#include "buf.h"
-#include "fields.h"
-#include "filecache.h"
+#include "http_response.h"
+#include "http_buf.h"
+#include "http_fields.h"
+#include "http_filecache.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * server.c - open, run and close the server: the docroot, the access log,
  * the listening sockets and the worker threads.
  */
-#include "server.h"
+#include "http_server.h"
 #include "trace.h"
 
 #include <errno.h>

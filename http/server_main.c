@@ -3,7 +3,7 @@
  */
 #include "cli.h"
 #include "content.h"
-#include "server.h"
+#include "http_server.h"
 #include "stop.h"
 #include "trace.h"
 

@@ -1,511 +1,132 @@
 /*
- * worker.c - one worker: an epoll loop, its connections and their states.
- *
- * Each connection moves through a small state machine (darkhttpd's shape):
- *
- *   READING    waiting for a request, or for the rest of one
- *   SENDING    writing the response: head, then body (memory or sendfile)
- *   LINGERING  after a response that closes while the client may still
- *              be sending (an error mid-request, pipelined bytes): our side
- *              is shut, and what the client sends is read and dropped until
- *              it closes too, so a reset cannot destroy the response
- *
- * An idle connection is one small struct (plus the parser's state); the
- * large request buffer (struct http_work) exists only while a request is
- * in flight. Pipelined bytes read past a request wait in `leftover`.
+ * worker.c - a worker's loop: accept connections, hand them to conn.c,
+ * stop on shutdown.
  */
-#include "conn.h"
+#include "http_conn.h"
 
 #include "io.h"
 #include "trace.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#define HTTP_LINGER_MS 2000 /* how long to drain a closing connection */
+/* Sent as is when the connection limit is reached: refusing politely
+ * costs one write, where accepting would cost memory we promised not to use. */
+#define HTTP_BUSY_BODY "<h1>503 Service Unavailable</h1><p>Too busy.</p>\n"
+static_assert(sizeof HTTP_BUSY_BODY - 1 == 49, "Content-Length below must match");
+static const char http_busy_response[] = "HTTP/1.1 503 Service Unavailable\r\n"
+                                         "Content-Type: text/html; charset=utf-8\r\n"
+                                         "Content-Length: 49\r\n"
+                                         "Retry-After: 1\r\n"
+                                         "Connection: close\r\n"
+                                         "\r\n" HTTP_BUSY_BODY;
 
-static void conn_on_io(struct loop *loop, int fd, void *ctx, unsigned mask);
-static void conn_on_timeout(struct loop *loop, void *ctx);
+static void worker_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask);
 
-/* Watch fd for mask, calling epoll_ctl only when the mask changes: on a
- * busy keep-alive connection that saves a system call per request. */
-static int conn_watch(struct http_conn *c, unsigned mask)
-{
-    if (c->mask == mask)
-        return 0;
-    c->mask = mask;
-    return loop_watch(c->w->loop, c->fd, mask, conn_on_io, c);
-}
-
-static void conn_set_timer(struct http_conn *c, int ms)
-{
-    if (c->timer != NULL)
-        loop_reset_timer(c->w->loop, c->timer, ms);
-    else
-        c->timer = loop_add_timer(c->w->loop, ms, conn_on_timeout, c);
-}
-
-static void work_release(struct http_worker *w, struct http_work *work)
-{
-    if (work == NULL)
-        return;
-    http_response_clear(&work->resp);
-    http_request_clear(&work->req);
-    if (w->spare == NULL)
-        w->spare = work;
-    else
-        free(work);
-}
-
-void http_conn_close(struct http_conn *c)
-{
-    struct http_worker *w = c->w;
-    loop_forget(w->loop, c->fd); /* the close() below leaves epoll too */
-    loop_cancel_timer(w->loop, c->timer);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        w->conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    close(c->fd);
-    TRACE("close(fd %d) -> 0", c->fd);
-    counters_add(w->srv->stats, conns_open, -1);
-    work_release(w, c->work);
-    free(c->leftover);
-    free(c);
-}
-
-/* After a response that closes: shut our side, drain theirs. */
-static void conn_linger(struct http_conn *c)
-{
-    shutdown(c->fd, SHUT_WR);
-    TRACE("shutdown(fd %d, SHUT_WR) -> 0 (response sent; closing)", c->fd);
-    c->state = CONN_LINGERING;
-    work_release(c->w, c->work);
-    c->work = NULL;
-    free(c->leftover);
-    c->leftover = NULL;
-    conn_set_timer(c, HTTP_LINGER_MS);
-    if (conn_watch(c, LOOP_READABLE) == -1)
-        http_conn_close(c);
-}
-
-/* A file body smaller than --sendfile-min leaves in the head's own write,
- * from the file cache's copy or read into the worker's scratch buffer
- * here. For a small body that is cheaper than a send of the head and a
- * sendfile() of the body: one system call instead of two (or three), and
- * no page-cache splicing for a few hundred bytes (lighttpd makes the same
- * trade below 16 KiB). Once a response sends from the cache's copy, all of
- * its body comes from that copy, so one response never mixes two versions
- * of a file edited in place. Returns the bytes, or NULL to use sendfile(). */
-static const char *conn_small_body(struct http_conn *c, struct http_response *resp, size_t *len)
-{
-    uint64_t left = resp->file_end - resp->file_off;
-    *len = (size_t)left;
-    if (resp->copy != NULL)
-        return resp->copy + resp->file_off;
-    if (resp->head_off != 0 || left >= c->w->srv->config.sendfile_min)
-        return NULL;
-    if (resp->cached != NULL && resp->cached->data != NULL) {
-        resp->copy = resp->cached->data; /* valid while the response holds the entry */
-        return resp->copy + resp->file_off;
-    }
-    ssize_t n = pread(resp->fd, c->w->small_body, (size_t)left, (off_t)resp->file_off);
-    return n == (ssize_t)left ? c->w->small_body : NULL; /* short: let sendfile() decide */
-}
-
-/* One send of what is in memory: the head, and the memory body or a small
- * file body (conn_small_body()). When a larger file follows,
- * MSG_MORE holds the head back so it shares a packet with the first body
- * bytes. When the connection closes after this response, MSG_MORE holds
- * the last bytes for the FIN that close() sends: one packet, not two. */
-static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
-{
-    size_t head_left = resp->head_len - resp->head_off;
-    size_t mem_left = resp->send_body ? resp->mem_len - resp->mem_off : 0;
-    bool file_left = resp->send_body && resp->file_off < resp->file_end;
-    size_t small_len = 0;
-    const char *small = file_left ? conn_small_body(c, resp, &small_len) : NULL;
-    struct iovec iov[2] = {
-        {resp->head + resp->head_off, head_left},
-        {small ? (char *)small : resp->mem + resp->mem_off, small ? small_len : mem_left}};
-    struct msghdr msg = {.msg_iov = head_left ? iov : iov + 1, .msg_iovlen = head_left ? 2 : 1};
-    int flags = MSG_NOSIGNAL;
-    if ((file_left && !small) || resp->close)
-        flags |= MSG_MORE;
-    ssize_t n;
-
-    do {
-        n = sendmsg(c->fd, &msg, flags);
-    } while (n == -1 && errno == EINTR);
-    TRACE("sendmsg(fd %d, head %zu + body %zu bytes%s%s) -> %zd", c->fd, head_left,
-          file_left && !small ? 0 : iov[1].iov_len, small ? " (a small file, copied)" : "",
-          file_left && !small ? ", MSG_MORE: sendfile() sends the body"
-          : flags & MSG_MORE  ? ", MSG_MORE: close() sends the FIN with it"
-                              : "",
-          n);
-    if (n > 0) {
-        size_t k = (size_t)n < head_left ? (size_t)n : head_left;
-        resp->head_off += k;
-        if (small)
-            resp->file_off += (size_t)n - k; /* any rest: from the copy, or by sendfile() */
-        else
-            resp->mem_off += (size_t)n - k;
-    }
-    return n;
-}
-
-/* The socket is full after some bytes went out: the client is slow, not
- * gone, so its idle timeout starts again from now. */
-static int conn_wait_drain(struct http_conn *c, bool progressed)
-{
-    if (progressed)
-        conn_set_timer(c, c->w->srv->config.idle_timeout_ms);
-    return 0;
-}
-
-/* Send what the socket takes. Returns 1 when all is out, 0 to wait for
- * the socket to drain, -1 when the connection failed. */
-static int conn_send(struct http_conn *c)
-{
-    struct http_response *resp = &c->work->resp;
-    struct counters *stats = c->w->srv->stats;
-    bool progressed = false;
-
-    while (resp->head_off < resp->head_len ||
-           (resp->send_body && (resp->mem_off < resp->mem_len ||
-                                (resp->copy != NULL && resp->file_off < resp->file_end)))) {
-        ssize_t n = conn_send_head(c, resp);
-        if (n == -1)
-            return errno == EAGAIN ? conn_wait_drain(c, progressed) : -1;
-        counters_add(stats, bytes_out, n);
-        progressed = true;
-    }
-    /* A large body goes out in slices, one per turn of the loop, the
-     * others' turns in between: sent whole, one client that reads as fast
-     * as we send would hold the worker for all of its file while the rest
-     * wait. The socket stays writable, so the next turn comes back here. */
-    bool sliced = resp->body_len > HTTP_SLICE_ABOVE;
-    uint64_t this_turn = 0;
-    while (resp->send_body && resp->file_off < resp->file_end) {
-        off_t off = (off_t)resp->file_off;
-        uint64_t left = resp->file_end - resp->file_off;
-        uint64_t want = left < HTTP_SENDFILE_CHUNK ? left : HTTP_SENDFILE_CHUNK;
-        if (sliced) {
-            if (this_turn >= HTTP_SLICE)
-                return conn_wait_drain(c, progressed);
-            want = want < HTTP_SLICE - this_turn ? want : HTTP_SLICE - this_turn;
-        }
-        ssize_t n = sendfile(c->fd, resp->fd, &off, (size_t)want);
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1 && errno == EAGAIN)
-            return conn_wait_drain(c, progressed);
-        if (n <= 0)
-            return -1; /* an error, or the file shrank under us */
-        TRACE("sendfile(fd %d, file fd %d, %zd bytes)", c->fd, resp->fd, n);
-        resp->file_off += (uint64_t)n;
-        this_turn += (uint64_t)n;
-        counters_add(stats, bytes_out, n);
-        progressed = true;
-    }
-    return 1;
-}
-
-/* The response is out: close, or get ready for the next request. */
-static void conn_end_request(struct http_conn *c)
-{
-    work_release(c->w, c->work);
-    c->work = NULL;
-    c->state = CONN_READING;
-    conn_set_timer(c, c->w->srv->config.idle_timeout_ms);
-}
-
-static void conn_show_request(const struct http_request *req, const char *peer)
-{
-    size_t len = 0;
-    char *text = http_request_head_text(req, &len);
-    if (text != NULL)
-        fprintf(stderr, "[http server] request from %s:\n%.*s\n", peer, (int)len, text);
-    free(text);
-}
-
-/* Close the files the worker's cache no longer trusts, every
- * HTTP_FILECACHE_SWEEP_MS while it holds any: an idle server holds none. */
-static void worker_on_cache_sweep(struct loop *loop, void *ctx)
+static void worker_resume_accept(struct loop *loop, void *ctx)
 {
     struct http_worker *w = ctx;
-    w->cache_sweep = NULL;
-    if (http_filecache_sweep(&w->cache, loop_time_ms(loop)) > 0)
-        w->cache_sweep = loop_add_timer(loop, HTTP_FILECACHE_SWEEP_MS, worker_on_cache_sweep, w);
+    w->accept_wait = NULL;
+    loop_watch(loop, w->listen_fd, LOOP_READABLE, worker_on_accept, w);
 }
 
-/* A request is parsed (or failed to parse): decide the response. */
-static void conn_respond(struct http_conn *c, enum http_parse_result r)
+/* Out of file descriptors: the listening socket would stay readable and
+ * spin the loop, so stop watching it for a moment. */
+static void worker_pause_accept(struct http_worker *w)
 {
-    struct http_server *srv = c->w->srv;
-    struct http_request *req = &c->work->req;
-    struct http_response *resp = &c->work->resp;
-    char peer[NET_ADDRSTR_LEN] = "-", line[HTTP_METHOD_MAX + 64];
-    bool parsed = r == HTTP_PARSE_DONE || r == HTTP_PARSE_HEAD;
-
-    if (srv->log || srv->config.show_requests || (parsed && strncmp(req->target, "/echo", 5) == 0))
-        net_format_addr(&c->peer.sa, c->peer_len, peer, sizeof peer);
-    http_response_init(resp);
-    resp->http10 = srv->config.http10;
-    if (parsed) {
-        struct http_site site = {.root = srv->root,
-                                 .root_fd = srv->root_fd,
-                                 .peer = peer,
-                                 .cache = &c->w->cache,
-                                 .now_ms = loop_time_ms(c->w->loop)};
-        counters_add(srv->stats, requests, 1);
-        if (srv->config.show_requests)
-            conn_show_request(req, peer);
-        http_handle(&site, req, resp);
-        if (resp->cached != NULL && c->w->cache_sweep == NULL)
-            c->w->cache_sweep =
-                loop_add_timer(c->w->loop, HTTP_FILECACHE_SWEEP_MS, worker_on_cache_sweep, c->w);
-    } else {
-        counters_add(srv->stats, errors, 1);
-        http_response_error(resp, NULL, c->parser.status, NULL);
-    }
-    if (srv->log) {
-        /* the target is cut short in the log line, never in the request */
-        snprintf(line, sizeof line, "%s %.40s%s %s", parsed ? req->method : "-",
-                 parsed ? req->target : "-", parsed && strlen(req->target) > 40 ? "..." : "",
-                 parsed ? http_version_name(req->version) : "-");
-        http_access_log(srv, peer, line, resp->status, resp->send_body ? resp->body_len : 0);
-    }
-    /* Nagle's algorithm would hold the last small packet of a response
-     * until the client ACKs the one before: only a connection that stays
-     * open needs it off. A closing one is flushed by close() (nginx, too,
-     * sets TCP_NODELAY only on keep-alive connections). */
-    if (!resp->close && !c->nodelay && c->peer.sa.sa_family != AF_UNIX) {
-        net_set_nodelay(c->fd, NULL);
-        c->nodelay = true;
-    }
-    c->state = CONN_SENDING;
-    conn_set_timer(c, srv->config.idle_timeout_ms);
-}
-
-/* The head is in and says "Expect: 100-continue": the client waits for
- * this line before it sends the body (RFC 9110 §10.1.1). One small write
- * on a socket that has just been read from: it fits. */
-static void conn_send_continue(struct http_conn *c)
-{
-    static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    c->work->req.expect_100 = false;
-    ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
-    TRACE("send(fd %d, %zu bytes) -> %zd (100 Continue)", c->fd, sizeof line - 1, n);
-    if (n > 0)
-        counters_add(c->w->srv->stats, bytes_out, n);
-}
-
-/* The head is in and announces a body. A request that can only fail is
- * answered now, from its head: its body is never read (the connection
- * then closes, lingering to drop it), and 100 Continue never invites it
- * (RFC 9110 §10.1.1). Otherwise the body is read, and a client that sent
- * "Expect: 100-continue" is told to send it. Returns false when answered. */
-static bool conn_wants_body(struct http_conn *c)
-{
-    struct http_request *req = &c->work->req;
-    if (!http_handle_reads_body(req)) {
-        TRACE("fd %d: answered from the head; its body is not read", c->fd);
-        req->keep_alive = false;
-        conn_respond(c, HTTP_PARSE_HEAD);
-        return false;
-    }
-    if (req->expect_100)
-        conn_send_continue(c);
-    return true;
-}
-
-/* Feed bytes to the parser, starting a request if none is in flight.
- * Returns what the parser said; *used is how many bytes it took. */
-static enum http_parse_result conn_parse(struct http_conn *c, const char *data, size_t n,
-                                         size_t *used)
-{
-    if (c->work == NULL) {
-        struct http_worker *w = c->w;
-        size_t head_max = w->srv->config.head_max;
-        c->work = w->spare;
-        w->spare = NULL;
-        if (c->work == NULL && (c->work = malloc(sizeof *c->work + head_max)) != NULL)
-            *c->work = (struct http_work){0}; /* the store behind it is written before read */
-        if (c->work != NULL && c->work->req.store == NULL)
-            http_request_use_store(&c->work->req, (char *)(c->work + 1), head_max);
-        if (c->work == NULL) {
-            *used = n;
-            return HTTP_PARSE_ERROR; /* out of memory: the caller closes */
-        }
-        http_parser_begin(&c->parser, &c->work->req);
-        /* The head must arrive within the head timeout from its first byte. */
-        conn_set_timer(c, w->srv->config.head_timeout_ms);
-    }
-    enum http_parse_result r = http_parser_feed(&c->parser, data, n, used);
-    if (r == HTTP_PARSE_HEAD) {
-        if (!conn_wants_body(c))
-            return r;
-        size_t body_used;
-        r = http_parser_feed(&c->parser, data + *used, n - *used, &body_used);
-        *used += body_used;
-    }
-    if (r != HTTP_PARSE_MORE)
-        conn_respond(c, r);
-    return r;
-}
-
-/* Parse bytes that arrived with an earlier request (pipelining). */
-static void conn_parse_leftover(struct http_conn *c)
-{
-    size_t used;
-    enum http_parse_result r =
-        conn_parse(c, c->leftover + c->leftover_off, c->leftover_len - c->leftover_off, &used);
-    c->leftover_off += (uint32_t)used;
-    if (r != HTTP_PARSE_DONE || c->leftover_off == c->leftover_len) {
-        free(c->leftover);
-        c->leftover = NULL;
-    }
-}
-
-/* Run the state machine as far as it goes without waiting. */
-static void conn_advance(struct http_conn *c)
-{
-    for (;;) {
-        if (c->state == CONN_SENDING) {
-            if (c->work == NULL) {
-                http_conn_close(c);
-                return;
-            }
-            int r = conn_send(c);
-            if (r == 0) {
-                if (conn_watch(c, LOOP_WRITABLE) == -1)
-                    http_conn_close(c);
-                return;
-            }
-            if (r == -1) {
-                counters_add(c->w->srv->stats, errors, 1);
-                http_conn_close(c);
-                return;
-            }
-            if (c->work->resp.close) {
-                /* A whole request and nothing read past it: closing now
-                 * cannot reset anything in flight (nginx closes so too).
-                 * Otherwise the client may still be sending: linger. */
-                if (c->leftover == NULL && c->parser.state == HTTP_STATE_DONE) {
-                    http_conn_close(c);
-                    return;
-                }
-                conn_linger(c);
-                return;
-            }
-            conn_end_request(c);
-        }
-        if (c->state != CONN_READING || c->leftover == NULL)
-            break;
-        conn_parse_leftover(c);
-    }
-    if (c->state == CONN_READING && conn_watch(c, LOOP_READABLE) == -1)
-        http_conn_close(c);
-}
-
-static void conn_on_readable(struct http_conn *c)
-{
-    struct http_worker *w = c->w;
-    ssize_t n = io_read_some(c->fd, w->buf, HTTP_READ_BUFSIZE);
-    if (n == -1 && errno == EAGAIN)
+    if (w->accept_wait != NULL)
         return;
-    if (n <= 0) {
-        if (n == -1)
-            counters_add(w->srv->stats, errors, 1);
-        TRACE("recv(fd %d) -> %zd (%s)", c->fd, n, n == 0 ? "the client closed" : strerror(errno));
-        http_conn_close(c);
-        return;
-    }
-    TRACE("recv(fd %d) -> %zd bytes", c->fd, n);
-    counters_add(w->srv->stats, bytes_in, n);
-    if (c->state == CONN_LINGERING)
-        return; /* dropped: the response is out and we are closing */
-    size_t used;
-    enum http_parse_result r = conn_parse(c, w->buf, (size_t)n, &used);
-    if (r == HTTP_PARSE_DONE && used < (size_t)n) {
-        c->leftover = malloc((size_t)n - used);
-        if (c->leftover == NULL) {
-            http_conn_close(c);
+    loop_unwatch(w->loop, w->listen_fd);
+    w->accept_wait = loop_add_timer(w->loop, HTTP_ACCEPT_PAUSE_MS, worker_resume_accept, w);
+}
+
+static void worker_refuse(struct http_worker *w, int conn)
+{
+    /* best effort: the socket buffer of a new connection has room */
+    ssize_t n = io_write_some(conn, http_busy_response, sizeof http_busy_response - 1);
+    TRACE("fd %d: connection limit reached; 503 (%zd bytes)", conn, n);
+    counters_add(w->srv->stats, errors, 1);
+    close(conn);
+}
+
+static void worker_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask)
+{
+    struct http_worker *w = ctx;
+    struct sockaddr_storage peer;
+    (void)loop;
+    (void)mask;
+
+    /* Accept everyone waiting: one readiness event may stand for many
+     * (at most 64 a round, so one busy port cannot starve the rest). */
+    for (int i = 0; i < 64; i++) {
+        socklen_t len = sizeof peer;
+        /* the seed's conn, addr = server.accept(): a browser has called */
+        int conn = accept4(fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (conn == -1) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                worker_pause_accept(w);
+            else if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+                counters_add(w->srv->stats, errors, 1);
             return;
         }
-        memcpy(c->leftover, w->buf + used, (size_t)n - used);
-        c->leftover_len = (uint32_t)((size_t)n - used);
-        c->leftover_off = 0;
+        if (trace_enabled) {
+            char addr[NET_ADDRSTR_LEN];
+            trace_log("accept(fd %d) -> fd %d, peer %s", fd, conn,
+                      net_format_addr((struct sockaddr *)&peer, len, addr, sizeof addr));
+        }
+        if (atomic_load(&w->srv->stats->conns_open) >= w->srv->config.max_conns) {
+            worker_refuse(w, conn);
+            continue;
+        }
+        http_conn_open(w, conn, (struct sockaddr *)&peer, len);
     }
-    if (r != HTTP_PARSE_MORE && c->work == NULL) {
-        http_conn_close(c); /* could not get memory for the request */
-        return;
-    }
-    conn_advance(c);
 }
 
-static void conn_on_io(struct loop *loop, int fd, void *ctx, unsigned mask)
+static void worker_on_shutdown(struct loop *loop, int fd, void *ctx, unsigned mask)
 {
-    struct http_conn *c = ctx;
-    (void)loop;
     (void)fd;
-    /* While sending we watch only for writability; an error or hang-up
-     * reported then is found by the next send, never by parsing more. */
-    if (c->state == CONN_SENDING)
-        conn_advance(c);
-    else if (mask & LOOP_READABLE)
-        conn_on_readable(c);
+    (void)ctx;
+    (void)mask;
+    loop_stop(loop);
 }
 
-/* A timer ran out: 408 for a request head begun but not finished;
- * otherwise (idle, stalled send, lingering) just close. */
-static void conn_on_timeout(struct loop *loop, void *ctx)
+int http_worker_run(struct http_server *srv, int listen_fd, char *err)
 {
-    struct http_conn *c = ctx;
-    (void)loop;
-    c->timer = NULL;
-    if (c->state != CONN_READING || c->work == NULL) {
-        TRACE("fd %d: timed out; closing", c->fd);
-        http_conn_close(c);
-        return;
-    }
-    TRACE("fd %d: request head too slow; 408", c->fd);
-    c->parser.status = HTTP_REQUEST_TIMEOUT;
-    conn_respond(c, HTTP_PARSE_ERROR);
-    conn_advance(c);
-}
+    struct http_worker w = {.srv = srv, .listen_fd = listen_fd};
+    int rc = -1;
 
-int http_conn_open(struct http_worker *w, int fd, const struct sockaddr *peer, socklen_t len)
-{
-    struct http_conn *c = calloc(1, sizeof *c);
-    if (c == NULL) {
-        close(fd);
-        return -1;
+    http_filecache_init(&w.cache, srv->config.sendfile_min);
+    w.loop = loop_create(1024, err);
+    w.buf = malloc(HTTP_READ_BUFSIZE);
+    w.small_body = malloc(srv->config.sendfile_min + 1);
+    if (w.loop == NULL || w.buf == NULL || w.small_body == NULL) {
+        if (w.loop != NULL)
+            snprintf(err, NET_ERR_LEN, "http worker: out of memory");
+        goto out;
     }
-    c->fd = fd;
-    c->w = w;
-    c->state = CONN_READING;
-    c->peer_len = len < sizeof c->peer ? len : (socklen_t)sizeof c->peer;
-    memcpy(&c->peer, peer, c->peer_len);
-    http_parser_init(&c->parser, w->srv->config.head_max);
-    c->next = w->conns;
-    if (w->conns)
-        w->conns->prev = c;
-    w->conns = c;
-    counters_add(w->srv->stats, conns_open, 1);
-    counters_add(w->srv->stats, conns_total, 1);
-    conn_set_timer(c, w->srv->config.head_timeout_ms);
-    if (c->timer == NULL || conn_watch(c, LOOP_READABLE) == -1) {
-        http_conn_close(c);
-        return -1;
+    if (loop_watch(w.loop, listen_fd, LOOP_READABLE, worker_on_accept, &w) == -1 ||
+        loop_watch(w.loop, stop_fd(srv->stop), LOOP_READABLE, worker_on_shutdown, NULL) == -1) {
+        snprintf(err, NET_ERR_LEN, "epoll_ctl: %s", strerror(errno));
+        goto out;
     }
-    return 0;
+    if (loop_run(w.loop) == -1) {
+        snprintf(err, NET_ERR_LEN, "epoll_wait: %s", strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    while (w.conns != NULL)
+        http_conn_close(w.conns);
+    if (w.loop != NULL)
+        loop_cancel_timer(w.loop, w.accept_wait);
+    loop_destroy(w.loop);
+    free(w.spare);
+    free(w.buf);
+    free(w.small_body);
+    http_filecache_clear(&w.cache); /* after the connections: none still sends */
+    return rc;
 }

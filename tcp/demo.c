@@ -6,7 +6,7 @@
  * "dream is handsome" and prints the answer, "DREAM IS HANDSOME".
  */
 #include "cli.h"
-#include "server.h"
+#include "tcp_server.h"
 #include "stop.h"
 #include "tcp_client.h"
 #include "trace.h"

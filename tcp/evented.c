@@ -10,7 +10,7 @@
  * Memory per idle caller is one small struct: every caller shares the one
  * receive buffer, and a pending buffer exists only while a reply is stuck.
  */
-#include "server.h"
+#include "tcp_server.h"
 #include "io.h"
 #include "loop.h"
 #include "trace.h"
@@ -24,32 +24,32 @@
 #define EPOLL_RECV_BUFSIZE (256 * 1024) /* one shared buffer for every caller */
 #define EPOLL_MAX_FDS      1024         /* initial handler table; it grows */
 
-struct epoll_server;
+struct evented_server;
 
 /* One caller. State: READING (waiting for bytes) or FLUSHING (a reply is
  * only partly sent; reading is paused until it is all out). */
-struct epoll_call {
+struct evented_call {
     int fd;
-    struct epoll_server *server;
+    struct evented_server *server;
     /* the unsent part of a reply, while FLUSHING */
     char *pending;
     size_t pending_len, pending_off;
-    struct epoll_call *prev, *next;
+    struct evented_call *prev, *next;
 };
 
-struct epoll_server {
+struct evented_server {
     struct tcp_server *srv;
     struct loop *loop;
-    char *buf;                /* EPOLL_RECV_BUFSIZE, shared */
-    struct epoll_call *calls; /* every open call, to close at shutdown */
+    char *buf;                  /* EPOLL_RECV_BUFSIZE, shared */
+    struct evented_call *calls; /* every open call, to close at shutdown */
 };
 
-static void epoll_on_readable(struct loop *loop, int fd, void *ctx, unsigned mask);
-static void epoll_on_writable(struct loop *loop, int fd, void *ctx, unsigned mask);
+static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned mask);
+static void evented_on_writable(struct loop *loop, int fd, void *ctx, unsigned mask);
 
-static void epoll_hang_up(struct epoll_call *call)
+static void evented_hang_up(struct evented_call *call)
 {
-    struct epoll_server *es = call->server;
+    struct evented_server *es = call->server;
     loop_unwatch(es->loop, call->fd);
     if (call->prev)
         call->prev->next = call->next;
@@ -64,9 +64,9 @@ static void epoll_hang_up(struct epoll_call *call)
 
 /* Send what we can of the reply in data; keep the rest and wait for
  * the socket to drain. Returns 0, or -1 if the call failed. */
-static int epoll_send(struct epoll_call *call, const char *data, size_t len)
+static int evented_send(struct evented_call *call, const char *data, size_t len)
 {
-    struct epoll_server *es = call->server;
+    struct evented_server *es = call->server;
     ssize_t w = io_write_some(call->fd, data, len);
     if (w == -1 && errno != EAGAIN) {
         TRACE("send(fd %d, %zu bytes) -> -1 (%s)", call->fd, len, strerror(errno));
@@ -85,13 +85,13 @@ static int epoll_send(struct epoll_call *call, const char *data, size_t len)
     call->pending_len = len - sent;
     call->pending_off = 0;
     /* Back-pressure: stop reading this caller until the reply is out. */
-    return loop_watch(es->loop, call->fd, LOOP_WRITABLE, epoll_on_writable, call);
+    return loop_watch(es->loop, call->fd, LOOP_WRITABLE, evented_on_writable, call);
 }
 
-static void epoll_on_readable(struct loop *loop, int fd, void *ctx, unsigned mask)
+static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned mask)
 {
-    struct epoll_call *call = ctx;
-    struct epoll_server *es = call->server;
+    struct evented_call *call = ctx;
+    struct evented_server *es = call->server;
     char preview[TRACE_PREVIEW_LEN * 4 + 32];
     (void)loop;
     (void)mask;
@@ -106,21 +106,21 @@ static void epoll_on_readable(struct loop *loop, int fd, void *ctx, unsigned mas
         } else {
             TRACE("recv(fd %d) -> 0 (the caller hung up)", fd);
         }
-        epoll_hang_up(call);
+        evented_hang_up(call);
         return;
     }
     TRACE("recv(fd %d) -> %zd bytes %s", fd, n,
           trace_preview(es->buf, (size_t)n, preview, sizeof preview));
     counters_add(es->srv->stats, bytes_in, n);
     tcp_answer(es->srv->config.mode, es->buf, (size_t)n);
-    if (epoll_send(call, es->buf, (size_t)n) == -1)
-        epoll_hang_up(call);
+    if (evented_send(call, es->buf, (size_t)n) == -1)
+        evented_hang_up(call);
 }
 
-static void epoll_on_writable(struct loop *loop, int fd, void *ctx, unsigned mask)
+static void evented_on_writable(struct loop *loop, int fd, void *ctx, unsigned mask)
 {
-    struct epoll_call *call = ctx;
-    struct epoll_server *es = call->server;
+    struct evented_call *call = ctx;
+    struct evented_server *es = call->server;
     (void)mask;
 
     ssize_t w =
@@ -130,7 +130,7 @@ static void epoll_on_writable(struct loop *loop, int fd, void *ctx, unsigned mas
     if (w == -1) {
         TRACE("send(fd %d) -> -1 (%s)", fd, strerror(errno));
         counters_add(es->srv->stats, errors, 1);
-        epoll_hang_up(call);
+        evented_hang_up(call);
         return;
     }
     TRACE("send(fd %d, %zu bytes) -> %zd", fd, call->pending_len - call->pending_off, w);
@@ -141,31 +141,31 @@ static void epoll_on_writable(struct loop *loop, int fd, void *ctx, unsigned mas
     free(call->pending);
     call->pending = NULL;
     /* All out: listen to the caller again. */
-    if (loop_watch(loop, fd, LOOP_READABLE, epoll_on_readable, call) == -1)
-        epoll_hang_up(call);
+    if (loop_watch(loop, fd, LOOP_READABLE, evented_on_readable, call) == -1)
+        evented_hang_up(call);
 }
 
-static void epoll_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask);
+static void evented_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask);
 
-static void epoll_resume_accept(struct loop *loop, void *ctx)
+static void evented_resume_accept(struct loop *loop, void *ctx)
 {
-    struct epoll_server *es = ctx;
-    if (loop_watch(loop, es->srv->listen_fd, LOOP_READABLE, epoll_on_accept, es) == -1)
+    struct evented_server *es = ctx;
+    if (loop_watch(loop, es->srv->listen_fd, LOOP_READABLE, evented_on_accept, es) == -1)
         loop_stop(loop);
 }
 
 /* Out of fds: the listener stays readable, and a level-triggered loop would
  * spin on it. Stop watching it for a moment; connections queue meanwhile. */
-static void epoll_pause_accept(struct epoll_server *es)
+static void evented_pause_accept(struct evented_server *es)
 {
     loop_unwatch(es->loop, es->srv->listen_fd);
-    if (loop_add_timer(es->loop, TCP_ACCEPT_PAUSE_MS, epoll_resume_accept, es) == NULL)
+    if (loop_add_timer(es->loop, TCP_ACCEPT_PAUSE_MS, evented_resume_accept, es) == NULL)
         loop_stop(es->loop);
 }
 
-static void epoll_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask)
+static void evented_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask)
 {
-    struct epoll_server *es = ctx;
+    struct evented_server *es = ctx;
     (void)mask;
 
     /* Accept everyone waiting: one readiness event may stand for many. */
@@ -176,26 +176,26 @@ static void epoll_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask)
                 return;
             counters_add(es->srv->stats, errors, 1);
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
-                epoll_pause_accept(es);
+                evented_pause_accept(es);
             return;
         }
         counters_add(es->srv->stats, conns_total, 1);
         counters_add(es->srv->stats, conns_open, 1);
-        struct epoll_call *call = calloc(1, sizeof *call);
+        struct evented_call *call = calloc(1, sizeof *call);
         if (call == NULL) {
             tcp_hang_up(es->srv, conn);
             continue;
         }
-        *call = (struct epoll_call){.fd = conn, .server = es, .next = es->calls};
+        *call = (struct evented_call){.fd = conn, .server = es, .next = es->calls};
         if (es->calls)
             es->calls->prev = call;
         es->calls = call;
-        if (loop_watch(loop, conn, LOOP_READABLE, epoll_on_readable, call) == -1)
-            epoll_hang_up(call);
+        if (loop_watch(loop, conn, LOOP_READABLE, evented_on_readable, call) == -1)
+            evented_hang_up(call);
     }
 }
 
-static void epoll_on_shutdown(struct loop *loop, int fd, void *ctx, unsigned mask)
+static void evented_on_shutdown(struct loop *loop, int fd, void *ctx, unsigned mask)
 {
     (void)fd;
     (void)ctx;
@@ -205,7 +205,7 @@ static void epoll_on_shutdown(struct loop *loop, int fd, void *ctx, unsigned mas
 
 int tcp_serve_epoll(struct tcp_server *srv, char *err)
 {
-    struct epoll_server es = {.srv = srv};
+    struct evented_server es = {.srv = srv};
     int rc = -1;
 
     es.loop = loop_create(EPOLL_MAX_FDS, err);
@@ -215,8 +215,8 @@ int tcp_serve_epoll(struct tcp_server *srv, char *err)
             snprintf(err, NET_ERR_LEN, "epoll: out of memory");
         goto out;
     }
-    if (loop_watch(es.loop, srv->listen_fd, LOOP_READABLE, epoll_on_accept, &es) == -1 ||
-        loop_watch(es.loop, stop_fd(srv->stop), LOOP_READABLE, epoll_on_shutdown, NULL) == -1) {
+    if (loop_watch(es.loop, srv->listen_fd, LOOP_READABLE, evented_on_accept, &es) == -1 ||
+        loop_watch(es.loop, stop_fd(srv->stop), LOOP_READABLE, evented_on_shutdown, NULL) == -1) {
         snprintf(err, NET_ERR_LEN, "epoll_ctl: %s", strerror(errno));
         goto out;
     }
@@ -228,7 +228,7 @@ int tcp_serve_epoll(struct tcp_server *srv, char *err)
     rc = 0;
 out:
     while (es.calls != NULL)
-        epoll_hang_up(es.calls);
+        evented_hang_up(es.calls);
     loop_destroy(es.loop);
     free(es.buf);
     return rc;

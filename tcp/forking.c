@@ -16,7 +16,7 @@
  * pipe (inherited: the parent's request reaches it) and the trace lines
  * (whose lock trace.c re-arms in the child).
  */
-#include "server.h"
+#include "tcp_server.h"
 #include "trace.h"
 
 #include <errno.h>

@@ -10,7 +10,7 @@
  * While one caller is connected, the next waits in the listen backlog:
  * start two clients and watch the second one hang until the first leaves.
  */
-#include "server.h"
+#include "tcp_server.h"
 
 int tcp_serve_iterative(struct tcp_server *srv, char *err)
 {

@@ -2,7 +2,7 @@
  * main.c - the tcp-demo command: `server`, `client`, or the seed's demo.
  */
 #include "cli.h"
-#include "server.h"
+#include "tcp_server.h"
 #include "tcp_client.h"
 
 #include <stdio.h>

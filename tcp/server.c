@@ -2,7 +2,7 @@
  * server.c - what all four models share: opening the listening socket,
  * accepting a caller, the comm_loop, and hanging up.
  */
-#include "server.h"
+#include "tcp_server.h"
 #include "io.h"
 #include "trace.h"
 

@@ -2,7 +2,7 @@
  * server_main.c - `tcp-demo server`: options in, a running server out.
  */
 #include "cli.h"
-#include "server.h"
+#include "tcp_server.h"
 #include "stop.h"
 #include "trace.h"
 

@@ -9,7 +9,7 @@
  * thread sees Ctrl-C. It then shuts down every open call's socket, which
  * ends each thread's recv(), and waits for them all.
  */
-#include "server.h"
+#include "tcp_server.h"
 #include "trace.h"
 
 #include <errno.h>

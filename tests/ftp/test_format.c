@@ -3,9 +3,9 @@
  * times, and TYPE A conversion across buffer boundaries; and the client's
  * ftp:// URL parser.
  */
-#include "ascii.h"
+#include "ftp_ascii.h"
 #include "ftp_client.h"
-#include "listing.h"
+#include "ftp_listing.h"
 
 #include <criterion/criterion.h>
 #include <string.h>

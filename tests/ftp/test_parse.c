@@ -2,9 +2,9 @@
  * test_parse.c - the FTP server's pure parsers, from tables: the command
  * splitter, safe-path resolution, and the PORT/EPRT/PASV/EPSV texts.
  */
-#include "command.h"
-#include "hostport.h"
-#include "path.h"
+#include "ftp_command.h"
+#include "ftp_hostport.h"
+#include "ftp_path.h"
 
 #include <arpa/inet.h>
 #include <criterion/criterion.h>

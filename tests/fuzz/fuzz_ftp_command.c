@@ -8,7 +8,7 @@
  * that could cut a file name short or forge a reply line. The splitter
  * never reads or writes outside the line.
  */
-#include "command.h"
+#include "ftp_command.h"
 #include "fuzz.h"
 
 #include <string.h>

@@ -11,7 +11,7 @@
  * give port 0.
  */
 #include "fuzz.h"
-#include "hostport.h"
+#include "ftp_hostport.h"
 
 #include <arpa/inet.h>
 #include <string.h>

@@ -9,8 +9,8 @@
  * to a root it never leaves that root.
  */
 #include "fuzz.h"
-#include "path.h"
-#include "server.h"
+#include "ftp_path.h"
+#include "ftp_server.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -13,7 +13,7 @@
  *   - a body no larger than HTTP_BODY_MAX.
  */
 #include "fuzz.h"
-#include "request.h"
+#include "http_request.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * test_fields.c - MIME types, Range, and the three date formats.
  */
-#include "fields.h"
+#include "http_fields.h"
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>

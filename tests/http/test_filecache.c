@@ -2,7 +2,7 @@
  * test_filecache.c - the per-worker open-file cache: hits, expiry, and
  * never closing a file that is still being sent.
  */
-#include "filecache.h"
+#include "http_filecache.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>

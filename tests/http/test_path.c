@@ -3,7 +3,8 @@
  * real temporary document root with symlinks pointing in and out.
  */
 #include "http.h"
-#include "path.h"
+#include "http_path.h"
+#include "percent.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -40,7 +41,7 @@ ParameterizedTestParameters(http_path, percent_decode)
 ParameterizedTest(const struct decode_case *c, http_path, percent_decode)
 {
     char out[64];
-    long n = http_percent_decode(c->in, strlen(c->in), out, sizeof out);
+    long n = percent_decode(c->in, strlen(c->in), out, sizeof out);
     if (!c->ok) {
         cr_expect_eq(n, -1, "%s decoded to %s", c->in, out);
     } else {
@@ -52,8 +53,8 @@ ParameterizedTest(const struct decode_case *c, http_path, percent_decode)
 Test(http_path, percent_decode_stops_at_buffer_end)
 {
     char out[4];
-    cr_expect_eq(http_percent_decode("abcd", 4, out, sizeof out), -1);
-    cr_expect_eq(http_percent_decode("abc", 3, out, sizeof out), 3);
+    cr_expect_eq(percent_decode("abcd", 4, out, sizeof out), -1);
+    cr_expect_eq(percent_decode("abc", 3, out, sizeof out), 3);
 }
 
 struct norm_case {

@@ -1,7 +1,7 @@
 /*
  * test_request.c - the llhttp wrapper, from tables of raw requests.
  */
-#include "request.h"
+#include "http_request.h"
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>

@@ -2,8 +2,8 @@
  * test_response.c - response heads: the lines every response has, the
  * Connection decision, Content-Length, and a line that does not fit.
  */
-#include "request.h"
-#include "response.h"
+#include "http_request.h"
+#include "http_response.h"
 
 #include <criterion/criterion.h>
 #include <regex.h>

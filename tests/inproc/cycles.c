@@ -10,9 +10,9 @@
 #include "net.h"
 #include "stop.h"
 
-#include "ftp/server.h"
-#include "http/server.h"
-#include "tcp/server.h"
+#include "ftp/ftp_server.h"
+#include "http/http_server.h"
+#include "tcp/tcp_server.h"
 #include "udp/udp_server.h"
 
 #include <dirent.h>

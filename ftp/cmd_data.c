@@ -1,5 +1,5 @@
 /*
- * data.c - the data channel: FTP's second connection, opened for each
+ * cmd_data.c - the data channel: FTP's second connection, opened for each
  * listing or file and closed at its end.
  *
  * Passive (PASV/EPSV): the server listens and the client connects. Active
@@ -7,10 +7,10 @@
  * other end must be the control connection's own client: RFC 2577's defence
  * against the "bounce" attack, where a server is used to reach a third host.
  */
-#include "command.h"
-#include "hostport.h"
+#include "ftp_command.h"
+#include "ftp_hostport.h"
 #include "loop.h"
-#include "session.h"
+#include "ftp_session.h"
 #include "trace.h"
 
 #include <arpa/inet.h>
@@ -365,7 +365,7 @@ int ftp_data_send(struct ftp_session *s, int fd, const char *buf, size_t n)
 
 /* The thin command handlers of this channel. */
 
-void cmd_pasv(struct ftp_session *s, const char *arg)
+void ftp_cmd_pasv(struct ftp_session *s, const char *arg)
 {
     (void)arg;
     if (s->epsv_all) {
@@ -375,7 +375,7 @@ void cmd_pasv(struct ftp_session *s, const char *arg)
     ftp_data_passive(s, false);
 }
 
-void cmd_epsv(struct ftp_session *s, const char *arg)
+void ftp_cmd_epsv(struct ftp_session *s, const char *arg)
 {
     struct sockaddr_storage local;
     data_unmap(&s->local, &local);
@@ -392,7 +392,7 @@ void cmd_epsv(struct ftp_session *s, const char *arg)
     ftp_data_passive(s, true);
 }
 
-void cmd_port(struct ftp_session *s, const char *arg)
+void ftp_cmd_port(struct ftp_session *s, const char *arg)
 {
     struct sockaddr_storage sa;
     if (s->epsv_all) {
@@ -407,7 +407,7 @@ void cmd_port(struct ftp_session *s, const char *arg)
     ftp_data_active(s, &sa, sizeof(struct sockaddr_in));
 }
 
-void cmd_eprt(struct ftp_session *s, const char *arg)
+void ftp_cmd_eprt(struct ftp_session *s, const char *arg)
 {
     struct sockaddr_storage sa;
     socklen_t len;

@@ -1,5 +1,5 @@
 /*
- * server.h - http-demo's server: the S of the seed's B/S model.
+ * http_server.h - http-demo's server: the S of the seed's B/S model.
  *
  * Each worker is one thread with one epoll loop and its own listening
  * socket on the same port (SO_REUSEPORT: the kernel spreads connections

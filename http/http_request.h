@@ -1,5 +1,5 @@
 /*
- * request.h - the request parser: llhttp, plus the checks llhttp 8.1 lacks.
+ * http_request.h - the request parser: llhttp, plus the checks llhttp 8.1 lacks.
  *
  * Bytes go in as they arrive from the socket; a parsed request comes out.
  * It does no I/O, so unit tests feed it bytes from tables.

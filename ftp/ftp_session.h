@@ -1,5 +1,5 @@
 /*
- * session.h - one FTP session: its state, its control channel, its data
+ * ftp_session.h - one FTP session: its state, its control channel, its data
  * channel, and the command handlers that work on it.
  *
  * Concurrency: a thread per session, with blocking I/O. An FTP session is a
@@ -13,9 +13,9 @@
 #ifndef NETDEMO_FTP_SESSION_H
 #define NETDEMO_FTP_SESSION_H
 
-#include "codes.h"
+#include "ftp_codes.h"
 #include "io.h"
-#include "server.h"
+#include "ftp_server.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -97,7 +97,7 @@ void ftp_reply_raw(struct ftp_session *s, const char *text, size_t len);
  * session ends. Closes nothing: the caller frees the session. */
 void ftp_session_run(struct ftp_session *s);
 
-/* data.c: the data channel. */
+/* cmd_data.c: the data channel. */
 enum ftp_data_wait { FTP_WAIT_READY, FTP_WAIT_ABORT, FTP_WAIT_FAIL };
 /* ftp_same_host: do a and b name the same host (ports aside)? An IPv4-mapped
  * IPv6 address equals its IPv4 form. */
@@ -136,7 +136,7 @@ int ftp_data_check(struct ftp_session *s);
  * (FTP_WAIT_ABORT sets s->abort_seen). */
 int ftp_data_send(struct ftp_session *s, int fd, const char *buf, size_t n);
 
-/* fs.c: files under the root. */
+/* cmd_files.c: files under the root. */
 /* ftp_fs_resolve: arg -> canonical real path inside the root; on failure
  * replies 550 (or 553) and returns -1. virt (may be NULL) gets the virtual path. */
 int ftp_fs_resolve(struct ftp_session *s, const char *arg, bool must_exist, char *real, char *virt);
@@ -149,11 +149,13 @@ int ftp_fs_resolve_link(struct ftp_session *s, const char *arg, bool must_exist,
 void ftp_list_status(struct ftp_session *s, const char *arg);
 
 /* The handlers, one file per group. */
-ftp_cmd_fn cmd_user, cmd_pass, cmd_quit, cmd_noop, cmd_syst, cmd_feat, cmd_opts, cmd_help, cmd_stat;
-ftp_cmd_fn cmd_pwd, cmd_cwd, cmd_cdup, cmd_type, cmd_mode, cmd_stru;
-ftp_cmd_fn cmd_pasv, cmd_epsv, cmd_port, cmd_eprt;
-ftp_cmd_fn cmd_list, cmd_nlst, cmd_mlsd, cmd_mlst;
-ftp_cmd_fn cmd_retr, cmd_stor, cmd_appe, cmd_rest, cmd_abor, cmd_size, cmd_mdtm;
-ftp_cmd_fn cmd_dele, cmd_mkd, cmd_rmd, cmd_rnfr, cmd_rnto;
+ftp_cmd_fn ftp_cmd_user, ftp_cmd_pass, ftp_cmd_quit, ftp_cmd_noop, ftp_cmd_syst, ftp_cmd_feat,
+    ftp_cmd_opts, ftp_cmd_help, ftp_cmd_stat;
+ftp_cmd_fn ftp_cmd_pwd, ftp_cmd_cwd, ftp_cmd_cdup, ftp_cmd_type, ftp_cmd_mode, ftp_cmd_stru;
+ftp_cmd_fn ftp_cmd_pasv, ftp_cmd_epsv, ftp_cmd_port, ftp_cmd_eprt;
+ftp_cmd_fn ftp_cmd_list, ftp_cmd_nlst, ftp_cmd_mlsd, ftp_cmd_mlst;
+ftp_cmd_fn ftp_cmd_retr, ftp_cmd_stor, ftp_cmd_appe, ftp_cmd_rest, ftp_cmd_abor, ftp_cmd_size,
+    ftp_cmd_mdtm;
+ftp_cmd_fn ftp_cmd_dele, ftp_cmd_mkd, ftp_cmd_rmd, ftp_cmd_rnfr, ftp_cmd_rnto;
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * ascii.h - TYPE A: text travels with CRLF line ends (RFC 959 3.1.1.1).
+ * ftp_ascii.h - TYPE A: text travels with CRLF line ends (RFC 959 3.1.1.1).
  *
  * Files on disk end lines with LF. On the way out each LF becomes CRLF; on
  * the way in each CRLF becomes LF. A CR may end one buffer and its LF start

@@ -1,5 +1,5 @@
 /*
- * path.h - from a request target to a file under the document root, safely.
+ * http_path.h - from a request target to a file under the document root, safely.
  *
  * Every way out of the root ends in 403 or 404 and never serves the file:
  * `..` segments (plain or as %2e%2e), encoded slashes (%2f), NUL (%00), bad
@@ -9,12 +9,6 @@
 #define NETDEMO_HTTP_PATH_H
 
 #include <stddef.h>
-
-/* http_percent_decode: decode %XX escapes of in[0..len) into out (outlen
- * bytes, NUL-terminated). '+' stays '+' (that is only for forms). Returns
- * the decoded length, or -1 for a malformed escape, a decoded NUL, or no
- * room. */
-long http_percent_decode(const char *in, size_t len, char *out, size_t outlen);
 
 /* http_path_normalize: turn the path part of a target (before any '?')
  * into a clean relative path: decoded, without empty or "." segments, and

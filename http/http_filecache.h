@@ -1,5 +1,5 @@
 /*
- * filecache.h - a small per-worker cache of open files (nginx calls its
+ * http_filecache.h - a small per-worker cache of open files (nginx calls its
  * own open_file_cache).
  *
  * A keep-alive client asking for the same small file again and again

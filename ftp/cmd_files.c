@@ -1,5 +1,5 @@
 /*
- * fs.c - the commands that look at or change files by name: PWD, CWD, CDUP,
+ * cmd_files.c - the commands that look at or change files by name: PWD, CWD, CDUP,
  * SIZE, MDTM, DELE, MKD, RMD, RNFR, RNTO. Every name goes through
  * ftp_fs_resolve(), the one door into the file system.
  *
@@ -9,9 +9,9 @@
  * component not followed); unlink(), rmdir() and rename() never follow
  * the last component.
  */
-#include "listing.h"
-#include "path.h"
-#include "session.h"
+#include "ftp_listing.h"
+#include "ftp_path.h"
+#include "ftp_session.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -65,7 +65,7 @@ static void quote_path(const char *in, char *out, size_t outlen)
     out[o] = '\0';
 }
 
-void cmd_pwd(struct ftp_session *s, const char *arg)
+void ftp_cmd_pwd(struct ftp_session *s, const char *arg)
 {
     char q[2 * FTP_PATH_MAX];
     (void)arg;
@@ -73,7 +73,7 @@ void cmd_pwd(struct ftp_session *s, const char *arg)
     ftp_reply(s, FTP_PATH_CREATED, "\"%s\" is the current directory.", q);
 }
 
-void cmd_cwd(struct ftp_session *s, const char *arg)
+void ftp_cmd_cwd(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX], virt[FTP_PATH_MAX];
     struct stat st;
@@ -87,10 +87,10 @@ void cmd_cwd(struct ftp_session *s, const char *arg)
     ftp_reply(s, FTP_FILE_OK, "Directory successfully changed.");
 }
 
-void cmd_cdup(struct ftp_session *s, const char *arg)
+void ftp_cmd_cdup(struct ftp_session *s, const char *arg)
 {
     (void)arg;
-    cmd_cwd(s, "..");
+    ftp_cmd_cwd(s, "..");
 }
 
 /* stat() a regular file by name; replies 550 itself when it is not one. */
@@ -106,14 +106,14 @@ static int fs_stat_file(struct ftp_session *s, const char *arg, struct stat *st)
     return 0;
 }
 
-void cmd_size(struct ftp_session *s, const char *arg)
+void ftp_cmd_size(struct ftp_session *s, const char *arg)
 {
     struct stat st;
     if (fs_stat_file(s, arg, &st) == 0)
         ftp_reply(s, FTP_STAT_FILE, "%lld", (long long)st.st_size);
 }
 
-void cmd_mdtm(struct ftp_session *s, const char *arg)
+void ftp_cmd_mdtm(struct ftp_session *s, const char *arg)
 {
     struct stat st;
     char when[16];
@@ -125,7 +125,7 @@ void cmd_mdtm(struct ftp_session *s, const char *arg)
         ftp_reply(s, FTP_STAT_FILE, "%s", when);
 }
 
-void cmd_dele(struct ftp_session *s, const char *arg)
+void ftp_cmd_dele(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX];
     struct stat st;
@@ -138,7 +138,7 @@ void cmd_dele(struct ftp_session *s, const char *arg)
     ftp_reply(s, FTP_FILE_OK, "Delete operation successful.");
 }
 
-void cmd_mkd(struct ftp_session *s, const char *arg)
+void ftp_cmd_mkd(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX], virt[FTP_PATH_MAX], q[2 * FTP_PATH_MAX];
     if (ftp_fs_resolve(s, arg, false, real, virt) == -1)
@@ -151,7 +151,7 @@ void cmd_mkd(struct ftp_session *s, const char *arg)
     ftp_reply(s, FTP_PATH_CREATED, "\"%s\" created.", q);
 }
 
-void cmd_rmd(struct ftp_session *s, const char *arg)
+void ftp_cmd_rmd(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX];
     /* The name itself: rmdir() on a symlink fails (ENOTDIR), as it should,
@@ -165,7 +165,7 @@ void cmd_rmd(struct ftp_session *s, const char *arg)
     ftp_reply(s, FTP_FILE_OK, "Remove directory operation successful.");
 }
 
-void cmd_rnfr(struct ftp_session *s, const char *arg)
+void ftp_cmd_rnfr(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX];
     s->have_rename = false;
@@ -180,7 +180,7 @@ void cmd_rnfr(struct ftp_session *s, const char *arg)
     ftp_reply(s, FTP_REST_OK, "Ready for RNTO.");
 }
 
-void cmd_rnto(struct ftp_session *s, const char *arg)
+void ftp_cmd_rnto(struct ftp_session *s, const char *arg)
 {
     char real[PATH_MAX];
     if (!s->have_rename) {

@@ -1,5 +1,5 @@
 /*
- * server.h - the FTP server: its limits, its configuration, and the
+ * ftp_server.h - the FTP server: its limits, its configuration, and the
  * open/serve/close calls every netdemo server offers.
  *
  * FTP is the lecture's C/S protocol with two channels: a long-lived control

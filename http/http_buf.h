@@ -1,5 +1,5 @@
 /*
- * buf.h - a growable byte buffer for the pages the server writes itself
+ * http_buf.h - a growable byte buffer for the pages the server writes itself
  * (error pages, directory listings, /echo). Untrusted text goes in only
  * through http_buf_html (escaped) or with an explicit length.
  *

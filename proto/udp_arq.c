@@ -1,5 +1,5 @@
 /*
- * arq.c - selective-repeat ARQ with adaptive timeouts, as a state machine.
+ * udp_arq.c - selective-repeat ARQ with adaptive timeouts, as a state machine.
  */
 #include "udp_arq.h"
 

@@ -1,14 +1,14 @@
 /*
- * conn.h - a worker and its connections (worker.c, accept.c).
+ * http_conn.h - a worker and its connections (worker.c, conn.c).
  */
 #ifndef NETDEMO_HTTP_CONN_H
 #define NETDEMO_HTTP_CONN_H
 
-#include "handler.h"
+#include "http_handler.h"
 #include "loop.h"
-#include "request.h"
-#include "response.h"
-#include "server.h"
+#include "http_request.h"
+#include "http_response.h"
+#include "http_server.h"
 
 #include <netinet/in.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /*
- * ascii.c - LF <-> CRLF for TYPE A transfers, safe across buffer ends.
+ * ftp_ascii.c - LF <-> CRLF for TYPE A transfers, safe across buffer ends.
  */
-#include "ascii.h"
+#include "ftp_ascii.h"
 
 size_t ftp_ascii_to_net(struct ftp_ascii *st, const char *in, size_t n, char *out)
 {

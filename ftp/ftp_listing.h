@@ -1,5 +1,5 @@
 /*
- * listing.h - one line of a directory listing: LIST in the `ls -l` form
+ * ftp_listing.h - one line of a directory listing: LIST in the `ls -l` form
  * every client parses, and MLSD/MLST facts (RFC 3659 section 7). Pure: the
  * caller stats the file and passes the facts in.
  */

@@ -1,5 +1,5 @@
 /*
- * hostport.h - the addresses FTP carries inside its commands and replies:
+ * ftp_hostport.h - the addresses FTP carries inside its commands and replies:
  * PORT and PASV (RFC 959, "h1,h2,h3,h4,p1,p2"), EPRT and EPSV (RFC 2428,
  * "|1|132.235.1.2|6275|" and "(|||6446|)"). Pure: no I/O. The server parses
  * PORT/EPRT and writes PASV/EPSV; the client does the opposite.

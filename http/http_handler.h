@@ -1,13 +1,13 @@
 /*
- * handler.h - from a parsed request to a response: the demo endpoints
+ * http_handler.h - from a parsed request to a response: the demo endpoints
  * (/echo, /stats) and static files, with their directory listings.
  */
 #ifndef NETDEMO_HTTP_HANDLER_H
 #define NETDEMO_HTTP_HANDLER_H
 
-#include "filecache.h"
-#include "request.h"
-#include "response.h"
+#include "http_filecache.h"
+#include "http_request.h"
+#include "http_response.h"
 
 /* What a handler needs to know of the server and the connection. */
 struct http_site {

@@ -1,5 +1,5 @@
 /*
- * codes.h - FTP reply codes by name (RFC 959 section 4.2, RFC 2428, RFC 3659).
+ * ftp_codes.h - FTP reply codes by name (RFC 959 section 4.2, RFC 2428, RFC 3659).
  *
  * The first digit says how the command went: 1 preliminary (more replies
  * follow), 2 done, 3 send more, 4 failed for now, 5 failed for good. A

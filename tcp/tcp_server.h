@@ -1,5 +1,5 @@
 /*
- * server.h - the TCP upper-case/echo server of the seed's phone call, in
+ * tcp_server.h - the TCP upper-case/echo server of the seed's phone call, in
  * four concurrency models.
  *
  *   iterative  one caller at a time: the seed's inf_loop / comm_loop

@@ -1,5 +1,5 @@
 /*
- * stats.c - ping's arithmetic: RTT statistics, RFC 3550 jitter, and the
+ * udp_stats.c - ping's arithmetic: RTT statistics, RFC 3550 jitter, and the
  * duplicate / out-of-order bookkeeping.
  */
 #include "udp_stats.h"

@@ -1,5 +1,5 @@
 /*
- * path.h - safe paths: every name a client sends resolves inside the root.
+ * ftp_path.h - safe paths: every name a client sends resolves inside the root.
  *
  * Two steps. ftp_path_resolve() is pure: it joins the working folder and the
  * argument and folds "." and ".." lexically, so "/../../etc" is just "/etc"

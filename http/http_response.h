@@ -1,5 +1,5 @@
 /*
- * response.h - what the server sends back, and how it is built.
+ * http_response.h - what the server sends back, and how it is built.
  *
  * A response is a head (built here, in a fixed buffer) and at most one
  * body: bytes in memory (the server's own pages) or a range of an open
@@ -10,7 +10,7 @@
 #define NETDEMO_HTTP_RESPONSE_H
 
 #include "http.h"
-#include "request.h"
+#include "http_request.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * packet.c - encode and decode the ping/ARQ header, byte by byte.
+ * udp_packet.c - encode and decode the ping/ARQ header, byte by byte.
  *
  * Shifting bytes by hand (rather than casting a struct over the buffer)
  * makes the byte order explicit and avoids unaligned access and padding.

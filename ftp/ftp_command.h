@@ -1,5 +1,5 @@
 /*
- * command.h - the FTP command splitter: one control line in, a verb and its
+ * ftp_command.h - the FTP command splitter: one control line in, a verb and its
  * argument out. Pure: no I/O, so tests feed it lines from a table.
  */
 #ifndef NETDEMO_FTP_COMMAND_H

@@ -1,7 +1,7 @@
 /*
- * hostport.c - PORT/PASV and EPRT/EPSV address texts, both directions.
+ * ftp_hostport.c - PORT/PASV and EPRT/EPSV address texts, both directions.
  */
-#include "hostport.h"
+#include "ftp_hostport.h"
 
 #include <arpa/inet.h>
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /*
- * fields.h - the values inside HTTP header fields: Content-Type from a file
+ * http_fields.h - the values inside HTTP header fields: Content-Type from a file
  * name, Range, and dates. Pure functions over strings, tested from tables.
  */
 #ifndef NETDEMO_HTTP_FIELDS_H
