@@ -274,7 +274,7 @@ static int read_response(int fd, struct http_client_response *s, char *err)
             rc = -1;
             break;
         }
-        TRACE("recv(fd %d) -> %zd bytes", fd, n);
+        TRACE_CALL("recv", n, NULL, 0, "recv(fd %d) -> %zd bytes", fd, n);
         rc = http_client_response_feed(s, buf, (size_t)n, err);
     }
     free(buf);
@@ -310,7 +310,7 @@ int http_client_get(const struct http_get_options *opts, char *err)
         snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
         goto out;
     }
-    TRACE("send(fd %d, %d bytes) -> %d", fd, len, len);
+    TRACE_CALL("send", len, NULL, 0, "send(fd %d, %d bytes) -> %d", fd, len, len);
     if (opts->output != NULL && !opts->head) {
         s->out = fopen(opts->output, "wb");
         if (s->out == NULL) {
@@ -407,7 +407,7 @@ static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
             opts->headers[opts->nheaders++] = optarg;
             break;
         case 't':
-            trace_enabled = true;
+            trace_program.to_stderr = true;
             break;
         case 'h':
             fputs(http_get_usage, stdout);

@@ -42,8 +42,8 @@ static int tcp_client_say(int fd, const char *msg, char *err)
         free(reply);
         return -1;
     }
-    TRACE("send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
-          trace_preview(msg, len, preview, sizeof preview));
+    TRACE_CALL("send", len, msg, len, "send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
+               trace_preview(msg, len, preview, sizeof preview));
     ssize_t got = io_read_exact(fd, reply, len); /* client.recv() */
     if (got == -1 || (size_t)got < len) {
         if (got == -1)
@@ -53,8 +53,8 @@ static int tcp_client_say(int fd, const char *msg, char *err)
         free(reply);
         return -1;
     }
-    TRACE("recv(fd %d) -> %zd bytes %s", fd, got,
-          trace_preview(reply, len, preview, sizeof preview));
+    TRACE_CALL("recv", got, reply, len, "recv(fd %d) -> %zd bytes %s", fd, got,
+               trace_preview(reply, len, preview, sizeof preview));
     reply[len] = '\0';
     fwrite(reply, 1, len, stdout);
     fputc('\n', stdout);
@@ -73,7 +73,7 @@ int tcp_client_call(const struct net_endpoint *ep, const char *const *messages, 
     for (size_t i = 0; i < count && rc == 0; i++)
         rc = tcp_client_say(fd, messages[i], err);
     close(fd); /* client.close(): hang up */
-    TRACE("close(fd %d) -> 0", fd);
+    TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", fd);
     return rc;
 }
 
@@ -97,13 +97,15 @@ static int pump_send(struct pump *p, char *err)
         return -1;
     }
     if (w > 0) {
-        TRACE("send(fd %d, %zu bytes) -> %zd", p->sock, p->out_len - p->out_off, w);
+        TRACE_CALL("send", w, NULL, 0, "send(fd %d, %zu bytes) -> %zd", p->sock,
+                   p->out_len - p->out_off, w);
         p->out_off += (size_t)w;
     }
     if (p->out_off == p->out_len && p->stdin_done && !p->half_closed) {
         /* Nothing more to say, but keep listening: a half-close. */
         shutdown(p->sock, SHUT_WR);
-        TRACE("shutdown(fd %d, SHUT_WR) -> 0 (done sending; still receiving)", p->sock);
+        TRACE_CALL("shutdown", 0, NULL, 0,
+                   "shutdown(fd %d, SHUT_WR) -> 0 (done sending; still receiving)", p->sock);
         p->half_closed = true;
     }
     return 0;
@@ -135,10 +137,10 @@ static int pump_receive(struct pump *p, char *err)
         return -1;
     }
     if (n == 0) {
-        TRACE("recv(fd %d) -> 0 (the server hung up)", p->sock);
+        TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the server hung up)", p->sock);
         return 0;
     }
-    TRACE("recv(fd %d) -> %zd bytes", p->sock, n);
+    TRACE_CALL("recv", n, p->in, (size_t)n, "recv(fd %d) -> %zd bytes", p->sock, n);
     if (io_write_all(STDOUT_FILENO, p->in, (size_t)n) == -1) {
         set_err(err, "write stdout", errno);
         return -1;
@@ -189,7 +191,7 @@ int tcp_client_pump(const struct net_endpoint *ep, char *err)
     }
     int rc = pump_run(p, err);
     close(p->sock);
-    TRACE("close(fd %d) -> 0", p->sock);
+    TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", p->sock);
     free(p);
     return rc;
 }
@@ -252,7 +254,7 @@ int tcp_client_main(int argc, char *argv[])
             messages[count++] = optarg;
             break;
         case 't':
-            trace_enabled = true;
+            trace_program.to_stderr = true;
             break;
         case 'h':
             fputs(tcp_client_usage, stdout);

@@ -55,12 +55,13 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
     }
     ssize_t n = recv(fd, buf, UDP_RECV_BUFSIZE, MSG_TRUNC);
     if (n == -1) {
-        TRACE("recv(fd %d) -> -1 (%s)", fd, strerror(errno));
+        TRACE_CALL("recv", -1, NULL, 0, "recv(fd %d) -> -1 (%s)", fd, strerror(errno));
         set_err(err, "recv", errno);
         return -1;
     }
     size_t len = (size_t)n < UDP_RECV_BUFSIZE ? (size_t)n : UDP_RECV_BUFSIZE;
-    TRACE("recv(fd %d) -> %zd bytes %s", fd, n, trace_preview(buf, len, preview, sizeof preview));
+    TRACE_CALL("recv", n, buf, len, "recv(fd %d) -> %zd bytes %s", fd, n,
+               trace_preview(buf, len, preview, sizeof preview));
     fwrite(buf, 1, len, stdout);
     fputc('\n', stdout);
     fflush(stdout);
@@ -74,12 +75,13 @@ static int udp_client_say(int fd, unsigned char *buf, const char *msg, size_t le
     char preview[TRACE_PREVIEW_LEN * 4 + 32];
     udp_client_drain(fd, buf);
     if (send(fd, msg, len, 0) == -1) { /* one send(), one datagram */
-        TRACE("send(fd %d, %zu bytes) -> -1 (%s)", fd, len, strerror(errno));
+        TRACE_CALL("send", -1, NULL, 0, "send(fd %d, %zu bytes) -> -1 (%s)", fd, len,
+                   strerror(errno));
         set_err(err, "send", errno);
         return -1;
     }
-    TRACE("send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
-          trace_preview(msg, len, preview, sizeof preview));
+    TRACE_CALL("send", len, msg, len, "send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
+               trace_preview(msg, len, preview, sizeof preview));
     return udp_client_hear(fd, buf, timeout_ms, err);
 }
 
@@ -99,7 +101,7 @@ static int udp_client_open(const struct net_endpoint *ep, unsigned char **buf, c
 static void udp_client_close(int fd, unsigned char *buf)
 {
     close(fd);
-    TRACE("close(fd %d) -> 0", fd);
+    TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", fd);
     free(buf);
 }
 
@@ -215,7 +217,7 @@ static int udp_client_option(int ch, struct client_args *a)
                              "invalid timeout '%s': milliseconds from 1 to 3600000", optarg);
         return -1;
     case 'r':
-        trace_enabled = true;
+        trace_program.to_stderr = true;
         return -1;
     case CLI_OPT_VERSION:
         return cli_version("udp-demo");

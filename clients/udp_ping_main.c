@@ -81,7 +81,7 @@ static int ping_option(int ch, struct udp_ping_config *c, const char **host, uin
         c->reliable = true;
         return -1;
     case 'r':
-        trace_enabled = true;
+        trace_program.to_stderr = true;
         return -1;
     case CLI_OPT_VERSION:
         return cli_version("udp-demo");

@@ -305,12 +305,13 @@ static int net_socket(int family, int type, char *err)
 {
     int fd = socket(family, type | SOCK_CLOEXEC, 0);
     if (fd == -1) {
-        TRACE("socket(%s, %s) -> -1 (%s)", net_family_name(family), net_socktype_name(type),
-              strerror(errno));
+        TRACE_CALL("socket", -1, NULL, 0, "socket(%s, %s) -> -1 (%s)", net_family_name(family),
+                   net_socktype_name(type), strerror(errno));
         net_set_error(err, "socket: %s", strerror(errno));
         return -1;
     }
-    TRACE("socket(%s, %s) -> fd %d", net_family_name(family), net_socktype_name(type), fd);
+    TRACE_CALL("socket", fd, NULL, 0, "socket(%s, %s) -> fd %d", net_family_name(family),
+               net_socktype_name(type), fd);
     return fd;
 }
 
@@ -321,13 +322,13 @@ static int net_bind(int fd, const struct sockaddr *sa, socklen_t len, char *err)
     net_format_addr(sa, len, addr, sizeof addr);
     if (bind(fd, sa, len) == -1) {
         int e = errno;
-        TRACE("bind(fd %d, %s) -> -1 (%s)", fd, addr, strerror(e));
+        TRACE_CALL("bind", -1, NULL, 0, "bind(fd %d, %s) -> -1 (%s)", fd, addr, strerror(e));
         net_set_error(err, "bind %s: %s", addr, strerror(e));
         close(fd);
         errno = e;
         return -1;
     }
-    TRACE("bind(fd %d, %s) -> 0", fd, addr);
+    TRACE_CALL("bind", 0, NULL, 0, "bind(fd %d, %s) -> 0", fd, addr);
     return 0;
 }
 
@@ -357,7 +358,7 @@ static int net_listen_unix(const struct net_endpoint *ep, int backlog, char *err
         close(fd);
         return -1;
     }
-    TRACE("listen(fd %d, backlog %d) -> 0", fd, backlog);
+    TRACE_CALL("listen", 0, NULL, 0, "listen(fd %d, backlog %d) -> 0", fd, backlog);
     return fd;
 }
 
@@ -421,7 +422,7 @@ int net_listen(const struct net_endpoint *ep, int backlog, bool nonblock, char *
             return -1;
         }
         if (fd != -1)
-            TRACE("listen(fd %d, backlog %d) -> 0", fd, backlog);
+            TRACE_CALL("listen", 0, NULL, 0, "listen(fd %d, backlog %d) -> 0", fd, backlog);
     }
     if (fd != -1 && nonblock && net_set_nonblock(fd, true, err) == -1) {
         close(fd);
@@ -444,7 +445,7 @@ int net_listen_reuseport(const struct net_endpoint *ep, int backlog, bool nonblo
         close(fd);
         return -1;
     }
-    TRACE("listen(fd %d, backlog %d) -> 0 (SO_REUSEPORT)", fd, backlog);
+    TRACE_CALL("listen", 0, NULL, 0, "listen(fd %d, backlog %d) -> 0 (SO_REUSEPORT)", fd, backlog);
     if (nonblock && net_set_nonblock(fd, true, err) == -1) {
         close(fd);
         return -1;
@@ -468,7 +469,7 @@ int net_udp_bind(const struct net_endpoint *ep, bool nonblock, char *err)
 
 int net_accept(int listen_fd, bool nonblock, struct sockaddr_storage *peer, char *err)
 {
-    struct sockaddr_storage ss;
+    struct sockaddr_storage ss = {0}; /* zeroed: an unnamed Unix peer reads as "" */
     socklen_t len = sizeof ss;
     int fd;
 
@@ -479,15 +480,17 @@ int net_accept(int listen_fd, bool nonblock, struct sockaddr_storage *peer, char
     if (fd == -1) {
         int e = errno;
         if (e != EAGAIN && e != EWOULDBLOCK)
-            TRACE("accept(fd %d) -> -1 (%s)", listen_fd, strerror(e));
+            TRACE_CALL("accept", -1, NULL, 0, "accept(fd %d) -> -1 (%s)", listen_fd, strerror(e));
         net_set_error(err, "accept: %s", strerror(e));
         errno = e;
         return -1;
     }
-    if (trace_enabled) {
+    if (trace_on()) {
         char addr[NET_ADDRSTR_LEN];
-        trace_log("accept(fd %d) -> fd %d, peer %s", listen_fd, fd,
-                  net_format_addr((struct sockaddr *)&ss, len, addr, sizeof addr));
+        trace_accepted(listen_fd, fd,
+                       net_format_addr((struct sockaddr *)&ss, len, addr, sizeof addr));
+    } else {
+        trace_not_accepted(fd);
     }
     if (peer != NULL)
         memcpy(peer, &ss, sizeof ss);
@@ -544,13 +547,13 @@ static int net_connect_addr(const struct sockaddr *sa, socklen_t len, int type, 
     net_format_addr(sa, len, addr, sizeof addr);
     if (net_connect_timed(fd, sa, len, timeout_ms) == -1) {
         int e = errno;
-        TRACE("connect(fd %d, %s) -> -1 (%s)", fd, addr, strerror(e));
+        TRACE_CALL("connect", -1, NULL, 0, "connect(fd %d, %s) -> -1 (%s)", fd, addr, strerror(e));
         net_set_error(err, "connect %s: %s", addr, strerror(e));
         close(fd);
         errno = e;
         return -1;
     }
-    TRACE("connect(fd %d, %s) -> 0", fd, addr);
+    TRACE_CALL("connect", 0, NULL, 0, "connect(fd %d, %s) -> 0", fd, addr);
     return fd;
 }
 

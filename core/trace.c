@@ -1,35 +1,34 @@
 /*
- * trace.c - the shared --trace narrator.
+ * trace.c - the shared --trace narrator: events, and the sinks they go to.
  */
 #include "trace.h"
 
+#include "net.h"
+#include "ring.h"
+
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
-#include <pthread.h>
 
-bool trace_enabled = false;
+#define TRACE_LINE_LEN 1200 /* a line on stderr, role and colours included */
 
-static _Thread_local const char *trace_role = "netdemo";
+struct tracer trace_program = {.server = "netdemo"};
+_Thread_local struct trace_thread trace_here;
+
 static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned trace_rate;         /* lines per second, 0 = unlimited */
-static time_t trace_window;         /* the second being counted */
-static unsigned trace_in_window;    /* lines printed in that second */
-static unsigned long trace_dropped; /* lines suppressed since last report */
+static _Atomic(struct ring *) trace_ring;
+static atomic_uint_fast64_t trace_last_id;
 
-static void trace_write(char *line, int len)
-{
-    if (len < 0)
-        return;
-    if ((size_t)len >= 1200) { /* truncated by snprintf: keep the newline */
-        len = 1199;
-        line[len - 1] = '\n';
-    }
-    ssize_t rc = write(STDERR_FILENO, line, (size_t)len);
-    (void)rc; /* nowhere left to report a failed trace */
-}
+/* The id the accept event gave each new connection, by fd, until
+ * trace_conn_begin() takes it, on whichever thread (or forked child)
+ * serves it. A connection on a higher fd gets a fresh id there. */
+#define TRACE_PENDING_FDS 1024
+static atomic_uint_fast64_t trace_pending[TRACE_PENDING_FDS];
 
 /* A forked child of a threaded process keeps only the forking thread: if
  * another held the lock then, the child would wait on it for ever. Take it
@@ -51,65 +50,229 @@ static void trace_arm_fork(void)
     pthread_atfork(trace_lock_take, trace_lock_give, trace_lock_give);
 }
 
-void trace_set_role(const char *role)
-{
-    trace_role = role;
-}
-
-void trace_set_rate_limit(unsigned per_second)
+void tracer_init(struct tracer *t, const char *server, bool to_stderr, unsigned rate)
 {
     pthread_once(&trace_fork_once, trace_arm_fork);
-    pthread_mutex_lock(&trace_lock);
-    trace_rate = per_second;
-    pthread_mutex_unlock(&trace_lock);
+    *t = (struct tracer){.server = server, .to_stderr = to_stderr, .rate = rate};
 }
 
-/* Decide under the lock whether this line may be printed; returns the count
+void trace_bind(struct tracer *t, const char *role)
+{
+    trace_here.tracer = t;
+    trace_here.role = role;
+    trace_here.conn = NULL;
+    trace_here.on = t != NULL && (t->to_stderr || atomic_load(&trace_ring) != NULL);
+}
+
+struct trace_thread trace_bind_for(struct tracer *t, const char *role)
+{
+    struct trace_thread was = trace_here;
+    trace_bind(t, role);
+    return was;
+}
+
+void trace_restore(struct trace_thread was)
+{
+    trace_here = was;
+}
+
+void trace_set_role(const char *role)
+{
+    trace_bind(trace_here.tracer ? trace_here.tracer : &trace_program, role);
+}
+
+void trace_attach_ring(struct ring *r)
+{
+    atomic_store(&trace_ring, r);
+}
+
+uint64_t trace_conn_next_id(void)
+{
+    return atomic_fetch_add(&trace_last_id, 1) + 1;
+}
+
+void trace_conn_begin(struct trace_conn *c, int fd, uint64_t parent)
+{
+    c->parent = parent;
+    c->id = 0;
+    if (fd >= 0 && fd < TRACE_PENDING_FDS)
+        c->id = atomic_exchange(&trace_pending[fd], 0);
+    if (c->id == 0)
+        c->id = trace_conn_next_id();
+    c->local[0] = c->peer[0] = '\0';
+    if (!trace_here.on) /* the addresses cost two system calls: only when wanted */
+        return;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+        net_format_addr((struct sockaddr *)&ss, len, c->local, sizeof c->local);
+    len = sizeof ss;
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+        net_format_addr((struct sockaddr *)&ss, len, c->peer, sizeof c->peer);
+}
+
+void trace_conn_here(int fd, uint64_t parent)
+{
+    static _Thread_local struct trace_conn mine;
+    trace_conn_begin(&mine, fd, parent);
+    trace_conn_enter(&mine);
+}
+
+void trace_conn_enter(const struct trace_conn *c)
+{
+    trace_here.conn = c;
+}
+
+void trace_conn_leave(void)
+{
+    trace_here.conn = NULL;
+}
+
+/* Decide under the lock whether a line may go to stderr; returns the count
  * of earlier suppressed lines to report first (or 0). */
-static bool trace_admit(unsigned long *dropped_before)
+static bool trace_admit(struct tracer *t, unsigned long *dropped_before)
 {
     *dropped_before = 0;
-    if (trace_rate == 0)
+    if (t->rate == 0)
         return true;
     time_t now = time(NULL);
-    if (now != trace_window) {
-        trace_window = now;
-        trace_in_window = 0;
-        *dropped_before = trace_dropped;
-        trace_dropped = 0;
+    if (now != t->window) {
+        t->window = now;
+        t->in_window = 0;
+        *dropped_before = t->dropped;
+        t->dropped = 0;
     }
-    if (trace_in_window >= trace_rate) {
-        trace_dropped++;
+    if (t->in_window >= t->rate) {
+        t->dropped++;
         return false;
     }
-    trace_in_window++;
+    t->in_window++;
     return true;
 }
 
-void trace_log(const char *fmt, ...)
+static void trace_write(char *line, int len)
 {
-    char text[1024], line[1200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
+    if (len < 0)
+        return;
+    if ((size_t)len >= TRACE_LINE_LEN) { /* truncated by snprintf: keep the newline */
+        len = TRACE_LINE_LEN - 1;
+        line[len - 1] = '\n';
+    }
+    ssize_t rc = write(STDERR_FILENO, line, (size_t)len);
+    (void)rc; /* nowhere left to report a failed trace */
+}
 
-    pthread_once(&trace_fork_once, trace_arm_fork);
+/* The stderr sink: today's line, byte for byte. */
+static void trace_to_stderr(struct tracer *t, const char *role, const char *text)
+{
+    char line[TRACE_LINE_LEN];
     bool colour = isatty(STDERR_FILENO);
     const char *on = colour ? "\033[36m" : "";
     const char *off = colour ? "\033[0m" : "";
 
     pthread_mutex_lock(&trace_lock);
     unsigned long dropped;
-    bool admit = trace_admit(&dropped);
+    bool admit = trace_admit(t, &dropped);
     pthread_mutex_unlock(&trace_lock);
     /* One write() per line: lines from other processes (a forked server,
      * its children) never interleave mid-line. */
     if (dropped > 0)
         trace_write(line, snprintf(line, sizeof line, "%s[%s]%s (%lu trace lines suppressed)\n", on,
-                                   trace_role, off, dropped));
+                                   role, off, dropped));
     if (admit)
-        trace_write(line, snprintf(line, sizeof line, "%s[%s]%s %s\n", on, trace_role, off, text));
+        trace_write(line, snprintf(line, sizeof line, "%s[%s]%s %s\n", on, role, off, text));
+}
+
+/* Copy as much of in as fits; events keep fixed-size fields. */
+static void copy_text(char *out, size_t outlen, const char *in)
+{
+    size_t n = strnlen(in, outlen - 1);
+    memcpy(out, in, n);
+    out[n] = '\0';
+}
+
+/* The ring sink: the whole event. */
+static void trace_to_ring(struct ring *r, const char *call, int64_t result, const void *data,
+                          size_t len, const char *text)
+{
+    struct trace_event ev;
+    struct timeval tv;
+    const struct trace_conn *c = trace_here.conn;
+
+    memset(&ev, 0, sizeof ev);
+    gettimeofday(&tv, NULL);
+    ev.time_us = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+    ev.result = result;
+    /* recv, recvfrom, send, sendto, sendmsg, sendfile: the result is a count */
+    if (result > 0 && (strncmp(call, "recv", 4) == 0 || strncmp(call, "send", 4) == 0))
+        ev.bytes = (uint64_t)result;
+    if (c != NULL) {
+        ev.conn = c->id;
+        ev.parent = c->parent;
+        copy_text(ev.local, sizeof ev.local, c->local);
+        copy_text(ev.peer, sizeof ev.peer, c->peer);
+    }
+    copy_text(ev.server, sizeof ev.server, trace_here.tracer->server);
+    copy_text(ev.role, sizeof ev.role, trace_here.role ? trace_here.role : "");
+    copy_text(ev.call, sizeof ev.call, call);
+    if (data != NULL) {
+        ev.preview_len = (uint32_t)(len < TRACE_PREVIEW_LEN ? len : TRACE_PREVIEW_LEN);
+        memcpy(ev.preview, data, ev.preview_len);
+    }
+    copy_text(ev.text, sizeof ev.text, text);
+    ring_write(r, &ev);
+}
+
+static void trace_emit(const char *call, int64_t result, const void *data, size_t len,
+                       const char *fmt, va_list ap)
+{
+    struct tracer *t = trace_here.tracer;
+    char text[1024];
+    vsnprintf(text, sizeof text, fmt, ap);
+    const char *role = trace_here.role ? trace_here.role : t->server;
+    if (t->to_stderr)
+        trace_to_stderr(t, role, text);
+    struct ring *r = atomic_load(&trace_ring);
+    if (r != NULL)
+        trace_to_ring(r, call, result, data, len, text);
+}
+
+void trace_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    trace_emit("", 0, NULL, 0, fmt, ap);
+    va_end(ap);
+}
+
+void trace_call_log(const char *call, int64_t result, const void *data, size_t len, const char *fmt,
+                    ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    trace_emit(call, result, data, len, fmt, ap);
+    va_end(ap);
+}
+
+void trace_not_accepted(int fd)
+{
+    if (fd >= 0 && fd < TRACE_PENDING_FDS)
+        atomic_store_explicit(&trace_pending[fd], 0, memory_order_relaxed);
+}
+
+void trace_accepted(int listen_fd, int fd, const char *peer)
+{
+    /* The accept belongs to the new connection's lifeline: name it now. */
+    /* A connection accepted while serving another (an FTP data
+     * connection, by its session) is that one's child. */
+    const struct trace_conn *was = trace_here.conn;
+    struct trace_conn c = {.id = trace_conn_next_id(), .parent = was != NULL ? was->id : 0};
+    if (fd >= 0 && fd < TRACE_PENDING_FDS)
+        atomic_store(&trace_pending[fd], c.id);
+    copy_text(c.peer, sizeof c.peer, peer);
+    trace_here.conn = &c;
+    trace_call_log("accept", fd, NULL, 0, "accept(fd %d) -> fd %d, peer %s", listen_fd, fd, peer);
+    trace_here.conn = was;
 }
 
 const char *trace_preview(const void *data, size_t len, char *out, size_t outlen)

@@ -1,43 +1,164 @@
 /*
- * trace.h - narrate each socket call as it happens (--trace).
+ * trace.h - narrate each socket call as it happens (--trace), as events.
  *
- * Every program shares one format, so a lecturer can put a server and a
- * client side by side:
+ * Every trace point makes one event: the time, the server, the connection,
+ * the call and its result, the bytes moved, the two addresses, a preview
+ * of the payload, and the text line --trace prints. Every program shares
+ * that line's format, so a lecturer can put a server and a client side by
+ * side:
  *
  *     [tcp server] accept(fd 3) -> fd 5, peer 127.0.0.1:53122
  *
- * Lines go to stderr, coloured only when stderr is a terminal. A line is
- * written with one call, so lines from several threads never interleave.
+ * Events go to two sinks:
+ *   - stderr, for a tracer made with --trace: the line above, coloured only
+ *     when stderr is a terminal, written with one call so that lines from
+ *     several threads (or forked children) never interleave, and at most
+ *     the tracer's rate a second;
+ *   - the process's ring (trace_attach_ring), which live viewers follow.
+ *
+ * Each server has its own tracer, so tracing is switched per server. A
+ * thread works for one tracer at a time (trace_bind). With neither sink,
+ * a trace point costs one branch.
  */
 #ifndef NETDEMO_TRACE_H
 #define NETDEMO_TRACE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
-#define TRACE_PREVIEW_LEN 40 /* bytes of payload shown in a trace line */
+struct ring;
 
-/* Set once by main() from --trace, read everywhere. */
-extern bool trace_enabled;
+#define TRACE_PREVIEW_LEN 40  /* bytes of payload shown in a trace line */
+#define TRACE_ADDR_LEN    64  /* an address in an event (longer ones are cut) */
+#define TRACE_TEXT_LEN    640 /* the line in an event (longer ones are cut) */
 
-/* TRACE(...) costs one branch when tracing is off. */
+/* One server's tracing, or one program's. */
+struct tracer {
+    const char *server; /* "tcp", "udp", "http", "ftp", or the program's name */
+    bool to_stderr;     /* --trace */
+    unsigned rate;      /* stderr lines a second; 0: no limit */
+    /* the rate limit's state, under trace.c's lock */
+    time_t window;         /* the second being counted */
+    unsigned in_window;    /* lines printed in that second */
+    unsigned long dropped; /* lines suppressed since the last report */
+};
+
+/* The program's own tracer, for clients and demos (server "netdemo"
+ * until tracer_init gives it another). */
+extern struct tracer trace_program;
+
+/* One connection, as its events name it. */
+struct trace_conn {
+    uint64_t id;     /* unique in the process, from 1 */
+    uint64_t parent; /* an FTP data connection's session, or 0 */
+    char local[TRACE_ADDR_LEN], peer[TRACE_ADDR_LEN];
+};
+
+/* What one trace point records: the record the ring holds. */
+struct trace_event {
+    uint64_t time_us; /* wall clock, microseconds since the epoch */
+    uint64_t conn;    /* the connection's id, 0 when none */
+    uint64_t parent;  /* its session's id, for an FTP data connection */
+    int64_t result;   /* what the call returned */
+    uint64_t bytes;   /* bytes moved: the result of recv*, send* (sendfile too) */
+    char server[8];
+    char role[24]; /* "tcp server", "ftp session", ... */
+    char call[16]; /* "accept", "recv", "send", "close", ...; "" for narration */
+    char local[TRACE_ADDR_LEN], peer[TRACE_ADDR_LEN];
+    char preview[TRACE_PREVIEW_LEN + 8]; /* the payload's first bytes, raw */
+    uint32_t preview_len;
+    char text[TRACE_TEXT_LEN]; /* the --trace line, without "[role] " and newline */
+};
+
+/* This thread's place: whose events it makes, and for which connection. */
+struct trace_thread {
+    bool on; /* a sink wants this tracer's events */
+    struct tracer *tracer;
+    const char *role;
+    const struct trace_conn *conn;
+};
+extern _Thread_local struct trace_thread trace_here;
+
+/* TRACE(fmt, ...): a narration line, no call. One branch when off. */
 #define TRACE(...)                                                                                 \
     do {                                                                                           \
-        if (trace_enabled)                                                                         \
+        if (trace_here.on)                                                                         \
             trace_log(__VA_ARGS__);                                                                \
     } while (0)
 
-/* trace_set_role: the "[tcp server]" label for lines from this thread.
- * role must outlive the thread (a string literal, typically). */
+/* TRACE_CALL(call, result, data, len, fmt, ...): a socket call that
+ * returned result; the len bytes at data (NULL, 0 if none) are the start
+ * of what it moved, for the preview. */
+#define TRACE_CALL(call, result, data, len, ...)                                                   \
+    do {                                                                                           \
+        if (trace_here.on)                                                                         \
+            trace_call_log(call, (int64_t)(result), data, len, __VA_ARGS__);                       \
+    } while (0)
+
+/* trace_on: would a trace point here make an event? For work done only
+ * to build one. */
+static inline bool trace_on(void)
+{
+    return trace_here.on;
+}
+
+/* tracer_init: a tracer for server (a string that outlives it), printing
+ * on stderr or not, at most rate lines a second there (0: no limit). */
+void tracer_init(struct tracer *t, const char *server, bool to_stderr, unsigned rate);
+
+/* trace_bind: this thread's events go to t from now on, labelled role (a
+ * string that outlives the thread). Call at the start of every thread
+ * that works for a server, and in a forked child. */
+void trace_bind(struct tracer *t, const char *role);
+
+/* trace_bind_for: trace_bind for a while, returning the binding to put
+ * back with trace_restore: a server's open runs in its caller's thread. */
+struct trace_thread trace_bind_for(struct tracer *t, const char *role);
+void trace_restore(struct trace_thread was);
+
+/* trace_set_role: relabel this thread's events, keeping its tracer. */
 void trace_set_role(const char *role);
 
-/* trace_set_rate_limit: at most per_second lines a second (0: no limit);
- * the rest are counted and reported as "(N lines suppressed)". A flood of
- * packets then cannot fill a terminal or a disk. */
-void trace_set_rate_limit(unsigned per_second);
+/* trace_attach_ring: every tracer bound from now on also writes its events
+ * to r, which any number of readers follow (NULL: stop). Attach before
+ * starting the servers whose events r should hold. */
+void trace_attach_ring(struct ring *r);
 
-/* trace_log: print one line, "[role] " + the formatted text. */
+/* trace_ring_record_size: the record size to create that ring with. */
+#define TRACE_RING_RECORD_SIZE sizeof(struct trace_event)
+
+/* trace_conn_begin: name a new connection on fd: the id net_accept() gave
+ * it, else a fresh one; and its addresses when tracing.
+ * parent: its session's id for an FTP data connection, else 0. */
+void trace_conn_begin(struct trace_conn *c, int fd, uint64_t parent);
+
+/* trace_conn_here: trace_conn_begin and trace_conn_enter, for a thread
+ * (or process) that serves one connection at a time: the record is this
+ * thread's own. */
+void trace_conn_here(int fd, uint64_t parent);
+
+/* trace_conn_enter / trace_conn_leave: this thread's events belong to c
+ * (which must stay put) until it leaves. */
+void trace_conn_enter(const struct trace_conn *c);
+void trace_conn_leave(void);
+
+/* trace_conn_next_id: a fresh connection id (for net_accept and UDP peers). */
+uint64_t trace_conn_next_id(void);
+
+/* trace_accepted: what net_accept() reports: the accept event, with a
+ * fresh id that trace_conn_begin() then takes for fd, on any thread.
+ * trace_not_accepted: the same when not tracing: fd has no id waiting. */
+void trace_accepted(int listen_fd, int fd, const char *peer);
+void trace_not_accepted(int fd);
+
+/* trace_log: a narration event, "[role] " + the formatted text. */
 void trace_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* trace_call_log: a call event; see TRACE_CALL. */
+void trace_call_log(const char *call, int64_t result, const void *data, size_t len, const char *fmt,
+                    ...) __attribute__((format(printf, 5, 6)));
 
 /* trace_preview: a short, printable, quoted view of payload bytes for a
  * trace line: "dream is handsome", "\x00\x01..." (+N more). Returns out. */

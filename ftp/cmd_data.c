@@ -317,7 +317,11 @@ int ftp_data_try_open(struct ftp_session *s)
     if (fd == -1)
         return -1;
     data_options(fd);
+    /* Its own lifeline, linked to the session's. */
+    trace_conn_begin(&s->data_trace, fd, s->trace.id);
+    trace_conn_enter(&s->data_trace);
     TRACE("data: connection open (fd %d, %s)", fd, passive ? "passive" : "active");
+    trace_conn_enter(&s->trace);
     return fd;
 }
 
@@ -341,9 +345,10 @@ int ftp_data_open(struct ftp_session *s)
 
 void ftp_data_close(struct ftp_session *s, int fd)
 {
-    (void)s;
-    TRACE("data: connection closed (fd %d)", fd);
+    trace_conn_enter(&s->data_trace);
+    TRACE_CALL("close", 0, NULL, 0, "data: connection closed (fd %d)", fd);
     close(fd);
+    trace_conn_enter(&s->trace);
 }
 
 int ftp_data_send(struct ftp_session *s, int fd, const char *buf, size_t n)

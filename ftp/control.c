@@ -41,7 +41,7 @@ void ftp_reply(struct ftp_session *s, int code, const char *fmt, ...)
     int m = vsnprintf(line + n, room, fmt, ap);
     va_end(ap);
     size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m < room ? (size_t)m : room - 1);
-    TRACE("S> %.*s", (int)len, line);
+    TRACE_CALL("send", (int64_t)len + 2, line, len, "S> %.*s", (int)len, line);
     memcpy(line + len, "\r\n", 2);
     ftp_reply_raw(s, line, len + 2);
 }
@@ -77,12 +77,17 @@ static enum ctrl_result ctrl_read_line(struct ftp_session *s, char **line, size_
 }
 
 /* The log shows what was said, except a password. */
-static void ctrl_trace_command(const char *verb, const char *arg)
+static void ctrl_trace_command(const char *verb, const char *arg, size_t len)
 {
-    if (strcmp(verb, "PASS") == 0)
-        TRACE("C> PASS <hidden>");
-    else
-        TRACE("C> %s%s%s", verb, arg[0] ? " " : "", arg);
+    char said[FTP_LINE_MAX + 1];
+    if (!trace_on())
+        return;
+    if (strcmp(verb, "PASS") == 0) {
+        TRACE_CALL("recv", (int64_t)len, NULL, 0, "C> PASS <hidden>");
+        return;
+    }
+    int n = snprintf(said, sizeof said, "%s%s%s", verb, arg[0] ? " " : "", arg);
+    TRACE_CALL("recv", (int64_t)len, said, n < 0 ? 0 : strnlen(said, sizeof said), "C> %s", said);
 }
 
 static void ctrl_handle_line(struct ftp_session *s, char *line, size_t len)
@@ -102,7 +107,7 @@ static void ctrl_handle_line(struct ftp_session *s, char *line, size_t len)
         ftp_reply(s, FTP_ARG_ERROR, "Argument may not contain CR or NUL.");
         return;
     }
-    ctrl_trace_command(verb, arg);
+    ctrl_trace_command(verb, arg, len);
     ftp_dispatch(s, verb, arg);
 }
 

@@ -12,6 +12,7 @@
 #include "counters.h"
 #include "net.h"
 #include "stop.h"
+#include "trace.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -58,6 +59,7 @@ struct ftp_config {
     int max_per_ip;
     int idle_timeout_s;
     uint64_t disabled; /* bit i: command table entry i answers 502 */
+    bool trace;        /* --trace: narrate on stderr */
 };
 
 struct ftp_session;
@@ -73,6 +75,7 @@ struct ftp_server {
     pthread_cond_t all_gone;
     struct ftp_session *sessions;
     int live;
+    struct tracer tracer; /* where its trace events go */
 };
 
 /* ftp_server_open: check the root, then socket, bind and listen. stop

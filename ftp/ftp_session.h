@@ -34,6 +34,8 @@ struct ftp_session {
 
     /* control channel */
     int ctrl_fd;
+    struct trace_conn trace;      /* the session's name in trace events */
+    struct trace_conn data_trace; /* the data connection's, linked to it */
     struct sockaddr_storage peer; /* the client; data connections must come from here */
     struct sockaddr_storage local;
     char peer_text[NET_ADDRSTR_LEN];

@@ -16,14 +16,13 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, struct stop *stop,
-                    char *err)
+/* The rest of open, with this thread's events going to the server. */
+static int ftp_server_setup(struct ftp_server *srv, char *err)
 {
-    *srv = (struct ftp_server){.config = *config, .listen_fd = -1, .stop = stop};
     pthread_mutex_init(&srv->lock, NULL);
     pthread_cond_init(&srv->all_gone, NULL);
-    if (realpath(config->root, srv->root_real) == NULL) {
-        snprintf(err, NET_ERR_LEN, "root %.200s: %s", config->root, strerror(errno));
+    if (realpath(srv->config.root, srv->root_real) == NULL) {
+        snprintf(err, NET_ERR_LEN, "root %.200s: %s", srv->config.root, strerror(errno));
         return -1;
     }
     srv->stats = counters_new("ftp");
@@ -31,13 +30,24 @@ int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, str
         snprintf(err, NET_ERR_LEN, "counters: out of memory");
         return -1;
     }
-    srv->listen_fd = net_listen(&config->endpoint, NET_BACKLOG, false, err);
+    srv->listen_fd = net_listen(&srv->config.endpoint, NET_BACKLOG, false, err);
     if (srv->listen_fd == -1) {
         counters_free(srv->stats);
         srv->stats = NULL;
         return -1;
     }
     return 0;
+}
+
+int ftp_server_open(struct ftp_server *srv, const struct ftp_config *config, struct stop *stop,
+                    char *err)
+{
+    *srv = (struct ftp_server){.config = *config, .listen_fd = -1, .stop = stop};
+    tracer_init(&srv->tracer, "ftp", config->trace, 0);
+    struct trace_thread was = trace_bind_for(&srv->tracer, "ftp server");
+    int rc = ftp_server_setup(srv, err);
+    trace_restore(was);
+    return rc;
 }
 
 void ftp_server_close(struct ftp_server *srv)
@@ -73,11 +83,14 @@ static void *session_thread(void *arg)
     struct ftp_session *s = arg;
     struct ftp_server *srv = s->srv;
 
-    trace_set_role("ftp session");
+    trace_bind(&srv->tracer, "ftp session");
+    trace_conn_begin(&s->trace, s->ctrl_fd, 0);
+    trace_conn_enter(&s->trace);
     TRACE("session: %s connected (fd %d)", s->peer_text, s->ctrl_fd);
     ftp_session_run(s);
     ftp_data_forget(s);
-    TRACE("session: %s closed", s->peer_text);
+    TRACE_CALL("close", 0, NULL, 0, "session: %s closed", s->peer_text);
+    trace_conn_leave();
 
     pthread_mutex_lock(&srv->lock);
     if (s->prev)
@@ -194,6 +207,7 @@ int ftp_server_serve(struct ftp_server *srv, char *err)
 {
     pthread_attr_t attr;
     (void)err;
+    trace_bind(&srv->tracer, "ftp server");
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, FTP_SESSION_STACK_SIZE);

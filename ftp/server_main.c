@@ -182,7 +182,7 @@ static int parse_option(int ch, struct ftp_config *c, struct parse_state *ps, ch
             return cli_error(prog, CLI_EXIT_USAGE, "--disable: unknown command '%s'", err);
         return -1;
     case OPT_TRACE:
-        trace_enabled = true;
+        c->trace = true;
         return -1;
     case 'h':
         fputs(ftp_server_usage, stdout);
@@ -302,7 +302,6 @@ int ftp_server_main(int argc, char *argv[])
     rc = ftp_server_parse(argc, argv, config);
     if (rc != -1)
         goto out;
-    trace_set_role("ftp server");
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1 ||
         ftp_server_open(srv, config, &stop, err) == -1) {
         rc = cli_error(prog, CLI_EXIT_FAILURE, "%s", err);

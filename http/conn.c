@@ -74,10 +74,12 @@ void http_conn_close(struct http_conn *c)
     if (c->next)
         c->next->prev = c->prev;
     close(c->fd);
-    TRACE("close(fd %d) -> 0", c->fd);
+    TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", c->fd);
+    trace_conn_leave();
     counters_add(w->srv->stats, conns_open, -1);
     work_release(w, c->work);
     free(c->leftover);
+    free(c->trace);
     free(c);
 }
 
@@ -85,7 +87,8 @@ void http_conn_close(struct http_conn *c)
 static void conn_linger(struct http_conn *c)
 {
     shutdown(c->fd, SHUT_WR);
-    TRACE("shutdown(fd %d, SHUT_WR) -> 0 (response sent; closing)", c->fd);
+    TRACE_CALL("shutdown", 0, NULL, 0, "shutdown(fd %d, SHUT_WR) -> 0 (response sent; closing)",
+               c->fd);
     c->state = CONN_LINGERING;
     work_release(c->w, c->work);
     c->work = NULL;
@@ -144,12 +147,14 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
     do {
         n = sendmsg(c->fd, &msg, flags);
     } while (n == -1 && errno == EINTR);
-    TRACE("sendmsg(fd %d, head %zu + body %zu bytes%s%s) -> %zd", c->fd, head_left,
-          file_left && !small ? 0 : iov[1].iov_len, small ? " (a small file, copied)" : "",
-          file_left && !small ? ", MSG_MORE: sendfile() sends the body"
-          : flags & MSG_MORE  ? ", MSG_MORE: close() sends the FIN with it"
-                              : "",
-          n);
+    TRACE_CALL("sendmsg", n, msg.msg_iov[0].iov_base,
+               n > 0 && (size_t)n < msg.msg_iov[0].iov_len ? (size_t)n : msg.msg_iov[0].iov_len,
+               "sendmsg(fd %d, head %zu + body %zu bytes%s%s) -> %zd", c->fd, head_left,
+               file_left && !small ? 0 : iov[1].iov_len, small ? " (a small file, copied)" : "",
+               file_left && !small ? ", MSG_MORE: sendfile() sends the body"
+               : flags & MSG_MORE  ? ", MSG_MORE: close() sends the FIN with it"
+                                   : "",
+               n);
     if (n > 0) {
         size_t k = (size_t)n < head_left ? (size_t)n : head_left;
         resp->head_off += k;
@@ -209,7 +214,8 @@ static int conn_send(struct http_conn *c)
             return conn_wait_drain(c, progressed);
         if (n <= 0)
             return -1; /* an error, or the file shrank under us */
-        TRACE("sendfile(fd %d, file fd %d, %zd bytes)", c->fd, resp->fd, n);
+        TRACE_CALL("sendfile", n, NULL, 0, "sendfile(fd %d, file fd %d, %zd bytes)", c->fd,
+                   resp->fd, n);
         resp->file_off += (uint64_t)n;
         this_turn += (uint64_t)n;
         counters_add(stats, bytes_out, n);
@@ -303,7 +309,8 @@ static void conn_send_continue(struct http_conn *c)
     static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
     c->work->req.expect_100 = false;
     ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
-    TRACE("send(fd %d, %zu bytes) -> %zd (100 Continue)", c->fd, sizeof line - 1, n);
+    TRACE_CALL("send", n, line, sizeof line - 1, "send(fd %d, %zu bytes) -> %zd (100 Continue)",
+               c->fd, sizeof line - 1, n);
     if (n > 0)
         counters_add(c->w->srv->stats, bytes_out, n);
 }
@@ -337,8 +344,11 @@ static enum http_parse_result conn_parse(struct http_conn *c, const char *data, 
         size_t head_max = w->srv->config.head_max;
         c->work = w->spare;
         w->spare = NULL;
-        if (c->work == NULL && (c->work = malloc(sizeof *c->work + head_max)) != NULL)
-            *c->work = (struct http_work){0}; /* the store behind it is written before read */
+        if (c->work == NULL) {
+            c->work = malloc(sizeof *c->work + head_max);
+            if (c->work != NULL)
+                *c->work = (struct http_work){0}; /* the store behind it is written before read */
+        }
         if (c->work != NULL && c->work->req.store == NULL)
             http_request_use_store(&c->work->req, (char *)(c->work + 1), head_max);
         if (c->work == NULL) {
@@ -425,11 +435,12 @@ static void conn_on_readable(struct http_conn *c)
     if (n <= 0) {
         if (n == -1)
             counters_add(w->srv->stats, errors, 1);
-        TRACE("recv(fd %d) -> %zd (%s)", c->fd, n, n == 0 ? "the client closed" : strerror(errno));
+        TRACE_CALL("recv", n, NULL, 0, "recv(fd %d) -> %zd (%s)", c->fd, n,
+                   n == 0 ? "the client closed" : strerror(errno));
         http_conn_close(c);
         return;
     }
-    TRACE("recv(fd %d) -> %zd bytes", c->fd, n);
+    TRACE_CALL("recv", n, w->buf, (size_t)n, "recv(fd %d) -> %zd bytes", c->fd, n);
     counters_add(w->srv->stats, bytes_in, n);
     if (c->state == CONN_LINGERING)
         return; /* dropped: the response is out and we are closing */
@@ -457,6 +468,7 @@ static void conn_on_io(struct loop *loop, int fd, void *ctx, unsigned mask)
     struct http_conn *c = ctx;
     (void)loop;
     (void)fd;
+    trace_conn_enter(c->trace);
     /* While sending we watch only for writability; an error or hang-up
      * reported then is found by the next send, never by parsing more. */
     if (c->state == CONN_SENDING)
@@ -471,6 +483,7 @@ static void conn_on_timeout(struct loop *loop, void *ctx)
 {
     struct http_conn *c = ctx;
     (void)loop;
+    trace_conn_enter(c->trace);
     c->timer = NULL;
     if (c->state != CONN_READING || c->work == NULL) {
         TRACE("fd %d: timed out; closing", c->fd);
@@ -493,6 +506,12 @@ int http_conn_open(struct http_worker *w, int fd, const struct sockaddr *peer, s
     c->fd = fd;
     c->w = w;
     c->state = CONN_READING;
+    /* Only a traced connection pays for its name: 144 bytes beside ~360. */
+    if (trace_on()) {
+        c->trace = malloc(sizeof *c->trace);
+        if (c->trace != NULL)
+            trace_conn_begin(c->trace, fd, 0);
+    }
     c->peer_len = len < sizeof c->peer ? len : (socklen_t)sizeof c->peer;
     memcpy(&c->peer, peer, c->peer_len);
     http_parser_init(&c->parser, w->srv->config.head_max);

@@ -29,10 +29,11 @@
 #define HTTP_DEFER_ACCEPT_S  1           /* TCP_DEFER_ACCEPT: wait this long for a request */
 
 /* Concurrency. */
-#define HTTP_MAX_CONNS      20000       /* open connections; more get 503 */
-#define HTTP_MAX_WORKERS    64          /* --workers upper bound */
-#define HTTP_READ_BUFSIZE   (16 * 1024) /* one per worker, shared by its connections */
-#define HTTP_SENDFILE_CHUNK (1 << 20)   /* bytes per sendfile() call */
+#define HTTP_MAX_CONNS        20000       /* open connections; more get 503 */
+#define HTTP_MAX_WORKERS      64          /* --workers upper bound */
+#define HTTP_TRACE_PER_SECOND 200         /* --trace lines a second, so a load test cannot flood */
+#define HTTP_READ_BUFSIZE     (16 * 1024) /* one per worker, shared by its connections */
+#define HTTP_SENDFILE_CHUNK   (1 << 20)   /* bytes per sendfile() call */
 /* A body larger than HTTP_SLICE_ABOVE goes out at most HTTP_SLICE bytes
  * per turn of the loop, so that many large downloads share the worker in
  * turn (see conn_send()). */

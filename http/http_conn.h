@@ -31,6 +31,7 @@ struct http_worker;
 
 struct http_conn {
     int fd;
+    struct trace_conn *trace; /* its name in trace events; only while tracing */
     enum conn_state state;
     unsigned mask; /* what the loop watches for: LOOP_READABLE/WRITABLE */
     struct http_worker *w;

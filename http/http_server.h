@@ -12,6 +12,7 @@
 #include "http.h"
 #include "net.h"
 #include "stop.h"
+#include "trace.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ struct http_config {
     size_t sendfile_min;    /* --sendfile-min: smaller file bodies are copied */
     size_t head_max;        /* --max-head: a longer request line + headers gets 431 */
     bool defer_accept;      /* accept once the request arrives (--no-defer-accept) */
+    bool trace;             /* --trace: narrate on stderr */
 };
 
 struct http_worker;
@@ -41,9 +43,10 @@ struct http_server {
     int listen_fds[HTTP_MAX_WORKERS]; /* one per worker; -1 when unused */
     int nlisten;
     struct counters *stats;
-    FILE *log;         /* the access log, or NULL */
-    bool own_log;      /* we opened it (not stdout) */
-    struct stop *stop; /* the caller's: ends serve() when requested */
+    FILE *log;            /* the access log, or NULL */
+    bool own_log;         /* we opened it (not stdout) */
+    struct stop *stop;    /* the caller's: ends serve() when requested */
+    struct tracer tracer; /* where its trace events go */
 };
 
 /* http_config_defaults: the documented defaults (127.0.0.1:8080, one

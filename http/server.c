@@ -113,10 +113,9 @@ static int server_open_listeners(struct http_server *srv, char *err)
     return 0;
 }
 
-int http_server_open(struct http_server *srv, const struct http_config *config, struct stop *stop,
-                     char *err)
+/* The rest of open, with this thread's events going to the server. */
+static int http_server_setup(struct http_server *srv, char *err)
 {
-    *srv = (struct http_server){.config = *config, .root_fd = -1, .stop = stop};
     for (int i = 0; i < HTTP_MAX_WORKERS; i++)
         srv->listen_fds[i] = -1;
     srv->stats = counters_new("http");
@@ -132,6 +131,17 @@ int http_server_open(struct http_server *srv, const struct http_config *config, 
     return 0;
 }
 
+int http_server_open(struct http_server *srv, const struct http_config *config, struct stop *stop,
+                     char *err)
+{
+    *srv = (struct http_server){.config = *config, .root_fd = -1, .stop = stop};
+    tracer_init(&srv->tracer, "http", config->trace, HTTP_TRACE_PER_SECOND);
+    struct trace_thread was = trace_bind_for(&srv->tracer, "http server");
+    int rc = http_server_setup(srv, err);
+    trace_restore(was);
+    return rc;
+}
+
 struct worker_thread {
     struct http_server *srv;
     int listen_fd;
@@ -144,7 +154,7 @@ struct worker_thread {
 static void *worker_thread_main(void *arg)
 {
     struct worker_thread *t = arg;
-    trace_set_role("http server");
+    trace_bind(&t->srv->tracer, "http server");
     t->rc = http_worker_run(t->srv, t->listen_fd, t->err);
     if (t->rc == -1)
         stop_fail(t->srv->stop, t->err); /* the other workers of this server stop too */
@@ -153,6 +163,7 @@ static void *worker_thread_main(void *arg)
 
 int http_server_serve(struct http_server *srv, char *err)
 {
+    trace_bind(&srv->tracer, "http server");
     int n = srv->config.workers;
     struct worker_thread *threads = calloc((size_t)n, sizeof *threads);
     if (threads == NULL) {
@@ -184,9 +195,10 @@ int http_server_serve(struct http_server *srv, char *err)
 
 void http_server_close(struct http_server *srv)
 {
+    struct trace_thread was = trace_bind_for(&srv->tracer, "http server");
     for (int i = 0; i < srv->nlisten; i++) {
         close(srv->listen_fds[i]);
-        TRACE("close(fd %d) -> 0 (listening socket)", srv->listen_fds[i]);
+        TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0 (listening socket)", srv->listen_fds[i]);
         srv->listen_fds[i] = -1;
     }
     if (srv->nlisten > 0 && srv->config.endpoint.is_unix)
@@ -201,6 +213,7 @@ void http_server_close(struct http_server *srv)
     srv->own_log = false;
     counters_free(srv->stats);
     srv->stats = NULL;
+    trace_restore(was);
 }
 
 void http_access_log(struct http_server *srv, const char *peer, const char *request_line,

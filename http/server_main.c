@@ -126,7 +126,7 @@ static int http_server_option(int ch, struct http_config *config, const char **h
         config->show_requests = true;
         return -1;
     case 't':
-        trace_enabled = true;
+        config->trace = true;
         return -1;
     case 'h':
         fputs(http_server_usage, stdout);
@@ -223,8 +223,6 @@ int http_server_main(int argc, char *argv[])
         rc = http_server_find_site(&config, site, sizeof site);
     if (rc != -1)
         return rc;
-    trace_set_role("http server");
-    trace_set_rate_limit(200);
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     if (http_server_open(&srv, &config, &stop, err) == -1) {

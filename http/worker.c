@@ -60,29 +60,24 @@ static void worker_on_accept(struct loop *loop, int fd, void *ctx, unsigned mask
     (void)loop;
     (void)mask;
 
+    trace_conn_leave(); /* no connection's: a new one's */
     /* Accept everyone waiting: one readiness event may stand for many
      * (at most 64 a round, so one busy port cannot starve the rest). */
     for (int i = 0; i < 64; i++) {
-        socklen_t len = sizeof peer;
         /* the seed's conn, addr = server.accept(): a browser has called */
-        int conn = accept4(fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int conn = net_accept(fd, true, &peer, NULL);
         if (conn == -1) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
                 worker_pause_accept(w);
-            else if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+            else if (errno != EAGAIN && errno != ECONNABORTED)
                 counters_add(w->srv->stats, errors, 1);
             return;
-        }
-        if (trace_enabled) {
-            char addr[NET_ADDRSTR_LEN];
-            trace_log("accept(fd %d) -> fd %d, peer %s", fd, conn,
-                      net_format_addr((struct sockaddr *)&peer, len, addr, sizeof addr));
         }
         if (atomic_load(&w->srv->stats->conns_open) >= w->srv->config.max_conns) {
             worker_refuse(w, conn);
             continue;
         }
-        http_conn_open(w, conn, (struct sockaddr *)&peer, len);
+        http_conn_open(w, conn, (struct sockaddr *)&peer, sizeof peer);
     }
 }
 

@@ -20,6 +20,7 @@
 #define UDP_BATCH            32                /* datagrams per recvmmsg/sendmmsg call */
 #define UDP_SOCKET_BUFFER    (4 * 1024 * 1024) /* SO_RCVBUF/SO_SNDBUF asked for */
 #define UDP_TRACE_PER_SECOND 20                /* a flood cannot fill a terminal */
+#define UDP_TRACED_PEERS     16                /* peers given a lifeline id at once */
 #define UDP_STOP_CHECK_MS    200 /* longest wait before the server looks at the stop flag */
 /* Source ports below this are never answered: well-known services live
  * there and answer on their own, so a datagram forged from one would start

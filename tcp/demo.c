@@ -42,14 +42,14 @@ int tcp_demo_main(void)
     char err[NET_ERR_LEN];
     uint16_t port = 0;
 
-    trace_enabled = true;
+    config.trace = true;
+    trace_program.to_stderr = true;
     fputs(tcp_demo_intro, stderr);
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
 
     /* Port 0: the kernel picks a free port, so the demo never collides. */
     net_endpoint_from_host_port(TCP_DEFAULT_HOST, 0, &config.endpoint, err);
-    trace_set_role("tcp server");
     if (tcp_server_open(&srv, &config, &stop, err) == -1 ||
         net_local_port(srv.listen_fd, &port, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
@@ -62,7 +62,7 @@ int tcp_demo_main(void)
     close(srv.listen_fd); /* only the server child listens */
     srv.listen_fd = -1;
 
-    trace_set_role("tcp client");
+    trace_bind(&trace_program, "tcp client");
     struct net_endpoint ep;
     net_endpoint_from_host_port(TCP_DEFAULT_HOST, port, &ep, err);
     const char *messages[] = {TCP_DEMO_MESSAGE};

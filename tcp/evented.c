@@ -30,6 +30,7 @@ struct evented_server;
  * only partly sent; reading is paused until it is all out). */
 struct evented_call {
     int fd;
+    struct trace_conn trace; /* its id and addresses in trace events */
     struct evented_server *server;
     /* the unsent part of a reply, while FLUSHING */
     char *pending;
@@ -57,7 +58,9 @@ static void evented_hang_up(struct evented_call *call)
         es->calls = call->next;
     if (call->next)
         call->next->prev = call->prev;
+    trace_conn_enter(&call->trace); /* at shutdown, no callback entered it */
     tcp_hang_up(es->srv, call->fd);
+    trace_conn_leave();
     free(call->pending);
     free(call);
 }
@@ -69,12 +72,13 @@ static int evented_send(struct evented_call *call, const char *data, size_t len)
     struct evented_server *es = call->server;
     ssize_t w = io_write_some(call->fd, data, len);
     if (w == -1 && errno != EAGAIN) {
-        TRACE("send(fd %d, %zu bytes) -> -1 (%s)", call->fd, len, strerror(errno));
+        TRACE_CALL("send", -1, NULL, 0, "send(fd %d, %zu bytes) -> -1 (%s)", call->fd, len,
+                   strerror(errno));
         counters_add(es->srv->stats, errors, 1);
         return -1;
     }
     size_t sent = w > 0 ? (size_t)w : 0;
-    TRACE("send(fd %d, %zu bytes) -> %zu", call->fd, len, sent);
+    TRACE_CALL("send", sent, data, sent, "send(fd %d, %zu bytes) -> %zu", call->fd, len, sent);
     counters_add(es->srv->stats, bytes_out, (long long)sent);
     if (sent == len)
         return 0;
@@ -96,21 +100,22 @@ static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned m
     (void)loop;
     (void)mask;
 
+    trace_conn_enter(&call->trace);
     ssize_t n = io_read_some(fd, es->buf, EPOLL_RECV_BUFSIZE);
     if (n == -1 && errno == EAGAIN)
         return;
     if (n <= 0) {
         if (n == -1) {
-            TRACE("recv(fd %d) -> -1 (%s)", fd, strerror(errno));
+            TRACE_CALL("recv", -1, NULL, 0, "recv(fd %d) -> -1 (%s)", fd, strerror(errno));
             counters_add(es->srv->stats, errors, 1);
         } else {
-            TRACE("recv(fd %d) -> 0 (the caller hung up)", fd);
+            TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the caller hung up)", fd);
         }
         evented_hang_up(call);
         return;
     }
-    TRACE("recv(fd %d) -> %zd bytes %s", fd, n,
-          trace_preview(es->buf, (size_t)n, preview, sizeof preview));
+    TRACE_CALL("recv", n, es->buf, (size_t)n, "recv(fd %d) -> %zd bytes %s", fd, n,
+               trace_preview(es->buf, (size_t)n, preview, sizeof preview));
     counters_add(es->srv->stats, bytes_in, n);
     tcp_answer(es->srv->config.mode, es->buf, (size_t)n);
     if (evented_send(call, es->buf, (size_t)n) == -1)
@@ -123,17 +128,19 @@ static void evented_on_writable(struct loop *loop, int fd, void *ctx, unsigned m
     struct evented_server *es = call->server;
     (void)mask;
 
+    trace_conn_enter(&call->trace);
     ssize_t w =
         io_write_some(fd, call->pending + call->pending_off, call->pending_len - call->pending_off);
     if (w == -1 && errno == EAGAIN)
         return;
     if (w == -1) {
-        TRACE("send(fd %d) -> -1 (%s)", fd, strerror(errno));
+        TRACE_CALL("send", -1, NULL, 0, "send(fd %d) -> -1 (%s)", fd, strerror(errno));
         counters_add(es->srv->stats, errors, 1);
         evented_hang_up(call);
         return;
     }
-    TRACE("send(fd %d, %zu bytes) -> %zd", fd, call->pending_len - call->pending_off, w);
+    TRACE_CALL("send", w, call->pending + call->pending_off, (size_t)w,
+               "send(fd %d, %zu bytes) -> %zd", fd, call->pending_len - call->pending_off, w);
     counters_add(es->srv->stats, bytes_out, w);
     call->pending_off += (size_t)w;
     if (call->pending_off < call->pending_len)
@@ -168,6 +175,7 @@ static void evented_on_accept(struct loop *loop, int fd, void *ctx, unsigned mas
     struct evented_server *es = ctx;
     (void)mask;
 
+    trace_conn_leave(); /* no caller's: a new one's */
     /* Accept everyone waiting: one readiness event may stand for many. */
     for (;;) {
         int conn = net_accept(fd, true, NULL, NULL);
@@ -187,6 +195,7 @@ static void evented_on_accept(struct loop *loop, int fd, void *ctx, unsigned mas
             continue;
         }
         *call = (struct evented_call){.fd = conn, .server = es, .next = es->calls};
+        trace_conn_begin(&call->trace, conn, 0);
         if (es->calls)
             es->calls->prev = call;
         es->calls = call;
@@ -220,7 +229,8 @@ int tcp_serve_epoll(struct tcp_server *srv, char *err)
         snprintf(err, NET_ERR_LEN, "epoll_ctl: %s", strerror(errno));
         goto out;
     }
-    TRACE("epoll_wait() ... one thread now waits for every socket at once");
+    TRACE_CALL("epoll_wait", 0, NULL, 0,
+               "epoll_wait() ... one thread now waits for every socket at once");
     if (loop_run(es.loop) == -1) {
         snprintf(err, NET_ERR_LEN, "epoll_wait: %s", strerror(errno));
         goto out;

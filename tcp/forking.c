@@ -48,7 +48,7 @@ static void fork_reap(struct fork_children *kids)
             continue;
         }
         kids->pids[i] = kids->pids[--kids->count]; /* exited (or not ours any more) */
-        TRACE("waitpid() -> child %d reaped", (int)pid);
+        TRACE_CALL("waitpid", pid, NULL, 0, "waitpid() -> child %d reaped", (int)pid);
     }
 }
 
@@ -77,7 +77,7 @@ static void fork_child(struct tcp_server *srv, int conn)
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
     close(srv->listen_fd);
-    trace_set_role("tcp child");
+    trace_bind(&srv->tracer, "tcp child");
     tcp_comm_loop(srv, conn);
     tcp_hang_up(srv, conn);
     _exit(0);
@@ -103,12 +103,12 @@ int tcp_serve_fork(struct tcp_server *srv, char *err)
         if (pid == 0)
             fork_child(srv, conn);
         if (pid == -1) {
-            TRACE("fork() -> -1 (%s)", strerror(errno));
+            TRACE_CALL("fork", -1, NULL, 0, "fork() -> -1 (%s)", strerror(errno));
             counters_add(srv->stats, errors, 1);
             tcp_hang_up(srv, conn);
             continue;
         }
-        TRACE("fork() -> child %d serves fd %d", (int)pid, conn);
+        TRACE_CALL("fork", pid, NULL, 0, "fork() -> child %d serves fd %d", (int)pid, conn);
         kids->pids[kids->count++] = pid;
         close(conn); /* the child has its own copy; conns_open stays up until it hangs up */
     }

@@ -58,18 +58,17 @@ void tcp_answer(enum tcp_mode mode, char *buf, size_t len)
             buf[i] = (char)(buf[i] - 'a' + 'A');
 }
 
-int tcp_server_open(struct tcp_server *srv, const struct tcp_config *config, struct stop *stop,
-                    char *err)
+/* The rest of open, with this thread's events going to the server. */
+static int tcp_server_listen(struct tcp_server *srv, char *err)
 {
-    *srv = (struct tcp_server){.config = *config, .listen_fd = -1, .stop = stop};
     srv->stats = counters_new("tcp");
     if (srv->stats == NULL) {
         snprintf(err, NET_ERR_LEN, "counters: out of memory");
         return -1;
     }
     /* The epoll model needs a non-blocking listener; the others block. */
-    bool nonblock = config->model == TCP_MODEL_EPOLL;
-    srv->listen_fd = net_listen(&config->endpoint, NET_BACKLOG, nonblock, err);
+    bool nonblock = srv->config.model == TCP_MODEL_EPOLL;
+    srv->listen_fd = net_listen(&srv->config.endpoint, NET_BACKLOG, nonblock, err);
     if (srv->listen_fd == -1) {
         counters_free(srv->stats);
         srv->stats = NULL;
@@ -78,8 +77,20 @@ int tcp_server_open(struct tcp_server *srv, const struct tcp_config *config, str
     return 0;
 }
 
+int tcp_server_open(struct tcp_server *srv, const struct tcp_config *config, struct stop *stop,
+                    char *err)
+{
+    *srv = (struct tcp_server){.config = *config, .listen_fd = -1, .stop = stop};
+    tracer_init(&srv->tracer, "tcp", config->trace, 0);
+    struct trace_thread was = trace_bind_for(&srv->tracer, "tcp server");
+    int rc = tcp_server_listen(srv, err);
+    trace_restore(was);
+    return rc;
+}
+
 int tcp_server_serve(struct tcp_server *srv, char *err)
 {
+    trace_bind(&srv->tracer, "tcp server");
     switch (srv->config.model) {
     case TCP_MODEL_ITERATIVE:
         return tcp_serve_iterative(srv, err);
@@ -95,15 +106,17 @@ int tcp_server_serve(struct tcp_server *srv, char *err)
 
 void tcp_server_close(struct tcp_server *srv)
 {
+    struct trace_thread was = trace_bind_for(&srv->tracer, "tcp server");
     if (srv->listen_fd != -1) {
         close(srv->listen_fd);
-        TRACE("close(fd %d) -> 0 (listening socket)", srv->listen_fd);
+        TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0 (listening socket)", srv->listen_fd);
         if (srv->config.endpoint.is_unix)
             unlink(srv->config.endpoint.host);
     }
     srv->listen_fd = -1;
     counters_free(srv->stats);
     srv->stats = NULL;
+    trace_restore(was);
 }
 
 int tcp_accept_call(struct tcp_server *srv, int timeout_ms)
@@ -136,6 +149,8 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
     char buf[TCP_BUFSIZE];
     char preview[TRACE_PREVIEW_LEN * 4 + 32];
 
+    trace_conn_here(conn, 0); /* this thread's events are this call's, until hang-up */
+
     for (;;) {
         /* Wait for the caller to speak, or for Ctrl-C. A bare recv() would
          * miss a signal that lands just before it and block for ever. */
@@ -145,27 +160,28 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1) {
-            TRACE("recv(fd %d) -> -1 (%s)", conn, strerror(errno));
+            TRACE_CALL("recv", -1, NULL, 0, "recv(fd %d) -> -1 (%s)", conn, strerror(errno));
             counters_add(srv->stats, errors, 1);
             return;
         }
         if (n == 0) {
-            TRACE("recv(fd %d) -> 0 (the caller hung up)", conn);
+            TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the caller hung up)", conn);
             return;
         }
-        TRACE("recv(fd %d) -> %zd bytes %s", conn, n,
-              trace_preview(buf, (size_t)n, preview, sizeof preview));
+        TRACE_CALL("recv", n, buf, (size_t)n, "recv(fd %d) -> %zd bytes %s", conn, n,
+                   trace_preview(buf, (size_t)n, preview, sizeof preview));
         counters_add(srv->stats, bytes_in, n);
 
         tcp_answer(srv->config.mode, buf, (size_t)n);
         /* speak: conn.send() - all of it, unless Ctrl-C comes first */
         if (io_send_all_until(conn, buf, (size_t)n, stop_fd(srv->stop)) == -1) {
-            TRACE("send(fd %d, %zd bytes) -> -1 (%s)", conn, n, strerror(errno));
+            TRACE_CALL("send", -1, NULL, 0, "send(fd %d, %zd bytes) -> -1 (%s)", conn, n,
+                       strerror(errno));
             counters_add(srv->stats, errors, 1);
             return;
         }
-        TRACE("send(fd %d, %zd bytes) -> %zd %s", conn, n, n,
-              trace_preview(buf, (size_t)n, preview, sizeof preview));
+        TRACE_CALL("send", n, buf, (size_t)n, "send(fd %d, %zd bytes) -> %zd %s", conn, n, n,
+                   trace_preview(buf, (size_t)n, preview, sizeof preview));
         counters_add(srv->stats, bytes_out, n);
     }
 }
@@ -173,6 +189,7 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
 void tcp_hang_up(struct tcp_server *srv, int conn)
 {
     close(conn);
-    TRACE("close(fd %d) -> 0", conn);
+    TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", conn);
+    trace_conn_leave();
     counters_add(srv->stats, conns_open, -1);
 }

@@ -75,7 +75,7 @@ static int tcp_server_parse(int argc, char *argv[], struct tcp_config *config)
                                  optarg);
             break;
         case 't':
-            trace_enabled = true;
+            config->trace = true;
             break;
         case 'h':
             fputs(tcp_server_usage, stdout);
@@ -117,7 +117,6 @@ int tcp_server_main(int argc, char *argv[])
     int rc = tcp_server_parse(argc, argv, &config);
     if (rc != -1)
         return rc;
-    trace_set_role("tcp server");
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     if (tcp_server_open(&srv, &config, &stop, err) == -1) {

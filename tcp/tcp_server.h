@@ -13,6 +13,7 @@
 #include "counters.h"
 #include "net.h"
 #include "stop.h"
+#include "trace.h"
 
 #include <stddef.h>
 
@@ -28,13 +29,15 @@ struct tcp_config {
     struct net_endpoint endpoint;
     enum tcp_model model;
     enum tcp_mode mode;
+    bool trace; /* --trace: narrate on stderr */
 };
 
 struct tcp_server {
     struct tcp_config config;
     int listen_fd;
     struct counters *stats;
-    struct stop *stop; /* the caller's: ends serve() when requested */
+    struct stop *stop;    /* the caller's: ends serve() when requested */
+    struct tracer tracer; /* where its trace events go */
 };
 
 /* tcp_server_open: socket, bind and listen (the phone gets its number).

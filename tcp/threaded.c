@@ -42,7 +42,7 @@ static void *thread_serve_call(void *arg)
     struct thread_call *call = arg;
     struct thread_pool *pool = call->pool;
 
-    trace_set_role("tcp thread");
+    trace_bind(&call->srv->tracer, "tcp thread");
     tcp_comm_loop(call->srv, call->conn);
 
     pthread_mutex_lock(&pool->lock);
@@ -86,14 +86,14 @@ static void thread_start_call(struct thread_pool *pool, struct tcp_server *srv, 
             call->next->prev = NULL;
         pool->live--;
         pthread_mutex_unlock(&pool->lock);
-        TRACE("pthread_create() -> %s", strerror(rc));
+        TRACE_CALL("pthread_create", rc, NULL, 0, "pthread_create() -> %s", strerror(rc));
         counters_add(srv->stats, errors, 1);
         tcp_hang_up(srv, conn);
         free(call);
         return;
     }
     pthread_mutex_unlock(&pool->lock);
-    TRACE("pthread_create() -> a thread serves fd %d", conn);
+    TRACE_CALL("pthread_create", 0, NULL, 0, "pthread_create() -> a thread serves fd %d", conn);
 }
 
 /* End every open call and wait until their threads have finished. */

@@ -69,13 +69,14 @@ static int boundaries_tcp(char *err)
     for (int i = 0; i < BOUNDARIES_COUNT; i++) {
         size_t len = strlen(boundaries_words[i]);
         io_write_all(client, boundaries_words[i], len);
-        TRACE("send(fd %d, %zu bytes) -> %zu", client, len, len);
+        TRACE_CALL("send", len, NULL, 0, "send(fd %d, %zu bytes) -> %zu", client, len, len);
     }
     shutdown(client, SHUT_WR);
-    TRACE("shutdown(fd %d, SHUT_WR) -> 0 (FIN: no more data)", client);
+    TRACE_CALL("shutdown", 0, NULL, 0, "shutdown(fd %d, SHUT_WR) -> 0 (FIN: no more data)", client);
     struct pollfd pfd = {.fd = server, .events = POLLRDHUP};
     poll(&pfd, 1, BOUNDARIES_WAIT_MS);
-    TRACE("poll(fd %d, POLLRDHUP) -> the FIN is in, so are all three writes", server);
+    TRACE_CALL("poll", 1, NULL, 0,
+               "poll(fd %d, POLLRDHUP) -> the FIN is in, so are all three writes", server);
     printf("TCP (SOCK_STREAM, a byte stream): the receiver reads once all three have arrived\n");
     int reads = 0;
     for (;;) {
@@ -122,7 +123,7 @@ static int boundaries_udp(char *err)
     for (int i = 0; i < BOUNDARIES_COUNT; i++) {
         size_t len = strlen(boundaries_words[i]);
         ssize_t rc = send(tx, boundaries_words[i], len, 0);
-        TRACE("send(fd %d, %zu bytes) -> %zd", tx, len, rc);
+        TRACE_CALL("send", rc, NULL, 0, "send(fd %d, %zu bytes) -> %zd", tx, len, rc);
     }
     printf("UDP (SOCK_DGRAM, datagrams): the receiver reads once all three were sent\n");
     int reads = 0;
@@ -173,7 +174,7 @@ int udp_boundaries_main(int argc, char *argv[])
         if (strcmp(argv[i], "--trace") != 0)
             return cli_error("udp-demo boundaries", CLI_EXIT_USAGE,
                              "unknown option '%s' (see --help)", argv[i]);
-        trace_enabled = true;
+        trace_program.to_stderr = true;
     }
     trace_set_role("boundaries");
     return udp_boundaries_run();

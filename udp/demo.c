@@ -40,13 +40,12 @@ static int udp_demo_server(struct udp_server *srv)
 /* The exchange itself; returns 0 or -1 (reason in err). */
 static int udp_demo_exchange(struct stop *stop, char *err)
 {
-    struct udp_config config = {.mode = UDP_MODE_UPPER};
+    struct udp_config config = {.mode = UDP_MODE_UPPER, .trace = true};
     struct udp_server srv;
     uint16_t port = 0;
 
     /* Port 0: the kernel picks a free port, so the demo never collides. */
     net_endpoint_from_host_port(UDP_DEFAULT_HOST, 0, &config.endpoint, err);
-    trace_set_role("udp server");
     if (udp_server_open(&srv, &config, stop, err) == -1)
         return -1;
     if (net_local_port(srv.fd, &port, err) == -1) {
@@ -64,7 +63,7 @@ static int udp_demo_exchange(struct stop *stop, char *err)
     close(srv.fd); /* only the server child receives */
     srv.fd = -1;
 
-    trace_set_role("udp client");
+    trace_bind(&trace_program, "udp client");
     struct net_endpoint ep;
     net_endpoint_from_host_port(UDP_DEFAULT_HOST, port, &ep, err);
     const char *messages[] = {UDP_DEMO_MESSAGE};
@@ -89,7 +88,7 @@ int udp_demo_main(void)
     struct stop stop;
     char err[NET_ERR_LEN];
 
-    trace_enabled = true;
+    trace_program.to_stderr = true;
     fputs(udp_demo_intro, stderr);
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);

@@ -79,10 +79,11 @@ static int mcast_setsockopt(int fd, int level, int name, const void *v, socklen_
 {
     if (setsockopt(fd, level, name, v, len) == -1) {
         snprintf(err, NET_ERR_LEN, "setsockopt(%s): %s", what, strerror(errno));
-        TRACE("setsockopt(fd %d, %s) -> -1 (%s)", fd, what, strerror(errno));
+        TRACE_CALL("setsockopt", -1, NULL, 0, "setsockopt(fd %d, %s) -> -1 (%s)", fd, what,
+                   strerror(errno));
         return -1;
     }
-    TRACE("setsockopt(fd %d, %s) -> 0", fd, what);
+    TRACE_CALL("setsockopt", 0, NULL, 0, "setsockopt(fd %d, %s) -> 0", fd, what);
     return 0;
 }
 
@@ -147,8 +148,8 @@ static int mcast_socket(const struct mcast_options *opt, char *err)
         snprintf(err, NET_ERR_LEN, "socket: %s", strerror(errno));
         return -1;
     }
-    TRACE("socket(%s, SOCK_DGRAM) -> fd %d",
-          opt->group.ss_family == AF_INET ? "AF_INET" : "AF_INET6", fd);
+    TRACE_CALL("socket", fd, NULL, 0, "socket(%s, SOCK_DGRAM) -> fd %d",
+               opt->group.ss_family == AF_INET ? "AF_INET" : "AF_INET6", fd);
     return fd;
 }
 
@@ -161,7 +162,7 @@ static int mcast_send_one(int fd, const struct mcast_options *opt, const char *m
         snprintf(err, NET_ERR_LEN, "sendto %s: %s", addr, strerror(errno));
         return -1;
     }
-    TRACE("sendto(fd %d, %zu bytes, %s) -> %zu", fd, len, addr, len);
+    TRACE_CALL("sendto", len, NULL, 0, "sendto(fd %d, %zu bytes, %s) -> %zu", fd, len, addr, len);
     printf("sent %zu bytes to %s\n", len, addr);
     fflush(stdout);
     return 0;
@@ -201,7 +202,7 @@ static int mcast_bind(int fd, const struct mcast_options *opt, char *err)
         snprintf(err, NET_ERR_LEN, "bind: %s", strerror(errno));
         return -1;
     }
-    TRACE("bind(fd %d) -> 0", fd);
+    TRACE_CALL("bind", 0, NULL, 0, "bind(fd %d) -> 0", fd);
     return 0;
 }
 
@@ -217,7 +218,7 @@ static int mcast_receive(int fd, char *buf, char *err)
         return -1;
     }
     net_format_addr((struct sockaddr *)&from, len, addr, sizeof addr);
-    TRACE("recvfrom(fd %d) -> %zd bytes from %s", fd, n, addr);
+    TRACE_CALL("recvfrom", n, NULL, 0, "recvfrom(fd %d) -> %zd bytes from %s", fd, n, addr);
     printf("from %s: ", addr);
     fwrite(buf, 1, (size_t)n, stdout);
     putchar('\n');
@@ -318,7 +319,7 @@ static int mcast_option(int ch, struct mcast_options *opt, const char **group, u
             return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "invalid count '%s'", optarg);
         return -1;
     case 'r':
-        trace_enabled = true;
+        trace_program.to_stderr = true;
         return -1;
     default: /* 'h' */
         fputs(mcast_usage, stdout);

@@ -86,18 +86,17 @@ static void udp_grow_buffers(int fd)
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
 }
 
-int udp_server_open(struct udp_server *srv, const struct udp_config *config, struct stop *stop,
-                    char *err)
+/* The rest of open, with this thread's events going to the server. */
+static int udp_server_bind(struct udp_server *srv, char *err)
 {
-    *srv = (struct udp_server){.config = *config, .fd = -1, .stop = stop};
-    udp_drop_init(&srv->drop, config->drop_percent, config->seed);
+    udp_drop_init(&srv->drop, srv->config.drop_percent, srv->config.seed);
     srv->counters = counters_new("udp");
     if (srv->counters == NULL) {
         snprintf(err, NET_ERR_LEN, "counters: out of memory");
         return -1;
     }
     /* socket() + bind(): the whole set-up. No listen(), no accept(). */
-    srv->fd = net_udp_bind(&config->endpoint, true, err);
+    srv->fd = net_udp_bind(&srv->config.endpoint, true, err);
     if (srv->fd == -1) {
         counters_free(srv->counters);
         srv->counters = NULL;
@@ -120,30 +119,66 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, str
     return 0;
 }
 
+int udp_server_open(struct udp_server *srv, const struct udp_config *config, struct stop *stop,
+                    char *err)
+{
+    *srv = (struct udp_server){.config = *config, .fd = -1, .stop = stop};
+    tracer_init(&srv->tracer, "udp", config->trace, UDP_TRACE_PER_SECOND);
+    struct trace_thread was = trace_bind_for(&srv->tracer, "udp server");
+    int rc = udp_server_bind(srv, err);
+    trace_restore(was);
+    return rc;
+}
+
 void udp_server_close(struct udp_server *srv)
 {
+    struct trace_thread was = trace_bind_for(&srv->tracer, "udp server");
     if (srv->fd != -1) {
         close(srv->fd);
-        TRACE("close(fd %d) -> 0", srv->fd);
+        TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", srv->fd);
     }
     srv->fd = -1;
     counters_free(srv->counters);
     srv->counters = NULL;
+    trace_restore(was);
 }
 
 /* --- one datagram ------------------------------------------------------- */
 
-static void udp_trace_datagram(bool sent, int fd, const void *data, size_t len,
+/* The lifeline of a peer: the one it had if seen lately, else the oldest
+ * slot's, renamed. */
+static const struct trace_conn *udp_traced_peer(struct udp_server *srv,
+                                                const struct sockaddr_storage *peer, socklen_t len)
+{
+    for (unsigned i = 0; i < UDP_TRACED_PEERS; i++)
+        if (srv->peers[i].len == len && memcmp(&srv->peers[i].addr, peer, len) == 0)
+            return &srv->peers[i].trace;
+    struct udp_traced_peer *p = &srv->peers[srv->peers_next];
+    srv->peers_next = (srv->peers_next + 1) % UDP_TRACED_PEERS;
+    memcpy(&p->addr, peer, len);
+    p->len = len;
+    p->trace = (struct trace_conn){.id = trace_conn_next_id()};
+    net_format_addr((const struct sockaddr *)&srv->local, sizeof srv->local, p->trace.local,
+                    sizeof p->trace.local);
+    net_format_addr((const struct sockaddr *)peer, len, p->trace.peer, sizeof p->trace.peer);
+    return &p->trace;
+}
+
+/* Trace one datagram on its peer's lifeline, which it leaves entered: the
+ * caller's next lines are about the same datagram. */
+static void udp_trace_datagram(struct udp_server *srv, bool sent, const void *data, size_t len,
                                const struct sockaddr_storage *peer, socklen_t peer_len)
 {
-    char addr[NET_ADDRSTR_LEN];
     char preview[TRACE_PREVIEW_LEN * 4 + 32];
-    net_format_addr((const struct sockaddr *)peer, peer_len, addr, sizeof addr);
+    const struct trace_conn *tc = udp_traced_peer(srv, peer, peer_len);
+    trace_conn_enter(tc);
     trace_preview(data, len, preview, sizeof preview);
     if (sent)
-        trace_log("sendto(fd %d, %zu bytes, %s) -> %zu %s", fd, len, addr, len, preview);
+        trace_call_log("sendto", (int64_t)len, data, len, "sendto(fd %d, %zu bytes, %s) -> %zu %s",
+                       srv->fd, len, tc->peer, len, preview);
     else
-        trace_log("recvfrom(fd %d) -> %zu bytes from %s %s", fd, len, addr, preview);
+        trace_call_log("recvfrom", (int64_t)len, data, len,
+                       "recvfrom(fd %d) -> %zu bytes from %s %s", srv->fd, len, tc->peer, preview);
 }
 
 /* Why datagram i must not be answered, or NULL to answer it: its reply is
@@ -186,15 +221,16 @@ static bool udp_take(struct udp_batch *b, int i)
     counters_add(&srv->stats, received, 1);
     counters_add(srv->counters, requests, 1);
     counters_add(srv->counters, bytes_in, (long long)len);
-    if (trace_enabled)
-        udp_trace_datagram(false, srv->fd, m->msg_iov->iov_base, len, &b->peers[i], m->msg_namelen);
+    if (trace_on())
+        udp_trace_datagram(srv, false, m->msg_iov->iov_base, len, &b->peers[i], m->msg_namelen);
     bool refused;
     const char *why = udp_why_not(b, i, &refused);
-    if (why == NULL)
-        return true;
-    counters_add(&srv->stats, dropped, 1);
-    TRACE("  ... %s%s", refused ? "refused: " : "", why);
-    return false;
+    if (why != NULL) {
+        counters_add(&srv->stats, dropped, 1);
+        TRACE("  ... %s%s", refused ? "refused: " : "", why);
+    }
+    trace_conn_leave();
+    return why == NULL;
 }
 
 /* --- one batch ---------------------------------------------------------- */
@@ -225,7 +261,7 @@ static void udp_send_replies(struct udp_batch *b, int count)
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1) {
-            TRACE("sendto(fd %d) -> -1 (%s)", srv->fd, strerror(errno));
+            TRACE_CALL("sendto", -1, NULL, 0, "sendto(fd %d) -> -1 (%s)", srv->fd, strerror(errno));
             counters_add(&srv->stats, failed, 1);
             counters_add(srv->counters, errors, 1);
             sent++; /* that reply is lost; try the rest */
@@ -234,9 +270,11 @@ static void udp_send_replies(struct udp_batch *b, int count)
         for (int i = sent; i < sent + n; i++) {
             struct msghdr *m = &b->out[i].msg_hdr;
             counters_add(srv->counters, bytes_out, (long long)m->msg_iov->iov_len);
-            if (trace_enabled)
-                udp_trace_datagram(true, srv->fd, m->msg_iov->iov_base, m->msg_iov->iov_len,
+            if (trace_on()) {
+                udp_trace_datagram(srv, true, m->msg_iov->iov_base, m->msg_iov->iov_len,
                                    m->msg_name, m->msg_namelen);
+                trace_conn_leave();
+            }
         }
         counters_add(&srv->stats, answered, n);
         sent += n;
@@ -254,7 +292,8 @@ static int udp_serve_batch(struct udp_batch *b)
     int n = recvmmsg(srv->fd, b->in, b->want, MSG_WAITFORONE, NULL);
     if (n == -1) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            TRACE("recvfrom(fd %d) -> -1 (%s)", srv->fd, strerror(errno));
+            TRACE_CALL("recvfrom", -1, NULL, 0, "recvfrom(fd %d) -> -1 (%s)", srv->fd,
+                       strerror(errno));
             counters_add(srv->counters, errors, 1);
         }
         return 0;
@@ -309,6 +348,7 @@ static int udp_block_with_timeout(int fd, char *err)
 
 int udp_server_serve(struct udp_server *srv, char *err)
 {
+    trace_bind(&srv->tracer, "udp server");
     int rc = -1;
     struct udp_batch *b = calloc(1, sizeof *b);
     if (b != NULL)

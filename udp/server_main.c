@@ -74,7 +74,7 @@ static int udp_server_option(int ch, struct udp_config *config, const char **hos
         *seeded = true;
         return -1;
     case 't':
-        trace_enabled = true;
+        config->trace = true;
         return -1;
     case 'h':
         fputs(udp_server_usage, stdout);
@@ -166,8 +166,6 @@ int udp_server_main(int argc, char *argv[])
     int rc = udp_server_parse(argc, argv, &config);
     if (rc != -1)
         return rc;
-    trace_set_role("udp server");
-    trace_set_rate_limit(UDP_TRACE_PER_SECOND);
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     if (udp_server_open(&srv, &config, &stop, err) == -1) {

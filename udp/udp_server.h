@@ -13,8 +13,10 @@
 
 #include "counters.h"
 #include "stop.h"
+#include "trace.h"
 #include "net.h"
 #include "udp_drop.h"
+#include "udp_limits.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -28,6 +30,7 @@ struct udp_config {
     enum udp_mode mode;
     unsigned drop_percent; /* 0 .. 100 */
     uint64_t seed;         /* for the drop decisions */
+    bool trace;            /* --trace: narrate on stderr */
 };
 
 /* Every datagram received ends in exactly one of answered, dropped or
@@ -49,7 +52,16 @@ struct udp_server {
     struct counters *counters; /* shared "udp" counters (requests = datagrams) */
     struct udp_server_stats stats;
     struct udp_drop drop;
-    struct stop *stop; /* the caller's: ends serve() when requested */
+    struct stop *stop;    /* the caller's: ends serve() when requested */
+    struct tracer tracer; /* where its trace events go */
+    /* The peers seen lately, each a "connection" in trace events so that a
+     * viewer can draw one lifeline per peer. Used only while tracing. */
+    struct udp_traced_peer {
+        struct sockaddr_storage addr;
+        socklen_t len;
+        struct trace_conn trace;
+    } peers[UDP_TRACED_PEERS];
+    unsigned peers_next; /* the slot a new peer takes (oldest first) */
 };
 
 /* udp_server_open: socket(SOCK_DGRAM) and bind: that is all a datagram
@@ -62,9 +74,8 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, str
 /* udp_server_serve: answer datagrams in this thread until the server's
  * stop handle is requested. Returns 0, or -1 (reason in err) on a failure that
  * stops the whole server. With --trace, a flood would narrate every
- * datagram: call trace_set_rate_limit(UDP_TRACE_PER_SECOND) first, as
- * udp_server_main() does (the limit is process-wide, so a program running
- * several servers decides it once). */
+ * datagram: the server's tracer prints at most UDP_TRACE_PER_SECOND lines
+ * a second on stderr (the event ring gets every one). */
 int udp_server_serve(struct udp_server *srv, char *err);
 
 /* udp_server_close: close the socket and free the counters. */
