@@ -4,6 +4,11 @@
  * descriptors and threads it began with. With AddressSanitizer, no memory
  * is left behind either; with ThreadSanitizer, no race.
  *
+ * Then all four at once, as netdemo runs them: clients keep talking to
+ * UDP, HTTP and FTP from their own threads while the TCP server is
+ * stopped and started again, RESTARTS times; none of them may see a
+ * failure, and the restarted server must answer each time.
+ *
  * A plain program, not Criterion: it also runs under ThreadSanitizer.
  * Exit 0 when every cycle passed, 1 with one line on stderr otherwise.
  */
@@ -17,6 +22,8 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +31,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define CYCLES 100
+#define CYCLES   100
+#define RESTARTS 20
 
 /* One kind of server, behind four small functions. */
 struct kind {
@@ -276,6 +284,131 @@ static int cycle(const struct kind *k, void *srv, char *err)
     return rc;
 }
 
+/* --- all four at once ----------------------------------------------------- */
+
+struct started {
+    const struct kind *kind;
+    void *srv;
+    struct stop stop;
+    struct running run;
+    pthread_t thread;
+};
+
+static int start(struct started *s, const struct kind *k, char *err)
+{
+    s->kind = k;
+    s->run = (struct running){.kind = k, .srv = s->srv};
+    if (stop_open(&s->stop, err) == -1)
+        return -1;
+    if (k->open(s->srv, &s->stop, err) == -1 ||
+        pthread_create(&s->thread, NULL, serve_main, &s->run) != 0) {
+        stop_close(&s->stop);
+        return -1;
+    }
+    return 0;
+}
+
+static int finish(struct started *s, char *err)
+{
+    stop_request(&s->stop);
+    pthread_join(s->thread, NULL);
+    s->kind->close(s->srv);
+    stop_close(&s->stop);
+    if (s->run.rc == 0)
+        return 0;
+    snprintf(err, NET_ERR_LEN, "%s: serve: %.200s", s->kind->name, s->run.err);
+    return -1;
+}
+
+/* A client thread: talk to one server until told to stop. */
+struct talker {
+    const struct kind *kind;
+    uint16_t port;
+    atomic_bool *done;
+    int talks, failures;
+    char err[NET_ERR_LEN];
+};
+
+static void *talk_main(void *arg)
+{
+    struct talker *t = arg;
+    while (!atomic_load(t->done)) {
+        if (t->kind->talk(t->port, t->err) == 0)
+            t->talks++;
+        else
+            t->failures++;
+    }
+    return NULL;
+}
+
+/* UDP, HTTP and FTP serve their clients while TCP restarts. */
+static int together(void *storage[4], char *err)
+{
+    const struct kind *four[4] = {&kinds[0], &kinds[2], &kinds[3], &kinds[4]};
+    struct started s[4];
+    struct talker talkers[3];
+    pthread_t threads[3];
+    atomic_bool done = false;
+    int rc = 0, up = 0, talking = 0;
+
+    for (; up < 4; up++) {
+        s[up].srv = storage[up];
+        if (start(&s[up], four[up], err) == -1) {
+            rc = -1;
+            break;
+        }
+    }
+    while (rc == 0 && talking < 3) {
+        struct talker *t = &talkers[talking];
+        *t = (struct talker){.kind = four[talking + 1],
+                             .port = (uint16_t)four[talking + 1]->port(s[talking + 1].srv),
+                             .done = &done};
+        if (pthread_create(&threads[talking], NULL, talk_main, t) != 0)
+            rc = -1;
+        else
+            talking++;
+    }
+    bool tcp_up = up > 0;
+    for (int n = 0; rc == 0 && n < RESTARTS; n++) {
+        rc = finish(&s[0], err);
+        tcp_up = rc == 0 && start(&s[0], four[0], err) == 0;
+        if (!tcp_up || four[0]->talk((uint16_t)four[0]->port(s[0].srv), err) == -1)
+            rc = -1;
+    }
+    atomic_store(&done, true);
+    for (int i = 0; i < talking; i++) {
+        pthread_join(threads[i], NULL);
+        if (rc == 0 && (talkers[i].failures > 0 || talkers[i].talks == 0)) {
+            snprintf(err, NET_ERR_LEN, "%s: %d exchanges, %d failed while tcp restarted: %.120s",
+                     talkers[i].kind->name, talkers[i].talks, talkers[i].failures, talkers[i].err);
+            rc = -1;
+        }
+    }
+    char ignored[NET_ERR_LEN]; /* the first failure is the one to report */
+    for (int i = tcp_up ? 0 : 1; i < up; i++)
+        if (finish(&s[i], rc == 0 ? err : ignored) == -1)
+            rc = -1;
+    if (rc == 0)
+        printf("together: udp %d, http %d and ftp %d exchanges, none failed, while tcp "
+               "restarted %d times\n",
+               talkers[0].talks, talkers[1].talks, talkers[2].talks, RESTARTS);
+    return rc;
+}
+
+/* Wait (bounded) for the counts to settle: a detached session thread may
+ * still be on its last lines when serve() returns. */
+static bool counts_back(int fds, int threads, int *fds_now, int *threads_now)
+{
+    for (int wait_ms = 0; wait_ms <= 2000; wait_ms += 10) {
+        *fds_now = count_entries("/proc/self/fd");
+        *threads_now = count_entries("/proc/self/task");
+        if (*fds_now == fds && *threads_now == threads)
+            return true;
+        usleep(10 * 1000);
+    }
+    return false;
+}
+
 int main(void)
 {
     char err[NET_ERR_LEN] = "";
@@ -299,17 +432,8 @@ int main(void)
                 rc = 1;
             }
         }
-        /* A detached session thread may still be on its last lines when
-         * serve() returns: give the counts a moment (bounded) to settle. */
         int fds_now = -1, threads_now = -1;
-        for (int wait_ms = 0; wait_ms <= 2000; wait_ms += 10) {
-            fds_now = count_entries("/proc/self/fd");
-            threads_now = count_entries("/proc/self/task");
-            if (fds_now == fds && threads_now == threads)
-                break;
-            usleep(10 * 1000);
-        }
-        if (rc == 0 && (fds_now != fds || threads_now != threads)) {
+        if (rc == 0 && !counts_back(fds, threads, &fds_now, &threads_now)) {
             fprintf(stderr, "cycles: %s: %d fds and %d threads after, %d and %d before\n",
                     kinds[i].name, fds_now, threads_now, fds, threads);
             rc = 1;
@@ -318,6 +442,24 @@ int main(void)
             printf("cycles: %s: %d starts and stops, fds %d and threads %d as before\n",
                    kinds[i].name, CYCLES, fds_now, threads_now);
     }
+    void *four[4] = {malloc(sizeof(struct tcp_server)), malloc(sizeof(struct udp_server)),
+                     malloc(sizeof(struct http_server)), malloc(sizeof(struct ftp_server))};
+    if (rc == 0 && (four[0] == NULL || four[1] == NULL || four[2] == NULL || four[3] == NULL)) {
+        fprintf(stderr, "cycles: out of memory\n");
+        rc = 1;
+    }
+    if (rc == 0 && together(four, err) == -1) {
+        fprintf(stderr, "cycles: all four at once: %s\n", err);
+        rc = 1;
+    }
+    int fds_now = -1, threads_now = -1;
+    if (rc == 0 && !counts_back(fds, threads, &fds_now, &threads_now)) {
+        fprintf(stderr, "cycles: all four at once: %d fds and %d threads after, %d and %d before\n",
+                fds_now, threads_now, fds, threads);
+        rc = 1;
+    }
+    for (int i = 0; i < 4; i++)
+        free(four[i]);
     free(srv);
     return rc;
 }
