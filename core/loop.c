@@ -14,8 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LOOP_EVENTS_PER_WAIT 256
-
 struct loop_handler {
     loop_fd_fn *fn; /* NULL when the fd is not watched */
     void *ctx;

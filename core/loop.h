@@ -16,8 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define LOOP_READABLE 1u
-#define LOOP_WRITABLE 2u
+#define LOOP_READABLE        1u
+#define LOOP_WRITABLE        2u
+#define LOOP_EVENTS_PER_WAIT 256 /* ready fds one epoll_wait() reports */
 
 struct loop;
 struct loop_timer;
@@ -63,7 +64,14 @@ void loop_reset_timer(struct loop *loop, struct loop_timer *t, int64_t ms);
 void loop_cancel_timer(struct loop *loop, struct loop_timer *t);
 
 /* loop_run: dispatch events until loop_stop(). Returns 0, or -1 if
- * epoll_wait failed (with errno set). */
+ * epoll_wait failed (with errno set). Each round, in this order:
+ *   1. every timer that is due fires (the earliest first);
+ *   2. epoll_wait() waits until an fd is ready or the next timer is due;
+ *   3. the ready fds' handlers run in the order epoll reported them. A
+ *      handler may unwatch or close another fd of the same round: that fd
+ *      is then skipped, never called with a stale context.
+ * After loop_stop() no further handler or timer of the round runs, and a
+ * second loop_run() on the same loop returns at once. */
 int loop_run(struct loop *loop);
 
 /* loop_stop: make loop_run return after the current round. Safe to call from

@@ -15,8 +15,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define TRACE_LINE_LEN 1200 /* a line on stderr, role and colours included */
-
 struct tracer trace_program = {.server = "netdemo"};
 _Thread_local struct trace_thread trace_here;
 
@@ -27,7 +25,6 @@ static atomic_uint_fast64_t trace_last_id;
 /* The id the accept event gave each new connection, by fd, until
  * trace_conn_begin() takes it, on whichever thread (or forked child)
  * serves it. A connection on a higher fd gets a fresh id there. */
-#define TRACE_PENDING_FDS 1024
 static atomic_uint_fast64_t trace_pending[TRACE_PENDING_FDS];
 
 /* A forked child of a threaded process keeps only the forking thread: if

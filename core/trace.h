@@ -30,9 +30,11 @@
 
 struct ring;
 
-#define TRACE_PREVIEW_LEN 40  /* bytes of payload shown in a trace line */
-#define TRACE_ADDR_LEN    64  /* an address in an event (longer ones are cut) */
-#define TRACE_TEXT_LEN    640 /* the line in an event (longer ones are cut) */
+#define TRACE_PREVIEW_LEN 40   /* bytes of payload shown in a trace line */
+#define TRACE_ADDR_LEN    64   /* an address in an event (longer ones are cut) */
+#define TRACE_TEXT_LEN    640  /* the line in an event (longer ones are cut) */
+#define TRACE_LINE_LEN    1200 /* a line on stderr, role and colours included */
+#define TRACE_PENDING_FDS 1024 /* fds whose accept id can wait for trace_conn_begin() */
 
 /* One server's tracing, or one program's. */
 struct tracer {

@@ -16,8 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define LIST_BUFSIZE (64 * 1024)
-
 enum list_style { LIST_LONG, LIST_NAMES, LIST_MLSD };
 
 /* A listing buffer flushed to the data connection as it fills. */
@@ -26,7 +24,7 @@ struct list_out {
     int fd;
     size_t used;
     int failed;
-    char buf[LIST_BUFSIZE];
+    char buf[FTP_LIST_BUFSIZE];
 };
 
 static void list_flush(struct list_out *o)

@@ -37,6 +37,7 @@
 #define FTP_XFER_BUFSIZE       (1024 * 1024) /* STOR and ASCII buffers */
 #define FTP_SENDFILE_CHUNK     (4 * 1024 * 1024)
 #define FTP_SESSION_STACK_SIZE (256 * 1024)
+#define FTP_LIST_BUFSIZE       (64 * 1024) /* a listing is written in pieces of this size */
 
 /* One --user NAME:PASSWORD. */
 struct ftp_user {

@@ -27,8 +27,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define HTTP_LINGER_MS 2000 /* how long to drain a closing connection */
-
 static void conn_on_io(struct loop *loop, int fd, void *ctx, unsigned mask);
 static void conn_on_timeout(struct loop *loop, void *ctx);
 

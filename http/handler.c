@@ -19,8 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HTTP_STATS_MAX (16 * 1024)
-
 static bool method_is(const struct http_request *req, const char *name)
 {
     return strcmp(req->method, name) == 0;

@@ -15,18 +15,21 @@
 #define HTTP_HEAD_MAX      (16 * 1024) /* request line + headers -> 431 (--max-head) */
 #define HTTP_HEAD_MAX_MIN  1024        /* --max-head bounds */
 #define HTTP_HEAD_MAX_MAX  (1024 * 1024)
-#define HTTP_URI_MAX       (8 * 1024)  /* request target -> 414 */
-#define HTTP_METHOD_MAX    24          /* longest method token we keep */
-#define HTTP_HEADERS_MAX   100         /* header lines -> 431 */
-#define HTTP_BODY_MAX      (64 * 1024) /* request body (only /echo reads it) -> 413 */
-#define HTTP_PATH_MAX      4096        /* a file name on disk */
-#define HTTP_RESP_HEAD_MAX 1024        /* the response head we build */
+#define HTTP_URI_MAX       (8 * 1024)        /* request target -> 414 */
+#define HTTP_METHOD_MAX    24                /* longest method token we keep */
+#define HTTP_HEADERS_MAX   100               /* header lines -> 431 */
+#define HTTP_BODY_MAX      (64 * 1024)       /* request body (only /echo reads it) -> 413 */
+#define HTTP_PATH_MAX      4096              /* a file name on disk */
+#define HTTP_RESP_HEAD_MAX 1024              /* the response head we build */
+#define HTTP_STATS_MAX     (16 * 1024)       /* the /stats JSON */
+#define HTTP_PAGE_MAX      (4 * 1024 * 1024) /* a listing of a huge folder stops here */
 
 /* Timeouts, in milliseconds. */
 #define HTTP_HEAD_TIMEOUT_MS (10 * 1000) /* slow request head -> 408 (--timeout) */
 #define HTTP_IDLE_TIMEOUT_MS (15 * 1000) /* idle keep-alive, stalled send */
 #define HTTP_ACCEPT_PAUSE_MS 100         /* back off when out of fds */
 #define HTTP_DEFER_ACCEPT_S  1           /* TCP_DEFER_ACCEPT: wait this long for a request */
+#define HTTP_LINGER_MS       2000        /* how long to drain a closing connection */
 
 /* Concurrency. */
 #define HTTP_MAX_CONNS        20000       /* open connections; more get 503 */

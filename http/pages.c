@@ -14,8 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define HTTP_PAGE_MAX (4 * 1024 * 1024) /* a listing of a huge folder stops here */
-
 static int listing_filter(const struct dirent *d)
 {
     return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;

@@ -21,9 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EPOLL_RECV_BUFSIZE (256 * 1024) /* one shared buffer for every caller */
-#define EPOLL_MAX_FDS      1024         /* initial handler table; it grows */
-
 struct evented_server;
 
 /* One caller. State: READING (waiting for bytes) or FLUSHING (a reply is
@@ -41,7 +38,7 @@ struct evented_call {
 struct evented_server {
     struct tcp_server *srv;
     struct loop *loop;
-    char *buf;                  /* EPOLL_RECV_BUFSIZE, shared */
+    char *buf;                  /* TCP_EPOLL_BUFSIZE, shared */
     struct evented_call *calls; /* every open call, to close at shutdown */
 };
 
@@ -101,7 +98,7 @@ static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned m
     (void)mask;
 
     trace_conn_enter(&call->trace);
-    ssize_t n = io_read_some(fd, es->buf, EPOLL_RECV_BUFSIZE);
+    ssize_t n = io_read_some(fd, es->buf, TCP_EPOLL_BUFSIZE);
     if (n == -1 && errno == EAGAIN)
         return;
     if (n <= 0) {
@@ -217,8 +214,8 @@ int tcp_serve_epoll(struct tcp_server *srv, char *err)
     struct evented_server es = {.srv = srv};
     int rc = -1;
 
-    es.loop = loop_create(EPOLL_MAX_FDS, err);
-    es.buf = malloc(EPOLL_RECV_BUFSIZE);
+    es.loop = loop_create(TCP_EPOLL_FDS, err);
+    es.buf = malloc(TCP_EPOLL_BUFSIZE);
     if (es.loop == NULL || es.buf == NULL) {
         if (es.loop != NULL)
             snprintf(err, NET_ERR_LEN, "epoll: out of memory");

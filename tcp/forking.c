@@ -28,12 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FORK_MAX_CHILDREN 4096 /* callers served at once */
-#define FORK_REAP_MS      500  /* how often the parent looks for dead children */
-#define FORK_GRACE_MS     2000 /* how long children get to finish at shutdown */
-
 struct fork_children {
-    pid_t pids[FORK_MAX_CHILDREN];
+    pid_t pids[TCP_FORK_MAX_CHILDREN];
     int count;
 };
 
@@ -56,7 +52,7 @@ static void fork_reap(struct fork_children *kids)
  * with us and finish; give them a moment, then insist. */
 static void fork_stop_children(struct fork_children *kids)
 {
-    for (int waited = 0; kids->count > 0 && waited < FORK_GRACE_MS; waited += 10) {
+    for (int waited = 0; kids->count > 0 && waited < TCP_FORK_GRACE_MS; waited += 10) {
         fork_reap(kids);
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000000}, NULL);
     }
@@ -92,10 +88,10 @@ int tcp_serve_fork(struct tcp_server *srv, char *err)
     }
     while (!stop_requested(srv->stop)) {
         fork_reap(kids);
-        int conn = tcp_accept_call(srv, FORK_REAP_MS);
+        int conn = tcp_accept_call(srv, TCP_FORK_REAP_MS);
         if (conn == -1)
             continue;
-        if (kids->count == FORK_MAX_CHILDREN) {
+        if (kids->count == TCP_FORK_MAX_CHILDREN) {
             tcp_hang_up(srv, conn); /* too many callers: refuse this one */
             continue;
         }

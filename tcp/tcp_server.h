@@ -21,6 +21,13 @@
 #define TCP_DEFAULT_PORT    9000        /* the seed's ip_port */
 #define TCP_BUFSIZE         (64 * 1024) /* the seed uses 1024; bigger is faster */
 #define TCP_ACCEPT_PAUSE_MS 100         /* wait before accepting again when out of fds */
+/* the models */
+#define TCP_THREAD_STACK_SIZE (256 * 1024) /* comm_loop needs TCP_BUFSIZE and a little */
+#define TCP_FORK_MAX_CHILDREN 4096         /* callers served at once */
+#define TCP_FORK_REAP_MS      500          /* how often the parent looks for dead children */
+#define TCP_FORK_GRACE_MS     2000         /* how long children get to finish at shutdown */
+#define TCP_EPOLL_BUFSIZE     (256 * 1024) /* one shared buffer for every caller */
+#define TCP_EPOLL_FDS         1024         /* initial handler table; it grows */
 
 enum tcp_model { TCP_MODEL_ITERATIVE, TCP_MODEL_FORK, TCP_MODEL_THREAD, TCP_MODEL_EPOLL };
 enum tcp_mode { TCP_MODE_UPPER, TCP_MODE_ECHO };

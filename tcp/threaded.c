@@ -20,8 +20,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define THREAD_STACK_SIZE (256 * 1024) /* comm_loop needs TCP_BUFSIZE and a little */
-
 /* One caller's thread; linked into the server's list while it runs. */
 struct thread_call {
     int conn;
@@ -118,7 +116,7 @@ int tcp_serve_thread(struct tcp_server *srv, char *err)
     pthread_cond_init(&pool.all_gone, NULL);
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, THREAD_STACK_SIZE);
+    pthread_attr_setstacksize(&attr, TCP_THREAD_STACK_SIZE);
 
     while (!stop_requested(srv->stop)) {
         int conn = tcp_accept_call(srv, -1);
