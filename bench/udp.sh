@@ -1,12 +1,16 @@
 #!/bin/sh
-# bench/udp.sh - netdemo's UDP echo beside socat's, and its ping beside
-# sockperf's ping-pong, in one run on loopback.
+# bench/udp.sh - netdemo's UDP echo beside socat's and sockperf's servers,
+# and its ping beside sockperf's ping-pong, in one run on loopback.
 #
 #   bench/udp.sh [SECONDS]     (default 5 seconds per measurement)
 #
 # Datagrams per second: a small load generator (written below, compiled on
 # the fly) keeps WINDOW datagrams in flight against each echo server and
-# counts the replies that come back. RTT: sockperf ping-pong with
+# counts the replies that come back. socat forks a process per datagram, so
+# the fairer peer is sockperf's server, one thread like udp-demo's. It only
+# answers messages in its own format, so the generator then sends, to both
+# servers, the very request sockperf's client sends (captured from it at
+# the start of the run); udp-demo echoes any bytes. RTT: sockperf ping-pong with
 # --full-rtt, and udp-demo ping -i 0 (a ping-pong too), p50 and p99.
 #
 # Round trips run with client and server pinned to one CPU. In a virtual
@@ -35,7 +39,8 @@ trap cleanup EXIT INT TERM
 
 # --- the load generator ------------------------------------------------------
 cat > "$TMP/udpload.c" <<'EOC'
-/* udpload PORT SIZE SECONDS WINDOW: replies per second from an echo server. */
+/* udpload PORT SIZE SECONDS WINDOW [PAYLOAD-FILE]: replies per second from
+ * an echo server; each datagram is SIZE bytes of 'x', or the file's bytes. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -66,6 +71,13 @@ int main(int argc, char **argv)
         return perror("connect"), 1;
     static char out[65536], in[BATCH][2048];
     memset(out, 'x', sizeof out);
+    if (argc > 5) {
+        FILE *f = fopen(argv[5], "rb");
+        if (f == NULL)
+            return perror(argv[5]), 1;
+        size = (int)fread(out, 1, sizeof out, f);
+        fclose(f);
+    }
     struct iovec oiov = {out, (size_t)size}, iiov[BATCH];
     struct mmsghdr omsg[BATCH], imsg[BATCH];
     for (int i = 0; i < BATCH; i++) {
@@ -121,14 +133,35 @@ stop_server() {
 }
 
 # --- datagrams per second ------------------------------------------------------
-dps() { # SERVER-KIND SIZE -> replies per second
+dps() { # SERVER-KIND SIZE [PAYLOAD-FILE] -> replies per second
     port=$(free_port)
     case $1 in
         netdemo) start_server $BIN server -p "$port" --mode echo ;;
         socat) start_server socat UDP-RECVFROM:"$port",bind=127.0.0.1,fork PIPE ;;
+        sockperf) start_server sockperf server -i 127.0.0.1 -p "$port" ;;
     esac
-    "$TMP/udpload" "$port" "$2" "$SECS" "$WINDOW"
+    "$TMP/udpload" "$port" "$2" "$SECS" "$WINDOW" ${3:-}
     stop_server
+}
+
+# sockperf_request SIZE FILE: the first datagram sockperf's ping-pong client
+# sends with a SIZE-byte message, as sockperf's server expects it.
+sockperf_request() {
+    python3 - "$1" "$2" <<'EOP'
+import socket, subprocess, sys
+size, path = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(5)
+client = subprocess.Popen(["sockperf", "ping-pong", "-i", "127.0.0.1", "-p", str(s.getsockname()[1]),
+                           "-t", "1", "-m", size], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    request, _ = s.recvfrom(65536)
+finally:
+    client.kill()
+    client.wait()
+open(path, "wb").write(request)
+EOP
 }
 
 # --- RTT ---------------------------------------------------------------------
@@ -173,6 +206,16 @@ for size in 64 1400; do
     s=$(dps socat "$size")
     printf '%-34s %14s %14s %8s\n' "$size-byte payload" "$n" "$s" "$(ratio "$n" "$s")"
 done
+
+echo
+printf '%-34s %14s %14s %8s\n' "sockperf's messages (datagrams/s)" "netdemo" "sockperf" "ratio"
+for size in 64 1400; do
+    sockperf_request "$size" "$TMP/request-$size"
+    n=$(dps netdemo "$size" "$TMP/request-$size")
+    s=$(dps sockperf "$size" "$TMP/request-$size")
+    printf '%-34s %14s %14s %8s\n' "$size-byte message" "$n" "$s" "$(ratio "$n" "$s")"
+done
+echo "(target: udp-demo at least 1.0x sockperf's server, with one load generator for both)"
 
 echo
 printf '%-46s %10s %10s\n' "RTT, 64-byte payload (us, round trip, 1 CPU)" "p50" "p99"
