@@ -96,6 +96,8 @@ static const char *hear(int fd, const char *want)
     return got;
 }
 
+static void drain(struct ring_reader *rd);
+
 /* --- running a server in a thread ------------------------------------------ */
 
 struct running {
@@ -113,8 +115,12 @@ static void *serve_thread(void *arg)
     return NULL;
 }
 
-static void start(struct running *r, int (*serve)(void *, char *), void *srv)
+/* Serve srv on a thread, with rd reading the ring from now on. */
+static void start(struct running *r, int (*serve)(void *, char *), void *srv,
+                  struct ring_reader *rd)
 {
+    nevents = 0;
+    ring_reader_init(rd, ring, 0);
     *r = (struct running){.serve = serve, .srv = srv};
     CHECK(pthread_create(&r->thread, NULL, serve_thread, r) == 0, "pthread_create failed");
 }
@@ -124,6 +130,20 @@ static void finish(struct running *r, struct stop *stop)
     stop_request(stop);
     pthread_join(r->thread, NULL);
     CHECK(r->rc == 0, "serve: %s", r->err);
+}
+
+/* Let the server finish its side (its close comes after the client's),
+ * stop it, close it, and read what it traced. open_conns: its count of
+ * open connections, or NULL for a datagram server. */
+static void stop_and_read(struct running *r, struct stop *stop, const atomic_llong *open_conns,
+                          void (*close_server)(void *), struct ring_reader *rd)
+{
+    for (int i = 0; open_conns != NULL && i < 500 && atomic_load(open_conns) != 0; i++)
+        usleep(10000);
+    finish(r, stop);
+    close_server(r->srv);
+    stop_close(stop);
+    drain(rd);
 }
 
 static int tcp_serve(void *srv, char *err)
@@ -144,6 +164,26 @@ static int http_serve(void *srv, char *err)
 static int ftp_serve(void *srv, char *err)
 {
     return ftp_server_serve(srv, err);
+}
+
+static void tcp_close(void *srv)
+{
+    tcp_server_close(srv);
+}
+
+static void udp_close(void *srv)
+{
+    udp_server_close(srv);
+}
+
+static void http_close(void *srv)
+{
+    http_server_close(srv);
+}
+
+static void ftp_close(void *srv)
+{
+    ftp_server_close(srv);
 }
 
 static uint16_t port_of(int fd)
@@ -201,23 +241,15 @@ static void check_tcp(enum tcp_model model)
     struct ring_reader rd;
     char err[NET_ERR_LEN], me[NET_ADDRSTR_LEN];
 
-    nevents = 0;
-    ring_reader_init(&rd, ring, 0);
     net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
     CHECK(stop_open(&stop, err) == 0 && tcp_server_open(&srv, &c, &stop, err) == 0, "tcp: %s", err);
-    start(&r, tcp_serve, &srv);
+    start(&r, tcp_serve, &srv, &rd);
     int fd = dial(SOCK_STREAM, port_of(srv.listen_fd));
     local_text(fd, me, sizeof me);
     say(fd, "dream is handsome");
     hear(fd, "DREAM IS HANDSOME");
     close(fd);
-    /* The server's close comes after ours: wait for it before stopping. */
-    for (int i = 0; i < 500 && atomic_load(&srv.stats->conns_open) != 0; i++)
-        usleep(10000);
-    finish(&r, &stop);
-    tcp_server_close(&srv);
-    stop_close(&stop);
-    drain(&rd);
+    stop_and_read(&r, &stop, &srv.stats->conns_open, tcp_close, &rd);
 
     size_t a = find(0, "tcp", "accept", 0, NULL);
     uint64_t id = events[a].conn;
@@ -248,11 +280,9 @@ static void check_udp(void)
     struct ring_reader rd;
     char err[NET_ERR_LEN], a_addr[NET_ADDRSTR_LEN], b_addr[NET_ADDRSTR_LEN];
 
-    nevents = 0;
-    ring_reader_init(&rd, ring, 0);
     net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
     CHECK(stop_open(&stop, err) == 0 && udp_server_open(&srv, &c, &stop, err) == 0, "udp: %s", err);
-    start(&r, udp_serve, &srv);
+    start(&r, udp_serve, &srv, &rd);
     uint16_t port = port_of(srv.fd);
     int a = dial(SOCK_DGRAM, port), b = dial(SOCK_DGRAM, port);
     local_text(a, a_addr, sizeof a_addr);
@@ -265,10 +295,7 @@ static void check_udp(void)
     hear(a, "THREE");
     close(a);
     close(b);
-    finish(&r, &stop);
-    udp_server_close(&srv);
-    stop_close(&stop);
-    drain(&rd);
+    stop_and_read(&r, &stop, NULL, udp_close, &rd);
 
     size_t i1 = find(0, "udp", "recvfrom", 0, NULL);
     size_t i2 = find(i1 + 1, "udp", "recvfrom", 0, NULL);
@@ -295,26 +322,19 @@ static void check_http(void)
     struct ring_reader rd;
     char err[NET_ERR_LEN], me[NET_ADDRSTR_LEN];
 
-    nevents = 0;
-    ring_reader_init(&rd, ring, 0);
     http_config_defaults(&c);
     c.docroot = "/";
     c.workers = 1;
     net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
     CHECK(stop_open(&stop, err) == 0 && http_server_open(&srv, &c, &stop, err) == 0, "http: %s",
           err);
-    start(&r, http_serve, &srv);
+    start(&r, http_serve, &srv, &rd);
     int fd = dial(SOCK_STREAM, srv.config.endpoint.port);
     local_text(fd, me, sizeof me);
     say(fd, "GET /stats HTTP/1.0\r\n\r\n");
     hear(fd, "\"conns_total\"");
     close(fd);
-    for (int i = 0; i < 500 && atomic_load(&srv.stats->conns_open) != 0; i++)
-        usleep(10000);
-    finish(&r, &stop);
-    http_server_close(&srv);
-    stop_close(&stop);
-    drain(&rd);
+    stop_and_read(&r, &stop, &srv.stats->conns_open, http_close, &rd);
 
     size_t a = find(0, "http", "accept", 0, NULL);
     uint64_t id = events[a].conn;
@@ -335,8 +355,6 @@ static void check_ftp(void)
     struct ring_reader rd;
     char err[NET_ERR_LEN];
 
-    nevents = 0;
-    ring_reader_init(&rd, ring, 0);
     c = (struct ftp_config){.anonymous = true,
                             .max_sessions = FTP_MAX_SESSIONS,
                             .max_per_ip = FTP_MAX_PER_IP,
@@ -344,7 +362,7 @@ static void check_ftp(void)
     snprintf(c.root, sizeof c.root, "/");
     net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
     CHECK(stop_open(&stop, err) == 0 && ftp_server_open(&srv, &c, &stop, err) == 0, "ftp: %s", err);
-    start(&r, ftp_serve, &srv);
+    start(&r, ftp_serve, &srv, &rd);
     int ctl = dial(SOCK_STREAM, port_of(srv.listen_fd));
     hear(ctl, "220 ");
     say(ctl, "USER anonymous\r\n");
@@ -364,12 +382,7 @@ static void check_ftp(void)
     say(ctl, "QUIT\r\n");
     hear(ctl, "221 ");
     close(ctl);
-    for (int i = 0; i < 500 && atomic_load(&srv.stats->conns_open) != 0; i++)
-        usleep(10000);
-    finish(&r, &stop);
-    ftp_server_close(&srv);
-    stop_close(&stop);
-    drain(&rd);
+    stop_and_read(&r, &stop, &srv.stats->conns_open, ftp_close, &rd);
 
     size_t a = find(0, "ftp", "accept", 0, NULL);
     uint64_t session = events[a].conn;
