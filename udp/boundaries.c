@@ -162,7 +162,8 @@ static const char udp_boundaries_usage[] =
     "them (a byte stream), UDP keeps three messages (datagrams).\n"
     "\n"
     "      --trace   narrate each socket call on stderr\n"
-    "  -h, --help    show this help\n";
+    "  -h, --help    show this help\n"
+    "      --version print the version and exit\n";
 
 int udp_boundaries_main(int argc, char *argv[])
 {
@@ -171,6 +172,8 @@ int udp_boundaries_main(int argc, char *argv[])
             fputs(udp_boundaries_usage, stdout);
             return CLI_EXIT_OK;
         }
+        if (strcmp(argv[i], "--version") == 0)
+            return cli_version("udp-demo");
         if (strcmp(argv[i], "--trace") != 0)
             return cli_error("udp-demo boundaries", CLI_EXIT_USAGE,
                              "unknown option '%s' (see --help)", argv[i]);

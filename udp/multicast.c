@@ -286,6 +286,7 @@ static const char mcast_usage[] =
     "  -c, --count N        listen: stop after N datagrams (default: until Ctrl-C)\n"
     "      --trace          narrate each socket call on stderr\n"
     "  -h, --help           show this help\n"
+    "      --version        print the version and exit\n"
     "\n"
     "A listener prints one line when ready, then 'from ADDRESS: TEXT' per datagram.\n"
     "Exit: 0 ok, 1 a socket call failed, 2 bad usage.\n";
@@ -321,6 +322,8 @@ static int mcast_option(int ch, struct mcast_options *opt, const char **group, u
     case 'r':
         trace_program.to_stderr = true;
         return -1;
+    case CLI_OPT_VERSION:
+        return cli_version("udp-demo");
     default: /* 'h' */
         fputs(mcast_usage, stdout);
         return CLI_EXIT_OK;
@@ -338,6 +341,7 @@ static int mcast_parse(int argc, char *argv[], struct mcast_options *opt)
         {"count", required_argument, NULL, 'c'},
         {"trace", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     const char *group = UDP_MCAST_DEFAULT_GROUP;
@@ -375,6 +379,8 @@ int udp_multicast_main(int argc, char *argv[])
         fputs(mcast_usage, stdout);
         return CLI_EXIT_OK;
     }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0)
+        return cli_version("udp-demo");
     if (argc < 2 || (strcmp(argv[1], "send") != 0 && strcmp(argv[1], "listen") != 0))
         return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "say 'send' or 'listen' (see --help)");
     opt.listen = strcmp(argv[1], "listen") == 0;
