@@ -157,9 +157,7 @@ static int pump_run(struct pump *p, char *err)
             /* Read more input only when the last piece is all sent. */
             {.fd = (p->stdin_done || sending) ? -1 : STDIN_FILENO, .events = POLLIN},
         };
-        if (poll(pfd, 2, -1) == -1) {
-            if (errno == EINTR)
-                continue;
+        if (io_poll(pfd, 2, -1) == -1) {
             set_err(err, "poll", errno);
             return -1;
         }

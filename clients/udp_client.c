@@ -43,10 +43,7 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
 {
     char preview[TRACE_PREVIEW_LEN * 4 + 32];
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    int rc;
-    do {
-        rc = poll(&pfd, 1, timeout_ms);
-    } while (rc == -1 && errno == EINTR);
+    int rc = io_poll(&pfd, 1, timeout_ms);
     if (rc == 0) {
         TRACE("recv(fd %d) ... nothing within %d ms", fd, timeout_ms);
         printf("no reply within %d ms\n", timeout_ms);

@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 ssize_t io_write_all(int fd, const void *buf, size_t n)
@@ -90,6 +92,27 @@ ssize_t io_write_some(int fd, const void *buf, size_t n)
         w = write(fd, buf, n);
     } while (w == -1 && errno == EINTR);
     return w;
+}
+
+static int64_t io_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int io_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
+{
+    int64_t deadline = io_now_ms() + timeout_ms;
+    for (;;) {
+        int n = poll(fds, nfds, timeout_ms);
+        if (n != -1 || errno != EINTR)
+            return n;
+        if (timeout_ms >= 0) { /* a signal came: wait only for what is left */
+            int64_t left = deadline - io_now_ms();
+            timeout_ms = left > 0 ? (int)left : 0;
+        }
+    }
 }
 
 /* --- the line reader ------------------------------------------------------ */

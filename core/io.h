@@ -8,6 +8,7 @@
 #ifndef NETDEMO_IO_H
 #define NETDEMO_IO_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -33,6 +34,11 @@ ssize_t io_read_some(int fd, void *buf, size_t n);
 /* io_write_some: one write(), retried on EINTR, for non-blocking fds.
  * Returns the count written or -1 with errno set. */
 ssize_t io_write_some(int fd, const void *buf, size_t n);
+
+/* io_poll: poll(), retried on EINTR, waiting at most timeout_ms in all
+ * (-1: no limit). Returns what poll() returns: the count of ready fds, 0
+ * when the time is up, or -1 with errno set. */
+int io_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 
 /*
  * A bounded line reader. It buffers what read() returns and hands out one

@@ -211,9 +211,7 @@ enum ftp_data_wait ftp_data_wait(struct ftp_session *s, int fd, short events)
             {.fd = stop_fd(s->srv->stop), .events = POLLIN},
         };
         int64_t left = deadline - loop_now_ms();
-        int n = left > 0 ? poll(pfd, 3, (int)left) : 0;
-        if (n == -1 && errno == EINTR)
-            continue;
+        int n = left > 0 ? io_poll(pfd, 3, (int)left) : 0;
         if (n <= 0 || pfd[2].revents)
             return FTP_WAIT_FAIL;
         enum ftp_data_wait w = data_ctrl_event(s, pfd[1].revents);

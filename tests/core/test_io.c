@@ -1,12 +1,17 @@
 /*
- * test_io.c - the bounded line reader with partial and over-long input.
+ * test_io.c - the bounded line reader with partial and over-long input, and io_poll.
  */
 #include "io.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct line_reader reader;
@@ -169,4 +174,54 @@ Test(io_write_all, writes_everything_through_short_writes)
     waitpid(pid, &status, 0);
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     close(sv[0]);
+}
+
+/* --- io_poll ------------------------------------------------------------------ */
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+Test(io_poll, waits_out_a_signal_and_keeps_to_its_time)
+{
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    /* No SA_RESTART: a bare poll() would return -1 with EINTR at 20 ms. */
+    struct sigaction sa = {.sa_handler = on_alarm};
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval every_20ms = {{0, 20000}, {0, 20000}};
+    setitimer(ITIMER_REAL, &every_20ms, NULL);
+
+    struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+    int64_t start = now_ms();
+    int n = io_poll(&pfd, 1, 200);
+    int64_t took = now_ms() - start;
+
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    cr_expect_eq(n, 0, "io_poll returned %d (errno %d)", n, errno);
+    cr_expect(took >= 190 && took < 2000, "it waited %lld ms for a 200 ms timeout",
+              (long long)took);
+    close(p[0]);
+    close(p[1]);
+}
+
+Test(io_poll, returns_as_soon_as_an_fd_is_ready)
+{
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    cr_assert_eq(write(p[1], "x", 1), 1);
+    struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+    cr_expect_eq(io_poll(&pfd, 1, -1), 1);
+    cr_expect(pfd.revents & POLLIN);
+    close(p[0]);
+    close(p[1]);
 }
