@@ -19,6 +19,10 @@
  * Each server has its own tracer, so tracing is switched per server. A
  * thread works for one tracer at a time (trace_bind). With neither sink,
  * a trace point costs one branch.
+ *
+ * The ring is the process's own memory: the children of the TCP fork
+ * model print their lines on stderr, but their events do not reach the
+ * parent's ring.
  */
 #ifndef NETDEMO_TRACE_H
 #define NETDEMO_TRACE_H
