@@ -12,13 +12,20 @@
 
 #include "net.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define WORD sizeof(uint64_t)
+/* How long a writer waits for one a lap behind to finish its copy, in
+ * yields. Beyond it, that writer is taken for dead (a forked child killed
+ * mid-copy) and its slot is claimed over it; readers then lose at most
+ * that record. */
+#define RING_CLAIM_YIELDS 100000
 
 struct ring {
     _Atomic uint64_t head; /* number of the next record to claim */
@@ -26,6 +33,7 @@ struct ring {
     size_t record_size;
     size_t words;  /* words of one record */
     size_t stride; /* words of one slot: the stamp, then the record */
+    size_t bytes;  /* the whole mapping */
     _Atomic uint64_t *mem;
 };
 
@@ -43,31 +51,32 @@ struct ring *ring_create(size_t slots, size_t record_size, char *err)
                      record_size);
         return NULL;
     }
-    struct ring *r = malloc(sizeof *r);
+    /* One shared mapping for the header and the slots: a forked child
+     * writes into the very ring its parent reads. It starts zeroed. */
     size_t words = (record_size + WORD - 1) / WORD;
-    _Atomic uint64_t *mem = calloc(slots * (words + 1), WORD);
-    if (r == NULL || mem == NULL) {
-        free(r);
-        free(mem);
+    size_t head_bytes = (sizeof(struct ring) + 63) / 64 * 64;
+    size_t bytes = head_bytes + slots * (words + 1) * WORD;
+    void *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) {
         if (err)
-            snprintf(err, NET_ERR_LEN, "ring: out of memory");
+            snprintf(err, NET_ERR_LEN, "ring: mmap: %s", strerror(errno));
         return NULL;
     }
+    struct ring *r = map;
     *r = (struct ring){.slots = slots,
                        .record_size = record_size,
                        .words = words,
                        .stride = words + 1,
-                       .mem = mem};
+                       .bytes = bytes,
+                       .mem = (_Atomic uint64_t *)((char *)map + head_bytes)};
     atomic_init(&r->head, 0);
     return r;
 }
 
 void ring_destroy(struct ring *r)
 {
-    if (r == NULL)
-        return;
-    free(r->mem);
-    free(r);
+    if (r != NULL)
+        munmap(r, r->bytes);
 }
 
 /* Claim slot for record n. A writer a lap behind may still be copying
@@ -77,10 +86,10 @@ void ring_destroy(struct ring *r)
 static int slot_claim(_Atomic uint64_t *slot, uint64_t n)
 {
     uint64_t stamp = atomic_load_explicit(slot, memory_order_relaxed);
-    for (;;) {
+    for (long yields = 0;; yields++) {
         if (stamp > 2 * n)
             return -1;
-        if (stamp & 1) {
+        if ((stamp & 1) && yields < RING_CLAIM_YIELDS) {
             sched_yield();
             stamp = atomic_load_explicit(slot, memory_order_relaxed);
             continue;

@@ -13,6 +13,11 @@
  * written), so a reader copies a record without a lock and then checks
  * that no writer touched it meanwhile. Every access is atomic, so the
  * ring is also clean under ThreadSanitizer.
+ *
+ * The ring lives in memory shared with the processes the creator forks
+ * later: the TCP fork model's children write into the ring their parent
+ * reads. A writer killed in the middle of a record costs readers that one
+ * record, never a stalled ring.
  */
 #ifndef NETDEMO_RING_H
 #define NETDEMO_RING_H

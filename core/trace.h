@@ -20,9 +20,8 @@
  * thread works for one tracer at a time (trace_bind). With neither sink,
  * a trace point costs one branch.
  *
- * The ring is the process's own memory: the children of the TCP fork
- * model print their lines on stderr, but their events do not reach the
- * parent's ring.
+ * The ring is shared with forked children (ring.h), so the TCP fork
+ * model's children add their events to the ring their parent reads.
  */
 #ifndef NETDEMO_TRACE_H
 #define NETDEMO_TRACE_H

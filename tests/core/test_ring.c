@@ -9,6 +9,8 @@
 
 #include <criterion/criterion.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* A record that says who wrote it and its place in that writer's run;
  * 13 bytes, so the last word of a slot is only partly used. */
@@ -105,4 +107,31 @@ Test(ring, several_writers_and_readers_at_once_lose_nothing_unreported, .timeout
 {
     char why[256] = "";
     cr_expect_eq(ring_stress(20000, why, sizeof why), 0, "%s", why);
+}
+
+Test(ring, a_forked_child_writes_into_the_ring_its_parent_reads)
+{
+    struct ring *r = ring_new(8);
+    struct ring_reader rd;
+    ring_reader_init(&rd, r, 0);
+    write_rec(r, 1, 0);
+    pid_t child = fork();
+    cr_assert_neq(child, -1);
+    if (child == 0) {
+        write_rec(r, 2, 1);
+        write_rec(r, 2, 2);
+        _exit(0);
+    }
+    int status;
+    cr_assert_eq(waitpid(child, &status, 0), child);
+    write_rec(r, 1, 3);
+
+    struct rec got;
+    uint64_t missed = 0;
+    for (uint64_t i = 0; i < 4; i++) {
+        cr_assert_eq(ring_read(&rd, &got, &missed), 1, "record %llu", (unsigned long long)i);
+        cr_expect_eq(got.seq, i);
+    }
+    cr_expect_eq(missed, 0);
+    ring_destroy(r);
 }

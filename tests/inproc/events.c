@@ -249,7 +249,10 @@ static void check_tcp(enum tcp_model model)
     say(fd, "dream is handsome");
     hear(fd, "DREAM IS HANDSOME");
     close(fd);
-    stop_and_read(&r, &stop, &srv.stats->conns_open, tcp_close, &rd);
+    /* A forked child's count stays in the child: there, the stop waits
+     * for the children instead. */
+    stop_and_read(&r, &stop, model == TCP_MODEL_FORK ? NULL : &srv.stats->conns_open, tcp_close,
+                  &rd);
 
     size_t a = find(0, "tcp", "accept", 0, NULL);
     uint64_t id = events[a].conn;
@@ -374,11 +377,13 @@ static void check_ftp(void)
     CHECK(reply != NULL, "ftp: no EPSV port");
     int data = dial(SOCK_STREAM, (uint16_t)atoi(reply + 4));
     say(ctl, "NLST\r\n");
-    hear(ctl, "150 ");
+    /* 150 and 226 may come in one read */
+    bool done = strstr(hear(ctl, "150 "), "226 ") != NULL;
     while (recv(data, (char[512]){0}, 512, 0) > 0)
         ;
     close(data);
-    hear(ctl, "226 ");
+    if (!done)
+        hear(ctl, "226 ");
     say(ctl, "QUIT\r\n");
     hear(ctl, "221 ");
     close(ctl);
@@ -412,6 +417,9 @@ int main(void)
     check_tcp(TCP_MODEL_EPOLL);
     check_tcp(TCP_MODEL_THREAD);
     check_tcp(TCP_MODEL_ITERATIVE);
+#ifndef __SANITIZE_THREAD__    /* ThreadSanitizer does not follow a fork() among threads */
+    check_tcp(TCP_MODEL_FORK); /* the child's events reach the parent's ring */
+#endif
     check_udp();
     check_http();
     check_ftp();
