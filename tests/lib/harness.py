@@ -3,12 +3,14 @@
 Every server a test starts is recorded and killed by PID when the test
 ends, pass or fail. Every wait has a deadline. Traffic stays on loopback.
 """
+import argparse
 import os
 import re
 import select
 import signal
 import socket
 import subprocess
+import sys
 import time
 import unittest
 
@@ -162,3 +164,13 @@ def exchange(sock, payload, chunk=1 << 16):
             got += data
     sock.setblocking(True)
     return bytes(got)
+
+
+def main_with_bin(module_name):
+    """Run the tests of a module that drives one program: --bin sets its BIN."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args, rest = parser.parse_known_args()
+    module = sys.modules[module_name]
+    module.BIN = args.bin
+    unittest.main(module=module, argv=[sys.argv[0], *rest], verbosity=2)

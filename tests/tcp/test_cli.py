@@ -1,5 +1,4 @@
 """tcp-demo's command line: the seed demo, --help, and exit codes."""
-import argparse
 import os
 import pty
 import select
@@ -12,6 +11,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import ServerTest  # noqa: E402
+import harness  # noqa: E402
 
 BIN = None
 
@@ -132,8 +132,4 @@ def wait_or_kill(pid, timeout=10):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    args, rest = parser.parse_known_args()
-    BIN = args.bin
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    harness.main_with_bin(__name__)

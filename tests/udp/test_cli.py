@@ -1,5 +1,4 @@
 """udp-demo's command line: the demo, boundaries, --help, exit codes."""
-import argparse
 import os
 import socket
 import subprocess
@@ -8,6 +7,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import ServerTest  # noqa: E402
+import harness  # noqa: E402
 
 BIN = None
 
@@ -119,8 +119,4 @@ class UdpCliTest(ServerTest):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    args, rest = parser.parse_known_args()
-    BIN = args.bin
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    harness.main_with_bin(__name__)

@@ -1,6 +1,5 @@
 """udp-demo multicast: one sender, two listeners, in network namespaces
 the test creates (and deletes), so the host's network is never touched."""
-import argparse
 import os
 import subprocess
 import sys
@@ -8,6 +7,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import ServerTest, WAIT_S  # noqa: E402
+import harness  # noqa: E402
 
 BIN = None
 
@@ -96,8 +96,4 @@ class MulticastTest(ServerTest):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    args, rest = parser.parse_known_args()
-    BIN = args.bin
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    harness.main_with_bin(__name__)

@@ -1,6 +1,5 @@
 """udp-demo server integration tests: the real server, driven by raw
 Python sockets and by the native client and ping."""
-import argparse
 import os
 import random
 import re
@@ -15,6 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import ServerTest, cpu_seconds, WAIT_S  # noqa: E402
+import harness  # noqa: E402
 
 BIN = None
 FLOOD = int(os.environ.get("UDP_FLOOD_DATAGRAMS", "200000"))  # total, all clients
@@ -510,8 +510,4 @@ class UdpServerTest(ServerTest):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    args, rest = parser.parse_known_args()
-    BIN = args.bin
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    harness.main_with_bin(__name__)
