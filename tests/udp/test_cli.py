@@ -3,7 +3,6 @@ import os
 import socket
 import subprocess
 import sys
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import ServerTest  # noqa: E402

@@ -3,7 +3,6 @@ the test creates (and deletes), so the host's network is never touched."""
 import os
 import subprocess
 import sys
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import ServerTest, WAIT_S  # noqa: E402
