@@ -7,7 +7,6 @@
 #include "trace.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -214,64 +213,54 @@ static const char tcp_client_usage[] =
     "(shutdown SHUT_WR), prints the remaining answers, and exits.\n"
     "Exit: 0 ok, 1 connection or transfer failed, 2 bad usage.\n";
 
+/* The messages to say, from -m. */
+struct tcp_client_args {
+    const char *messages[TCP_CLIENT_MAX_MESSAGES];
+    size_t count;
+};
+
+static int tcp_client_option(void *ctx, int ch, const char *arg, char *err)
+{
+    struct tcp_client_args *a = ctx;
+    (void)ch; /* 'm', the only one */
+    if (a->count == TCP_CLIENT_MAX_MESSAGES)
+        return cli_reason(err, "at most %d messages", TCP_CLIENT_MAX_MESSAGES);
+    a->messages[a->count++] = arg;
+    return 0;
+}
+
 int tcp_client_main(int argc, char *argv[])
 {
-    static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},
+    static const struct option options[] = {
         {"message", required_argument, NULL, 'm'},
-        {"trace", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    const char *prog = "tcp-demo client";
-    const char *messages[TCP_CLIENT_MAX_MESSAGES];
-    size_t count = 0;
-    const char *host = TCP_DEFAULT_HOST;
-    uint16_t port = TCP_DEFAULT_PORT;
-    struct net_endpoint ep = {0};
+    static const struct cli_syntax syntax = {
+        .prog = "tcp-demo client",
+        .version_prog = "tcp-demo",
+        .usage = tcp_client_usage,
+        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT,
+        .default_host = TCP_DEFAULT_HOST,
+        .default_port = TCP_DEFAULT_PORT,
+        .options = options,
+        .short_options = "m:",
+        .option = tcp_client_option,
+    };
+    struct tcp_client_args a = {0};
+    struct cli_common common;
+    struct net_endpoint ep;
     char err[NET_ERR_LEN];
-    int ch;
 
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":H:p:m:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'H':
-            host = optarg;
-            break;
-        case 'p':
-            if (net_parse_port(optarg, false, &port, err) == -1)
-                return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-            break;
-        case 'm':
-            if (count == TCP_CLIENT_MAX_MESSAGES)
-                return cli_error(prog, CLI_EXIT_USAGE, "at most %d messages",
-                                 TCP_CLIENT_MAX_MESSAGES);
-            messages[count++] = optarg;
-            break;
-        case 't':
-            trace_program.to_stderr = true;
-            break;
-        case 'h':
-            fputs(tcp_client_usage, stdout);
-            return CLI_EXIT_OK;
-        case CLI_OPT_VERSION:
-            return cli_version("tcp-demo");
-        default:
-            return cli_bad_option(prog, argv, ch);
-        }
-    }
-    if (optind < argc)
-        return cli_error(prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
-                         argv[optind]);
-    if (net_endpoint_from_host_port(host, port, &ep, err) == -1)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+    int rc = cli_parse(&syntax, &a, argc, argv, &common);
+    if (rc != -1)
+        return rc;
+    if (net_endpoint_from_host_port(common.host, common.port, &ep, err) == -1)
+        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s", err);
+    trace_program.to_stderr = common.trace;
     trace_set_role("tcp client");
     signal(SIGPIPE, SIG_IGN); /* a vanished server is an EPIPE, not a crash */
-    int rc = count > 0 ? tcp_client_call(&ep, messages, count, err) : tcp_client_pump(&ep, err);
+    rc = a.count > 0 ? tcp_client_call(&ep, a.messages, a.count, err) : tcp_client_pump(&ep, err);
     if (rc == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
+        return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);
     return CLI_EXIT_OK;
 }

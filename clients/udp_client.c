@@ -13,7 +13,6 @@
 #include "udp_limits.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,86 +180,60 @@ static const char udp_client_usage[] =
     "retransmit.\n"
     "Exit: 0 every message answered, 1 some were not or an error, 2 bad usage.\n";
 
-/* What `udp-demo client` was asked, filled from argv. */
+/* What `udp-demo client` was asked besides -H and -p, filled from argv. */
 struct client_args {
-    const char *host;
-    uint16_t port;
     long timeout_ms;
     const char *messages[UDP_CLIENT_MAX_MESSAGES];
     size_t count;
 };
 
-/* One option; returns -1 to go on, or an exit code. */
-static int udp_client_option(int ch, struct client_args *a)
+static int udp_client_option(void *ctx, int ch, const char *arg, char *err)
 {
-    const char *prog = "udp-demo client";
-    char err[NET_ERR_LEN];
-    switch (ch) {
-    case 'H':
-        a->host = optarg;
-        return -1;
-    case 'p':
-        if (net_parse_port(optarg, false, &a->port, err) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-        return -1;
-    case 'm':
-        if (a->count == UDP_CLIENT_MAX_MESSAGES)
-            return cli_error(prog, CLI_EXIT_USAGE, "at most %d messages", UDP_CLIENT_MAX_MESSAGES);
-        a->messages[a->count++] = optarg;
-        return -1;
-    case 't':
-        if (cli_parse_long(optarg, 1, 3600000, &a->timeout_ms) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE,
-                             "invalid timeout '%s': milliseconds from 1 to 3600000", optarg);
-        return -1;
-    case 'r':
-        trace_program.to_stderr = true;
-        return -1;
-    case CLI_OPT_VERSION:
-        return cli_version("udp-demo");
-    default: /* 'h' */
-        fputs(udp_client_usage, stdout);
-        return CLI_EXIT_OK;
+    struct client_args *a = ctx;
+    if (ch == 't') {
+        if (cli_parse_long(arg, 1, 3600000, &a->timeout_ms) == -1)
+            return cli_reason(err, "invalid timeout '%s': milliseconds from 1 to 3600000", arg);
+        return 0;
     }
+    if (a->count == UDP_CLIENT_MAX_MESSAGES) /* 'm' */
+        return cli_reason(err, "at most %d messages", UDP_CLIENT_MAX_MESSAGES);
+    a->messages[a->count++] = arg;
+    return 0;
 }
 
 int udp_client_main(int argc, char *argv[])
 {
-    static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},
+    static const struct option options[] = {
         {"message", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 't'},
-        {"trace", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    const char *prog = "udp-demo client";
-    struct client_args a = {
-        .host = UDP_DEFAULT_HOST, .port = UDP_DEFAULT_PORT, .timeout_ms = UDP_CLIENT_TIMEOUT_MS};
+    static const struct cli_syntax syntax = {
+        .prog = "udp-demo client",
+        .version_prog = "udp-demo",
+        .usage = udp_client_usage,
+        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT,
+        .default_host = UDP_DEFAULT_HOST,
+        .default_port = UDP_DEFAULT_PORT,
+        .options = options,
+        .short_options = "m:t:",
+        .option = udp_client_option,
+    };
+    struct client_args a = {.timeout_ms = UDP_CLIENT_TIMEOUT_MS};
+    struct cli_common common;
     struct net_endpoint ep;
     char err[NET_ERR_LEN];
-    int ch;
 
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":H:p:m:t:h", longopts, NULL)) != -1) {
-        if (ch == '?' || ch == ':')
-            return cli_bad_option(prog, argv, ch);
-        int rc = udp_client_option(ch, &a);
-        if (rc != -1)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_error(prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
-                         argv[optind]);
-    if (net_endpoint_from_host_port(a.host, a.port, &ep, err) == -1)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+    int rc = cli_parse(&syntax, &a, argc, argv, &common);
+    if (rc != -1)
+        return rc;
+    if (net_endpoint_from_host_port(common.host, common.port, &ep, err) == -1)
+        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s", err);
+    trace_program.to_stderr = common.trace;
     trace_set_role("udp client");
-    int rc = a.count > 0 ? udp_client_call(&ep, a.messages, a.count, (int)a.timeout_ms, err)
-                         : udp_client_interactive(&ep, (int)a.timeout_ms, err);
+    rc = a.count > 0 ? udp_client_call(&ep, a.messages, a.count, (int)a.timeout_ms, err)
+                     : udp_client_interactive(&ep, (int)a.timeout_ms, err);
     if (rc == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
+        return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);
     return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }

@@ -8,7 +8,6 @@
 #include "udp_limits.h"
 #include "udp_packet.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 static const char udp_ping_usage[] =
@@ -39,99 +38,75 @@ static const char udp_ping_usage[] =
     "Exit: 0 replies came back (--reliable: every message delivered), 1 none did\n"
     "or an error, 2 bad usage.\n";
 
-/* A number option in [min, max]; returns -1 to go on, or the exit code. */
-static int ping_number(const char *name, long min, long max, long *out)
+/* A number option in [min, max]; returns 0, or -1 with the reason in err. */
+static int ping_number(const char *name, const char *arg, long min, long max, long *out, char *err)
 {
-    if (cli_parse_long(optarg, min, max, out) == 0)
-        return -1;
-    return cli_error("udp-demo ping", CLI_EXIT_USAGE, "invalid %s '%s': a number from %ld to %ld",
-                     name, optarg, min, max);
+    if (cli_parse_long(arg, min, max, out) == 0)
+        return 0;
+    return cli_reason(err, "invalid %s '%s': a number from %ld to %ld", name, arg, min, max);
 }
 
-static int ping_option(int ch, struct udp_ping_config *c, const char **host, uint16_t *port)
+static int ping_option(void *ctx, int ch, const char *arg, char *err)
 {
-    char err[NET_ERR_LEN];
+    struct udp_ping_config *c = ctx;
     long v = 0;
-    int rc = -1;
+    int rc = 0;
     switch (ch) {
-    case 'H':
-        *host = optarg;
-        return -1;
-    case 'p':
-        if (net_parse_port(optarg, false, port, err) == -1)
-            return cli_error("udp-demo ping", CLI_EXIT_USAGE, "%s", err);
-        return -1;
     case 'c':
-        rc = ping_number("count", 1, UINT32_MAX - 1, &v);
+        rc = ping_number("count", arg, 1, UINT32_MAX - 1, &v, err);
         c->count = (unsigned long)v;
         return rc;
     case 'i':
-        rc = ping_number("interval", 0, 3600000, &v);
+        rc = ping_number("interval", arg, 0, 3600000, &v, err);
         c->interval_ms = (int)v;
         return rc;
     case 's':
-        rc = ping_number("size", UDP_PACKET_HEADER_LEN, UDP_MAX_PAYLOAD_V6, &v);
+        rc = ping_number("size", arg, UDP_PACKET_HEADER_LEN, UDP_MAX_PAYLOAD_V6, &v, err);
         c->size = (size_t)v;
         return rc;
     case 't':
-        rc = ping_number("timeout", 1, 3600000, &v);
+        rc = ping_number("timeout", arg, 1, 3600000, &v, err);
         c->timeout_ms = (int)v;
         return rc;
-    case 'R':
+    default: /* 'R' */
         c->reliable = true;
-        return -1;
-    case 'r':
-        trace_program.to_stderr = true;
-        return -1;
-    case CLI_OPT_VERSION:
-        return cli_version("udp-demo");
-    default: /* 'h' */
-        fputs(udp_ping_usage, stdout);
-        return CLI_EXIT_OK;
+        return 0;
     }
 }
 
 int udp_ping_main(int argc, char *argv[])
 {
-    static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},
-        {"count", required_argument, NULL, 'c'},
-        {"interval", required_argument, NULL, 'i'},
-        {"size", required_argument, NULL, 's'},
-        {"timeout", required_argument, NULL, 't'},
-        {"reliable", no_argument, NULL, 'R'},
-        {"trace", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
-        {NULL, 0, NULL, 0},
+    static const struct option options[] = {
+        {"count", required_argument, NULL, 'c'}, {"interval", required_argument, NULL, 'i'},
+        {"size", required_argument, NULL, 's'},  {"timeout", required_argument, NULL, 't'},
+        {"reliable", no_argument, NULL, 'R'},    {NULL, 0, NULL, 0},
     };
-    const char *prog = "udp-demo ping";
+    static const struct cli_syntax syntax = {
+        .prog = "udp-demo ping",
+        .version_prog = "udp-demo",
+        .usage = udp_ping_usage,
+        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT,
+        .default_host = UDP_DEFAULT_HOST,
+        .default_port = UDP_DEFAULT_PORT,
+        .options = options,
+        .short_options = "c:i:s:t:",
+        .option = ping_option,
+    };
     struct udp_ping_config config = {.interval_ms = UDP_PING_INTERVAL_MS,
                                      .size = UDP_PING_SIZE,
                                      .timeout_ms = UDP_CLIENT_TIMEOUT_MS};
-    const char *host = UDP_DEFAULT_HOST;
-    uint16_t port = UDP_DEFAULT_PORT;
+    struct cli_common common;
     char err[NET_ERR_LEN];
-    int ch;
 
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":H:p:c:i:s:t:h", longopts, NULL)) != -1) {
-        if (ch == '?' || ch == ':')
-            return cli_bad_option(prog, argv, ch);
-        int rc = ping_option(ch, &config, &host, &port);
-        if (rc != -1)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_error(prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
-                         argv[optind]);
-    if (net_endpoint_from_host_port(host, port, &config.endpoint, err) == -1)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+    int rc = cli_parse(&syntax, &config, argc, argv, &common);
+    if (rc != -1)
+        return rc;
+    if (net_endpoint_from_host_port(common.host, common.port, &config.endpoint, err) == -1)
+        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s", err);
+    trace_program.to_stderr = common.trace;
     trace_set_role("udp ping");
     /* Ctrl-C ends the run, and the summary is still printed. */
     if (shutdown_install(err) == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
+        return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);
     return udp_ping_run(&config);
 }

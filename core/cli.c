@@ -2,12 +2,14 @@
  * cli.c - shared command-line conventions.
  */
 #include "cli.h"
+#include "net.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Set from project(netdemo VERSION ...) by core/CMakeLists.txt. */
 #ifndef NETDEMO_VERSION
@@ -16,7 +18,7 @@
 
 int cli_error(const char *prog, int code, const char *fmt, ...)
 {
-    char msg[512];
+    char msg[CLI_ERR_LEN];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -52,4 +54,76 @@ int cli_parse_long(const char *text, long min, long max, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_reason(char *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, CLI_ERR_LEN, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* The long options: the command's own, then the common ones it takes. */
+static void cli_long_options(const struct cli_syntax *cmd, struct option *all)
+{
+    size_t n = 0;
+    for (const struct option *o = cmd->options; o != NULL && o->name != NULL; o++)
+        if (n < CLI_MAX_OPTIONS - 6)
+            all[n++] = *o;
+    if (cmd->takes & CLI_TAKES_HOST)
+        all[n++] = (struct option){"host", required_argument, NULL, 'H'};
+    if (cmd->takes & CLI_TAKES_PORT)
+        all[n++] = (struct option){"port", required_argument, NULL, 'p'};
+    all[n++] = (struct option){"trace", no_argument, NULL, CLI_OPT_TRACE};
+    all[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    all[n++] = (struct option){"version", no_argument, NULL, CLI_OPT_VERSION};
+    all[n] = (struct option){0};
+}
+
+int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
+              struct cli_common *common)
+{
+    struct option all[CLI_MAX_OPTIONS];
+    char shorts[64], err[CLI_ERR_LEN];
+    int ch;
+
+    *common = (struct cli_common){.host = cmd->default_host, .port = cmd->default_port};
+    cli_long_options(cmd, all);
+    /* ':' first: getopt_long reports a missing value as ':', not '?'. */
+    snprintf(shorts, sizeof shorts, ":%s%sh%s", cmd->takes & CLI_TAKES_HOST ? "H:" : "",
+             cmd->takes & CLI_TAKES_PORT ? "p:" : "", cmd->short_options ? cmd->short_options : "");
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, shorts, all, NULL)) != -1) {
+        switch (ch) {
+        case 'H':
+            common->host = optarg;
+            break;
+        case 'p':
+            if (net_parse_port(optarg, (cmd->takes & CLI_TAKES_PORT_ZERO) != 0, &common->port,
+                               err) == -1)
+                return cli_error(cmd->prog, CLI_EXIT_USAGE, "%s", err);
+            break;
+        case CLI_OPT_TRACE:
+            common->trace = true;
+            break;
+        case 'h':
+            fputs(cmd->usage, stdout);
+            return CLI_EXIT_OK;
+        case CLI_OPT_VERSION:
+            return cli_version(cmd->version_prog);
+        case ':':
+        case '?':
+            return cli_bad_option(cmd->prog, argv, ch);
+        default:
+            if (cmd->option(ctx, ch, optarg, err) == -1)
+                return cli_error(cmd->prog, CLI_EXIT_USAGE, "%s", err);
+        }
+    }
+    if (optind < argc && !(cmd->takes & CLI_TAKES_ARGS))
+        return cli_error(cmd->prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
+                         argv[optind]);
+    return -1;
 }

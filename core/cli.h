@@ -8,7 +8,9 @@
 #ifndef NETDEMO_CLI_H
 #define NETDEMO_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #define CLI_EXIT_OK      0
 #define CLI_EXIT_FAILURE 1 /* a port in use, a refused connection, an unknown host */
@@ -34,5 +36,56 @@ int cli_version(const char *prog);
 
 /* cli_parse_long: strict decimal in [min, max]. Returns 0, or -1. */
 int cli_parse_long(const char *text, long min, long max, long *out);
+
+/* What getopt_long returns for --trace (no short form). */
+#define CLI_OPT_TRACE 1001
+
+/* The options every program has, as parsed. */
+struct cli_common {
+    const char *host; /* -H, or the command's default */
+    uint16_t port;    /* -p, or the command's default */
+    bool trace;       /* --trace */
+};
+
+/* Which of the common options a command takes besides --trace, --help and
+ * --version (http-demo get's -H is curl's header flag; multicast has
+ * --group in place of a host). */
+enum cli_takes {
+    CLI_TAKES_HOST = 1,      /* -H, --host */
+    CLI_TAKES_PORT = 2,      /* -p, --port */
+    CLI_TAKES_PORT_ZERO = 4, /* -p 0 picks a free port (servers) */
+    CLI_TAKES_ARGS = 8,      /* words after the options, left at optind */
+};
+
+/* One command line's syntax: its name, help and own options. */
+struct cli_syntax {
+    const char *prog;         /* "tcp-demo client": the prefix of every error line */
+    const char *version_prog; /* "tcp-demo": what --version names */
+    const char *usage;        /* --help, printed on stdout */
+    unsigned takes;           /* enum cli_takes */
+    const char *default_host;
+    uint16_t default_port;
+    const struct option *options; /* its own long options, {0}-terminated, or NULL */
+    const char *short_options;    /* its own short letters, as getopt wants them */
+    /* option: take one of its own options (ch as getopt_long returned it,
+     * arg its value or NULL). Returns 0, or -1 with a one-line reason in err
+     * (CLI_ERR_LEN bytes): bad usage. */
+    int (*option)(void *ctx, int ch, const char *arg, char *err);
+};
+
+#define CLI_ERR_LEN     512 /* a reason, "prog: " aside */
+#define CLI_MAX_OPTIONS 32  /* long options of one command, the common ones included */
+
+/* cli_parse: parse argv (argv[0] is the command's name) into common and,
+ * through cmd->option, ctx. Prints --help or --version, or one error line.
+ * Returns -1 to go on, or the exit code to return from main: CLI_EXIT_OK
+ * after --help and --version, CLI_EXIT_USAGE for a bad option. It never
+ * exits the process. */
+int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
+              struct cli_common *common);
+
+/* cli_reason: write a one-line reason into err (CLI_ERR_LEN bytes), for
+ * option callbacks. Returns -1. */
+int cli_reason(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -167,18 +167,16 @@ static const char udp_boundaries_usage[] =
 
 int udp_boundaries_main(int argc, char *argv[])
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(udp_boundaries_usage, stdout);
-            return CLI_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--version") == 0)
-            return cli_version("udp-demo");
-        if (strcmp(argv[i], "--trace") != 0)
-            return cli_error("udp-demo boundaries", CLI_EXIT_USAGE,
-                             "unknown option '%s' (see --help)", argv[i]);
-        trace_program.to_stderr = true;
-    }
+    static const struct cli_syntax syntax = {
+        .prog = "udp-demo boundaries",
+        .version_prog = "udp-demo",
+        .usage = udp_boundaries_usage,
+    };
+    struct cli_common common;
+    int rc = cli_parse(&syntax, NULL, argc, argv, &common);
+    if (rc != -1)
+        return rc;
+    trace_program.to_stderr = common.trace;
     trace_set_role("boundaries");
     return udp_boundaries_run();
 }

@@ -17,7 +17,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -291,78 +290,67 @@ static const char mcast_usage[] =
     "A listener prints one line when ready, then 'from ADDRESS: TEXT' per datagram.\n"
     "Exit: 0 ok, 1 a socket call failed, 2 bad usage.\n";
 
-/* One option; returns -1 to go on, or an exit code. */
-static int mcast_option(int ch, struct mcast_options *opt, const char **group, uint16_t *port)
+/* What the command line says besides -p and --trace. */
+struct mcast_args {
+    struct mcast_options *opt;
+    const char *group;
+};
+
+static int mcast_option(void *ctx, int ch, const char *arg, char *err)
 {
-    char err[NET_ERR_LEN];
+    struct mcast_args *a = ctx;
+    struct mcast_options *opt = a->opt;
     switch (ch) {
     case 'g':
-        *group = optarg;
-        return -1;
-    case 'p':
-        if (net_parse_port(optarg, false, port, err) == -1)
-            return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "%s", err);
-        return -1;
+        a->group = arg;
+        return 0;
     case 'T':
-        if (cli_parse_long(optarg, 0, 255, &opt->ttl) == -1)
-            return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "invalid --ttl '%s': 0 to 255", optarg);
-        return -1;
+        if (cli_parse_long(arg, 0, 255, &opt->ttl) == -1)
+            return cli_reason(err, "invalid --ttl '%s': 0 to 255", arg);
+        return 0;
     case 'i':
-        opt->iface = optarg;
-        return -1;
+        opt->iface = arg;
+        return 0;
     case 'm':
         if (opt->message_count == MCAST_MAX_MESSAGES)
-            return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "at most %d messages", MCAST_MAX_MESSAGES);
-        opt->messages[opt->message_count++] = optarg;
-        return -1;
-    case 'c':
-        if (cli_parse_long(optarg, 1, INT_MAX, &opt->count) == -1)
-            return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "invalid count '%s'", optarg);
-        return -1;
-    case 'r':
-        trace_program.to_stderr = true;
-        return -1;
-    case CLI_OPT_VERSION:
-        return cli_version("udp-demo");
-    default: /* 'h' */
-        fputs(mcast_usage, stdout);
-        return CLI_EXIT_OK;
+            return cli_reason(err, "at most %d messages", MCAST_MAX_MESSAGES);
+        opt->messages[opt->message_count++] = arg;
+        return 0;
+    default: /* 'c' */
+        if (cli_parse_long(arg, 1, INT_MAX, &opt->count) == -1)
+            return cli_reason(err, "invalid count '%s'", arg);
+        return 0;
     }
 }
 
 static int mcast_parse(int argc, char *argv[], struct mcast_options *opt)
 {
-    static const struct option longopts[] = {
-        {"group", required_argument, NULL, 'g'},
-        {"port", required_argument, NULL, 'p'},
-        {"ttl", required_argument, NULL, 'T'},
-        {"if", required_argument, NULL, 'i'},
-        {"message", required_argument, NULL, 'm'},
-        {"count", required_argument, NULL, 'c'},
-        {"trace", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
-        {NULL, 0, NULL, 0},
+    static const struct option options[] = {
+        {"group", required_argument, NULL, 'g'}, {"ttl", required_argument, NULL, 'T'},
+        {"if", required_argument, NULL, 'i'},    {"message", required_argument, NULL, 'm'},
+        {"count", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0},
     };
-    const char *group = UDP_MCAST_DEFAULT_GROUP;
-    uint16_t port = UDP_DEFAULT_PORT;
-    int ch;
+    static const struct cli_syntax syntax = {
+        .prog = MCAST_PROG,
+        .version_prog = "udp-demo",
+        .usage = mcast_usage,
+        .takes = CLI_TAKES_PORT,
+        .default_port = UDP_DEFAULT_PORT,
+        .options = options,
+        .short_options = "m:c:",
+        .option = mcast_option,
+    };
+    struct mcast_args a = {.opt = opt, .group = UDP_MCAST_DEFAULT_GROUP};
+    struct cli_common common;
 
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":p:m:c:h", longopts, NULL)) != -1) {
-        if (ch == '?' || ch == ':')
-            return cli_bad_option(MCAST_PROG, argv, ch);
-        int rc = mcast_option(ch, opt, &group, &port);
-        if (rc != -1)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
-                         argv[optind]);
-    if (mcast_parse_group(group, port, opt) == -1)
+    int rc = cli_parse(&syntax, &a, argc, argv, &common);
+    if (rc != -1)
+        return rc;
+    trace_program.to_stderr = common.trace;
+    if (mcast_parse_group(a.group, common.port, opt) == -1)
         return cli_error(MCAST_PROG, CLI_EXIT_USAGE,
-                         "--group '%s': not a multicast address (224.0.0.0/4 or ff00::/8)", group);
+                         "--group '%s': not a multicast address (224.0.0.0/4 or ff00::/8)",
+                         a.group);
     if (opt->listen && opt->message_count > 0)
         return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "-m is for 'send'");
     if (!opt->listen && opt->count > 0)
