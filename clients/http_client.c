@@ -7,7 +7,6 @@
 #include "trace.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <llhttp.h>
 #include <poll.h>
 #include <signal.h>
@@ -361,65 +360,64 @@ static bool header_is_valid(const char *h)
            strcspn(h, " \t") > (size_t)(colon - h);
 }
 
+static int http_get_option(void *ctx, int ch, const char *arg, char *err)
+{
+    struct http_get_options *opts = ctx;
+    switch (ch) {
+    case 'v':
+        opts->verbose = true;
+        return 0;
+    case 'I':
+        opts->head = true;
+        return 0;
+    case 'o':
+        opts->output = arg;
+        return 0;
+    case '0':
+        opts->http10 = true;
+        return 0;
+    case 'f':
+        opts->fail = true;
+        return 0;
+    default: /* 'H', curl's header flag: this command has no host flag */
+        if (!header_is_valid(arg))
+            return cli_reason(err, "-H '%s': use 'Name: value'", arg);
+        if (opts->nheaders == HTTP_CLIENT_MAX_HEADERS)
+            return cli_reason(err, "at most %d -H options", HTTP_CLIENT_MAX_HEADERS);
+        opts->headers[opts->nheaders++] = arg;
+        return 0;
+    }
+}
+
 static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
 {
-    static const struct option longopts[] = {
+    static const struct option options[] = {
         {"verbose", no_argument, NULL, 'v'},
         {"head", no_argument, NULL, 'I'},
         {"output", required_argument, NULL, 'o'},
         {"http1.0", no_argument, NULL, '0'},
         {"fail", no_argument, NULL, 'f'},
         {"header", required_argument, NULL, 'H'},
-        {"trace", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    const char *prog = "http-demo get";
-    int ch;
+    static const struct cli_syntax syntax = {
+        .prog = "http-demo get",
+        .version_prog = "http-demo",
+        .usage = http_get_usage,
+        .takes = CLI_TAKES_ARGS,
+        .options = options,
+        .short_options = "vIo:H:",
+        .option = http_get_option,
+    };
+    struct cli_common common;
 
     *opts = (struct http_get_options){0};
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":vIo:H:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'v':
-            opts->verbose = true;
-            break;
-        case 'I':
-            opts->head = true;
-            break;
-        case 'o':
-            opts->output = optarg;
-            break;
-        case '0':
-            opts->http10 = true;
-            break;
-        case 'f':
-            opts->fail = true;
-            break;
-        case 'H':
-            if (!header_is_valid(optarg))
-                return cli_error(prog, CLI_EXIT_USAGE, "-H '%s': use 'Name: value'", optarg);
-            if (opts->nheaders == HTTP_CLIENT_MAX_HEADERS)
-                return cli_error(prog, CLI_EXIT_USAGE, "at most %d -H options",
-                                 HTTP_CLIENT_MAX_HEADERS);
-            opts->headers[opts->nheaders++] = optarg;
-            break;
-        case 't':
-            trace_program.to_stderr = true;
-            break;
-        case 'h':
-            fputs(http_get_usage, stdout);
-            return CLI_EXIT_OK;
-        case CLI_OPT_VERSION:
-            return cli_version("http-demo");
-        default:
-            return cli_bad_option(prog, argv, ch);
-        }
-    }
+    int rc = cli_parse(&syntax, opts, argc, argv, &common);
+    if (rc != -1)
+        return rc;
+    trace_program.to_stderr = common.trace;
     if (optind != argc - 1)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s (see --help)",
+        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s (see --help)",
                          optind >= argc ? "a URL is required" : "one URL only");
     opts->url = argv[optind];
     return -1;

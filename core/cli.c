@@ -97,15 +97,19 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shorts, all, NULL)) != -1) {
-        switch (ch) {
-        case 'H':
+        /* -H and -p are a command's own when it takes no host or port
+         * (http-demo get's -H is a header, as curl's). */
+        if (ch == 'H' && (cmd->takes & CLI_TAKES_HOST)) {
             common->host = optarg;
-            break;
-        case 'p':
+            continue;
+        }
+        if (ch == 'p' && (cmd->takes & CLI_TAKES_PORT)) {
             if (net_parse_port(optarg, (cmd->takes & CLI_TAKES_PORT_ZERO) != 0, &common->port,
                                err) == -1)
                 return cli_error(cmd->prog, CLI_EXIT_USAGE, "%s", err);
-            break;
+            continue;
+        }
+        switch (ch) {
         case CLI_OPT_TRACE:
             common->trace = true;
             break;
