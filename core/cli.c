@@ -16,7 +16,7 @@
 
 int cli_error(const char *prog, int code, const char *fmt, ...)
 {
-    char msg[512];
+    char msg[CLI_ERR_LEN];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);

@@ -14,6 +14,10 @@
 #define CLI_EXIT_FAILURE 1 /* a port in use, a refused connection, an unknown host */
 #define CLI_EXIT_USAGE   2 /* an unknown flag, a bad port or value */
 
+/* The longest error line cli_error() prints, "prog: " aside. A message
+ * built ahead in a buffer this long prints exactly as if given directly. */
+#define CLI_ERR_LEN 512
+
 /* What getopt_long returns for --version: beyond every char and every
  * program's own long-only option values. */
 #define CLI_OPT_VERSION 1000
