@@ -259,6 +259,8 @@ static void ftp_server_announce(const void *server)
     fflush(stdout);
 }
 
+/* server_main() holds the config and the server as void *: these hand
+ * them on typed. */
 static int ftp_server_open_any(void *srv, const void *config, struct stop *stop, char *err)
 {
     return ftp_server_open(srv, config, stop, err);

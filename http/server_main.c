@@ -183,6 +183,8 @@ static void http_server_announce(const void *server)
     fflush(stdout);
 }
 
+/* server_main() holds the config and the server as void *: these hand
+ * them on typed. */
 static int http_server_open_any(void *srv, const void *args, struct stop *stop, char *err)
 {
     return http_server_open(srv, &((const struct http_server_args *)args)->config, stop, err);

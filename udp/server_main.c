@@ -129,6 +129,8 @@ static void udp_server_report(const void *server)
             (long long)s->truncated, (long long)s->refused, (long long)s->failed);
 }
 
+/* server_main() holds the config and the server as void *: these hand
+ * them on typed. */
 static int udp_server_open_any(void *srv, const void *config, struct stop *stop, char *err)
 {
     return udp_server_open(srv, config, stop, err);
