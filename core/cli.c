@@ -33,7 +33,9 @@ int cli_bad_option(const char *prog, char *const argv[], int getopt_result)
     const char *word = optind > 0 ? argv[optind - 1] : "?";
     if (getopt_result == ':')
         return cli_error(prog, CLI_EXIT_USAGE, "option '%s' needs a value (see --help)", word);
-    if (optopt != 0)
+    /* A short option names itself by optopt; a long one (even a known one
+     * given a value it takes none of: --version=1) by its word. */
+    if (optopt > 0 && optopt < 128 && word[0] == '-' && word[1] != '-')
         return cli_error(prog, CLI_EXIT_USAGE, "unknown option '-%c' (see --help)", optopt);
     return cli_error(prog, CLI_EXIT_USAGE, "unknown option '%s' (see --help)", word);
 }

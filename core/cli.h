@@ -16,6 +16,10 @@
 #define CLI_EXIT_FAILURE 1 /* a port in use, a refused connection, an unknown host */
 #define CLI_EXIT_USAGE   2 /* an unknown flag, a bad port or value */
 
+/* The longest error line cli_error() prints, "prog: " aside. A message
+ * built ahead in a buffer this long prints exactly as if given directly. */
+#define CLI_ERR_LEN 512
+
 /* What getopt_long returns for --version: beyond every char and every
  * program's own long-only option values. */
 #define CLI_OPT_VERSION 1000
@@ -73,8 +77,7 @@ struct cli_syntax {
     int (*option)(void *ctx, int ch, const char *arg, char *err);
 };
 
-#define CLI_ERR_LEN     512 /* a reason, "prog: " aside */
-#define CLI_MAX_OPTIONS 32  /* long options of one command, the common ones included */
+#define CLI_MAX_OPTIONS 32 /* long options of one command, the common ones included */
 
 /* cli_parse: parse argv (argv[0] is the command's name) into common and,
  * through cmd->option, ctx. Prints --help or --version, or one error line.

@@ -11,6 +11,7 @@
 
 #include "counters.h"
 #include "net.h"
+#include "serve.h"
 #include "stop.h"
 #include "trace.h"
 
@@ -93,6 +94,14 @@ int ftp_server_serve(struct ftp_server *srv, char *err);
 /* ftp_server_close: close the listening socket and free the counters.
  * Safe after a failed ftp_server_open. */
 void ftp_server_close(struct ftp_server *srv);
+
+/* ftp_config_defaults: the documented defaults (the limits above, no users,
+ * read-only). The endpoint and the root are left empty: -H, -p and -r give
+ * them (without -r, the bundled sample folder). */
+void ftp_config_defaults(struct ftp_config *config);
+
+/* ftp_server_ops: `ftp-demo server` as server_main() runs it. */
+extern const struct server_ops ftp_server_ops;
 
 /* ftp_server_main: `ftp-demo server ...`; returns the exit code. */
 int ftp_server_main(int argc, char *argv[]);

@@ -1,19 +1,16 @@
 /*
- * server_main.c - `ftp-demo server`: options in, a running server out.
+ * server_main.c - `ftp-demo server`: its help, its own options, who may
+ * log in and its ready line. server_main() (core/serve.c) runs the rest.
  */
 #include "cli.h"
 #include "content.h"
 #include "ftp_server.h"
 #include "ftp_session.h"
-#include "stop.h"
-#include "trace.h"
+#include "serve.h"
 
 #include <arpa/inet.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <stdlib.h>
-#include <strings.h>
 
 static const char ftp_server_usage[] =
     "usage: ftp-demo server [-H HOST] [-p PORT] [-r ROOT] [--user NAME:PASSWORD]...\n"
@@ -57,7 +54,22 @@ enum {
     OPT_MAX_PER_IP,
     OPT_IDLE,
     OPT_DISABLE,
-    OPT_TRACE,
+};
+
+/* Its own options; -H, -p, --trace, --help and --version are every server's (serve.h). */
+static const struct option ftp_server_options[] = {
+    {"root", required_argument, NULL, 'r'},
+    {"user", required_argument, NULL, OPT_USER},
+    {"anonymous", no_argument, NULL, OPT_ANON},
+    {"anonymous-write", no_argument, NULL, OPT_ANON_WRITE},
+    {"write", no_argument, NULL, OPT_WRITE},
+    {"pasv-ports", required_argument, NULL, OPT_PASV_PORTS},
+    {"pasv-address", required_argument, NULL, OPT_PASV_ADDR},
+    {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
+    {"max-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
+    {"idle-timeout", required_argument, NULL, OPT_IDLE},
+    {"disable", required_argument, NULL, OPT_DISABLE},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_user(const char *text, struct ftp_config *c)
@@ -108,144 +120,104 @@ static int parse_disable(const char *text, struct ftp_config *c, char *bad, size
     return 0;
 }
 
-/* What the options say beyond the config itself. */
-struct parse_state {
-    const char *host;
-    uint16_t port;
-    bool anonymous_flag;
-};
-
-/* --max-sessions, --max-per-ip, --idle-timeout; -1 to go on, else an exit code. */
-static int parse_limit(int ch, struct ftp_config *c)
+/* --max-sessions, --max-per-ip, --idle-timeout; 0, or -1 with the reason in err. */
+static int parse_limit(int ch, const char *arg, struct ftp_config *c, char *err)
 {
     long v;
-    if (cli_parse_long(optarg, 1, ch == OPT_IDLE ? 86400 : 100000, &v) == -1)
-        return cli_error("ftp-demo server", CLI_EXIT_USAGE, "bad number '%s'", optarg);
+    if (cli_parse_long(arg, 1, ch == OPT_IDLE ? 86400 : 100000, &v) == -1)
+        return cli_reason(err, "bad number '%s'", arg);
     if (ch == OPT_IDLE)
         c->idle_timeout_s = (int)v;
     else if (ch == OPT_MAX_SESSIONS)
         c->max_sessions = (int)v;
     else
         c->max_per_ip = (int)v;
-    return -1;
+    return 0;
 }
 
-/* One option into config; returns -1 to go on, else an exit code. */
-static int parse_option(int ch, struct ftp_config *c, struct parse_state *ps, char *argv[])
+void ftp_config_defaults(struct ftp_config *c)
 {
-    const char *prog = "ftp-demo server";
-    char err[NET_ERR_LEN];
-    switch (ch) {
-    case 'H':
-        ps->host = optarg;
-        return -1;
-    case 'p':
-        if (net_parse_port(optarg, true, &ps->port, err) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-        return -1;
-    case 'r':
-        snprintf(c->root, sizeof c->root, "%s", optarg);
-        return -1;
-    case OPT_USER:
-        if (parse_user(optarg, c) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "bad --user '%s': use NAME:PASSWORD", optarg);
-        return -1;
-    case OPT_ANON:
-        ps->anonymous_flag = true;
-        return -1;
-    case OPT_ANON_WRITE:
-        ps->anonymous_flag = true;
-        c->anonymous_write = true;
-        return -1;
-    case OPT_WRITE:
-        c->write = true;
-        return -1;
-    case OPT_PASV_PORTS:
-        if (parse_range(optarg, c) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "bad --pasv-ports '%s': use LO-HI, 1024-65535",
-                             optarg);
-        return -1;
-    case OPT_PASV_ADDR: {
-        struct in_addr a;
-        if (inet_pton(AF_INET, optarg, &a) != 1)
-            return cli_error(prog, CLI_EXIT_USAGE, "bad --pasv-address '%s': use an IPv4 address",
-                             optarg);
-        snprintf(c->pasv_address, sizeof c->pasv_address, "%s", optarg);
-        return -1;
-    }
-    case OPT_MAX_SESSIONS:
-    case OPT_MAX_PER_IP:
-    case OPT_IDLE:
-        return parse_limit(ch, c);
-    case OPT_DISABLE:
-        if (parse_disable(optarg, c, err, sizeof err) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "--disable: unknown command '%s'", err);
-        return -1;
-    case OPT_TRACE:
-        c->trace = true;
-        return -1;
-    case 'h':
-        fputs(ftp_server_usage, stdout);
-        return CLI_EXIT_OK;
-    case CLI_OPT_VERSION:
-        return cli_version("ftp-demo");
-    default:
-        return cli_bad_option(prog, argv, ch);
-    }
-}
-
-/* Parse argv into config; returns -1 on success-and-continue, else an exit code. */
-static int ftp_server_parse(int argc, char *argv[], struct ftp_config *c)
-{
-    static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},
-        {"root", required_argument, NULL, 'r'},
-        {"user", required_argument, NULL, OPT_USER},
-        {"anonymous", no_argument, NULL, OPT_ANON},
-        {"anonymous-write", no_argument, NULL, OPT_ANON_WRITE},
-        {"write", no_argument, NULL, OPT_WRITE},
-        {"pasv-ports", required_argument, NULL, OPT_PASV_PORTS},
-        {"pasv-address", required_argument, NULL, OPT_PASV_ADDR},
-        {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
-        {"max-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
-        {"idle-timeout", required_argument, NULL, OPT_IDLE},
-        {"disable", required_argument, NULL, OPT_DISABLE},
-        {"trace", no_argument, NULL, OPT_TRACE},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
-    struct parse_state ps = {.host = FTP_DEFAULT_HOST, .port = FTP_DEFAULT_PORT};
-    char err[NET_ERR_LEN];
-    int ch;
-
     *c = (struct ftp_config){
         .max_sessions = FTP_MAX_SESSIONS,
         .max_per_ip = FTP_MAX_PER_IP,
         .idle_timeout_s = FTP_IDLE_TIMEOUT_S,
     };
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":H:p:r:h", longopts, NULL)) != -1) {
-        int rc = parse_option(ch, c, &ps, argv);
-        if (rc != -1)
-            return rc;
+}
+
+static void ftp_server_defaults(void *config)
+{
+    ftp_config_defaults(config);
+}
+
+/* One of its own options; returns 0, or -1 with the reason in err. */
+static int ftp_server_option(void *config, int ch, const char *arg, char *err)
+{
+    struct ftp_config *c = config;
+    char bad[NET_ERR_LEN];
+
+    switch (ch) {
+    case 'r':
+        snprintf(c->root, sizeof c->root, "%s", arg);
+        return 0;
+    case OPT_USER:
+        if (parse_user(arg, c) == -1)
+            return cli_reason(err, "bad --user '%s': use NAME:PASSWORD", arg);
+        return 0;
+    case OPT_ANON:
+        c->anonymous = true;
+        return 0;
+    case OPT_ANON_WRITE:
+        c->anonymous = true;
+        c->anonymous_write = true;
+        return 0;
+    case OPT_WRITE:
+        c->write = true;
+        return 0;
+    case OPT_PASV_PORTS:
+        if (parse_range(arg, c) == -1)
+            return cli_reason(err, "bad --pasv-ports '%s': use LO-HI, 1024-65535", arg);
+        return 0;
+    case OPT_PASV_ADDR: {
+        struct in_addr a;
+        if (inet_pton(AF_INET, arg, &a) != 1)
+            return cli_reason(err, "bad --pasv-address '%s': use an IPv4 address", arg);
+        snprintf(c->pasv_address, sizeof c->pasv_address, "%s", arg);
+        return 0;
     }
-    if (optind < argc)
-        return cli_error("ftp-demo server", CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
-                         argv[optind]);
-    if (net_endpoint_from_host_port(ps.host, ps.port, &c->endpoint, err) == -1 ||
-        c->endpoint.is_unix)
-        return cli_error("ftp-demo server", CLI_EXIT_USAGE, "%s",
-                         c->endpoint.is_unix ? "FTP needs an IP address, not a Unix socket" : err);
-    c->anonymous = ps.anonymous_flag || c->user_count == 0;
+    case OPT_MAX_SESSIONS:
+    case OPT_MAX_PER_IP:
+    case OPT_IDLE:
+        return parse_limit(ch, arg, c, err);
+    case OPT_DISABLE:
+        if (parse_disable(arg, c, bad, sizeof bad) == -1)
+            return cli_reason(err, "--disable: unknown command '%s'", bad);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int ftp_server_finish(void *config, const struct cli_common *common, char *err)
+{
+    struct ftp_config *c = config;
+    char why[NET_ERR_LEN];
+
+    c->trace = common->trace;
+    if (net_endpoint_from_host_port(common->host, common->port, &c->endpoint, err) == -1 ||
+        c->endpoint.is_unix) {
+        if (c->endpoint.is_unix)
+            cli_reason(err, "FTP needs an IP address, not a Unix socket");
+        return CLI_EXIT_USAGE;
+    }
+    /* Anonymous login is on when asked for, or when no user is given. */
+    c->anonymous = c->anonymous || c->user_count == 0;
     /* Without -r, the sample installed beside the program (core/content.c). */
-    if (c->root[0] == '\0' && content_dir(CONTENT_SAMPLE, c->root, sizeof c->root, err) == -1)
-        return cli_error("ftp-demo server", CLI_EXIT_FAILURE,
-                         "bundled sample folder not found (%s); give a folder with -r DIR",
-                         c->root[0] != '\0' ? c->root : err);
-    return -1;
+    if (c->root[0] == '\0' && content_dir(CONTENT_SAMPLE, c->root, sizeof c->root, why) == -1) {
+        cli_reason(err, "bundled sample folder not found (%s); give a folder with -r DIR",
+                   c->root[0] != '\0' ? c->root : why);
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
 }
 
 /* Is the socket bound to a loopback address? Asked of the bound address,
@@ -269,8 +241,10 @@ static bool bound_to_loopback(int fd)
     return false;
 }
 
-static void ftp_server_announce(const struct ftp_server *srv)
+/* Say where we listen; with -p 0 this is how a script learns the port. */
+static void ftp_server_announce(const void *server)
 {
+    const struct ftp_server *srv = server;
     char where[NET_WHERE_LEN];
 
     net_format_listening(srv->listen_fd, &srv->config.endpoint, where, sizeof where);
@@ -285,35 +259,44 @@ static void ftp_server_announce(const struct ftp_server *srv)
     fflush(stdout);
 }
 
+/* server_main() holds the config and the server as void *: these hand
+ * them on typed. */
+static int ftp_server_open_any(void *srv, const void *config, struct stop *stop, char *err)
+{
+    return ftp_server_open(srv, config, stop, err);
+}
+
+static int ftp_server_serve_any(void *srv, char *err)
+{
+    return ftp_server_serve(srv, err);
+}
+
+static void ftp_server_close_any(void *srv)
+{
+    ftp_server_close(srv);
+}
+
+const struct server_ops ftp_server_ops = {
+    .prog = "ftp-demo server",
+    .version_prog = "ftp-demo",
+    .usage = ftp_server_usage,
+    .default_host = FTP_DEFAULT_HOST,
+    .default_port = FTP_DEFAULT_PORT,
+    .options = ftp_server_options,
+    .short_options = "r:",
+    .config_size = sizeof(struct ftp_config),
+    .server_size = sizeof(struct ftp_server),
+    .defaults = ftp_server_defaults,
+    .option = ftp_server_option,
+    .finish = ftp_server_finish,
+    .open = ftp_server_open_any,
+    .serve = ftp_server_serve_any,
+    .close = ftp_server_close_any,
+    .announce = ftp_server_announce,
+    .report = NULL,
+};
+
 int ftp_server_main(int argc, char *argv[])
 {
-    const char *prog = "ftp-demo server";
-    struct ftp_config *config = malloc(sizeof *config);
-    struct ftp_server *srv = malloc(sizeof *srv);
-    char err[NET_ERR_LEN];
-    int rc = CLI_EXIT_FAILURE;
-
-    struct stop stop = {.pipe = {-1, -1}};
-
-    if (config == NULL || srv == NULL) {
-        rc = cli_error(prog, CLI_EXIT_FAILURE, "malloc: out of memory");
-        goto out;
-    }
-    rc = ftp_server_parse(argc, argv, config);
-    if (rc != -1)
-        goto out;
-    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1 ||
-        ftp_server_open(srv, config, &stop, err) == -1) {
-        rc = cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-        goto out;
-    }
-    ftp_server_announce(srv);
-    rc = ftp_server_serve(srv, err) == -1 ? cli_error(prog, CLI_EXIT_FAILURE, "%s", err)
-                                          : CLI_EXIT_OK;
-    ftp_server_close(srv);
-out:
-    stop_close(&stop);
-    free(config);
-    free(srv);
-    return rc;
+    return server_main(&ftp_server_ops, argc, argv);
 }

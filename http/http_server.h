@@ -11,6 +11,7 @@
 #include "counters.h"
 #include "http.h"
 #include "net.h"
+#include "serve.h"
 #include "stop.h"
 #include "trace.h"
 
@@ -78,6 +79,9 @@ int http_worker_run(struct http_server *srv, int listen_fd, char *err);
 /* http_access_log: one Common Log Format line. */
 void http_access_log(struct http_server *srv, const char *peer, const char *request_line,
                      int status, unsigned long long bytes);
+
+/* http_server_ops: `http-demo server` as server_main() runs it. */
+extern const struct server_ops http_server_ops;
 
 /* http_server_main: `http-demo server ...`; returns the exit code. */
 int http_server_main(int argc, char *argv[]);

@@ -22,7 +22,7 @@ void http_config_defaults(struct http_config *config)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     *config = (struct http_config){
-        .docroot = NULL, /* the bundled site: http_server_main finds it */
+        .docroot = NULL, /* the bundled site: server_main.c finds it */
         .workers = cores < 1                  ? 1
                    : cores > HTTP_MAX_WORKERS ? HTTP_MAX_WORKERS
                                               : (int)cores,

@@ -1,16 +1,14 @@
 /*
- * server_main.c - `http-demo server`: options in, a running server out.
+ * server_main.c - `http-demo server`: its help, its own options, where
+ * its site is and its ready line. server_main() (core/serve.c) runs the
+ * rest.
  */
-#include "cli.h"
 #include "content.h"
 #include "http_server.h"
-#include "stop.h"
-#include "trace.h"
+#include "serve.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
-#include <string.h>
 
 static const char http_server_usage[] =
     "usage: http-demo server [-H HOST] [-p PORT] [-r DOCROOT] [--http1.0] [--workers N]\n"
@@ -50,140 +48,131 @@ static const char http_server_usage[] =
     "It prints one line when ready: 'listening on ADDRESS (N workers, root DIR)'.\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
 
+/* Its own options; -H, -p, --trace, --help and --version are every server's (serve.h). */
+static const struct option http_server_options[] = {
+    {"docroot", required_argument, NULL, 'r'},   {"http1.0", no_argument, NULL, '0'},
+    {"workers", required_argument, NULL, 'w'},   {"access-log", required_argument, NULL, 'a'},
+    {"timeout", required_argument, NULL, 'T'},   {"idle-timeout", required_argument, NULL, 'I'},
+    {"max-conns", required_argument, NULL, 'm'}, {"sendfile-min", required_argument, NULL, 'S'},
+    {"max-head", required_argument, NULL, 'M'},  {"no-defer-accept", no_argument, NULL, 'D'},
+    {"show-requests", no_argument, NULL, 's'},   {NULL, 0, NULL, 0},
+};
+
+/* The config and the bundled site's path, which config.docroot points to
+ * when -r is not given: both live as long as the server. */
+struct http_server_args {
+    struct http_config config;
+    char site[PATH_MAX];
+};
+
 /* A number of seconds in [1, 3600], as milliseconds. */
-static int parse_seconds(const char *prog, const char *flag, const char *text, int *ms)
+static int parse_seconds(const char *flag, const char *text, int *ms, char *err)
 {
     long v;
     if (cli_parse_long(text, 1, 3600, &v) == -1)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s: '%s' is not a number of seconds (1-3600)", flag,
-                         text);
+        return cli_reason(err, "%s: '%s' is not a number of seconds (1-3600)", flag, text);
     *ms = (int)v * 1000;
-    return -1;
+    return 0;
 }
 
-static int parse_count(const char *prog, const char *flag, const char *text, long max, int *out)
+static int parse_count(const char *flag, const char *text, long max, int *out, char *err)
 {
     long v;
     if (cli_parse_long(text, 1, max, &v) == -1)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s: '%s' is not a number from 1 to %ld", flag, text,
-                         max);
+        return cli_reason(err, "%s: '%s' is not a number from 1 to %ld", flag, text, max);
     *out = (int)v;
-    return -1;
+    return 0;
 }
 
-static int parse_bytes(const char *prog, const char *flag, const char *text, long min, long max,
-                       size_t *out)
+static int parse_bytes(const char *flag, const char *text, long min, long max, size_t *out,
+                       char *err)
 {
     long v;
     if (cli_parse_long(text, min, max, &v) == -1)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s: '%s' is not a number of bytes (%ld-%ld)", flag,
-                         text, min, max);
+        return cli_reason(err, "%s: '%s' is not a number of bytes (%ld-%ld)", flag, text, min, max);
     *out = (size_t)v;
-    return -1;
+    return 0;
 }
 
-/* One option; returns -1 to go on, else an exit code. */
-static int http_server_option(int ch, struct http_config *config, const char **host, uint16_t *port,
-                              char *const argv[])
+static void http_server_defaults(void *args)
 {
-    const char *prog = "http-demo server";
-    char err[NET_ERR_LEN];
+    struct http_server_args *a = args;
+
+    http_config_defaults(&a->config);
+    a->site[0] = '\0';
+}
+
+/* One of its own options; returns 0, or -1 with the reason in err. */
+static int http_server_option(void *args, int ch, const char *arg, char *err)
+{
+    struct http_config *config = &((struct http_server_args *)args)->config;
+
     switch (ch) {
-    case 'H':
-        *host = optarg;
-        return -1;
-    case 'p':
-        if (net_parse_port(optarg, true, port, err) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-        return -1;
     case 'r':
-        config->docroot = optarg;
-        return -1;
+        config->docroot = arg;
+        return 0;
     case '0':
         config->http10 = true;
-        return -1;
+        return 0;
     case 'w':
-        return parse_count(prog, "--workers", optarg, HTTP_MAX_WORKERS, &config->workers);
+        return parse_count("--workers", arg, HTTP_MAX_WORKERS, &config->workers, err);
     case 'a':
-        config->access_log = optarg;
-        return -1;
+        config->access_log = arg;
+        return 0;
     case 'T':
-        return parse_seconds(prog, "--timeout", optarg, &config->head_timeout_ms);
+        return parse_seconds("--timeout", arg, &config->head_timeout_ms, err);
     case 'I':
-        return parse_seconds(prog, "--idle-timeout", optarg, &config->idle_timeout_ms);
+        return parse_seconds("--idle-timeout", arg, &config->idle_timeout_ms, err);
     case 'm':
-        return parse_count(prog, "--max-conns", optarg, 1000000, &config->max_conns);
+        return parse_count("--max-conns", arg, 1000000, &config->max_conns, err);
     case 'S':
-        return parse_bytes(prog, "--sendfile-min", optarg, 0, HTTP_SENDFILE_MIN_MAX,
-                           &config->sendfile_min);
+        return parse_bytes("--sendfile-min", arg, 0, HTTP_SENDFILE_MIN_MAX, &config->sendfile_min,
+                           err);
     case 'M':
-        return parse_bytes(prog, "--max-head", optarg, HTTP_HEAD_MAX_MIN, HTTP_HEAD_MAX_MAX,
-                           &config->head_max);
+        return parse_bytes("--max-head", arg, HTTP_HEAD_MAX_MIN, HTTP_HEAD_MAX_MAX,
+                           &config->head_max, err);
     case 'D':
         config->defer_accept = false;
-        return -1;
+        return 0;
     case 's':
         config->show_requests = true;
-        return -1;
-    case 't':
-        config->trace = true;
-        return -1;
-    case 'h':
-        fputs(http_server_usage, stdout);
-        return CLI_EXIT_OK;
-    case CLI_OPT_VERSION:
-        return cli_version("http-demo");
+        return 0;
     default:
-        return cli_bad_option(prog, argv, ch);
+        return 0;
     }
 }
 
-static int http_server_parse(int argc, char *argv[], struct http_config *config)
+/* Without -r, the site installed beside the program (core/content.c).
+ * Returns 0, or -1 with the reason in err. */
+static int http_server_find_site(struct http_server_args *a, char *err)
 {
-    static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},
-        {"docroot", required_argument, NULL, 'r'},
-        {"http1.0", no_argument, NULL, '0'},
-        {"workers", required_argument, NULL, 'w'},
-        {"access-log", required_argument, NULL, 'a'},
-        {"timeout", required_argument, NULL, 'T'},
-        {"idle-timeout", required_argument, NULL, 'I'},
-        {"max-conns", required_argument, NULL, 'm'},
-        {"sendfile-min", required_argument, NULL, 'S'},
-        {"max-head", required_argument, NULL, 'M'},
-        {"no-defer-accept", no_argument, NULL, 'D'},
-        {"show-requests", no_argument, NULL, 's'},
-        {"trace", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
-    const char *prog = "http-demo server";
-    const char *host = HTTP_DEFAULT_HOST;
-    uint16_t port = HTTP_DEFAULT_PORT;
-    char err[NET_ERR_LEN];
-    int ch;
+    char why[NET_ERR_LEN];
 
-    http_config_defaults(config);
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":H:p:r:h", longopts, NULL)) != -1) {
-        int rc = http_server_option(ch, config, &host, &port, argv);
-        if (rc != -1)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_error(prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
-                         argv[optind]);
-    if (net_endpoint_from_host_port(host, port, &config->endpoint, err) == -1)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-    return -1;
+    if (a->config.docroot != NULL)
+        return 0;
+    if (content_dir(CONTENT_SITE, a->site, sizeof a->site, why) == -1)
+        return cli_reason(err, "bundled site not found (%s); give a folder with -r DIR",
+                          a->site[0] != '\0' ? a->site : why);
+    a->config.docroot = a->site;
+    return 0;
+}
+
+static int http_server_finish(void *args, const struct cli_common *common, char *err)
+{
+    struct http_server_args *a = args;
+
+    a->config.trace = common->trace;
+    if (net_endpoint_from_host_port(common->host, common->port, &a->config.endpoint, err) == -1)
+        return CLI_EXIT_USAGE;
+    if (http_server_find_site(a, err) == -1)
+        return CLI_EXIT_FAILURE;
+    return CLI_EXIT_OK;
 }
 
 /* Say where we listen; with -p 0 this is how a script learns the port. */
-static void http_server_announce(const struct http_server *srv)
+static void http_server_announce(const void *server)
 {
+    const struct http_server *srv = server;
     char where[NET_WHERE_LEN];
 
     net_format_listening(srv->listen_fds[0], &srv->config.endpoint, where, sizeof where);
@@ -193,47 +182,44 @@ static void http_server_announce(const struct http_server *srv)
     fflush(stdout);
 }
 
-/* Without -r, the site installed beside the program (core/content.c).
- * Returns -1 to go on, else an exit code. */
-static int http_server_find_site(struct http_config *config, char *site, size_t len)
+/* server_main() holds the config and the server as void *: these hand
+ * them on typed. */
+static int http_server_open_any(void *srv, const void *args, struct stop *stop, char *err)
 {
-    char err[NET_ERR_LEN];
-
-    if (config->docroot != NULL)
-        return -1;
-    if (content_dir(CONTENT_SITE, site, len, err) == -1)
-        return cli_error("http-demo server", CLI_EXIT_FAILURE,
-                         "bundled site not found (%s); give a folder with -r DIR",
-                         site[0] != '\0' ? site : err);
-    config->docroot = site;
-    return -1;
+    return http_server_open(srv, &((const struct http_server_args *)args)->config, stop, err);
 }
+
+static int http_server_serve_any(void *srv, char *err)
+{
+    return http_server_serve(srv, err);
+}
+
+static void http_server_close_any(void *srv)
+{
+    http_server_close(srv);
+}
+
+const struct server_ops http_server_ops = {
+    .prog = "http-demo server",
+    .version_prog = "http-demo",
+    .usage = http_server_usage,
+    .default_host = HTTP_DEFAULT_HOST,
+    .default_port = HTTP_DEFAULT_PORT,
+    .options = http_server_options,
+    .short_options = "r:",
+    .config_size = sizeof(struct http_server_args),
+    .server_size = sizeof(struct http_server),
+    .defaults = http_server_defaults,
+    .option = http_server_option,
+    .finish = http_server_finish,
+    .open = http_server_open_any,
+    .serve = http_server_serve_any,
+    .close = http_server_close_any,
+    .announce = http_server_announce,
+    .report = NULL,
+};
 
 int http_server_main(int argc, char *argv[])
 {
-    const char *prog = "http-demo server";
-    struct http_config config;
-    struct http_server srv;
-    struct stop stop;
-    char err[NET_ERR_LEN];
-    char site[PATH_MAX];
-
-    int rc = http_server_parse(argc, argv, &config);
-    if (rc == -1)
-        rc = http_server_find_site(&config, site, sizeof site);
-    if (rc != -1)
-        return rc;
-    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    if (http_server_open(&srv, &config, &stop, err) == -1) {
-        stop_close(&stop);
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    }
-    http_server_announce(&srv);
-    rc = http_server_serve(&srv, err);
-    http_server_close(&srv);
-    stop_close(&stop);
-    if (rc == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    return CLI_EXIT_OK;
+    return server_main(&http_server_ops, argc, argv);
 }

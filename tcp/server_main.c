@@ -1,14 +1,11 @@
 /*
- * server_main.c - `tcp-demo server`: options in, a running server out.
+ * server_main.c - `tcp-demo server`: its help, its own options and its
+ * ready line. server_main() (core/serve.c) runs the rest.
  */
-#include "cli.h"
+#include "serve.h"
 #include "tcp_server.h"
-#include "stop.h"
-#include "trace.h"
 
-#include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 static const char tcp_server_usage[] =
     "usage: tcp-demo server [-H HOST] [-p PORT] [--model iterative|fork|thread|epoll]\n"
@@ -32,71 +29,49 @@ static const char tcp_server_usage[] =
     "It prints one line when ready: 'listening on ADDRESS (model M, mode M)'.\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
 
-/* Parse argv into config; returns -1 on success-and-continue, else an exit code. */
-static int tcp_server_parse(int argc, char *argv[], struct tcp_config *config)
-{
-    static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},
-        {"model", required_argument, NULL, 'M'},
-        {"mode", required_argument, NULL, 'o'},
-        {"trace", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
-    const char *prog = "tcp-demo server";
-    const char *host = TCP_DEFAULT_HOST;
-    uint16_t port = TCP_DEFAULT_PORT;
-    char err[NET_ERR_LEN];
-    int ch;
+/* Its own options; -H, -p, --trace, --help and --version are every server's (serve.h). */
+static const struct option tcp_server_options[] = {
+    {"model", required_argument, NULL, 'M'},
+    {"mode", required_argument, NULL, 'o'},
+    {NULL, 0, NULL, 0},
+};
 
+void tcp_config_defaults(struct tcp_config *config)
+{
     *config = (struct tcp_config){.model = TCP_MODEL_EPOLL, .mode = TCP_MODE_UPPER};
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":H:p:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'H':
-            host = optarg;
-            break;
-        case 'p':
-            if (net_parse_port(optarg, true, &port, err) == -1)
-                return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-            break;
-        case 'M':
-            if (tcp_parse_model(optarg, &config->model) == -1)
-                return cli_error(prog, CLI_EXIT_USAGE,
-                                 "unknown model '%s': use iterative, fork, thread or epoll",
-                                 optarg);
-            break;
-        case 'o':
-            if (tcp_parse_mode(optarg, &config->mode) == -1)
-                return cli_error(prog, CLI_EXIT_USAGE, "unknown mode '%s': use upper or echo",
-                                 optarg);
-            break;
-        case 't':
-            config->trace = true;
-            break;
-        case 'h':
-            fputs(tcp_server_usage, stdout);
-            return CLI_EXIT_OK;
-        case CLI_OPT_VERSION:
-            return cli_version("tcp-demo");
-        default:
-            return cli_bad_option(prog, argv, ch);
-        }
-    }
-    if (optind < argc)
-        return cli_error(prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
-                         argv[optind]);
-    if (net_endpoint_from_host_port(host, port, &config->endpoint, err) == -1)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-    return -1;
+}
+
+static void tcp_server_defaults(void *config)
+{
+    tcp_config_defaults(config);
+}
+
+/* --model or --mode; returns 0, or -1 with the reason in err. */
+static int tcp_server_option(void *config, int ch, const char *arg, char *err)
+{
+    struct tcp_config *c = config;
+
+    if (ch == 'M' && tcp_parse_model(arg, &c->model) == -1)
+        return cli_reason(err, "unknown model '%s': use iterative, fork, thread or epoll", arg);
+    if (ch == 'o' && tcp_parse_mode(arg, &c->mode) == -1)
+        return cli_reason(err, "unknown mode '%s': use upper or echo", arg);
+    return 0;
+}
+
+static int tcp_server_finish(void *config, const struct cli_common *common, char *err)
+{
+    struct tcp_config *c = config;
+
+    c->trace = common->trace;
+    if (net_endpoint_from_host_port(common->host, common->port, &c->endpoint, err) == -1)
+        return CLI_EXIT_USAGE;
+    return CLI_EXIT_OK;
 }
 
 /* Say where we listen; with -p 0 this is how a script learns the port. */
-static void tcp_server_announce(const struct tcp_server *srv)
+static void tcp_server_announce(const void *server)
 {
+    const struct tcp_server *srv = server;
     char where[NET_WHERE_LEN];
 
     net_format_listening(srv->listen_fd, &srv->config.endpoint, where, sizeof where);
@@ -106,28 +81,44 @@ static void tcp_server_announce(const struct tcp_server *srv)
     fflush(stdout);
 }
 
+/* server_main() holds the config and the server as void *: these hand
+ * them on typed. */
+static int tcp_server_open_any(void *srv, const void *config, struct stop *stop, char *err)
+{
+    return tcp_server_open(srv, config, stop, err);
+}
+
+static int tcp_server_serve_any(void *srv, char *err)
+{
+    return tcp_server_serve(srv, err);
+}
+
+static void tcp_server_close_any(void *srv)
+{
+    tcp_server_close(srv);
+}
+
+const struct server_ops tcp_server_ops = {
+    .prog = "tcp-demo server",
+    .version_prog = "tcp-demo",
+    .usage = tcp_server_usage,
+    .default_host = TCP_DEFAULT_HOST,
+    .default_port = TCP_DEFAULT_PORT,
+    .options = tcp_server_options,
+    .short_options = "",
+    .config_size = sizeof(struct tcp_config),
+    .server_size = sizeof(struct tcp_server),
+    .defaults = tcp_server_defaults,
+    .option = tcp_server_option,
+    .finish = tcp_server_finish,
+    .open = tcp_server_open_any,
+    .serve = tcp_server_serve_any,
+    .close = tcp_server_close_any,
+    .announce = tcp_server_announce,
+    .report = NULL,
+};
+
 int tcp_server_main(int argc, char *argv[])
 {
-    const char *prog = "tcp-demo server";
-    struct tcp_config config;
-    struct tcp_server srv;
-    struct stop stop;
-    char err[NET_ERR_LEN];
-
-    int rc = tcp_server_parse(argc, argv, &config);
-    if (rc != -1)
-        return rc;
-    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    if (tcp_server_open(&srv, &config, &stop, err) == -1) {
-        stop_close(&stop);
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    }
-    tcp_server_announce(&srv);
-    rc = tcp_server_serve(&srv, err);
-    tcp_server_close(&srv);
-    stop_close(&stop);
-    if (rc == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    return CLI_EXIT_OK;
+    return server_main(&tcp_server_ops, argc, argv);
 }

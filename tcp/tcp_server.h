@@ -12,6 +12,7 @@
 
 #include "counters.h"
 #include "net.h"
+#include "serve.h"
 #include "stop.h"
 #include "trace.h"
 
@@ -90,6 +91,13 @@ void tcp_answer(enum tcp_mode mode, char *buf, size_t len);
 const char *tcp_model_name(enum tcp_model model);
 int tcp_parse_model(const char *text, enum tcp_model *out);
 int tcp_parse_mode(const char *text, enum tcp_mode *out);
+
+/* tcp_config_defaults: the documented defaults (the epoll model, upper
+ * mode, no trace). The endpoint is left empty: -H and -p give it. */
+void tcp_config_defaults(struct tcp_config *config);
+
+/* tcp_server_ops: `tcp-demo server` as server_main() runs it. */
+extern const struct server_ops tcp_server_ops;
 
 /* tcp_server_main: `tcp-demo server ...`; returns the exit code. */
 int tcp_server_main(int argc, char *argv[]);

@@ -1,16 +1,14 @@
 /*
- * server_main.c - `udp-demo server`: options in, a running server out.
+ * server_main.c - `udp-demo server`: its help, its own options, its
+ * ready line and its counts at exit. server_main() (core/serve.c) runs
+ * the rest.
  */
-#include "cli.h"
-#include "stop.h"
-#include "trace.h"
+#include "serve.h"
 #include "udp_limits.h"
 #include "udp_server.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,97 +39,72 @@ static const char udp_server_usage[] =
     "its counts on stderr: received = answered + dropped + failed.\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
 
-/* One option that takes a value; returns -1 to go on, or an exit code. */
-static int udp_server_option(int ch, struct udp_config *config, const char **host, uint16_t *port,
-                             bool *seeded)
+/* Its own options; -H, -p, --trace, --help and --version are every server's (serve.h). */
+static const struct option udp_server_options[] = {
+    {"mode", required_argument, NULL, 'o'},
+    {"drop", required_argument, NULL, 'd'},
+    {"seed", required_argument, NULL, 's'},
+    {NULL, 0, NULL, 0},
+};
+
+void udp_config_defaults(struct udp_config *config)
 {
-    const char *prog = "udp-demo server";
-    char err[NET_ERR_LEN];
+    /* Any seed will do; it is announced, so the run can be repeated. */
+    *config = (struct udp_config){
+        .mode = UDP_MODE_UPPER,
+        .seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+    };
+}
+
+static void udp_server_defaults(void *config)
+{
+    udp_config_defaults(config);
+}
+
+/* --mode, --drop or --seed; returns 0, or -1 with the reason in err. */
+static int udp_server_option(void *config, int ch, const char *arg, char *err)
+{
+    struct udp_config *c = config;
     long v;
 
     switch (ch) {
-    case 'H':
-        *host = optarg;
-        return -1;
-    case 'p':
-        if (net_parse_port(optarg, true, port, err) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-        return -1;
     case 'o':
-        if (udp_parse_mode(optarg, &config->mode) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "unknown mode '%s': use upper or echo", optarg);
-        return -1;
+        if (udp_parse_mode(arg, &c->mode) == -1)
+            return cli_reason(err, "unknown mode '%s': use upper or echo", arg);
+        return 0;
     case 'd':
-        if (cli_parse_long(optarg, 0, 100, &v) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE,
-                             "invalid --drop '%s': a percentage from 0 to 100", optarg);
-        config->drop_percent = (unsigned)v;
-        return -1;
+        if (cli_parse_long(arg, 0, 100, &v) == -1)
+            return cli_reason(err, "invalid --drop '%s': a percentage from 0 to 100", arg);
+        c->drop_percent = (unsigned)v;
+        return 0;
     case 's':
-        if (cli_parse_long(optarg, 0, LONG_MAX, &v) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "invalid --seed '%s': a number from 0", optarg);
-        config->seed = (uint64_t)v;
-        *seeded = true;
-        return -1;
-    case 't':
-        config->trace = true;
-        return -1;
-    case 'h':
-        fputs(udp_server_usage, stdout);
-        return CLI_EXIT_OK;
-    case CLI_OPT_VERSION:
-        return cli_version("udp-demo");
+        if (cli_parse_long(arg, 0, LONG_MAX, &v) == -1)
+            return cli_reason(err, "invalid --seed '%s': a number from 0", arg);
+        c->seed = (uint64_t)v;
+        return 0;
     default:
-        return CLI_EXIT_USAGE;
+        return 0;
     }
 }
 
-/* Parse argv into config; returns -1 to go on, else an exit code. */
-static int udp_server_parse(int argc, char *argv[], struct udp_config *config)
+static int udp_server_finish(void *config, const struct cli_common *common, char *err)
 {
-    static const struct option longopts[] = {
-        {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},
-        {"mode", required_argument, NULL, 'o'},
-        {"drop", required_argument, NULL, 'd'},
-        {"seed", required_argument, NULL, 's'},
-        {"trace", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
-    const char *prog = "udp-demo server";
-    const char *host = UDP_DEFAULT_HOST;
-    uint16_t port = UDP_DEFAULT_PORT;
-    bool seeded = false;
-    char err[NET_ERR_LEN];
-    int ch;
+    struct udp_config *c = config;
 
-    *config = (struct udp_config){.mode = UDP_MODE_UPPER};
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":H:p:h", longopts, NULL)) != -1) {
-        if (ch == '?' || ch == ':')
-            return cli_bad_option(prog, argv, ch);
-        int rc = udp_server_option(ch, config, &host, &port, &seeded);
-        if (rc != -1)
-            return rc;
+    c->trace = common->trace;
+    if (net_endpoint_from_host_port(common->host, common->port, &c->endpoint, err) == -1 ||
+        c->endpoint.is_unix) {
+        if (c->endpoint.is_unix)
+            cli_reason(err, "a UDP server needs an IP address");
+        return CLI_EXIT_USAGE;
     }
-    if (optind < argc)
-        return cli_error(prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
-                         argv[optind]);
-    if (net_endpoint_from_host_port(host, port, &config->endpoint, err) == -1 ||
-        config->endpoint.is_unix)
-        return cli_error(prog, CLI_EXIT_USAGE, "%s",
-                         config->endpoint.is_unix ? "a UDP server needs an IP address" : err);
-    if (!seeded) /* any seed will do; it is announced, so the run can be repeated */
-        config->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-    return -1;
+    return CLI_EXIT_OK;
 }
 
 /* Say where we listen; with -p 0 this is how a script learns the port. */
-static void udp_server_announce(const struct udp_server *srv)
+static void udp_server_announce(const void *server)
 {
+    const struct udp_server *srv = server;
     const struct udp_config *c = &srv->config;
     char where[NET_WHERE_LEN];
 
@@ -145,8 +118,9 @@ static void udp_server_announce(const struct udp_server *srv)
 }
 
 /* At exit: the counts, which must add up. */
-static void udp_server_report(const struct udp_server *srv)
+static void udp_server_report(const void *server)
 {
+    const struct udp_server *srv = server;
     const struct udp_server_stats *s = &srv->stats;
     fprintf(stderr,
             "udp-demo server: %lld datagrams received, %lld answered, %lld dropped "
@@ -155,29 +129,44 @@ static void udp_server_report(const struct udp_server *srv)
             (long long)s->truncated, (long long)s->refused, (long long)s->failed);
 }
 
+/* server_main() holds the config and the server as void *: these hand
+ * them on typed. */
+static int udp_server_open_any(void *srv, const void *config, struct stop *stop, char *err)
+{
+    return udp_server_open(srv, config, stop, err);
+}
+
+static int udp_server_serve_any(void *srv, char *err)
+{
+    return udp_server_serve(srv, err);
+}
+
+static void udp_server_close_any(void *srv)
+{
+    udp_server_close(srv);
+}
+
+const struct server_ops udp_server_ops = {
+    .prog = "udp-demo server",
+    .version_prog = "udp-demo",
+    .usage = udp_server_usage,
+    .default_host = UDP_DEFAULT_HOST,
+    .default_port = UDP_DEFAULT_PORT,
+    .options = udp_server_options,
+    .short_options = "",
+    .config_size = sizeof(struct udp_config),
+    .server_size = sizeof(struct udp_server),
+    .defaults = udp_server_defaults,
+    .option = udp_server_option,
+    .finish = udp_server_finish,
+    .open = udp_server_open_any,
+    .serve = udp_server_serve_any,
+    .close = udp_server_close_any,
+    .announce = udp_server_announce,
+    .report = udp_server_report,
+};
+
 int udp_server_main(int argc, char *argv[])
 {
-    const char *prog = "udp-demo server";
-    struct udp_config config;
-    struct udp_server srv;
-    struct stop stop;
-    char err[NET_ERR_LEN];
-
-    int rc = udp_server_parse(argc, argv, &config);
-    if (rc != -1)
-        return rc;
-    if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    if (udp_server_open(&srv, &config, &stop, err) == -1) {
-        stop_close(&stop);
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    }
-    udp_server_announce(&srv);
-    rc = udp_server_serve(&srv, err);
-    udp_server_report(&srv);
-    udp_server_close(&srv);
-    stop_close(&stop);
-    if (rc == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    return CLI_EXIT_OK;
+    return server_main(&udp_server_ops, argc, argv);
 }

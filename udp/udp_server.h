@@ -15,6 +15,7 @@
 #include "stop.h"
 #include "trace.h"
 #include "net.h"
+#include "serve.h"
 #include "udp_drop.h"
 #include "udp_limits.h"
 
@@ -91,6 +92,14 @@ bool udp_answer(enum udp_mode mode, unsigned char *buf, size_t len);
 
 /* udp_parse_mode: "upper" or "echo". Returns 0 or -1. */
 int udp_parse_mode(const char *text, enum udp_mode *out);
+
+/* udp_config_defaults: the documented defaults (upper mode, no drop, no
+ * trace) and a seed from the clock, announced when --drop is used. The
+ * endpoint is left empty: -H and -p give it. */
+void udp_config_defaults(struct udp_config *config);
+
+/* udp_server_ops: `udp-demo server` as server_main() runs it. */
+extern const struct server_ops udp_server_ops;
 
 /* udp_server_main: `udp-demo server ...`; returns the exit code. */
 int udp_server_main(int argc, char *argv[]);
