@@ -247,17 +247,12 @@ int tcp_client_main(int argc, char *argv[])
         .option = tcp_client_option,
     };
     struct tcp_client_args a = {0};
-    struct cli_common common;
     struct net_endpoint ep;
     char err[NET_ERR_LEN];
 
-    int rc = cli_parse(&syntax, &a, argc, argv, &common);
+    int rc = cli_parse_client(&syntax, &a, argc, argv, "tcp client", &ep);
     if (rc != -1)
         return rc;
-    if (net_endpoint_from_host_port(common.host, common.port, &ep, err) == -1)
-        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s", err);
-    trace_program.to_stderr = common.trace;
-    trace_set_role("tcp client");
     signal(SIGPIPE, SIG_IGN); /* a vanished server is an EPIPE, not a crash */
     rc = a.count > 0 ? tcp_client_call(&ep, a.messages, a.count, err) : tcp_client_pump(&ep, err);
     if (rc == -1)

@@ -220,17 +220,12 @@ int udp_client_main(int argc, char *argv[])
         .option = udp_client_option,
     };
     struct client_args a = {.timeout_ms = UDP_CLIENT_TIMEOUT_MS};
-    struct cli_common common;
     struct net_endpoint ep;
     char err[NET_ERR_LEN];
 
-    int rc = cli_parse(&syntax, &a, argc, argv, &common);
+    int rc = cli_parse_client(&syntax, &a, argc, argv, "udp client", &ep);
     if (rc != -1)
         return rc;
-    if (net_endpoint_from_host_port(common.host, common.port, &ep, err) == -1)
-        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s", err);
-    trace_program.to_stderr = common.trace;
-    trace_set_role("udp client");
     rc = a.count > 0 ? udp_client_call(&ep, a.messages, a.count, (int)a.timeout_ms, err)
                      : udp_client_interactive(&ep, (int)a.timeout_ms, err);
     if (rc == -1)

@@ -95,16 +95,11 @@ int udp_ping_main(int argc, char *argv[])
     struct udp_ping_config config = {.interval_ms = UDP_PING_INTERVAL_MS,
                                      .size = UDP_PING_SIZE,
                                      .timeout_ms = UDP_CLIENT_TIMEOUT_MS};
-    struct cli_common common;
     char err[NET_ERR_LEN];
 
-    int rc = cli_parse(&syntax, &config, argc, argv, &common);
+    int rc = cli_parse_client(&syntax, &config, argc, argv, "udp ping", &config.endpoint);
     if (rc != -1)
         return rc;
-    if (net_endpoint_from_host_port(common.host, common.port, &config.endpoint, err) == -1)
-        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s", err);
-    trace_program.to_stderr = common.trace;
-    trace_set_role("udp ping");
     /* Ctrl-C ends the run, and the summary is still printed. */
     if (shutdown_install(err) == -1)
         return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "net.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -131,5 +132,20 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
     if (optind < argc && !(cmd->takes & CLI_TAKES_ARGS))
         return cli_error(cmd->prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
                          argv[optind]);
+    return -1;
+}
+
+int cli_parse_client(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
+                     const char *role, struct net_endpoint *ep)
+{
+    struct cli_common common;
+    char err[NET_ERR_LEN];
+    int rc = cli_parse(cmd, ctx, argc, argv, &common);
+    if (rc != -1)
+        return rc;
+    if (net_endpoint_from_host_port(common.host, common.port, ep, err) == -1)
+        return cli_error(cmd->prog, CLI_EXIT_USAGE, "%s", err);
+    trace_program.to_stderr = common.trace;
+    trace_bind(&trace_program, role);
     return -1;
 }

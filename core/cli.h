@@ -87,6 +87,14 @@ struct cli_syntax {
 int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
               struct cli_common *common);
 
+struct net_endpoint;
+
+/* cli_parse_client: cli_parse for a client of one server: then the
+ * server's address from -H and -p into ep, and this thread's trace
+ * events labelled role, on stderr with --trace. Returns as cli_parse. */
+int cli_parse_client(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
+                     const char *role, struct net_endpoint *ep);
+
 /* cli_reason: write a one-line reason into err (CLI_ERR_LEN bytes), for
  * option callbacks. Returns -1. */
 int cli_reason(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -72,7 +72,7 @@ struct trace_event {
     char role[24]; /* "tcp server", "ftp session", ... */
     char call[16]; /* "accept", "recv", "send", "close", ...; "" for narration */
     char local[TRACE_ADDR_LEN], peer[TRACE_ADDR_LEN];
-    char preview[TRACE_PREVIEW_LEN + 8]; /* the payload's first bytes, raw */
+    char preview[TRACE_PREVIEW_LEN]; /* the payload's first bytes, raw */
     uint32_t preview_len;
     char text[TRACE_TEXT_LEN]; /* the --trace line, without "[role] " and newline */
 };
