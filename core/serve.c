@@ -79,3 +79,11 @@ int server_main(const struct server_ops *ops, int argc, char *argv[])
     free(srv);
     return rc;
 }
+
+uint16_t server_port(const struct server_ops *ops, const void *srv)
+{
+    uint16_t port = 0;
+    if (net_local_port(ops->listen_fd(srv), &port, NULL) == -1)
+        return 0;
+    return port;
+}

@@ -57,6 +57,10 @@ struct server_ops {
     /* report: what to print after serve, before close (UDP's counts), or
      * NULL for nothing. */
     void (*report)(const void *srv);
+    /* listen_fd: where I listen: the socket clients reach, the listening
+     * one (TCP, HTTP, FTP) or the only one (UDP), between open and close.
+     * getsockname() on it gives the address and the port -p 0 picked. */
+    int (*listen_fd)(const void *srv);
 };
 
 /* server_main: run a server program: parse argv (argv[0] is the command
@@ -66,5 +70,8 @@ struct server_ops {
  * CLI_EXIT_FAILURE when the server cannot start or fails, CLI_EXIT_USAGE
  * for bad options. It never exits the process. */
 int server_main(const struct server_ops *ops, int argc, char *argv[]);
+
+/* server_port: the port an open server listens on (0 for a Unix socket). */
+uint16_t server_port(const struct server_ops *ops, const void *srv);
 
 #endif

@@ -276,6 +276,11 @@ static void ftp_server_close_any(void *srv)
     ftp_server_close(srv);
 }
 
+static int ftp_server_listen_fd(const void *srv)
+{
+    return ((const struct ftp_server *)srv)->listen_fd;
+}
+
 const struct server_ops ftp_server_ops = {
     .prog = "ftp-demo server",
     .version_prog = "ftp-demo",
@@ -294,6 +299,7 @@ const struct server_ops ftp_server_ops = {
     .close = ftp_server_close_any,
     .announce = ftp_server_announce,
     .report = NULL,
+    .listen_fd = ftp_server_listen_fd,
 };
 
 int ftp_server_main(int argc, char *argv[])

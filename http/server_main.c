@@ -199,6 +199,11 @@ static void http_server_close_any(void *srv)
     http_server_close(srv);
 }
 
+static int http_server_listen_fd(const void *srv)
+{
+    return ((const struct http_server *)srv)->listen_fds[0];
+}
+
 const struct server_ops http_server_ops = {
     .prog = "http-demo server",
     .version_prog = "http-demo",
@@ -217,6 +222,7 @@ const struct server_ops http_server_ops = {
     .close = http_server_close_any,
     .announce = http_server_announce,
     .report = NULL,
+    .listen_fd = http_server_listen_fd,
 };
 
 int http_server_main(int argc, char *argv[])

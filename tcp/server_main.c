@@ -98,6 +98,11 @@ static void tcp_server_close_any(void *srv)
     tcp_server_close(srv);
 }
 
+static int tcp_server_listen_fd(const void *srv)
+{
+    return ((const struct tcp_server *)srv)->listen_fd;
+}
+
 const struct server_ops tcp_server_ops = {
     .prog = "tcp-demo server",
     .version_prog = "tcp-demo",
@@ -116,6 +121,7 @@ const struct server_ops tcp_server_ops = {
     .close = tcp_server_close_any,
     .announce = tcp_server_announce,
     .report = NULL,
+    .listen_fd = tcp_server_listen_fd,
 };
 
 int tcp_server_main(int argc, char *argv[])

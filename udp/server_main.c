@@ -146,6 +146,11 @@ static void udp_server_close_any(void *srv)
     udp_server_close(srv);
 }
 
+static int udp_server_listen_fd(const void *srv)
+{
+    return ((const struct udp_server *)srv)->fd;
+}
+
 const struct server_ops udp_server_ops = {
     .prog = "udp-demo server",
     .version_prog = "udp-demo",
@@ -164,6 +169,7 @@ const struct server_ops udp_server_ops = {
     .close = udp_server_close_any,
     .announce = udp_server_announce,
     .report = udp_server_report,
+    .listen_fd = udp_server_listen_fd,
 };
 
 int udp_server_main(int argc, char *argv[])

@@ -13,6 +13,7 @@
  * Exit 0 when every cycle passed, 1 with one line on stderr otherwise.
  */
 #include "net.h"
+#include "serve.h"
 #include "stop.h"
 
 #include "ftp/ftp_server.h"
@@ -34,13 +35,12 @@
 #define CYCLES   100
 #define RESTARTS 20
 
-/* One kind of server, behind four small functions. */
+/* One kind of server: its own open with a test config, then its
+ * operations table (serve, close, where it listens) as netdemo uses it. */
 struct kind {
     const char *name;
     int (*open)(void *srv, struct stop *stop, char *err);
-    int (*serve)(void *srv, char *err);
-    void (*close)(void *srv);
-    int (*port)(void *srv);                /* where it listens */
+    const struct server_ops *ops;
     int (*talk)(uint16_t port, char *err); /* one real exchange */
 };
 
@@ -54,13 +54,6 @@ static int count_entries(const char *dir)
         n++;
     closedir(d);
     return n;
-}
-
-static uint16_t port_of(int fd)
-{
-    uint16_t port = 0;
-    net_local_port(fd, &port, NULL);
-    return port;
 }
 
 /* A client socket to 127.0.0.1:port with a 5 s limit on every call. */
@@ -115,11 +108,6 @@ static int tcp_open(void *srv, struct stop *stop, char *err)
     return tcp_server_open(srv, &c, stop, err);
 }
 
-static int tcp_port(void *srv)
-{
-    return port_of(((struct tcp_server *)srv)->listen_fd);
-}
-
 static int tcp_talk(uint16_t port, char *err)
 {
     return exchange(SOCK_STREAM, port, "dream is handsome", "DREAM IS HANDSOME", err);
@@ -139,11 +127,6 @@ static int udp_open(void *srv, struct stop *stop, char *err)
     return udp_server_open(srv, &c, stop, err);
 }
 
-static int udp_port(void *srv)
-{
-    return port_of(((struct udp_server *)srv)->fd);
-}
-
 static int udp_talk(uint16_t port, char *err)
 {
     return exchange(SOCK_DGRAM, port, "dream is handsome", "DREAM IS HANDSOME", err);
@@ -157,11 +140,6 @@ static int http_open(void *srv, struct stop *stop, char *err)
     c.workers = 2;
     net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
     return http_server_open(srv, &c, stop, err);
-}
-
-static int http_port(void *srv)
-{
-    return ((struct http_server *)srv)->config.endpoint.port;
 }
 
 static int http_talk(uint16_t port, char *err)
@@ -181,63 +159,17 @@ static int ftp_open(void *srv, struct stop *stop, char *err)
     return ftp_server_open(srv, &c, stop, err);
 }
 
-static int ftp_port(void *srv)
-{
-    return port_of(((struct ftp_server *)srv)->listen_fd);
-}
-
 static int ftp_talk(uint16_t port, char *err)
 {
     return exchange(SOCK_STREAM, port, "QUIT\r\n", "221 ", err);
 }
 
-/* Each server's serve and close, for the table's one signature. */
-static int tcp_serve(void *srv, char *err)
-{
-    return tcp_server_serve(srv, err);
-}
-
-static void tcp_close(void *srv)
-{
-    tcp_server_close(srv);
-}
-
-static int udp_serve(void *srv, char *err)
-{
-    return udp_server_serve(srv, err);
-}
-
-static void udp_close(void *srv)
-{
-    udp_server_close(srv);
-}
-
-static int http_serve(void *srv, char *err)
-{
-    return http_server_serve(srv, err);
-}
-
-static void http_close(void *srv)
-{
-    http_server_close(srv);
-}
-
-static int ftp_serve(void *srv, char *err)
-{
-    return ftp_server_serve(srv, err);
-}
-
-static void ftp_close(void *srv)
-{
-    ftp_server_close(srv);
-}
-
 static const struct kind kinds[] = {
-    {"tcp (epoll model)", tcp_open, tcp_serve, tcp_close, tcp_port, tcp_talk},
-    {"tcp (thread model)", thread_model_open, tcp_serve, tcp_close, tcp_port, tcp_talk},
-    {"udp", udp_open, udp_serve, udp_close, udp_port, udp_talk},
-    {"http", http_open, http_serve, http_close, http_port, http_talk},
-    {"ftp", ftp_open, ftp_serve, ftp_close, ftp_port, ftp_talk},
+    {"tcp (epoll model)", tcp_open, &tcp_server_ops, tcp_talk},
+    {"tcp (thread model)", thread_model_open, &tcp_server_ops, tcp_talk},
+    {"udp", udp_open, &udp_server_ops, udp_talk},
+    {"http", http_open, &http_server_ops, http_talk},
+    {"ftp", ftp_open, &ftp_server_ops, ftp_talk},
 };
 
 /* --- one cycle --------------------------------------------------------------- */
@@ -252,7 +184,7 @@ struct running {
 static void *serve_main(void *arg)
 {
     struct running *r = arg;
-    r->rc = r->kind->serve(r->srv, r->err);
+    r->rc = r->kind->ops->serve(r->srv, r->err);
     return NULL;
 }
 
@@ -271,7 +203,7 @@ static int cycle(const struct kind *k, void *srv, char *err)
     }
     int rc = pthread_create(&t, NULL, serve_main, &r) == 0 ? 0 : -1;
     if (rc == 0) {
-        rc = k->talk((uint16_t)k->port(srv), err);
+        rc = k->talk(server_port(k->ops, srv), err);
         stop_request(&stop);
         pthread_join(t, NULL);
         if (rc == 0 && r.rc != 0) {
@@ -279,7 +211,7 @@ static int cycle(const struct kind *k, void *srv, char *err)
             rc = -1;
         }
     }
-    k->close(srv);
+    k->ops->close(srv);
     stop_close(&stop);
     return rc;
 }
@@ -312,7 +244,7 @@ static int finish(struct started *s, char *err)
 {
     stop_request(&s->stop);
     pthread_join(s->thread, NULL);
-    s->kind->close(s->srv);
+    s->kind->ops->close(s->srv);
     stop_close(&s->stop);
     if (s->run.rc == 0)
         return 0;
@@ -361,7 +293,7 @@ static int together(void *storage[4], char *err)
     while (rc == 0 && talking < 3) {
         struct talker *t = &talkers[talking];
         *t = (struct talker){.kind = four[talking + 1],
-                             .port = (uint16_t)four[talking + 1]->port(s[talking + 1].srv),
+                             .port = server_port(four[talking + 1]->ops, s[talking + 1].srv),
                              .done = &done};
         if (pthread_create(&threads[talking], NULL, talk_main, t) != 0)
             rc = -1;
@@ -372,7 +304,7 @@ static int together(void *storage[4], char *err)
     for (int n = 0; rc == 0 && n < RESTARTS; n++) {
         rc = finish(&s[0], err);
         tcp_up = rc == 0 && start(&s[0], four[0], err) == 0;
-        if (!tcp_up || four[0]->talk((uint16_t)four[0]->port(s[0].srv), err) == -1)
+        if (!tcp_up || four[0]->talk(server_port(four[0]->ops, s[0].srv), err) == -1)
             rc = -1;
     }
     atomic_store(&done, true);
