@@ -273,6 +273,10 @@ void trace_accepted(int listen_fd, int fd, const char *peer)
     if (fd >= 0 && fd < TRACE_PENDING_FDS)
         atomic_store(&trace_pending[fd], c.id);
     copy_text(c.peer, sizeof c.peer, peer);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+        net_format_addr((struct sockaddr *)&ss, len, c.local, sizeof c.local);
     trace_here.conn = &c;
     trace_call_log("accept", fd, NULL, 0, "accept(fd %d) -> fd %d, peer %s", listen_fd, fd, peer);
     trace_here.conn = was;
