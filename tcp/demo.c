@@ -66,7 +66,7 @@ int tcp_demo_main(void)
     struct net_endpoint ep;
     net_endpoint_from_host_port(TCP_DEFAULT_HOST, port, &ep, err);
     const char *messages[] = {TCP_DEMO_MESSAGE};
-    int rc = tcp_client_call(&ep, messages, 1, err);
+    int rc = tcp_client_call(&ep, messages, 1, TCP_CLIENT_TIMEOUT_MS, err);
 
     int status = 0;
     stop_request(&stop); /* the lecture is over: switch the server off */
