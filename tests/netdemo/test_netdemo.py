@@ -594,6 +594,199 @@ class ReadersTest(NetdemoTest):
                                  srv.ports["http"])
 
 
+class StartTest(NetdemoTest):
+    """What netdemo says when it cannot start, and how it is used."""
+
+    def refused(self, kind, flag):
+        """netdemo with one port taken by a socket of kind: exit 1, one line."""
+        taker = socket.socket(socket.AF_INET, kind)
+        self.addCleanup(taker.close)
+        taker.bind(("127.0.0.1", 0))
+        if kind == socket.SOCK_STREAM:
+            taker.listen(1)
+        port = taker.getsockname()[1]
+        argv = [program("netdemo")]
+        for name in SERVICES:
+            argv += [f"--{name}", str(port) if f"--{name}" == flag else "0"]
+        start = time.monotonic()
+        r = run(argv)
+        self.assertLess(time.monotonic() - start, 5, "netdemo took long to give up")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        label = flag[2:].upper()
+        self.assertEqual(r.stderr.decode(),
+                         f"netdemo: {label} port {port} is in use (try {flag} {port + 1})\n")
+        self.assertEqual(r.stdout, b"")
+        # It has exited, so nothing of it listens; and the port is still the taker's.
+        self.assertEqual(taker.getsockname()[1], port)
+
+    def test_a_tcp_port_in_use_names_its_flag_and_nothing_is_left(self):
+        self.refused(socket.SOCK_STREAM, "--http")
+        self.refused(socket.SOCK_STREAM, "--tcp")
+
+    def test_a_udp_port_in_use_names_its_flag_and_nothing_is_left(self):
+        self.refused(socket.SOCK_DGRAM, "--udp")
+
+    def test_bad_usage_exits_2_with_one_line(self):
+        for args in (["--drop", "101"], ["--drop", "-1"], ["--model", "nope"],
+                     ["--tcp", "70000"], ["--http", "x"], ["-H", "unix:/x"], ["--nope"],
+                     ["extra"]):
+            with self.subTest(args=args):
+                # Port 0 for every other server, should the bad flag be taken.
+                argv = [program("netdemo"), *args]
+                for name in SERVICES:
+                    if f"--{name}" not in args:
+                        argv += [f"--{name}", "0"]
+                r = run(argv)
+                self.assert_one_line_error(r, 2, "netdemo: ")
+                self.assertEqual(r.stdout, b"")
+
+    def test_version_and_help(self):
+        r = run([program("netdemo"), "--version"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout.decode(), r"^netdemo \(netdemo\) \d+\.\d+\.\d+\n$")
+        r = run([program("netdemo"), "--help"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = r.stdout.decode()
+        for flag in ("-H", "--host", "--tcp", "--udp", "--http", "--ftp", "--www", "--ftp-root",
+                     "--model", "--drop", "--trace", "--version", "-h", "--help"):
+            self.assertRegex(text, rf"(?<![\w-]){re.escape(flag)}(?![\w-])", flag)
+
+
+class StopTest(NetdemoTest):
+    """SIGTERM in the middle of every kind of transfer: exit 0, soon, and
+    nothing of netdemo left, forked children included."""
+
+    BIG = 32 << 20  # far more than the socket buffers: still sending at the signal
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="netdemo-stop-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        with open(os.path.join(self.tmp, "big.bin"), "wb") as f:
+            f.truncate(self.BIG)
+
+    def leftovers(self, pgid):
+        for pid in children_of_group(pgid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def busy(self, srv):
+        """Start a transfer on each server and leave it running; returns
+        what to close afterwards."""
+        p, opened = srv.ports, []
+        tcp = socket.create_connection(("127.0.0.1", p["tcp"]), timeout=WAIT_S)
+        opened.append(tcp)
+        tcp.sendall(b"dream")  # the conversation goes on: no half-close
+        self.assertEqual(tcp.recv(100), b"DREAM")
+        web = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        opened.append(web)
+        web.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        web.settimeout(WAIT_S)
+        web.connect(("127.0.0.1", p["http"]))
+        web.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, head, _ = http_head(web, time.monotonic() + WAIT_S)
+        self.assertEqual(status, 200, head)
+        ftp = ftplib.FTP()
+        ftp.connect("127.0.0.1", p["ftp"], timeout=WAIT_S)
+        opened.append(ftp)
+        ftp.login("anonymous", PASSWORD)
+        ftp.voidcmd("TYPE I")
+        data = ftp.transfercmd("RETR big.bin")
+        opened.append(data)
+        data.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.assertTrue(data.recv(4096))  # a little, then no more: the RETR waits on us
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        opened.append(udp)
+        udp.settimeout(WAIT_S)
+        for i in range(5):
+            udp.sendto(b"ping %d" % i, ("127.0.0.1", p["udp"]))
+            self.assertEqual(udp.recvfrom(100)[0], b"PING %d" % i)
+        for i in range(5):  # and some still in flight at the signal
+            udp.sendto(b"late %d" % i, ("127.0.0.1", p["udp"]))
+        return opened
+
+    def stop_under_load(self, *model):
+        srv = self.netdemo(*model, "--www", self.tmp, "--ftp-root", self.tmp)
+        pid = srv.proc.pid
+        self.addCleanup(self.leftovers, pid)
+        opened = self.busy(srv)
+        try:
+            before = set(children_of_group(pid)) - {pid}
+            if model:  # fork: the TCP caller has a process of its own
+                self.assertTrue(before, "no process serves the TCP caller")
+            start = time.monotonic()
+            srv.proc.send_signal(signal.SIGTERM)
+            try:
+                rc = srv.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                rc = None
+            took = time.monotonic() - start
+            self.assertEqual(rc, 0, f"exit after SIGTERM ({took:.1f} s): {srv.stderr()}")
+            deadline = time.monotonic() + 1
+            while children_of_group(pid) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            self.assertEqual(children_of_group(pid), [], "processes left behind")
+        finally:
+            for thing in opened:
+                thing.close()
+
+    def test_sigterm_under_load_with_fork_model(self):
+        self.stop_under_load("--model", "fork")
+
+    def test_sigterm_under_load_with_default_model(self):
+        self.stop_under_load()
+
+
+class AnyAddressTest(NetdemoTest):
+    """-H 0.0.0.0, but only on a wire of the test's own: two network
+    namespaces joined by a veth pair with TEST-NET-2 addresses."""
+
+    SERVER, CLIENT = "198.51.100.1", "198.51.100.2"
+
+    def setUp(self):
+        namespaces = []
+        try:
+            for tag in ("ls", "lc"):
+                namespaces.append(Netns(tag))
+                self.addCleanup(namespaces[-1].delete)
+        except NetnsUnavailable as e:
+            self.skipTest(str(e))
+        self.lecturer, self.student = namespaces
+        pid = os.getpid()
+        lec_if, stu_if = f"ndsv{pid}", f"ndcl{pid}"
+        self.lecturer.ip("link", "add", lec_if, "type", "veth", "peer", "name", stu_if,
+                         "netns", self.student.name)
+        for ns, ifname, addr in ((self.lecturer, lec_if, self.SERVER),
+                                 (self.student, stu_if, self.CLIENT)):
+            ns.ip("addr", "add", addr + "/24", "dev", ifname)
+            ns.ip("link", "set", "lo", "up")
+            ns.ip("link", "set", ifname, "up")
+
+    def test_any_address_warns_lists_the_wire_and_serves_it(self):
+        srv = self.netdemo("-H", "0.0.0.0", prefix=self.lecturer.argv())
+        self.assertIn(f"Students can reach this machine at: {self.SERVER}", srv.lines)
+        self.assertEqual(srv.host, self.SERVER)
+        p = srv.ports
+
+        def student(*args):
+            return run(self.student.argv("curl", "-sS", "--noproxy", "*", "--max-time",
+                                         str(WAIT_S), *args), timeout=2 * WAIT_S)
+
+        about = json.loads(self.ok(student(f"http://{self.SERVER}:{p['http']}/netdemo.json")))
+        self.assertEqual(about["host"], self.SERVER)
+        self.assertEqual(about["addresses"], [self.SERVER])
+        self.assertEqual({k: v["port"] for k, v in about["services"].items()}, p)
+        r = student("-v", "--ftp-pasv", "--disable-epsv", "-l", f"ftp://{self.SERVER}:{p['ftp']}/")
+        self.assertIn("readme.txt", self.ok(r).decode().split())
+        self.assertRegex(r.stderr.decode(), r"227 Entering Passive Mode \(" +
+                         self.SERVER.replace(".", ",") + r",\d+,\d+\)")
+        self.assertEqual(srv.stop(), 0)
+        warnings = [line for line in srv.stderr().splitlines()
+                    if line.startswith("netdemo: warning:")]
+        self.assertEqual(len(warnings), 1, srv.stderr())
+
+
 def main():
     global BIN
     parser = argparse.ArgumentParser()
