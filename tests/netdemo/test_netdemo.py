@@ -19,6 +19,7 @@ import json
 import os
 import re
 import select
+import shlex
 import shutil
 import signal
 import socket
@@ -258,11 +259,25 @@ class NetdemoTest(ServerTest):
         return rd
 
     def following(self, srv, rd):
-        """Make sure the ring records: a request, and its events arrive."""
-        srv.get("/netdemo.json")
+        """Make sure the ring records: a request, and its events arrive.
+        Keeps what /netdemo.json said in self.about."""
+        r, body = srv.get("/netdemo.json")
+        self.assertEqual(r.status, 200)
+        self.assertRegex(r.getheader("Content-Type"), r"^application/json")
+        self.about = json.loads(body)
         rd.wait_for(lambda evs: any(e["server"] == "http" and
                                     e["preview"].startswith("GET /netdemo.json") for e in evs),
                     what="event of the probe request")
+
+    def wait_open_http(self, srv, n, timeout=WAIT_S):
+        """Wait until HTTP has n connections open (the /stats asking included)."""
+        deadline, open_conns = time.monotonic() + timeout, None
+        while time.monotonic() < deadline:
+            open_conns = srv.stats()["http"]["conns_open"]
+            if open_conns == n:
+                return
+            time.sleep(0.05)
+        self.fail(f"HTTP has {open_conns} connections open, not {n}")
 
     def ok(self, r):
         self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
@@ -279,6 +294,12 @@ class ExchangeTest(NetdemoTest):
         self.assertTrue(any(line.startswith("Hub ") for line in srv.lines), srv.lines)
         rd = self.reader(srv)
         self.following(srv, rd)  # HTTP request 2 (the stream is 1)
+        version = self.ok(run([program("netdemo"), "--version"])).decode().split()[-1]
+        self.assertEqual(self.about, {
+            "version": version, "host": "127.0.0.1", "addresses": ["127.0.0.1"],
+            "services": {"tcp": {"port": p["tcp"], "model": "epoll", "mode": "upper"},
+                         "udp": {"port": p["udp"], "drop": 0}, "http": {"port": p["http"]},
+                         "ftp": {"port": p["ftp"]}}})
 
         # TCP: the native client, then a raw socket.
         out = self.ok(run([program("tcp-demo"), "client", "-H", "127.0.0.1", "-p", str(p["tcp"]),
@@ -402,6 +423,119 @@ class ExchangeTest(NetdemoTest):
                           e["text"].startswith("S> "))
         self.assertGreaterEqual(stats["bytes_out"], control_out + 3 * 121, stats)
         self.assertEqual(stats["errors"], 0, stats)
+
+    def test_the_phone_call_reads_the_same_in_every_model(self):
+        for model in ("iterative", "fork", "thread", "epoll"):
+            with self.subTest(model=model):
+                srv = self.netdemo("--model", model)
+                rd = self.reader(srv)
+                self.following(srv, rd)
+                self.assertEqual(self.about["services"]["tcp"]["model"], model)
+                got, me = tcp_phone_call(srv.ports["tcp"])
+                self.assertEqual(got, ANSWER)
+                events = rd.wait_for(lambda evs: any(e["peer"] == me and e["call"] == "close"
+                                                     for e in evs), what="the close")
+                conn = [e for e in events if e["peer"] == me][0]["conn"]
+                self.assertEqual([(e["call"], e["bytes"]) for e in calls(events, conn)],
+                                 [("accept", 0), ("recv", 17), ("send", 17), ("recv", 0),
+                                  ("close", 0)])
+                stats = srv.stats()["tcp"]
+                self.assertEqual((stats["conns_total"], stats["bytes_in"], stats["bytes_out"]),
+                                 (1, 17, 17), stats)
+                srv.kill()
+
+    def test_the_commands_it_prints_work_as_printed(self):
+        for host in ("127.0.0.1", "::1"):
+            with self.subTest(host=host):
+                srv = self.netdemo("-H", host)
+                shown = f"[{host}]" if ":" in host else host
+                tried = 0
+                for line in srv.lines:
+                    m = re.search(r"  ((tcp|udp|ftp)-demo client .*?) \(C/S", line)
+                    if not m:
+                        continue
+                    argv = shlex.split(m.group(1))
+                    self.assertIn(shown, argv, line)
+                    out = self.ok(run([program(argv[0]), *argv[1:]], input=b"ls\nquit\n",
+                                      stdin=None))
+                    self.assertIn(b"readme.txt" if m.group(2) == "ftp" else ANSWER + b"\n", out)
+                    tried += 1
+                self.assertEqual(tried, 3, srv.lines)
+                self.assertIn(f"HTTP  http://{shown}:{srv.ports['http']}/  open in a browser (B/S)",
+                              srv.lines)
+                srv.kill()
+
+    def test_udp_drop_shows_each_lost_datagram(self):
+        srv = self.netdemo("--drop", "100")
+        self.assertTrue(any(line.startswith("UDP ") and "100% dropped" in line
+                            for line in srv.lines), srv.lines)
+        rd = self.reader(srv)
+        self.following(srv, rd)
+        self.assertEqual(self.about["services"]["udp"]["drop"], 100)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.bind(("127.0.0.1", 0))
+            me = "%s:%d" % u.getsockname()
+            for i in range(5):
+                u.sendto(b"lost %d" % i, ("127.0.0.1", srv.ports["udp"]))
+            events = rd.wait_for(lambda evs: sum(e["call"] == "drop" for e in evs) == 5,
+                                 what="five drop events")
+            u.settimeout(0.2)
+            with self.assertRaises(socket.timeout):
+                u.recvfrom(100)  # nothing came back
+        mine = [e for e in events if e["server"] == "udp" and e["peer"] == me]
+        self.assertEqual([e["call"] for e in mine if e["call"]], ["recvfrom", "drop"] * 5)
+        stats = srv.stats()["udp"]
+        self.assertEqual((stats["dropped"], stats["bytes_in"], stats["bytes_out"]),
+                         (5, 30, 0), stats)
+
+    def test_the_ring_records_only_while_someone_follows(self):
+        srv = self.netdemo()
+        _, unseen = tcp_phone_call(srv.ports["tcp"])  # nobody follows: not recorded
+        rd = self.reader(srv)
+        self.following(srv, rd)
+        _, seen = tcp_phone_call(srv.ports["tcp"])
+        rd.wait_for(lambda evs: any(e["peer"] == seen and e["call"] == "close" for e in evs),
+                    what="the followed call")
+        rd.close()
+        self.wait_open_http(srv, 1)  # the server has seen the reader go: only /stats is open
+        _, unseen_after = tcp_phone_call(srv.ports["tcp"])
+        again = self.reader(srv)  # its backlog: what was recorded before it came
+        self.following(srv, again)
+        events = again.snapshot()[0]
+        peers = {e["data"]["peer"] for e in events}
+        self.assertIn(seen, peers)
+        self.assertNotIn(unseen, peers)
+        self.assertNotIn(unseen_after, peers)
+        ids = [e["id"] for e in events]
+        self.assertEqual(ids, list(range(ids[0], ids[0] + len(ids))), "ids have gaps")
+        self.assertEqual(srv.stats()["tcp"]["conns_total"], 3)
+
+    def test_a_new_reader_gets_a_backlog_of_at_most_256(self):
+        srv = self.netdemo()
+        rd = self.reader(srv)
+        self.following(srv, rd)
+        for _ in range(100):  # 500 events
+            tcp_phone_call(srv.ports["tcp"])
+        last = rd.wait_for(lambda evs: sum(e["call"] == "close" and e["server"] == "tcp"
+                                           for e in evs) == 100, what="100 calls")[-1]["id"]
+        late = self.reader(srv)
+        events = late.wait_for(lambda evs: any(e["id"] >= last for e in evs), what="backlog")
+        before = [e for e in events if e["id"] <= last]
+        self.assertLessEqual(len(before), 256)
+        self.assertGreaterEqual(len(before), 250)  # the reader's own accept and request at most
+        ids = [e["id"] for e in events]
+        self.assertEqual(ids, list(range(ids[0], ids[0] + len(ids))), "ids have gaps")
+
+    def test_trace_on_stderr_hides_the_password_too(self):
+        srv = self.netdemo("--trace")
+        ftp = ftplib.FTP()
+        ftp.connect("127.0.0.1", srv.ports["ftp"], timeout=WAIT_S)
+        ftp.login("anonymous", PASSWORD)
+        ftp.quit()
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        self.assertIn("PASS <hidden>", err)
+        self.assertNotIn(PASSWORD, err)
 
     def ftplib_session(self, srv, rd):
         """An ftplib session that fetches readme.txt; returns its events and
@@ -552,14 +686,8 @@ class ReadersTest(NetdemoTest):
         self.assertLess(loaded - start, 2 * WAIT_S, "the servers slowed down")
         # The stalled stream goes away (after HTTP_EVENTS_STALL_MS, 10 s):
         # only the /stats request itself is left open.
-        deadline, open_conns = loaded + 30, None
-        while time.monotonic() < deadline:
-            open_conns = srv.stats()["http"]["conns_open"]
-            if open_conns == 1:
-                break
-            time.sleep(0.25)
+        self.wait_open_http(srv, 1, timeout=30)
         dropped = time.monotonic()
-        self.assertEqual(open_conns, 1, "the stalled reader was never dropped")
         # What was queued for it still arrives, and then its end.
         stalled.settimeout(WAIT_S)
         end = dropped + WAIT_S
@@ -571,6 +699,13 @@ class ReadersTest(NetdemoTest):
                 break
         else:
             self.fail("the dropped reader's socket never saw its end")
+        # A reader resuming from an id the ring no longer holds is told too.
+        late = self.reader(srv, headers="Last-Event-ID: 0\r\n")
+        late.wait_for(lambda evs: len(evs) > 0, what="events after the resume")
+        first = late.snapshot()[1].split(b"\n\n", 1)[0]
+        m = re.fullmatch(rb'event: missed\ndata: \{"missed":(\d+)\}', first)
+        self.assertIsNotNone(m, first)
+        self.assertGreater(int(m.group(1)), 2000 * 5 - 4096)
 
     # A pooled request/response pair keeps resp.stream from the /events
     # request it last served: http_response_init() (http/response.c) does
