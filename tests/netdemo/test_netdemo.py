@@ -488,6 +488,44 @@ class ExchangeTest(NetdemoTest):
         self.assertEqual((stats["dropped"], stats["bytes_in"], stats["bytes_out"]),
                          (5, 30, 0), stats)
 
+    def test_bytes_a_peer_sends_stay_inside_their_event(self):
+        """Quotes, backslashes, line ends, NUL, invalid UTF-8, U+2028 and a
+        closing script tag: each event is still one valid JSON data line."""
+        srv = self.netdemo()
+        rd = self.reader(srv)
+        self.following(srv, rd)
+        hostile = (b'a"b\\c\nd\re\x00f\x01g\xff\xfeh\xe2\x80\xa8i</script>\x7f' +
+                   "\u00e9\u20ac".encode())
+        got, me = tcp_phone_call(srv.ports["tcp"], hostile)
+        self.assertEqual(got, hostile.upper())
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.settimeout(WAIT_S)
+            u.bind(("127.0.0.1", 0))
+            udp_me = "%s:%d" % u.getsockname()
+            u.sendto(hostile, ("127.0.0.1", srv.ports["udp"]))
+            self.assertEqual(u.recvfrom(100)[0], hostile.upper())
+        srv.get("/echo?" + "x" * 100, headers={"X-Note": 'say "hi"\\'})
+        events = rd.wait_for(
+            lambda evs: any(e["peer"] == me and e["call"] == "close" for e in evs) and
+            any(e["peer"] == udp_me and e["call"] == "sendto" for e in evs) and
+            any(e["preview"].startswith("GET /echo?x") for e in evs), what="the hostile calls")
+        rd.close()
+        events, raw = rd.snapshot()
+        blocks = raw.split(b"\n\n")
+        self.assertEqual(blocks[-1], b"")
+        for block in blocks[:-1]:  # exactly an id line and a data line each
+            lines = block.split(b"\n")
+            self.assertEqual(len(lines), 2, block)
+            self.assertRegex(lines[0], rb"^id: \d+$")
+            self.assertTrue(lines[1].startswith(b"data: {"), block)
+        text, upper = hostile.decode(errors="replace"), hostile.upper().decode(errors="replace")
+        for peer, call, preview in ((me, "recv", text), (me, "send", upper),
+                                    (udp_me, "recvfrom", text), (udp_me, "sendto", upper)):
+            mine = [e["data"] for e in events if e["data"]["peer"] == peer and
+                    e["data"]["call"] == call and e["data"]["bytes"] > 0]
+            self.assertEqual(len(mine), 1, (peer, call))
+            self.assertEqual((mine[0]["bytes"], mine[0]["preview"]), (len(hostile), preview))
+
     def test_the_ring_records_only_while_someone_follows(self):
         srv = self.netdemo()
         _, unseen = tcp_phone_call(srv.ports["tcp"])  # nobody follows: not recorded
@@ -755,8 +793,9 @@ class StartTest(NetdemoTest):
         self.assertEqual(taker.getsockname()[1], port)
 
     def test_a_tcp_port_in_use_names_its_flag_and_nothing_is_left(self):
-        self.refused(socket.SOCK_STREAM, "--http")
-        self.refused(socket.SOCK_STREAM, "--tcp")
+        for flag in ("--http", "--tcp", "--ftp"):  # the first to open, and the last
+            with self.subTest(flag=flag):
+                self.refused(socket.SOCK_STREAM, flag)
 
     def test_a_udp_port_in_use_names_its_flag_and_nothing_is_left(self):
         self.refused(socket.SOCK_DGRAM, "--udp")
@@ -831,6 +870,10 @@ class StopTest(NetdemoTest):
         opened.append(data)
         data.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         self.assertTrue(data.recv(4096))  # a little, then no more: the RETR waits on us
+        hub = open_stream(p["http"])  # the hub follows all of it
+        opened.append(hub)
+        status, head, _ = http_head(hub, time.monotonic() + WAIT_S)
+        self.assertEqual(status, 200, head)
         udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         opened.append(udp)
         udp.settimeout(WAIT_S)
@@ -841,23 +884,23 @@ class StopTest(NetdemoTest):
             udp.sendto(b"late %d" % i, ("127.0.0.1", p["udp"]))
         return opened
 
-    def stop_under_load(self, *model):
+    def stop_under_load(self, *model, sig=signal.SIGTERM):
         srv = self.netdemo(*model, "--www", self.tmp, "--ftp-root", self.tmp)
         pid = srv.proc.pid
         self.addCleanup(self.leftovers, pid)
         opened = self.busy(srv)
         try:
             before = set(children_of_group(pid)) - {pid}
-            if model:  # fork: the TCP caller has a process of its own
+            if "fork" in model:  # the TCP caller has a process of its own
                 self.assertTrue(before, "no process serves the TCP caller")
             start = time.monotonic()
-            srv.proc.send_signal(signal.SIGTERM)
+            srv.proc.send_signal(sig)
             try:
                 rc = srv.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 rc = None
             took = time.monotonic() - start
-            self.assertEqual(rc, 0, f"exit after SIGTERM ({took:.1f} s): {srv.stderr()}")
+            self.assertEqual(rc, 0, f"exit after {sig.name} ({took:.1f} s): {srv.stderr()}")
             deadline = time.monotonic() + 1
             while children_of_group(pid) and time.monotonic() < deadline:
                 time.sleep(0.02)
@@ -865,6 +908,12 @@ class StopTest(NetdemoTest):
         finally:
             for thing in opened:
                 thing.close()
+
+    def test_sigint_under_load_with_iterative_model(self):
+        self.stop_under_load("--model", "iterative", sig=signal.SIGINT)
+
+    def test_sigterm_under_load_with_thread_model(self):
+        self.stop_under_load("--model", "thread")
 
     def test_sigterm_under_load_with_fork_model(self):
         self.stop_under_load("--model", "fork")
