@@ -254,8 +254,20 @@ class NetdemoTest(ServerTest):
         if ports:
             argv += ["--tcp", "0", "--udp", "0", "--http", "0", "--ftp", "0"]
         srv = Netdemo([*argv, *args])
-        self.addCleanup(srv.kill)
+        self.addCleanup(srv.kill)  # whatever happens, by PID
+        self.addCleanup(self.stopped_cleanly, srv)  # first, while it still runs
         return srv
+
+    def stopped_cleanly(self, srv):
+        """Every netdemo a test started ends with SIGTERM: exit 0 and, in the
+        sanitizer build, no report on stderr."""
+        if not srv.alive():
+            return
+        rc = srv.stop(timeout=5)
+        err = srv.stderr() if rc is not None else ""
+        self.assertEqual(rc, 0, f"netdemo did not stop cleanly: {err}")
+        self.assertNotIn("Sanitizer", err)
+        self.assertNotIn("runtime error:", err)
 
     def reader(self, srv, query="", headers=""):
         rd = EventReader(srv.ports["http"], query, headers)
