@@ -581,15 +581,39 @@ class ExchangeTest(NetdemoTest):
         ids = [e["id"] for e in events]
         self.assertEqual(ids, list(range(ids[0], ids[0] + len(ids))), "ids have gaps")
 
-    def test_trace_on_stderr_hides_the_password_too(self):
+    def test_the_password_is_hidden_however_it_is_spelled(self):
+        """In the stream and in --trace on stderr, whatever case or spacing
+        the PASS command comes in."""
         srv = self.netdemo("--trace")
+        rd = self.reader(srv)
+        self.following(srv, rd)
         ftp = ftplib.FTP()
         ftp.connect("127.0.0.1", srv.ports["ftp"], timeout=WAIT_S)
         ftp.login("anonymous", PASSWORD)
         ftp.quit()
+        peers = []
+        for command in (b"pass ", b"Pass ", b"PASS  ", b"PASS "):
+            with socket.create_connection(("127.0.0.1", srv.ports["ftp"]), timeout=WAIT_S) as s:
+                peers.append("%s:%d" % s.getsockname())
+                replies = s.makefile("rb")
+                replies.readline()  # 220
+                s.sendall(b"USER anonymous\r\n")
+                self.assertTrue(replies.readline().startswith(b"331"))
+                s.sendall(command + PASSWORD.encode() + b"\r\n")
+                self.assertTrue(replies.readline().startswith(b"230"), command)
+                s.sendall(b"QUIT\r\n")
+                replies.readline()
+        events = rd.wait_for(lambda evs: all(any(e["peer"] == p and e["call"] == "close"
+                                                 for e in evs) for p in peers),
+                             what="the closes of the sessions")
+        for peer in peers:
+            texts = [e["text"] for e in events if e["peer"] == peer]
+            self.assertIn("C> PASS <hidden>", texts)
+        rd.close()
+        self.assertNotIn(PASSWORD.encode(), rd.snapshot()[1])
         self.assertEqual(srv.stop(), 0)
         err = srv.stderr()
-        self.assertIn("PASS <hidden>", err)
+        self.assertEqual(err.count("PASS <hidden>"), 5, err)
         self.assertNotIn(PASSWORD, err)
 
     def ftplib_session(self, srv, rd):
@@ -706,6 +730,8 @@ class ReadersTest(NetdemoTest):
             self.assertEqual(status, 503, head)
             self.assertIn("Content-Security-Policy:", head)
         r, _ = srv.get("/netdemo.json")  # the rest of the site still answers
+        self.assertEqual(r.status, 200)
+        r, _ = srv.get("/events", method="HEAD")  # a HEAD takes no place
         self.assertEqual(r.status, 200)
         socks.pop(0).close()
         deadline, status = time.monotonic() + WAIT_S, None
@@ -982,6 +1008,11 @@ class AnyAddressTest(NetdemoTest):
         self.assertIn("readme.txt", self.ok(r).decode().split())
         self.assertRegex(r.stderr.decode(), r"227 Entering Passive Mode \(" +
                          self.SERVER.replace(".", ",") + r",\d+,\d+\)")
+        for kind in ("tcp", "udp"):  # the phone call from the other host, as printed
+            out = self.ok(run(self.student.argv(program(f"{kind}-demo"), "client", "-H",
+                                                self.SERVER, "-p", str(p[kind]), "-m",
+                                                PHONE.decode())))
+            self.assertEqual(out, ANSWER + b"\n", kind)
         self.assertEqual(srv.stop(), 0)
         warnings = [line for line in srv.stderr().splitlines()
                     if line.startswith("netdemo: warning:")]
