@@ -39,6 +39,7 @@ PHONE, ANSWER = b"dream is handsome", b"DREAM IS HANDSOME"
 PASSWORD = "secret123"  # sent by ftplib; must never be shown
 LINE = re.compile(r"^(TCP|UDP|HTTP|FTP)\s+[a-z]+://(\S+):(\d+)/?\s")
 SERVICES = ("tcp", "udp", "http", "ftp")
+HTTP_EVENTS_MAX = 64  # /events readers at once (http/http.h)
 
 
 def program(name):
@@ -721,7 +722,7 @@ class ReadersTest(NetdemoTest):
         srv = self.netdemo()
         port, socks = srv.ports["http"], []
         self.addCleanup(lambda: [s.close() for s in socks])
-        for i in range(64):
+        for i in range(HTTP_EVENTS_MAX):
             socks.append(open_stream(port))
             status, head, _ = http_head(socks[-1], time.monotonic() + WAIT_S)
             self.assertEqual(status, 200, f"reader {i + 1}: {head}")
@@ -794,20 +795,76 @@ class ReadersTest(NetdemoTest):
     # event stream after its first response. Its second response is
     # preceded by "id: 0 / data: {...}", other clients' traffic, and its
     # close takes an /events place back that it never held.
+    def keep_alive_pairs(self, srv, stop_after, conns=1000, limit_s=WAIT_S):
+        """Two requests on each of up to conns keep-alive connections;
+        returns how many got something else than their second response
+        (it stops counting at stop_after), and the first such failure. New connections are spread over
+        the workers at random, so this tries many to reach every one."""
+        wrong, first, deadline = 0, None, time.monotonic() + limit_s
+        for _ in range(conns):
+            conn = http.client.HTTPConnection("127.0.0.1", srv.ports["http"], timeout=WAIT_S)
+            try:
+                for _ in range(2):
+                    conn.request("GET", "/netdemo.json")
+                    r = conn.getresponse()
+                    self.assertEqual(json.loads(r.read())["services"]["http"]["port"],
+                                     srv.ports["http"])
+            except (http.client.HTTPException, ValueError) as e:
+                wrong, first = wrong + 1, first or repr(e)
+            finally:
+                conn.close()
+            if wrong >= stop_after or time.monotonic() > deadline:
+                break
+        return wrong, first
+
     @unittest.expectedFailure
     def test_keep_alive_connections_after_a_stream_get_only_their_responses(self):
         srv = self.netdemo()
         rd = self.reader(srv)
         self.following(srv, rd)
-        conns = [http.client.HTTPConnection("127.0.0.1", srv.ports["http"], timeout=WAIT_S)
-                 for _ in range(8)]  # on every worker
-        for conn in conns:
-            self.addCleanup(conn.close)
-            for _ in range(2):
-                conn.request("GET", "/netdemo.json")
-                r = conn.getresponse()
-                self.assertEqual(json.loads(r.read())["services"]["http"]["port"],
-                                 srv.ports["http"])
+        wrong, first = self.keep_alive_pairs(srv, stop_after=1)
+        self.assertEqual(wrong, 0, f"a connection got another response: {first}")
+
+    # The same stale resp.stream: a connection that became a stream that
+    # way never took an /events place, but gives one back when it closes
+    # (http_conn_close, events_slot), so each one raises the limit by one.
+    @unittest.expectedFailure
+    def test_the_reader_limit_holds_after_keep_alive_connections(self):
+        srv = self.netdemo()
+        rd = self.reader(srv)
+        self.following(srv, rd)
+        self.keep_alive_pairs(srv, stop_after=4)
+        self.wait_open_http(srv, 2)  # rd and /stats
+        port, socks = srv.ports["http"], []
+        self.addCleanup(lambda: [s.close() for s in socks])
+        for _ in range(HTTP_EVENTS_MAX):  # 63 more than rd, and one too many
+            socks.append(open_stream(port))
+            status, head, _ = http_head(socks[-1], time.monotonic() + WAIT_S)
+            if status != 200:
+                break
+        self.assertEqual(len(socks), HTTP_EVENTS_MAX)
+        self.assertEqual(status, 503, "more than 64 readers at once")
+
+    # "Last-Event-ID: -1" and "Last-Event-ID: 18446744073709551615" are
+    # read by strtoull() as 2^64 - 1, and seen + 1 wraps to 0
+    # (http_events_begin in http/events.c): the reader is sent the whole
+    # ring, up to 4,096 events, instead of the 256 of a new reader.
+    @unittest.expectedFailure
+    def test_a_last_event_id_out_of_range_replays_no_more_than_the_backlog(self):
+        srv = self.netdemo()
+        rd = self.reader(srv)
+        self.following(srv, rd)
+        for _ in range(100):  # 500 events
+            tcp_phone_call(srv.ports["tcp"])
+        last = rd.wait_for(lambda evs: sum(e["call"] == "close" and e["server"] == "tcp"
+                                           for e in evs) == 100, what="100 calls")[-1]["id"]
+        for value in ("-1", "18446744073709551615"):
+            with self.subTest(value=value):
+                late = self.reader(srv, headers=f"Last-Event-ID: {value}\r\n")
+                events = late.wait_for(lambda evs: any(e["id"] >= last for e in evs),
+                                       what="events up to the last call")
+                self.assertLessEqual(len([e for e in events if e["id"] <= last]), 256)
+                late.close()
 
 
 class StartTest(NetdemoTest):
