@@ -554,6 +554,9 @@ class ExchangeTest(NetdemoTest):
                     what="the followed call")
         rd.close()
         self.wait_open_http(srv, 1)  # the server has seen the reader go: only /stats is open
+        # While a request can turn into a stream (see test_keep_alive_...),
+        # the /stats just asked may follow the ring until its close is seen.
+        time.sleep(0.05)
         _, unseen_after = tcp_phone_call(srv.ports["tcp"])
         again = self.reader(srv)  # its backlog: what was recorded before it came
         self.following(srv, again)
@@ -722,9 +725,10 @@ class ReadersTest(NetdemoTest):
         srv = self.netdemo()
         port, socks = srv.ports["http"], []
         self.addCleanup(lambda: [s.close() for s in socks])
-        for i in range(HTTP_EVENTS_MAX):
+        for i in range(HTTP_EVENTS_MAX):  # all asking at once, then each answered
             socks.append(open_stream(port))
-            status, head, _ = http_head(socks[-1], time.monotonic() + WAIT_S)
+        for i, sock in enumerate(socks):
+            status, head, _ = http_head(sock, time.monotonic() + WAIT_S)
             self.assertEqual(status, 200, f"reader {i + 1}: {head}")
         with open_stream(port) as extra:
             status, head, _ = http_head(extra, time.monotonic() + WAIT_S)
@@ -795,6 +799,24 @@ class ReadersTest(NetdemoTest):
     # event stream after its first response. Its second response is
     # preceded by "id: 0 / data: {...}", other clients' traffic, and its
     # close takes an /events place back that it never held.
+    # The /events head says "Connection: close", so conn_send_head() sends
+    # it with MSG_MORE ("close() sends the FIN with it", http/conn.c), but
+    # the connection stays open as a stream: the kernel holds the head
+    # until the first events go out, or for its 200 ms cork limit on a
+    # quiet server. A page's EventSource opens that much later.
+    @unittest.expectedFailure
+    def test_a_reader_gets_its_head_at_once_on_a_quiet_server(self):
+        for attempt in range(2):
+            srv = self.netdemo()
+            time.sleep(0.3)  # quiet, and the first reader: nothing in the ring to send
+            with open_stream(srv.ports["http"]) as sock:
+                start = time.monotonic()
+                status, head, _ = http_head(sock, start + WAIT_S)
+                took = time.monotonic() - start
+            self.assertEqual(status, 200, head)
+            self.assertLess(took, 0.15, f"the head took {took * 1000:.0f} ms")
+            srv.kill()
+
     def keep_alive_pairs(self, srv, stop_after, conns=1000, limit_s=WAIT_S):
         """Two requests on each of up to conns keep-alive connections;
         returns how many got something else than their second response
