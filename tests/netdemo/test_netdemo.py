@@ -460,7 +460,7 @@ class ExchangeTest(NetdemoTest):
                 stats = srv.stats()["tcp"]
                 self.assertEqual((stats["conns_total"], stats["bytes_in"], stats["bytes_out"]),
                                  (1, 17, 17), stats)
-                srv.kill()
+                self.stopped_cleanly(srv)
 
     def test_the_commands_it_prints_work_as_printed(self):
         for host in ("127.0.0.1", "::1"):
@@ -481,7 +481,7 @@ class ExchangeTest(NetdemoTest):
                 self.assertEqual(tried, 3, srv.lines)
                 self.assertIn(f"HTTP  http://{shown}:{srv.ports['http']}/  open in a browser (B/S)",
                               srv.lines)
-                srv.kill()
+                self.stopped_cleanly(srv)
 
     def test_udp_drop_shows_each_lost_datagram(self):
         srv = self.netdemo("--drop", "100")
@@ -815,7 +815,7 @@ class ReadersTest(NetdemoTest):
                 took = time.monotonic() - start
             self.assertEqual(status, 200, head)
             self.assertLess(took, 0.15, f"the head took {took * 1000:.0f} ms")
-            srv.kill()
+            self.stopped_cleanly(srv)
 
     def keep_alive_pairs(self, srv, stop_after, conns=1000, limit_s=WAIT_S):
         """Two requests on each of up to conns keep-alive connections;
