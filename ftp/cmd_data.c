@@ -349,12 +349,24 @@ void ftp_data_close(struct ftp_session *s, int fd)
     trace_conn_enter(&s->trace);
 }
 
+void ftp_data_trace(struct ftp_session *s, const char *call, int fd, ssize_t n, const void *data,
+                    size_t len)
+{
+    if (!trace_on())
+        return;
+    trace_conn_enter(&s->data_trace);
+    TRACE_CALL(call, n, data, len, "data: %s(fd %d) -> %zd%s", call, fd, n,
+               n == 0 ? " (the client closed: end of file)" : " bytes");
+    trace_conn_enter(&s->trace);
+}
+
 int ftp_data_send(struct ftp_session *s, int fd, const char *buf, size_t n)
 {
     size_t done = 0;
     while (done < n) {
         ssize_t w = io_write_some(fd, buf + done, n - done);
         if (w > 0) {
+            ftp_data_trace(s, "send", fd, w, buf + done, (size_t)w);
             done += (size_t)w;
             if (ftp_data_check(s) == -1)
                 return -1;

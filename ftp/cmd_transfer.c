@@ -44,6 +44,7 @@ static int send_binary(struct ftp_session *s, int dfd, int ffd, off_t off, off_t
         ssize_t n =
             sendfile(dfd, ffd, &off, left < FTP_SENDFILE_CHUNK ? (size_t)left : FTP_SENDFILE_CHUNK);
         if (n > 0) {
+            ftp_data_trace(s, "sendfile", dfd, n, NULL, 0);
             counters_add(s->srv->stats, bytes_out, n);
             if (ftp_data_check(s) == -1)
                 return -1;
@@ -162,6 +163,8 @@ static int receive_file(struct ftp_session *s, int dfd, int ffd)
                 break;
             continue;
         }
+        if (n >= 0)
+            ftp_data_trace(s, "recv", dfd, n, buf, (size_t)n);
         if (n == -1 || (n > 0 && ftp_data_check(s) == -1))
             break;
         counters_add(s->srv->stats, bytes_in, n);

@@ -107,7 +107,7 @@ static void ctrl_handle_line(struct ftp_session *s, char *line, size_t len)
         ftp_reply(s, FTP_ARG_ERROR, "Argument may not contain CR or NUL.");
         return;
     }
-    ctrl_trace_command(verb, arg, len);
+    ctrl_trace_command(verb, arg, len + 1); /* the line as it came, with its LF */
     ftp_dispatch(s, verb, arg);
 }
 

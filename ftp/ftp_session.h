@@ -122,6 +122,10 @@ int ftp_data_try_open(struct ftp_session *s);
 void ftp_data_open_failed(struct ftp_session *s);
 /* ftp_data_close: close it (and trace it). */
 void ftp_data_close(struct ftp_session *s, int fd);
+/* ftp_data_trace: a call that moved n bytes (the first len at data, for
+ * the preview) on the data connection fd, on its own lifeline. */
+void ftp_data_trace(struct ftp_session *s, const char *call, int fd, ssize_t n, const void *data,
+                    size_t len);
 /* ftp_data_wait: wait until fd is ready for events (POLLIN/POLLOUT), an
  * ABOR arrives (urgent or not), the data timeout passes, the control
  * connection breaks, or shutdown. Other commands that arrive meanwhile

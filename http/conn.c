@@ -76,8 +76,10 @@ void http_conn_close(struct http_conn *c)
     TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", c->fd);
     trace_conn_leave();
     counters_add(w->srv->stats, conns_open, -1);
-    if (c->events_slot)
+    if (c->events_slot) {
         atomic_fetch_sub(&w->srv->events_streams, 1);
+        trace_ring_follow(false);
+    }
     http_events_end(c);
     work_release(w, c->work);
     free(c->leftover);
@@ -142,7 +144,9 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
         {small ? (char *)small : resp->mem + resp->mem_off, small ? small_len : mem_left}};
     struct msghdr msg = {.msg_iov = head_left ? iov : iov + 1, .msg_iovlen = head_left ? 2 : 1};
     int flags = MSG_NOSIGNAL;
-    if ((file_left && !small) || resp->close)
+    /* not for a stream's head: the connection stays open, and the head
+     * would wait in the kernel for the first events, up to 200 ms */
+    if ((file_left && !small) || (resp->close && !resp->stream))
         flags |= MSG_MORE;
     ssize_t n;
 
@@ -282,7 +286,11 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
         if (srv->config.show_requests)
             conn_show_request(req, peer);
         http_handle(&site, req, resp);
+        /* The reader follows the ring from now, before its head leaves:
+         * a request it makes once it has the head is already traced. */
         c->events_slot = resp->stream;
+        if (c->events_slot)
+            trace_ring_follow(true);
         if (resp->cached != NULL && c->w->cache_sweep == NULL)
             c->w->cache_sweep =
                 loop_add_timer(c->w->loop, HTTP_FILECACHE_SWEEP_MS, worker_on_cache_sweep, c->w);
@@ -406,6 +414,9 @@ static void conn_stream(struct http_conn *c)
     loop_cancel_timer(c->w->loop, c->timer);
     c->timer = NULL;
     c->state = CONN_STREAMING;
+    /* each tick's few events go out at once, not after the last ACK */
+    if (c->peer.sa.sa_family != AF_UNIX)
+        net_set_nodelay(c->fd, NULL);
     if (rc == -1 || conn_watch(c, LOOP_READABLE) == -1)
         http_conn_close(c);
 }

@@ -206,12 +206,13 @@ int http_events_begin(struct http_conn *c, const struct http_request *req)
     const char *last = http_request_header(req, "Last-Event-ID");
     char *end = NULL;
     errno = 0;
-    unsigned long long seen = last != NULL ? strtoull(last, &end, 10) : 0;
+    /* only plain digits: strtoull() would read "-1" as 2^64 - 1 */
+    bool digits = last != NULL && last[0] >= '0' && last[0] <= '9';
+    unsigned long long seen = digits ? strtoull(last, &end, 10) : 0;
     ring_reader_init(&e->rd, w->srv->config.events, HTTP_EVENTS_BACKLOG);
-    if (last != NULL && end != last && *end == '\0' && errno == 0)
+    if (digits && *end == '\0' && errno == 0 && seen < UINT64_MAX)
         ring_reader_seek(&e->rd, (uint64_t)seen + 1);
     c->events = e;
-    trace_ring_follow(true);
     if (w->events_tick == NULL)
         w->events_tick = loop_add_timer(w->loop, HTTP_EVENTS_TICK_MS, worker_on_events_tick, w);
     return w->events_tick == NULL ? -1 : 0;
@@ -220,7 +221,6 @@ int http_events_begin(struct http_conn *c, const struct http_request *req)
 void http_events_end(struct http_conn *c)
 {
     if (c->events != NULL) {
-        trace_ring_follow(false);
         free(c->events->buf);
         free(c->events);
         c->events = NULL;
