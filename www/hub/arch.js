@@ -12,7 +12,7 @@ const ROWS = [
 ];
 
 const W = 1200;
-const BOX_W = 380;
+const BOX_W = 400;
 const BOX_H = 66;
 const LEFT = 30;
 const RIGHT = W - 30 - BOX_W;
@@ -24,7 +24,7 @@ function rowY(i) {
 
 function box(parent, x, y, cls, key) {
   parent.appendChild(svgEl('rect', { x, y: y - BOX_H / 2, width: BOX_W, height: BOX_H, rx: 10, class: 'box ' + cls }));
-  const label = svgText(x + BOX_W / 2, y + 9, '', { 'text-anchor': 'middle', 'font-size': 26, class: 'head' });
+  const label = svgText(x + BOX_W / 2, y + 8, '', { 'text-anchor': 'middle', 'font-size': 24, class: 'head' });
   label.setAttribute('data-i18n', key);
   parent.appendChild(label);
 }
