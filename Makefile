@@ -1,6 +1,7 @@
 # A thin wrapper over scripts/setup.sh and the CMake presets.
 #
-#   make run    install what is missing, build, start the demo
+#   make run    install what is missing, build, start netdemo (all four
+#               servers and the live hub)
 #   make test   install what is missing, build twice (optimised, and with
 #               AddressSanitizer + UBSan), run every test in both; then
 #               the thread tests under ThreadSanitizer
@@ -22,7 +23,7 @@ build: setup
 	cmake --build --preset default
 
 run: build
-	./build/default/bin/tcp-demo
+	./build/default/bin/netdemo
 
 # Warnings are errors for the test builds, as in CI.
 test: setup test-default test-asan test-tsan

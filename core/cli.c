@@ -41,6 +41,11 @@ int cli_bad_option(const char *prog, char *const argv[], int getopt_result)
     return cli_error(prog, CLI_EXIT_USAGE, "unknown option '%s' (see --help)", word);
 }
 
+const char *cli_version_text(void)
+{
+    return NETDEMO_VERSION;
+}
+
 int cli_version(const char *prog)
 {
     if (printf("%s (netdemo) %s\n", prog, NETDEMO_VERSION) < 0 || fflush(stdout) == EOF)

@@ -38,6 +38,9 @@ int cli_bad_option(const char *prog, char *const argv[], int getopt_result);
  * when stdout cannot be written. */
 int cli_version(const char *prog);
 
+/* cli_version_text: the project's version, "0.1.0". */
+const char *cli_version_text(void);
+
 /* cli_parse_long: strict decimal in [min, max]. Returns 0, or -1. */
 int cli_parse_long(const char *text, long min, long max, long *out);
 

@@ -23,6 +23,7 @@ struct counters {
     atomic_llong bytes_out;       /* payload bytes sent */
     atomic_llong errors;          /* failed calls that ended a connection */
     atomic_llong requests;        /* protocol units: requests, commands, datagrams */
+    atomic_llong dropped;         /* datagrams thrown away unanswered (UDP) */
 };
 
 /* counters_new: shared, zeroed counters named name, added to the process

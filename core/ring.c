@@ -134,6 +134,12 @@ void ring_reader_init(struct ring_reader *rd, struct ring *r, size_t backlog)
     rd->next = head > backlog ? head - backlog : 0;
 }
 
+void ring_reader_seek(struct ring_reader *rd, uint64_t next)
+{
+    uint64_t head = ring_written(rd->ring);
+    rd->next = next < head ? next : head;
+}
+
 /* Copy record n out of its slot. Returns 1 when the copy is whole, 0 when
  * it is not written yet, -1 when it was overwritten (lost). */
 static int slot_copy(const struct ring *r, uint64_t n, unsigned char *out)

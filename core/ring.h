@@ -56,6 +56,11 @@ uint64_t ring_written(const struct ring *r);
  * ring (0: only records written from now on). */
 void ring_reader_init(struct ring_reader *rd, struct ring *r, size_t backlog);
 
+/* ring_reader_seek: start rd at record number next instead, as a reader
+ * that resumes after the last record it saw (next past the newest: from
+ * now on). */
+void ring_reader_seek(struct ring_reader *rd, uint64_t next);
+
 /* ring_read: copy the next record into out (record_size bytes). Returns 1
  * with a record, 0 when none is ready yet. Records the reader lost, being
  * overwritten before it read them, are added to *missed. */

@@ -20,6 +20,7 @@ _Thread_local struct trace_thread trace_here;
 
 static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic(struct ring *) trace_ring;
+atomic_int trace_ring_followers;
 static atomic_uint_fast64_t trace_last_id;
 
 /* The id the accept event gave each new connection, by fd, until
@@ -83,6 +84,11 @@ void trace_attach_ring(struct ring *r)
     atomic_store(&trace_ring, r);
 }
 
+void trace_ring_follow(bool start)
+{
+    atomic_fetch_add(&trace_ring_followers, start ? 1 : -1);
+}
+
 uint64_t trace_conn_next_id(void)
 {
     return atomic_fetch_add(&trace_last_id, 1) + 1;
@@ -97,7 +103,7 @@ void trace_conn_begin(struct trace_conn *c, int fd, uint64_t parent)
     if (c->id == 0)
         c->id = trace_conn_next_id();
     c->local[0] = c->peer[0] = '\0';
-    if (!trace_here.on) /* the addresses cost two system calls: only when wanted */
+    if (!trace_on()) /* the addresses cost two system calls: only when wanted */
         return;
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
@@ -230,7 +236,7 @@ static void trace_emit(const char *call, int64_t result, const void *data, size_
     if (t->to_stderr)
         trace_to_stderr(t, role, text);
     struct ring *r = atomic_load(&trace_ring);
-    if (r != NULL)
+    if (r != NULL && atomic_load_explicit(&trace_ring_followers, memory_order_relaxed) > 0)
         trace_to_ring(r, call, result, data, len, text);
 }
 
@@ -267,6 +273,10 @@ void trace_accepted(int listen_fd, int fd, const char *peer)
     if (fd >= 0 && fd < TRACE_PENDING_FDS)
         atomic_store(&trace_pending[fd], c.id);
     copy_text(c.peer, sizeof c.peer, peer);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+        net_format_addr((struct sockaddr *)&ss, len, c.local, sizeof c.local);
     trace_here.conn = &c;
     trace_call_log("accept", fd, NULL, 0, "accept(fd %d) -> fd %d, peer %s", listen_fd, fd, peer);
     trace_here.conn = was;
@@ -303,4 +313,93 @@ const char *trace_preview(const void *data, size_t len, char *out, size_t outlen
     if (shown < len)
         snprintf(out + o, outlen - o, " (+%zu more)", len - shown);
     return out;
+}
+
+/* --- events as JSON, for a live page --------------------------------------- */
+
+/* The length of the UTF-8 sequence at s (at most n bytes), or 0 if none. */
+static size_t utf8_length(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    /* overlong three- and four-byte forms, surrogates, and past U+10FFFF */
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* Append a JSON string of the n bytes at s to out (*used so far). */
+static void json_string(char *out, size_t outlen, size_t *used, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t at = *used;
+    char esc[8];
+
+    if (at < outlen)
+        out[at] = '"';
+    at++;
+    for (size_t i = 0; i < n;) {
+        const char *piece = esc;
+        size_t len = 1;
+        if (p[i] == '"' || p[i] == '\\') {
+            esc[0] = '\\', esc[1] = (char)p[i], len = 2;
+        } else if (p[i] < 0x20 || p[i] == 0x7f) {
+            len = (size_t)snprintf(esc, sizeof esc, "\\u%04x", p[i]);
+        } else if (p[i] < 0x80) {
+            piece = (const char *)p + i;
+        } else if ((len = utf8_length(p + i, n - i)) > 0) {
+            piece = (const char *)p + i;
+        } else {
+            piece = "\\ufffd", len = 6; /* not UTF-8: one replacement per byte */
+        }
+        if (at + len < outlen)
+            memcpy(out + at, piece, len);
+        at += len;
+        i += piece == (const char *)p + i ? len : 1;
+    }
+    if (at < outlen)
+        out[at] = '"';
+    *used = at + 1;
+}
+
+/* Append ,"name":"value" to out. */
+static void json_field(char *out, size_t outlen, size_t *used, const char *name, const char *s,
+                       size_t n)
+{
+    size_t at = *used;
+    int k = snprintf(out + (at < outlen ? at : outlen), at < outlen ? outlen - at : 0,
+                     ",\"%s\":", name);
+    *used = at + (size_t)k;
+    json_string(out, outlen, used, s, n);
+}
+
+int trace_event_json(const struct trace_event *ev, uint64_t id, char *out, size_t outlen)
+{
+    int n = snprintf(out, outlen,
+                     "{\"id\":%llu,\"t\":%llu,\"conn\":%llu,\"parent\":%llu,\"result\":%lld,"
+                     "\"bytes\":%llu",
+                     (unsigned long long)id, (unsigned long long)ev->time_us,
+                     (unsigned long long)ev->conn, (unsigned long long)ev->parent,
+                     (long long)ev->result, (unsigned long long)ev->bytes);
+    if (n < 0)
+        return -1;
+    size_t used = (size_t)n;
+    json_field(out, outlen, &used, "server", ev->server, strnlen(ev->server, sizeof ev->server));
+    json_field(out, outlen, &used, "role", ev->role, strnlen(ev->role, sizeof ev->role));
+    json_field(out, outlen, &used, "call", ev->call, strnlen(ev->call, sizeof ev->call));
+    json_field(out, outlen, &used, "local", ev->local, strnlen(ev->local, sizeof ev->local));
+    json_field(out, outlen, &used, "peer", ev->peer, strnlen(ev->peer, sizeof ev->peer));
+    json_field(out, outlen, &used, "preview", ev->preview,
+               ev->preview_len < sizeof ev->preview ? ev->preview_len : sizeof ev->preview);
+    json_field(out, outlen, &used, "text", ev->text, strnlen(ev->text, sizeof ev->text));
+    if (used + 1 >= outlen)
+        return -1;
+    out[used++] = '}';
+    out[used] = '\0';
+    return (int)used;
 }

@@ -18,7 +18,9 @@
  *
  * Each server has its own tracer, so tracing is switched per server. A
  * thread works for one tracer at a time (trace_bind). With neither sink,
- * a trace point costs one branch.
+ * a trace point costs one branch. An attached ring takes events only while
+ * someone follows it (trace_ring_follow): with no page open, a server in
+ * netdemo pays one more load per trace point, nothing else.
  *
  * The ring is shared with forked children (ring.h), so the TCP fork
  * model's children add their events to the ring their parent reads.
@@ -26,6 +28,7 @@
 #ifndef NETDEMO_TRACE_H
 #define NETDEMO_TRACE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,10 +89,21 @@ struct trace_thread {
 };
 extern _Thread_local struct trace_thread trace_here;
 
+/* How many readers follow the ring now (trace_ring_follow). */
+extern atomic_int trace_ring_followers;
+
+/* trace_on: would a trace point here make an event? Also for work done
+ * only to build one. */
+static inline bool trace_on(void)
+{
+    return trace_here.on && (trace_here.tracer->to_stderr ||
+                             atomic_load_explicit(&trace_ring_followers, memory_order_relaxed) > 0);
+}
+
 /* TRACE(fmt, ...): a narration line, no call. One branch when off. */
 #define TRACE(...)                                                                                 \
     do {                                                                                           \
-        if (trace_here.on)                                                                         \
+        if (trace_on())                                                                            \
             trace_log(__VA_ARGS__);                                                                \
     } while (0)
 
@@ -98,16 +112,9 @@ extern _Thread_local struct trace_thread trace_here;
  * of what it moved, for the preview. */
 #define TRACE_CALL(call, result, data, len, ...)                                                   \
     do {                                                                                           \
-        if (trace_here.on)                                                                         \
+        if (trace_on())                                                                            \
             trace_call_log(call, (int64_t)(result), data, len, __VA_ARGS__);                       \
     } while (0)
-
-/* trace_on: would a trace point here make an event? For work done only
- * to build one. */
-static inline bool trace_on(void)
-{
-    return trace_here.on;
-}
 
 /* tracer_init: a tracer for server (a string that outlives it), printing
  * on stderr or not, at most rate lines a second there (0: no limit). */
@@ -133,6 +140,19 @@ void trace_attach_ring(struct ring *r);
 
 /* trace_ring_record_size: the record size to create that ring with. */
 #define TRACE_RING_RECORD_SIZE sizeof(struct trace_event)
+
+/* trace_ring_follow: a reader of the ring starts (true) or stops (false)
+ * following it. Events go to the ring only while one does. A forked child
+ * keeps the count it was born with. */
+void trace_ring_follow(bool start);
+
+/* trace_event_json: ev as one line of JSON, numbered id:
+ * {"id":..,"t":..,"server":..,"role":..,"conn":..,"parent":..,"call":..,
+ * "result":..,"bytes":..,"local":..,"peer":..,"preview":..,"text":..}.
+ * The preview and text are any bytes, escaped (bytes that are not UTF-8
+ * become U+FFFD). Returns the length, or -1 when out is too small. */
+int trace_event_json(const struct trace_event *ev, uint64_t id, char *out, size_t outlen);
+#define TRACE_EVENT_JSON_MAX 4096 /* enough for any event */
 
 /* trace_conn_begin: name a new connection on fd: the id net_accept() gave
  * it, else a fresh one; and its addresses when tracing.

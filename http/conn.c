@@ -15,6 +15,7 @@
  * in flight. Pipelined bytes read past a request wait in `leftover`.
  */
 #include "http_conn.h"
+#include "http_events.h"
 
 #include "io.h"
 #include "trace.h"
@@ -75,6 +76,9 @@ void http_conn_close(struct http_conn *c)
     TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", c->fd);
     trace_conn_leave();
     counters_add(w->srv->stats, conns_open, -1);
+    if (c->events_slot)
+        atomic_fetch_sub(&w->srv->events_streams, 1);
+    http_events_end(c);
     work_release(w, c->work);
     free(c->leftover);
     free(c->trace);
@@ -263,16 +267,22 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
         net_format_addr(&c->peer.sa, c->peer_len, peer, sizeof peer);
     http_response_init(resp);
     resp->http10 = srv->config.http10;
+    resp->csp = srv->config.csp;
     if (parsed) {
         struct http_site site = {.root = srv->root,
                                  .root_fd = srv->root_fd,
                                  .peer = peer,
                                  .cache = &c->w->cache,
-                                 .now_ms = loop_time_ms(c->w->loop)};
+                                 .now_ms = loop_time_ms(c->w->loop),
+                                 .home = srv->config.home,
+                                 .about_json = srv->config.about_json,
+                                 .events = srv->config.events ? &srv->events_streams : NULL,
+                                 .events_max = srv->config.events_max};
         counters_add(srv->stats, requests, 1);
         if (srv->config.show_requests)
             conn_show_request(req, peer);
         http_handle(&site, req, resp);
+        c->events_slot = resp->stream;
         if (resp->cached != NULL && c->w->cache_sweep == NULL)
             c->w->cache_sweep =
                 loop_add_timer(c->w->loop, HTTP_FILECACHE_SWEEP_MS, worker_on_cache_sweep, c->w);
@@ -383,6 +393,23 @@ static void conn_parse_leftover(struct http_conn *c)
     }
 }
 
+/* The head of GET /events is out: from now on the worker's tick sends
+ * the connection events (events.c), and what the client sends is only
+ * read to see it hang up. */
+static void conn_stream(struct http_conn *c)
+{
+    int rc = http_events_begin(c, &c->work->req);
+    work_release(c->w, c->work);
+    c->work = NULL;
+    free(c->leftover);
+    c->leftover = NULL;
+    loop_cancel_timer(c->w->loop, c->timer);
+    c->timer = NULL;
+    c->state = CONN_STREAMING;
+    if (rc == -1 || conn_watch(c, LOOP_READABLE) == -1)
+        http_conn_close(c);
+}
+
 /* Run the state machine as far as it goes without waiting. */
 static void conn_advance(struct http_conn *c)
 {
@@ -401,6 +428,10 @@ static void conn_advance(struct http_conn *c)
             if (r == -1) {
                 counters_add(c->w->srv->stats, errors, 1);
                 http_conn_close(c);
+                return;
+            }
+            if (c->work->resp.stream) {
+                conn_stream(c);
                 return;
             }
             if (c->work->resp.close) {
@@ -440,8 +471,8 @@ static void conn_on_readable(struct http_conn *c)
     }
     TRACE_CALL("recv", n, w->buf, (size_t)n, "recv(fd %d) -> %zd bytes", c->fd, n);
     counters_add(w->srv->stats, bytes_in, n);
-    if (c->state == CONN_LINGERING)
-        return; /* dropped: the response is out and we are closing */
+    if (c->state == CONN_LINGERING || c->state == CONN_STREAMING)
+        return; /* dropped: the response is out (or is a stream) */
     size_t used;
     enum http_parse_result r = conn_parse(c, w->buf, (size_t)n, &used);
     if (r == HTTP_PARSE_DONE && used < (size_t)n) {

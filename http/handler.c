@@ -5,6 +5,7 @@
  */
 #include "http_handler.h"
 #include "http_buf.h"
+#include "http_events.h"
 #include "counters.h"
 #include "http_fields.h"
 #include "http_path.h"
@@ -280,6 +281,43 @@ static bool host_is_valid(const struct http_request *req)
     return hosts == 1 || (hosts == 0 && req->version != HTTP_V11);
 }
 
+/* GET /events: a stream of trace events, while a place is free. */
+static void handle_events(const struct http_site *site, const struct http_request *req,
+                          struct http_response *resp)
+{
+    char server[8];
+    if (http_events_filter(req->target, server) == -1) {
+        http_response_error(resp, req, HTTP_BAD_REQUEST, NULL);
+        return;
+    }
+    http_events_head(resp, req);
+    if (!resp->stream)
+        return; /* HEAD: the head alone, no place taken */
+    if (atomic_fetch_add(site->events, 1) >= site->events_max) {
+        atomic_fetch_sub(site->events, 1);
+        http_response_error(resp, req, HTTP_SERVICE_UNAVAILABLE, NULL);
+        resp->stream = false;
+    }
+}
+
+static void handle_about(const struct http_site *site, const struct http_request *req,
+                         struct http_response *resp)
+{
+    size_t len = strlen(site->about_json);
+    char *body = malloc(len + 1);
+    if (body == NULL) {
+        http_response_error(resp, req, HTTP_INTERNAL_ERROR, NULL);
+        return;
+    }
+    memcpy(body, site->about_json, len + 1);
+    http_response_page(resp, req, HTTP_OK, "application/json; charset=utf-8", body, len);
+}
+
+static bool path_is(const char *path, size_t len, const char *name)
+{
+    return len == strlen(name) && strncmp(path, name, len) == 0;
+}
+
 /* The demo endpoint that shows what was sent: /echo. */
 static bool path_is_echo(const char *path, size_t len)
 {
@@ -314,6 +352,12 @@ void http_handle(const struct http_site *site, const struct http_request *req,
             http_response_error(resp, req, HTTP_METHOD_NOT_ALLOWED, "GET, HEAD");
     } else if (!get) {
         http_response_error(resp, req, HTTP_METHOD_NOT_ALLOWED, "GET, HEAD");
+    } else if (site->events != NULL && path_is(path, len, "/events")) {
+        handle_events(site, req, resp);
+    } else if (site->about_json != NULL && path_is(path, len, "/netdemo.json")) {
+        handle_about(site, req, resp);
+    } else if (site->home != NULL && path_is(path, len, "/")) {
+        handle_static(site, req, site->home, strlen(site->home), resp);
     } else {
         handle_static(site, req, path, len, resp);
     }

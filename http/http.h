@@ -42,6 +42,16 @@
  * turn (see conn_send()). */
 #define HTTP_SLICE       (64 * 1024)
 #define HTTP_SLICE_ABOVE (256 * 1024)
+/* GET /events (events.c): a tick sends each stream the new events, at
+ * most one buffer of them; a stream whose reader takes nothing for the
+ * stall time is dropped. 50 ms keeps a page's arrows within a tenth of a
+ * second of their calls. */
+#define HTTP_EVENTS_MAX          64          /* streams at once; more get 503 */
+#define HTTP_EVENTS_TICK_MS      50          /* how often streams are sent new events */
+#define HTTP_EVENTS_BUF          (64 * 1024) /* one stream's buffer: the most a tick sends */
+#define HTTP_EVENTS_BACKLOG      256         /* events a new reader gets from before it came */
+#define HTTP_EVENTS_STALL_MS     (10 * 1000) /* a reader that takes nothing this long is dropped */
+#define HTTP_EVENTS_KEEPALIVE_MS (15 * 1000) /* a comment line when there is nothing to send */
 /* File bodies smaller than this are copied into the head's write rather
  * than sent with sendfile() (--sendfile-min; 0 sends every body so). */
 #define HTTP_SENDFILE_MIN     (16 * 1024)

@@ -25,6 +25,7 @@ enum conn_state {
     CONN_READING,   /* waiting for a request, or for the rest of one */
     CONN_SENDING,   /* writing the response */
     CONN_LINGERING, /* response sent, our side shut, draining theirs */
+    CONN_STREAMING, /* GET /events: sent new trace events each tick (events.c) */
 };
 
 struct http_worker;
@@ -48,7 +49,9 @@ struct http_conn {
         struct sockaddr_in6 in6;
     } peer;
     socklen_t peer_len;
-    bool nodelay; /* TCP_NODELAY is set (once the connection is kept open) */
+    bool nodelay;               /* TCP_NODELAY is set (once the connection is kept open) */
+    bool events_slot;           /* holds one of the server's /events places */
+    struct http_events *events; /* the stream, once CONN_STREAMING */
     struct http_conn *prev, *next;
 };
 
@@ -63,6 +66,7 @@ struct http_worker {
     struct loop_timer *accept_wait; /* set while accepting is paused (out of fds) */
     struct http_filecache cache;    /* files this worker keeps open */
     struct loop_timer *cache_sweep; /* set while the cache holds files */
+    struct loop_timer *events_tick; /* set while a connection streams /events */
 };
 
 /* http_conn_open: take over an accepted, non-blocking connection. Returns

@@ -9,6 +9,8 @@
 #include "http_request.h"
 #include "http_response.h"
 
+#include <stdatomic.h>
+
 /* What a handler needs to know of the server and the connection. */
 struct http_site {
     const char *root;             /* the document root, resolved (realpath) */
@@ -16,11 +18,18 @@ struct http_site {
     const char *peer;             /* the client, "127.0.0.1:53122" */
     struct http_filecache *cache; /* the worker's open files, or NULL */
     int64_t now_ms;               /* loop_now_ms(), for the cache */
+    /* netdemo's additions (NULL / 0 in http-demo) */
+    const char *home;       /* the file served for "/" */
+    const char *about_json; /* the body of /netdemo.json */
+    atomic_int *events;     /* /events places taken, or NULL: no /events */
+    int events_max;         /* places there are */
 };
 
 /* http_handle: answer req into resp (which the caller has initialised).
  * Opens the file to send, if any; resp owns it. Never fails: a problem
- * becomes an error status. */
+ * becomes an error status. A response that opens an /events stream
+ * (resp->stream) has taken one of site->events' places: the connection
+ * gives it back when it closes. */
 void http_handle(const struct http_site *site, const struct http_request *req,
                  struct http_response *resp);
 

@@ -18,9 +18,11 @@
 
 struct http_response {
     int status;
-    bool close;     /* close the connection once it is sent */
-    bool http10;    /* --http1.0: answer as HTTP/1.0, one request per connection */
-    bool send_body; /* false for HEAD and 304 */
+    bool close;      /* close the connection once it is sent */
+    bool http10;     /* --http1.0: answer as HTTP/1.0, one request per connection */
+    bool send_body;  /* false for HEAD and 304 */
+    bool stream;     /* after the head, the connection becomes an event stream */
+    const char *csp; /* a Content-Security-Policy to send, or NULL */
     /* the head */
     char head[HTTP_RESP_HEAD_MAX];
     size_t head_len, head_off;

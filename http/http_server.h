@@ -15,6 +15,7 @@
 #include "stop.h"
 #include "trace.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -33,6 +34,12 @@ struct http_config {
     size_t head_max;        /* --max-head: a longer request line + headers gets 431 */
     bool defer_accept;      /* accept once the request arrives (--no-defer-accept) */
     bool trace;             /* --trace: narrate on stderr */
+    /* What netdemo adds to the server it runs; NULL/0 in http-demo. */
+    const char *home;       /* a file served for "/" ("/hub/index.html") */
+    const char *about_json; /* the body of /netdemo.json */
+    struct ring *events;    /* the trace ring GET /events streams; NULL: 404 */
+    int events_max;         /* streams at once; more get 503 */
+    const char *csp;        /* a Content-Security-Policy for every response */
 };
 
 struct http_worker;
@@ -44,10 +51,11 @@ struct http_server {
     int listen_fds[HTTP_MAX_WORKERS]; /* one per worker; -1 when unused */
     int nlisten;
     struct counters *stats;
-    FILE *log;            /* the access log, or NULL */
-    bool own_log;         /* we opened it (not stdout) */
-    struct stop *stop;    /* the caller's: ends serve() when requested */
-    struct tracer tracer; /* where its trace events go */
+    FILE *log;                 /* the access log, or NULL */
+    bool own_log;              /* we opened it (not stdout) */
+    struct stop *stop;         /* the caller's: ends serve() when requested */
+    struct tracer tracer;      /* where its trace events go */
+    atomic_int events_streams; /* /events places taken */
 };
 
 /* http_config_defaults: the documented defaults (127.0.0.1:8080, one

@@ -146,6 +146,8 @@ void http_response_begin(struct http_response *resp, const struct http_request *
     http_response_line(resp, "Server: " HTTP_SERVER_NAME, NULL);
     if (connection != NULL)
         http_response_line(resp, "Connection: ", connection, NULL);
+    if (resp->csp != NULL)
+        http_response_line(resp, "Content-Security-Policy: ", resp->csp, NULL);
 }
 
 void http_response_end(struct http_response *resp, const struct http_request *req,

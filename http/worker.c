@@ -116,8 +116,10 @@ int http_worker_run(struct http_server *srv, int listen_fd, char *err)
 out:
     while (w.conns != NULL)
         http_conn_close(w.conns);
-    if (w.loop != NULL)
+    if (w.loop != NULL) {
         loop_cancel_timer(w.loop, w.accept_wait);
+        loop_cancel_timer(w.loop, w.events_tick);
+    }
     loop_destroy(w.loop);
     free(w.spare);
     free(w.buf);

@@ -227,7 +227,9 @@ static bool udp_take(struct udp_batch *b, int i)
     const char *why = udp_why_not(b, i, &refused);
     if (why != NULL) {
         counters_add(&srv->stats, dropped, 1);
-        TRACE("  ... %s%s", refused ? "refused: " : "", why);
+        counters_add(srv->counters, dropped, 1);
+        /* "drop" is no system call: a live page draws the datagram as lost */
+        TRACE_CALL("drop", 0, NULL, 0, "  ... %s%s", refused ? "refused: " : "", why);
     }
     trace_conn_leave();
     return why == NULL;

@@ -135,3 +135,29 @@ Test(ring, a_forked_child_writes_into_the_ring_its_parent_reads)
     cr_expect_eq(missed, 0);
     ring_destroy(r);
 }
+
+Test(ring, a_reader_resumes_after_the_last_record_it_saw)
+{
+    struct ring *r = ring_new(8);
+    struct ring_reader rd;
+    struct rec got;
+    uint64_t missed = 0;
+    for (uint64_t i = 0; i < 6; i++)
+        write_rec(r, 1, i);
+    ring_reader_init(&rd, r, 0);
+    ring_reader_seek(&rd, 4); /* saw record 3 */
+    cr_assert_eq(ring_read(&rd, &got, &missed), 1);
+    cr_expect_eq(got.seq, 4);
+    ring_reader_seek(&rd, 1000); /* a number from before a restart: from now on */
+    cr_expect_eq(ring_read(&rd, &got, &missed), 0);
+    write_rec(r, 1, 6);
+    cr_assert_eq(ring_read(&rd, &got, &missed), 1);
+    cr_expect_eq(got.seq, 6);
+    for (uint64_t i = 7; i < 20; i++)
+        write_rec(r, 1, i);
+    ring_reader_seek(&rd, 2); /* long overwritten: told how many are gone */
+    cr_assert_eq(ring_read(&rd, &got, &missed), 1);
+    cr_expect_eq(got.seq, 12, "the oldest record still held");
+    cr_expect_eq(missed, 10);
+    ring_destroy(r);
+}

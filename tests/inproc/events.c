@@ -414,6 +414,7 @@ int main(void)
     ring = ring_create(RING_SLOTS, TRACE_RING_RECORD_SIZE, err);
     CHECK(ring != NULL, "%s", err);
     trace_attach_ring(ring);
+    trace_ring_follow(true); /* this test reads the ring: events flow only while one does */
     check_tcp(TCP_MODEL_EPOLL);
     check_tcp(TCP_MODEL_THREAD);
     check_tcp(TCP_MODEL_ITERATIVE);
@@ -423,6 +424,7 @@ int main(void)
     check_udp();
     check_http();
     check_ftp();
+    trace_ring_follow(false);
     trace_attach_ring(NULL);
     ring_destroy(ring);
     puts("events: every server's events arrived, in order, on their lifelines");

@@ -1,0 +1,67 @@
+/*
+ * netdemo.h - the four servers of the lesson in one process (main.c).
+ */
+#ifndef NETDEMO_NETDEMO_H
+#define NETDEMO_NETDEMO_H
+
+#include "serve.h"
+#include "stop.h"
+
+#include "ftp/ftp_server.h"
+#include "http/http_server.h"
+#include "tcp/tcp_server.h"
+#include "udp/udp_server.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NETDEMO_HUB_PAGE      "/hub/index.html" /* served for "/" when the site has it */
+#define NETDEMO_RING_SLOTS    4096              /* trace events kept for the hub (~4 MiB) */
+#define NETDEMO_MAX_ADDRESSES 8                 /* of this machine, shown for -H 0.0.0.0 */
+#define NETDEMO_ADDR_LEN      64
+/* The hub shows bytes any peer sent: it may run only its own files. */
+#define NETDEMO_CSP                                                                                \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+enum { NETDEMO_TCP, NETDEMO_UDP, NETDEMO_HTTP, NETDEMO_FTP, NETDEMO_SERVICES };
+
+struct netdemo;
+
+/* One of the four servers, as netdemo runs it. */
+struct netdemo_service {
+    const char *label; /* "HTTP": how its lines and errors name it */
+    const char *flag;  /* "--http": the flag that moves its port */
+    uint16_t port;     /* asked for, then (after open) the one it has */
+    const struct server_ops *ops;
+    int (*open)(void *srv, struct netdemo *d, struct stop *stop, char *err);
+    void *srv; /* ops->server_size bytes */
+    struct stop stop;
+    bool opened, started;
+    pthread_t thread;
+    int rc; /* what serve returned */
+    char err[CLI_ERR_LEN];
+};
+
+struct netdemo {
+    const char *host;
+    struct netdemo_service services[NETDEMO_SERVICES];
+    const char *www, *ftp_root; /* --www, --ftp-root, or NULL */
+    struct tcp_config tcp;
+    struct udp_config udp;
+    struct http_config http;
+    struct ftp_config ftp;
+    char site[PATH_MAX]; /* the bundled site, when no --www */
+    struct ring *ring;   /* every server's trace events, for GET /events */
+    char about[2048];    /* GET /netdemo.json */
+    char addresses[NETDEMO_MAX_ADDRESSES][NETDEMO_ADDR_LEN];
+    int naddresses;
+};
+
+/* netdemo_run: `netdemo ...` (argv[0] is the command name); returns the
+ * exit code. */
+int netdemo_run(int argc, char *argv[]);
+
+#endif
