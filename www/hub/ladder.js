@@ -84,10 +84,10 @@ function arrowHead(x, y, dir, cls) {
   return svgEl('path', { d, class: cls });
 }
 
-function drawArrow(g, ev, y, lane) {
+function drawArrow(g, ev, y, lane, dropped) {
   const { cx, sx } = laneX(lane);
-  const toServer = C2S.has(ev.call) || (ev.call === 'recv');
-  const lost = ev.call === 'drop';
+  const toServer = C2S.has(ev.call);
+  const lost = ev.call === 'drop' || dropped;
   const hang = ev.call === 'recv' && ev.result === 0;
   const cls = `arrow ${toServer ? 'c2s' : 's2c'}${lost ? ' lost' : ''}${hang ? ' hang' : ''}`;
   if (toServer) {
@@ -104,7 +104,7 @@ function drawArrow(g, ev, y, lane) {
   }
   const cl = clientLabel(ev);
   if (cl) g.appendChild(svgText(cx + 8, y - 10, cl, { 'font-size': 20, class: 'client mono' }));
-  g.appendChild(svgText(sx - 8, y - 10, callLabel(ev), {
+  g.appendChild(svgText(sx - 8, y - 10, dropped ? `${callLabel(ev)} → drop` : callLabel(ev), {
     'font-size': 20, 'text-anchor': 'end', class: `mono ${ev.result < 0 || lost ? 'bad' : 'server'}`,
   }));
   if (ev.preview || (ev.server === 'ftp' && /^(C|S)> /.test(ev.text))) {
@@ -133,30 +133,50 @@ function drawNote(g, ev, y) {
   g.appendChild(svgText((CLIENT_X + SERVER_X) / 2, y + 6, s, { 'font-size': 19, 'text-anchor': 'middle', class: 'note' }));
 }
 
-function drawCaption(g, ev, y) {
-  const cap = svgText(CAPTION_X, y + 7, t(captionKey(ev)), { 'font-size': 21, class: 'cap' });
+function drawCaption(g, ev, y, dropped) {
+  const cap = svgText(CAPTION_X, y + 7, t(dropped ? 'cap.drop' : captionKey(ev)), { 'font-size': 21, class: 'cap' });
   g.appendChild(cap);
 }
 
-function rowGroup(ev, kind) {
-  const g = svgEl('g', { class: `row ${kind}`, 'data-call': ev.call === '' ? 'note' : ev.call });
+function rowGroup(ev, kind, dropped) {
+  const call = dropped ? 'drop' : ev.call === '' ? 'note' : ev.call;
+  const g = svgEl('g', { class: `row ${kind}`, 'data-call': call });
   g.setAttribute('data-bytes', String(ev.bytes));
   g.setAttribute('data-result', String(ev.result));
   g.setAttribute('data-id', String(ev.id));
   return g;
 }
 
-function drawEvent(ev, y, lane) {
-  const g = rowGroup(ev, 'call');
-  if (ev.call === '' || ev.call === 'other' && !ev.callName) {
+// drawEvent: one row. dropped: a datagram the server threw away on
+// purpose (its recvfrom and the drop that followed, drawn as one).
+function drawEvent(ev, y, lane, dropped) {
+  const g = rowGroup(ev, 'call', dropped);
+  if (ev.call === '' || (ev.call === 'other' && !ev.callName)) {
     drawNote(g, ev, y);
   } else if (C2S.has(ev.call) || S2C.has(ev.call)) {
-    drawArrow(g, ev, y, lane);
+    drawArrow(g, ev, y, lane, dropped);
   } else {
     drawMark(g, ev, y, lane);
   }
-  drawCaption(g, ev, y);
+  drawCaption(g, ev, y, dropped);
   return g;
+}
+
+// mergeDrops: a drop right after its datagram's recvfrom marks that row
+// lost instead of making a row of its own.
+function mergeDrops(rows) {
+  const out = [];
+  for (const row of rows) {
+    if (row.ev.call === 'drop') {
+      const prev = out.length ? out[out.length - 1] : null;
+      if (prev && prev.conn === row.conn && prev.ev.call === 'recvfrom' && !prev.dropped) {
+        prev.dropped = row.ev;
+        continue;
+      }
+    }
+    out.push(row);
+  }
+  return out;
 }
 
 function drawHeader(frag, c) {
@@ -197,7 +217,8 @@ export function drawLadder(svg, store, c) {
     svg.setAttribute('viewBox', `0 0 ${W} 10`);
     return fresh;
   }
-  const { rows: all, earlier } = store.rows(c);
+  const { rows: got, earlier } = store.rows(c);
+  const all = mergeDrops(got);
   const rows = all.length > MAX_ROWS ? all.slice(all.length - MAX_ROWS) : all;
   const hidden = earlier + (all.length - rows.length);
   drawHeader(frag, c);
@@ -213,7 +234,7 @@ export function drawLadder(svg, store, c) {
   y += ROW_H / 2;
   const lanes = new Map(); // lane -> { first, last, id }
   let endY = y;
-  for (const { ev, lane, conn } of rows) {
+  for (const { ev, lane, conn, dropped } of rows) {
     if (lane && !lanes.has(lane)) {
       lanes.set(lane, { first: y, last: y, id: conn.id, closed: conn.closed });
       const { cx, sx } = laneX(lane);
@@ -223,10 +244,12 @@ export function drawLadder(svg, store, c) {
       }));
     }
     if (lane) lanes.get(lane).last = y;
-    frag.appendChild(drawEvent(ev, y, lane));
-    if (!ev.drawn) {
-      ev.drawn = true;
-      fresh.push(ev);
+    frag.appendChild(drawEvent(ev, y, lane, Boolean(dropped)));
+    for (const e of dropped ? [ev, dropped] : [ev]) {
+      if (!e.drawn) {
+        e.drawn = true;
+        fresh.push(e);
+      }
     }
     endY = y;
     y += ROW_H;
