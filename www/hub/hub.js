@@ -74,13 +74,7 @@ function openStream() {
     }
   };
   es.onmessage = (m) => {
-    let ev;
-    try {
-      ev = JSON.parse(m.data);
-    } catch (e) {
-      return;
-    }
-    store.push(ev);
+    store.push(m.data);
     queueFrame();
   };
   es.addEventListener('missed', (m) => {
@@ -203,8 +197,11 @@ function drawList(force) {
 // it says nothing a class would want to read there.
 function logLine(ev) {
   const c = ev.conn ? store.conns.get(ev.conn) : null;
-  if (c && c.own && !state.showOwn) return null;
-  const peer = ev.peer || (c && c.peer) || '?';
+  if (((c && c.own) || ev.own) && !state.showOwn) return null;
+  const peer = ev.peer || (c && c.peer) || '';
+  // a connection accepted before the page followed the events has no name
+  // (conn 0): its hang-up alone says nothing
+  if (!peer && ['accept', 'recv', 'shutdown', 'close'].includes(ev.call) && !ev.request) return null;
   const n = ev.bytes;
   const srv = ev.server.toUpperCase();
   if (ev.call === '') return ev.text ? `${srv} ${ev.text}` : null;
@@ -218,7 +215,7 @@ function logLine(ev) {
   if (ev.server === 'http' && ev.call === 'recv' && ev.result > 0) return null; // told with its reply
   if (ev.server === 'http' && S2C_CALLS.has(ev.call)) {
     const m = /^HTTP\/\d\.\d (\d{3})/.exec(ev.preview);
-    return m ? `${srv} ${(c && c.request) || '?'} ${m[1]}` : null;
+    return m ? `${srv} ${ev.request || (c && c.request) || '?'} ${m[1]}` : null;
   }
   switch (ev.call) {
     case 'accept': return `${srv} ${t('ev.connected', { peer })}`;

@@ -20,7 +20,8 @@ const HEAD_H = 96;
 const ROW_H = 70;
 const SETUP_H = 46;
 const MAX_ROWS = 90; // rows drawn at most; older ones are counted
-const PREVIEW_MAX = 40;
+const PREVIEW_MAX = 40; // characters of a payload drawn
+const PREVIEW_SENT = 39; // a preview this long (in characters) may have been cut
 
 const C2S = new Set(['accept', 'recv', 'recvfrom', 'drop', 'connect']);
 const S2C = new Set(['send', 'sendmsg', 'sendfile', 'sendto']);
@@ -40,13 +41,18 @@ function laneX(lane) {
 // preview: payload bytes as one visible line, control characters spelled.
 export function showPreview(ev) {
   let s = ev.preview;
-  if (ev.server === 'ftp' && /^(C|S)> /.test(ev.text)) s = ev.text.slice(3);
+  // an FTP control line: the server's own text, with PASS already hidden
+  const line = ev.server === 'ftp' && /^(C|S)> /.test(ev.text);
+  if (line) s = ev.text.slice(3);
   if (/^pass\s/i.test(s)) s = 'PASS <hidden>';
   s = s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t')
     .replace(/[\u0000-\u001f\u007f]/g, '·');
-  const cut = s.length > PREVIEW_MAX;
+  let cut = s.length > PREVIEW_MAX;
   if (cut) s = s.slice(0, PREVIEW_MAX);
-  return cut || (ev.bytes > ev.preview.length && ev.preview.length > 0) ? `“${s}…”` : `“${s}”`;
+  // the server sends a payload's first 40 bytes: a preview that long of a
+  // longer payload was cut there
+  if (!line && ev.preview.length >= PREVIEW_SENT && ev.bytes > ev.preview.length) cut = true;
+  return cut ? `“${s}…”` : `“${s}”`;
 }
 
 // caption: the phone-call words for one event, in the current language.
@@ -239,8 +245,9 @@ export function drawLadder(svg, store, c) {
       lanes.set(lane, { first: y, last: y, id: conn.id, closed: conn.closed });
       const { cx, sx } = laneX(lane);
       frag.appendChild(svgEl('path', { d: `M${CLIENT_X} ${y - ROW_H / 2 + 6} H${cx} M${SERVER_X} ${y - ROW_H / 2 + 6} H${sx}`, class: 'link' }));
-      frag.appendChild(svgText((cx + sx) / 2, y - ROW_H / 2 + 12, t('ladder.data', { id: conn.id }), {
-        'font-size': 18, 'text-anchor': 'middle', class: 'dim',
+      // under the data connection's first arrow (its accept: no preview there)
+      frag.appendChild(svgText((cx + sx) / 2, y + 26, t('ladder.data', { id: conn.id }), {
+        'font-size': 19, 'text-anchor': 'middle', class: 'dim',
       }));
     }
     if (lane) lanes.get(lane).last = y;

@@ -8,7 +8,7 @@
 export const LIMITS = {
   PER_CONN: 160, // events kept per connection
   MAX_CONNS: 80, // connections kept
-  PENDING: 20000, // events waiting for the next frame
+  PENDING: 4000, // events a frame takes at most; older ones are only counted
   LOG: 40, // raw events kept per server for its panel
   SETUP: 12, // start-up calls (socket, bind, listen) kept per server
 };
@@ -53,6 +53,8 @@ export function normalize(raw) {
     peer: str(raw.peer, 80),
     preview: str(raw.preview, 200),
     text: str(raw.text, 700),
+    request: '', // HTTP: the request this event serves ("GET /echo")
+    own: false, // HTTP: that request is this page's own
     arrived: 0, // performance.now() when the page received it
     drawn: false,
   };
@@ -74,31 +76,46 @@ export class Store {
     this.logs = {};
     this.setup = {};
     this.touched = new Set(); // servers with new events since the last frame
+    this.requests = new Map(); // an HTTP connection's current request
     for (const s of SERVERS.concat('other')) {
       this.logs[s] = [];
       this.setup[s] = [];
     }
   }
 
-  // push: one event from the stream, kept until the next frame.
-  push(raw) {
-    const ev = normalize(raw);
-    if (!ev) return;
-    ev.arrived = performance.now();
-    if (this.pending.length >= LIMITS.PENDING) {
-      // keep the newest: the oldest half goes, counted
-      const cut = LIMITS.PENDING / 2;
-      this.pending.splice(0, cut);
-      this.coalesced += cut;
-    }
-    this.pending.push(ev);
+  // push: one event from the stream, as its JSON text, kept until the
+  // next frame. Parsing waits too: under a flood most are never parsed.
+  push(json) {
+    this.pending.push(json);
+    if (this.pending.length >= LIMITS.PENDING * 2) this.cut();
   }
 
-  // drain: take every waiting event into the connections. Returns how many.
+  // cut: keep the newest PENDING waiting events; count the rest.
+  cut() {
+    const extra = this.pending.length - LIMITS.PENDING;
+    if (extra <= 0) return;
+    this.pending.splice(0, extra);
+    this.coalesced += extra;
+  }
+
+  // drain: take the waiting events into the connections. Returns how many.
   drain(keep) {
+    this.cut();
     const batch = this.pending;
     this.pending = [];
-    for (const ev of batch) this.ingest(ev);
+    const now = performance.now();
+    for (const json of batch) {
+      let raw;
+      try {
+        raw = JSON.parse(json);
+      } catch (e) {
+        continue;
+      }
+      const ev = normalize(raw);
+      if (!ev) continue;
+      ev.arrived = now;
+      this.ingest(ev);
+    }
     this.evict(keep);
     return batch.length;
   }
@@ -135,6 +152,7 @@ export class Store {
 
   ingest(ev) {
     this.touched.add(ev.server);
+    if (ev.server === 'http') this.request(ev);
     const log = this.logs[ev.server];
     log.push(ev);
     if (log.length > LIMITS.LOG * 2) log.splice(0, log.length - LIMITS.LOG);
@@ -160,6 +178,28 @@ export class Store {
     this.learn(c, ev);
     this.changed.add(c.id);
     if (c.parent) this.changed.add(c.parent);
+  }
+
+  // request: tag an HTTP event with the request it serves and whether it
+  // is the page's own. A connection accepted while nobody followed the
+  // events has no id (conn 0), so its fd, from the text, keys it then.
+  request(ev) {
+    const fd = /\(fd (\d+)/.exec(ev.text);
+    const key = ev.conn ? `c${ev.conn}` : fd ? `f${fd[1]}` : '';
+    if (!key) return;
+    if (ev.call === 'recv' && ev.result > 0) {
+      const line = ev.preview.split('\r')[0].split('\n')[0];
+      if (/^[A-Z]+ \S/.test(line)) {
+        this.requests.set(key, { line: line.split(' ').slice(0, 2).join(' '), own: isOwnRequest(ev.preview) });
+        if (this.requests.size > 256) this.requests.delete(this.requests.keys().next().value);
+      }
+    }
+    const r = this.requests.get(key);
+    if (r) {
+      ev.request = r.line;
+      ev.own = r.own;
+    }
+    if (ev.call === 'close') this.requests.delete(key);
   }
 
   // learn: what an event says about its connection as a whole.
