@@ -16,12 +16,16 @@
 # servers' order rotating each round so none always goes first, and prints medians:
 # one run varies by 5-10 % from the next on loopback. Then each server holds
 # N idle keep-alive connections (default 10,000); their RSS is divided by N.
+# When netdemo is built (or NETDEMO names it), two more rows run its web
+# server, which is http-demo's inside netdemo beside the other three: with
+# no hub open, and with a reader on /events all through the run.
 #
 # Everything stays on 127.0.0.1; every server started here is stopped here.
 # Needs: wrk nginx lighttpd python3 (scripts/setup.sh --bench).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 bin="${HTTP_DEMO:-$here/../build/default/bin/http-demo}"
+netdemo="${NETDEMO:-$(dirname "$bin")/netdemo}"
 [ -x "$bin" ] || { echo "http.sh: build first: $bin is missing" >&2; exit 1; }
 for tool in wrk nginx lighttpd python3; do
     command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] ||
@@ -29,12 +33,13 @@ for tool in wrk nginx lighttpd python3; do
 done
 # 10,000 connections need 10,000 descriptors on both ends.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-PATH="$PATH:/usr/sbin" exec python3 - --bin "$bin" "$@" <<'PY'
+PATH="$PATH:/usr/sbin" exec python3 - --bin "$bin" --netdemo "$netdemo" "$@" <<'PY'
 import argparse, math, os, re, resource, select, shutil, signal, socket, statistics, subprocess, sys, \
     tempfile, time
 
 p = argparse.ArgumentParser(prog="bench/http.sh")
 p.add_argument("--bin", required=True)
+p.add_argument("--netdemo", help="netdemo, to measure its web server too (skipped if missing)")
 p.add_argument("--workers", type=int, default=1)
 p.add_argument("--duration", type=int, default=4)
 p.add_argument("--conns", type=int, default=50)
@@ -132,7 +137,19 @@ def demo_argv(port):
             "--idle-timeout", "120", "--max-conns", "20000"]
 
 
+def netdemo_argv(port):
+    return [args.netdemo, "--http", str(port), "--www", root, "--workers", str(args.workers),
+            "--tcp", "0", "--udp", "0", "--ftp", "0"]
+
+
 SERVERS = [("http-demo", demo_argv), ("nginx", nginx_argv), ("lighttpd", lighttpd_argv)]
+# netdemo's web server is http-demo's, run beside three more servers in one
+# process, with its trace events going to the hub's ring: once with no hub
+# open (no reader: the events cost one test each), once with a reader on
+# /events all through the run, as a hub page would be.
+HUB_READER = "netdemo+hub"
+if args.netdemo and os.access(args.netdemo, os.X_OK):
+    SERVERS += [("netdemo", netdemo_argv), (HUB_READER, netdemo_argv)]
 
 
 def tree(pid):
@@ -190,8 +207,9 @@ def rss(pid, field="VmRSS"):
 
 
 class Running:
-    def __init__(self, argv_fn):
+    def __init__(self, argv_fn, hub_reader=False):
         self.port = free_port()
+        self.reader = None
         self.proc = subprocess.Popen(argv_fn(self.port), stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, start_new_session=True,
                                      preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPUS))
@@ -200,6 +218,12 @@ class Running:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 time.sleep(0.2)  # let workers settle
+                if hub_reader:  # on wrk's CPUs: the page's side is not the server's cost
+                    self.reader = subprocess.Popen(
+                        ["curl", "-sN", "-o", "/dev/null", f"http://127.0.0.1:{self.port}/events"],
+                        start_new_session=True,
+                        preexec_fn=lambda: os.sched_setaffinity(0, WRK_CPUS))
+                    time.sleep(0.2)
                 return
             except OSError:
                 time.sleep(0.05)
@@ -207,6 +231,9 @@ class Running:
         raise SystemExit(f"http.sh: {argv_fn(0)[0]} did not start")
 
     def stop(self):
+        if self.reader is not None:
+            self.reader.kill()
+            self.reader.wait()
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=10)
@@ -249,8 +276,8 @@ def run_wrk(port, name, close):
             "errors": errors.group(0) if errors else ""}
 
 
-def bench_row(argv_fn, name, close):
-    srv = Running(argv_fn)
+def bench_row(argv_fn, name, close, hub_reader=False):
+    srv = Running(argv_fn, hub_reader)
     try:
         cpu0, busy0 = cpu_seconds(srv.proc.pid), busy_seconds(SERVER_CPUS)
         all0 = busy_seconds(set(CPUS))
@@ -280,7 +307,7 @@ def bench_rounds(name, close):
     for i in range(args.rounds):
         order = SERVERS[i % len(SERVERS):] + SERVERS[:i % len(SERVERS)]
         for srv, fn in order:
-            runs[srv].append(bench_row(fn, name, close))
+            runs[srv].append(bench_row(fn, name, close, srv == HUB_READER))
     return {srv: median_row(rs) for srv, rs in runs.items()}
 
 
@@ -360,6 +387,7 @@ hdr = f"| {'file':7} | {'mode':10} | {'server':9} | {'req/s':>9} | {'p50 ms':>7}
 print(hdr)
 print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
 summary = []
+in_netdemo = []
 for label, name, _ in SIZES:
     for close in (False, True):
         mode = "close" if close else "keep-alive"
@@ -382,6 +410,9 @@ for label, name, _ in SIZES:
                         best_cpu / d["cpu_per_req_us"] if d["cpu_per_req_us"] else 0,
                         best_busy / d["busy_per_req_us"] if d["busy_per_req_us"] else 0,
                         best_all / d["all_per_req_us"] if d["all_per_req_us"] else 0))
+        if "netdemo" in results:
+            in_netdemo.append((label, mode, results["netdemo"]["rps"] / d["rps"],
+                               results[HUB_READER]["rps"] / d["rps"]))
         sys.stdout.flush()
 
 idle = {}
@@ -392,7 +423,7 @@ if not args.no_idle:
     print()
     print(f"| {'server':9} | {'bytes/conn':>10} | {'still open':>10} |")
     print("|-----------|------------|------------|")
-    for srv, fn in SERVERS:
+    for srv, fn in SERVERS[:3]:
         per, alive = idle_cost(fn, args.idle)
         idle[srv] = per
         print(f"| {srv:9} | {per:10.0f} | {alive:10d} |")
@@ -409,5 +440,14 @@ for label, mode, r, c, b, a in summary:
 if idle:
     print(f"| idle    | memory     | http-demo {idle['http-demo']:.0f} B/conn, "
           f"nginx {idle['nginx']:.0f} B/conn, lighttpd {idle['lighttpd']:.0f} B/conn |")
+if in_netdemo:
+    print()
+    print("netdemo's web server against http-demo's (targets: >= 0.95x with no hub open,")
+    print(">= 0.85x with a reader on /events):")
+    print()
+    print("| file    | mode       | no hub  | hub open |")
+    print("|---------|------------|---------|----------|")
+    for label, mode, alone, hub in in_netdemo:
+        print(f"| {label:7} | {mode:10} | {alone:6.2f}x | {hub:7.2f}x |")
 shutil.rmtree(work, True)
 PY

@@ -21,6 +21,7 @@ _Thread_local struct trace_thread trace_here;
 static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic(struct ring *) trace_ring;
 atomic_int trace_ring_followers;
+static atomic_uint_fast64_t trace_ring_skips;
 static atomic_uint_fast64_t trace_last_id;
 
 /* The id the accept event gave each new connection, by fd, until
@@ -52,6 +53,8 @@ void tracer_init(struct tracer *t, const char *server, bool to_stderr, unsigned 
 {
     pthread_once(&trace_fork_once, trace_arm_fork);
     *t = (struct tracer){.server = server, .to_stderr = to_stderr, .rate = rate};
+    atomic_init(&t->ring_window, 0);
+    atomic_init(&t->ring_in_window, 0);
 }
 
 void trace_bind(struct tracer *t, const char *role)
@@ -226,17 +229,45 @@ static void trace_to_ring(struct ring *r, const char *call, int64_t result, cons
     ring_write(r, &ev);
 }
 
+/* May t put one more event in the ring this second? Threads race only
+ * over which of them starts the next second's count: a few events more or
+ * less, never a wait. */
+static bool trace_ring_budget(struct tracer *t)
+{
+    long long now = (long long)time(NULL);
+    long long window = atomic_load_explicit(&t->ring_window, memory_order_relaxed);
+    if (window != now &&
+        atomic_compare_exchange_strong_explicit(&t->ring_window, &window, now, memory_order_relaxed,
+                                                memory_order_relaxed))
+        atomic_store_explicit(&t->ring_in_window, 0, memory_order_relaxed);
+    if (atomic_fetch_add_explicit(&t->ring_in_window, 1, memory_order_relaxed) <
+        TRACE_RING_PER_SECOND)
+        return true;
+    atomic_fetch_add_explicit(&trace_ring_skips, 1, memory_order_relaxed);
+    return false;
+}
+
+uint64_t trace_ring_skipped(void)
+{
+    return atomic_load_explicit(&trace_ring_skips, memory_order_relaxed);
+}
+
 static void trace_emit(const char *call, int64_t result, const void *data, size_t len,
                        const char *fmt, va_list ap)
 {
     struct tracer *t = trace_here.tracer;
+    struct ring *r = atomic_load_explicit(&trace_ring, memory_order_relaxed);
+    bool to_ring = r != NULL &&
+                   atomic_load_explicit(&trace_ring_followers, memory_order_relaxed) > 0 &&
+                   trace_ring_budget(t);
+    if (!t->to_stderr && !to_ring)
+        return; /* over the ring's budget: not even formatted */
     char text[1024];
     vsnprintf(text, sizeof text, fmt, ap);
     const char *role = trace_here.role ? trace_here.role : t->server;
     if (t->to_stderr)
         trace_to_stderr(t, role, text);
-    struct ring *r = atomic_load(&trace_ring);
-    if (r != NULL && atomic_load_explicit(&trace_ring_followers, memory_order_relaxed) > 0)
+    if (to_ring)
         trace_to_ring(r, call, result, data, len, text);
 }
 

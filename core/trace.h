@@ -41,6 +41,11 @@ struct ring;
 #define TRACE_TEXT_LEN    640  /* the line in an event (longer ones are cut) */
 #define TRACE_LINE_LEN    1200 /* a line on stderr, role and colours included */
 #define TRACE_PENDING_FDS 1024 /* fds whose accept id can wait for trace_conn_begin() */
+/* Events one tracer puts in the ring a second. A page can draw a few
+ * thousand a second at most, and a stream sends about as many (http.h),
+ * so under a load test the rest are not even formatted: they are counted,
+ * and readers are told of them as missed. */
+#define TRACE_RING_PER_SECOND 2000
 
 /* One server's tracing, or one program's. */
 struct tracer {
@@ -51,6 +56,9 @@ struct tracer {
     time_t window;         /* the second being counted */
     unsigned in_window;    /* lines printed in that second */
     unsigned long dropped; /* lines suppressed since the last report */
+    /* the ring's budget: events in the current second, lock-free */
+    atomic_llong ring_window;
+    atomic_uint ring_in_window;
 };
 
 /* The program's own tracer, for clients and demos (server "netdemo"
@@ -145,6 +153,10 @@ void trace_attach_ring(struct ring *r);
  * following it. Events go to the ring only while one does. A forked child
  * keeps the count it was born with. */
 void trace_ring_follow(bool start);
+
+/* trace_ring_skipped: events left out of the ring since the process
+ * began, over a tracer's TRACE_RING_PER_SECOND. */
+uint64_t trace_ring_skipped(void);
 
 /* trace_event_json: ev as one line of JSON, numbered id:
  * {"id":..,"t":..,"server":..,"role":..,"conn":..,"parent":..,"call":..,

@@ -11,7 +11,8 @@
  *
  * and sends what the socket takes. The servers that write the ring never
  * wait for a stream: a reader that falls a ring's length behind loses the
- * oldest events and is sent "event: missed" with how many. A tick sends at
+ * oldest events and is sent "event: missed" with how many (as it is of
+ * the events the servers left out over the ring's budget, trace.h). A tick sends at
  * most one buffer, so a busy ring costs a stream a bounded amount of work,
  * and a reader that stops reading is dropped after HTTP_EVENTS_STALL_MS
  * instead of being buffered for.
@@ -39,6 +40,7 @@ struct http_events {
     size_t len, off;
     int64_t last_sent_ms; /* the last time bytes left: for the keep-alive and the stall */
     uint64_t missed;      /* events lost to the ring, not yet reported */
+    uint64_t skipped;     /* trace_ring_skipped() when last looked at */
 };
 
 int http_events_filter(const char *target, char server[8])
@@ -102,6 +104,11 @@ static void events_fill(struct http_events *e)
     char json[TRACE_EVENT_JSON_MAX];
     char id[32];
 
+    /* Events the servers left out of the ring, over its budget, are
+     * missed too: the reader learns that the picture is not whole. */
+    uint64_t skipped = trace_ring_skipped();
+    e->missed += skipped - e->skipped;
+    e->skipped = skipped;
     while (e->len + sizeof json + sizeof id + 128 <= HTTP_EVENTS_BUF) {
         if (ring_read(&e->rd, &ev, &e->missed) != 1)
             break;
@@ -191,6 +198,7 @@ int http_events_begin(struct http_conn *c, const struct http_request *req)
     }
     e->buf = buf;
     e->last_sent_ms = loop_time_ms(w->loop);
+    e->skipped = trace_ring_skipped();
     http_events_filter(req->target, e->server);
     /* A reader coming back names the last event it saw (EventSource does
      * so by itself); a new one starts with a short backlog, so a page

@@ -21,6 +21,8 @@ void http_response_init(struct http_response *resp)
     resp->close = false;
     resp->http10 = false;
     resp->send_body = true;
+    resp->stream = false; /* a recycled response must not open a stream */
+    resp->csp = NULL;
     resp->head_len = resp->head_off = 0;
     resp->mem = NULL;
     resp->mem_len = resp->mem_off = 0;

@@ -34,7 +34,7 @@
 static const char netdemo_usage[] =
     "usage: netdemo [-H HOST] [--tcp PORT] [--udp PORT] [--http PORT] [--ftp PORT]\n"
     "               [--www DIR] [--ftp-root DIR] [--model MODEL] [--drop PERCENT]\n"
-    "               [--trace] [--version]\n"
+    "               [--workers N] [--trace] [--version]\n"
     "\n"
     "Start the four servers of the lesson in one process, and a live page (the\n"
     "hub) that draws every socket call they make as it happens.\n"
@@ -51,6 +51,7 @@ static const char netdemo_usage[] =
     "      --model M       the TCP server's concurrency: iterative, fork, thread or\n"
     "                      epoll (default)\n"
     "      --drop PERCENT  the UDP server loses this share of datagrams on purpose\n"
+    "      --workers N     the web server's event loops (default: one per core)\n"
     "      --trace         also print every socket call on stderr\n"
     "  -h, --help          show this help\n"
     "      --version       print the version and exit\n"
@@ -68,6 +69,7 @@ enum {
     OPT_FTP_ROOT,
     OPT_MODEL,
     OPT_DROP,
+    OPT_WORKERS,
 };
 
 static const struct option netdemo_options[] = {
@@ -79,6 +81,7 @@ static const struct option netdemo_options[] = {
     {"ftp-root", required_argument, NULL, OPT_FTP_ROOT},
     {"model", required_argument, NULL, OPT_MODEL},
     {"drop", required_argument, NULL, OPT_DROP},
+    {"workers", required_argument, NULL, OPT_WORKERS},
     {NULL, 0, NULL, 0},
 };
 
@@ -119,6 +122,12 @@ static int netdemo_option(void *ctx, int ch, const char *arg, char *err)
         if (cli_parse_long(arg, 0, 100, &v) == -1)
             return cli_reason(err, "invalid --drop '%s': a percentage from 0 to 100", arg);
         d->udp.drop_percent = (unsigned)v;
+        return 0;
+    case OPT_WORKERS:
+        if (cli_parse_long(arg, 1, HTTP_MAX_WORKERS, &v) == -1)
+            return cli_reason(err, "invalid --workers '%s': a number from 1 to %d", arg,
+                              HTTP_MAX_WORKERS);
+        d->http.workers = (int)v;
         return 0;
     default:
         return 0;
