@@ -1,5 +1,5 @@
 // hub.js - the live lecture hub: reads /netdemo.json once, follows
-// /events (Server-Sent Events) and polls /stats, and draws the diagram,
+// /events (Server-Sent Events, stream.js) and polls /stats, and draws the diagram,
 // the four server panels, the ladder of the chosen connection and the
 // "try it" commands.
 //
@@ -10,6 +10,7 @@ import * as i18n from './i18n.js';
 import { buildArch, setPorts } from './arch.js';
 import { Store, SERVERS } from './model.js';
 import { drawLadder, showPreview } from './ladder.js';
+import { follow } from './stream.js';
 
 const t = i18n.t;
 const FRAME_MS = 100; // at most ten frames a second
@@ -61,31 +62,20 @@ function clock(us) {
 // --- the event stream ---------------------------------------------------
 
 function openStream() {
-  const es = new EventSource('/events');
-  es.onopen = () => {
-    setStatus('live');
-    if (!state.streamOpenedUs) state.streamOpenedUs = Date.now() * 1000;
-  };
-  es.onerror = () => {
-    setStatus('reconnecting');
-    if (es.readyState === EventSource.CLOSED) {
-      // the browser gave up (a reply that was not an event stream): retry
-      setTimeout(openStream, 2000);
-    }
-  };
-  es.onmessage = (m) => {
-    store.push(m.data);
-    queueFrame();
-  };
-  es.addEventListener('missed', (m) => {
-    try {
-      const n = Number(JSON.parse(m.data).missed);
-      if (Number.isFinite(n) && n > 0) store.missed += n;
-    } catch (e) {
-      return;
-    }
-    state.missedAt = performance.now();
-    queueFrame();
+  follow('/events', {
+    message: (json) => {
+      store.push(json);
+      queueFrame();
+    },
+    missed: (n) => {
+      store.missed += n;
+      state.missedAt = performance.now();
+      queueFrame();
+    },
+    state: (s) => {
+      if (s === 'live' && !state.streamOpenedUs) state.streamOpenedUs = Date.now() * 1000;
+      setStatus(s);
+    },
   });
 }
 

@@ -71,6 +71,7 @@ const STRINGS = {
     'ladder.closed': 'closed',
     'ladder.open': 'open',
     'ladder.bytes': '{n} B',
+    'ladder.dropped': 'dropped',
     'ladder.hint': 'Arrows are drawn from the server’s side: what it received came from the client, what it sent went to the client.',
 
     'cap.socket': 'socket(): buy the phone',
@@ -183,6 +184,7 @@ const STRINGS = {
     'ladder.closed': '已挂断',
     'ladder.open': '通话中',
     'ladder.bytes': '{n} 字节',
+    'ladder.dropped': '丢弃',
     'ladder.hint': '箭头从服务器这一边推断：服务器收到的来自客户端，服务器发出的去往客户端。',
 
     'cap.socket': 'socket()：买手机',

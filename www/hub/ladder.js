@@ -110,7 +110,7 @@ function drawArrow(g, ev, y, lane, dropped) {
   }
   const cl = clientLabel(ev);
   if (cl) g.appendChild(svgText(cx + 8, y - 10, cl, { 'font-size': 20, class: 'client mono' }));
-  g.appendChild(svgText(sx - 8, y - 10, dropped ? `${callLabel(ev)} → drop` : callLabel(ev), {
+  g.appendChild(svgText(sx - 8, lost ? y - 16 : y - 10, dropped ? `${callLabel(ev)} → ${t('ladder.dropped')}` : callLabel(ev), {
     'font-size': 20, 'text-anchor': 'end', class: `mono ${ev.result < 0 || lost ? 'bad' : 'server'}`,
   }));
   if (ev.preview || (ev.server === 'ftp' && /^(C|S)> /.test(ev.text))) {
