@@ -66,21 +66,29 @@ export function isOwnRequest(preview) {
 
 export class Store {
   constructor() {
-    this.conns = new Map(); // id -> connection
     this.pending = [];
     this.coalesced = 0; // events thrown away because the buffer was full
     this.missed = 0; // events the server says this page missed
     this.seq = 0; // order in which connections were first seen
     this.changed = new Set(); // connection ids changed since the last frame
-    this.listChanged = false; // a connection came or went
+    this.touched = new Set(); // servers with new events since the last frame
+    this.forget();
+  }
+
+  // forget: every connection and log, as when netdemo started again (its
+  // event and connection ids start again from the beginning).
+  forget() {
+    this.conns = new Map(); // id -> connection
+    this.requests = new Map(); // an HTTP connection's current request
+    this.lastId = -1;
     this.logs = {};
     this.setup = {};
-    this.touched = new Set(); // servers with new events since the last frame
-    this.requests = new Map(); // an HTTP connection's current request
     for (const s of SERVERS.concat('other')) {
       this.logs[s] = [];
       this.setup[s] = [];
+      this.touched.add(s);
     }
+    this.listChanged = true;
   }
 
   // push: one event from the stream, as its JSON text, kept until the
@@ -151,6 +159,8 @@ export class Store {
   }
 
   ingest(ev) {
+    if (ev.id < this.lastId) this.forget(); // a new netdemo process
+    this.lastId = ev.id;
     this.touched.add(ev.server);
     if (ev.server === 'http') this.request(ev);
     const log = this.logs[ev.server];
