@@ -14,10 +14,11 @@ set -eu
 BUILD_PACKAGES="gcc make cmake pkg-config clang-format libcriterion-dev node-llhttp dpkg-dev"
 # Integration tests: real peers and namespaces on loopback; lintian checks
 # the Debian package; node and npm drive Chromium through playwright-core
-# for the hub's browser test. A nodejs that brings its own npm (NodeSource's
-# does) conflicts with Debian's npm package, so npm is asked for only when
-# the command is missing.
-TEST_PACKAGES="python3 curl lftp iproute2 procps chromium lintian nodejs npm"
+# for the hub's browser test, and a CJK font lets its screenshots show the
+# Chinese page. A nodejs that brings its own npm (NodeSource's does)
+# conflicts with Debian's npm package, so npm is asked for only when the
+# command is missing.
+TEST_PACKAGES="python3 curl lftp iproute2 procps chromium fonts-wqy-zenhei lintian nodejs npm"
 command -v npm >/dev/null 2>&1 && TEST_PACKAGES="${TEST_PACKAGES% npm}"
 # Benchmarks: the tools netdemo stands beside.
 BENCH_PACKAGES="socat wrk nginx-light lighttpd vsftpd python3-pyftpdlib iperf3 sockperf hyperfine"

@@ -6,7 +6,7 @@
 // on four free loopback ports, opens its hub page in headless Chromium
 // (/usr/bin/chromium, driven by playwright-core), and checks that:
 //   - the page loads without a console error and switches between English
-//     and Chinese, remembering the choice;
+//     and Chinese, remembering the choice; a zh-CN browser starts in Chinese;
 //   - `tcp-demo client -m 'dream is handsome'` is drawn on the ladder, in
 //     order: accept, recv of 17 bytes "dream is handsome", send of
 //     "DREAM IS HANDSOME", close; and how soon after each call it was drawn;
@@ -227,6 +227,19 @@ async function checkLanguages(page) {
   check((await h1()) === 'netdemo: watch the sockets', 'the toggle did not switch back to English');
 }
 
+// A browser set to Chinese gets the Chinese page on its first visit.
+async function checkChineseBrowser(url) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  try {
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: 'load', timeout: WAIT_MS });
+    await until('the Chinese page for a zh-CN browser', async () =>
+      (await page.textContent('h1', { timeout: WAIT_MS })) === 'netdemo：看得见的套接字');
+  } finally {
+    await context.close();
+  }
+}
+
 async function checkTryIt(page, ports) {
   const cmds = await page.$$eval('#try-list code', (cs) => cs.map((c) => c.textContent));
   const want = `tcp-demo client -H 127.0.0.1 -p ${ports.tcp} -m 'dream is handsome'`;
@@ -316,6 +329,7 @@ async function main() {
   await until('the event stream to be live', async () =>
     (await page.getAttribute('#status', 'data-state')) === 'live');
   await checkLanguages(page);
+  await checkChineseBrowser(url);
   await until('the event stream to be live again', async () =>
     (await page.getAttribute('#status', 'data-state')) === 'live');
   await until('the "try it" commands', async () => (await page.$$('#try-list code')).length >= 6);
