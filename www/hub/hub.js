@@ -167,8 +167,7 @@ function drawList(force) {
   store.listChanged = false;
   state.listAt = now;
   const sel = $('conn-pick');
-  const follow = sel.options[0];
-  const opts = [follow];
+  const opts = [sel.options[0]]; // "Follow the latest" stays first
   for (const c of store.list(state.showOwn)) {
     const o = document.createElement('option');
     o.value = String(c.id);

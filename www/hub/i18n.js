@@ -96,7 +96,7 @@ const STRINGS = {
     'cap.pthread_create': 'pthread_create(): a new thread takes this call',
     'cap.error': 'the call failed',
     'cap.note': 'what the server says it is doing',
-    'cap.ftpdata': 'a second line for the file itself',
+    'cap.ftpdata': 'accept(): a second line, for the file itself',
 
     'try.h': 'Try it',
     'try.note': 'Copy a command into a terminal on any machine that can reach this one, and watch the ladder above.',
@@ -209,7 +209,7 @@ const STRINGS = {
     'cap.pthread_create': 'pthread_create()：新线程来接这个电话',
     'cap.error': '调用失败',
     'cap.note': '服务器说它在做什么',
-    'cap.ftpdata': '为文件本身另开一条线',
+    'cap.ftpdata': 'accept()：为文件本身另开一条线',
 
     'try.h': '动手试试',
     'try.note': '在任何能连到这台机器的电脑上，把命令复制到终端里运行，然后看上面的梯形图。',

@@ -139,8 +139,10 @@ function drawNote(g, ev, y) {
   g.appendChild(svgText((CLIENT_X + SERVER_X) / 2, y + 6, s, { 'font-size': 19, 'text-anchor': 'middle', class: 'note' }));
 }
 
-function drawCaption(g, ev, y, dropped) {
-  const cap = svgText(CAPTION_X, y + 7, t(dropped ? 'cap.drop' : captionKey(ev)), { 'font-size': 21, class: 'cap' });
+function drawCaption(g, ev, y, lane, dropped) {
+  let key = dropped ? 'cap.drop' : captionKey(ev);
+  if (lane > 0 && key === 'cap.accept') key = 'cap.ftpdata';
+  const cap = svgText(CAPTION_X, y + 7, t(key), { 'font-size': 21, class: 'cap' });
   g.appendChild(cap);
 }
 
@@ -164,7 +166,7 @@ function drawEvent(ev, y, lane, dropped) {
   } else {
     drawMark(g, ev, y, lane);
   }
-  drawCaption(g, ev, y, dropped);
+  drawCaption(g, ev, y, lane, dropped);
   return g;
 }
 

@@ -11,6 +11,7 @@ export const LIMITS = {
   PENDING: 4000, // events a frame takes at most; older ones are only counted
   LOG: 40, // raw events kept per server for its panel
   SETUP: 12, // start-up calls (socket, bind, listen) kept per server
+  CHILDREN: 40, // data connections remembered per FTP session
 };
 
 export const SERVERS = ['tcp', 'udp', 'http', 'ftp'];
@@ -152,7 +153,10 @@ export class Store {
       this.listChanged = true;
       if (c.parent) {
         const p = this.conns.get(c.parent);
-        if (p && !p.children.includes(id)) p.children.push(id);
+        if (p && !p.children.includes(id)) {
+          p.children.push(id);
+          if (p.children.length > LIMITS.CHILDREN) p.children.shift();
+        }
       }
     }
     return c;
