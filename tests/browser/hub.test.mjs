@@ -285,7 +285,6 @@ async function checkLayout(page, width, height) {
   await sleep(300);
   const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(over <= 1, `at ${width}x${height} the page is ${over} px wider than the window`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `hub-${width}x${height}.png`) });
 }
 
@@ -293,6 +292,9 @@ async function main() {
   check(fs.existsSync(NETDEMO), `no netdemo at ${NETDEMO}`);
   check(fs.existsSync(TCP_DEMO), `no tcp-demo beside netdemo at ${TCP_DEMO}`);
   check(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}`);
+  // made before netdemo starts, and without blocking: a synchronous call
+  // that never returned would stop the watchdog too
+  await fs.promises.mkdir(ARTIFACTS, { recursive: true });
   const ports = await freePorts();
   const url = await startServer(ports);
 
@@ -358,7 +360,8 @@ try {
   console.log('browser_hub: PASS');
 } catch (e) {
   code = 1;
-  console.log(`browser_hub: FAIL: ${e instanceof Failure ? e.message : e.stack || e}`);
+  const why = e instanceof Failure ? e.message : String((e && e.message) || e).split('\n')[0];
+  console.log(`browser_hub: FAIL: ${why}`);
 } finally {
   if (browser) await browser.close().catch(() => {});
   await stopServerGently();
