@@ -94,26 +94,34 @@ static int cli_login(struct cli_state *st, const char *user, const char *pass)
     return ftp_conn_type(&st->conn, err) == -1 ? cli_failed(err) : 0;
 }
 
-static int cmd_open(struct cli_state *st, int argc, char **argv)
+/* Connect to ep (named name in the greeting line) and log in. */
+static int cmd_open_endpoint(struct cli_state *st, const struct net_endpoint *ep, const char *name)
 {
-    struct net_endpoint ep;
     char err[NET_ERR_LEN];
-    uint16_t port = st->port;
     if (st->connected)
         ftp_conn_close(&st->conn);
     st->connected = false;
-    if (argc > 2 && net_parse_port(argv[2], false, &port, err) == -1)
-        return cli_failed(err);
-    if (net_endpoint_from_host_port(argv[1], port, &ep, err) == -1 ||
-        ftp_conn_open(&st->conn, &ep, st->verbose, err) == -1)
+    if (ftp_conn_open(&st->conn, ep, st->verbose, err) == -1)
         return cli_failed(err);
     st->connected = true;
     st->conn.passive = st->passive;
     st->conn.ascii = st->ascii;
     st->conn.progress = true;
     if (!st->verbose)
-        printf("Connected to %s.\n%s\n", argv[1], st->conn.text);
+        printf("Connected to %s.\n%s\n", name, st->conn.text);
     return cli_login(st, st->user, NULL);
+}
+
+static int cmd_open(struct cli_state *st, int argc, char **argv)
+{
+    struct net_endpoint ep;
+    char err[NET_ERR_LEN];
+    uint16_t port = st->port;
+    if (argc > 2 && net_parse_port(argv[2], false, &port, err) == -1)
+        return cli_failed(err);
+    if (net_endpoint_from_host_port(argv[1], port, &ep, err) == -1)
+        return cli_failed(err);
+    return cmd_open_endpoint(st, &ep, argv[1]);
 }
 
 static int cmd_user(struct cli_state *st, int argc, char **argv)
@@ -364,59 +372,79 @@ static int cli_run_line(struct cli_state *st, char *line)
 }
 
 static const char ftp_client_usage[] =
-    "usage: ftp-demo client [HOST] [-p PORT] [-u USER] [--active] [-v]\n"
+    "usage: ftp-demo client [HOST] [-H HOST] [-p PORT] [-u USER] [--active] [-v] [--trace]\n"
     "\n"
-    "The interactive FTP client. It reads commands from the terminal (or from\n"
-    "stdin in a script); 'help' lists them. Without -u it logs in as anonymous;\n"
-    "with -u it asks for the password.\n"
+    "The interactive FTP client. It connects to HOST (default 127.0.0.1), then\n"
+    "reads commands from the terminal (or from stdin in a script); 'help' lists\n"
+    "them. Without -u it logs in as anonymous; with -u it asks for the password.\n"
     "\n"
+    "  -H, --host HOST   server address (default 127.0.0.1; HOST:PORT works too),\n"
+    "                    also taken as the first word, as ftp(1) takes it\n"
     "  -p, --port PORT   server port (default 2121)\n"
     "  -u, --user USER   log in as USER\n"
     "      --active      the server connects to us for data (PORT/EPRT)\n"
     "  -v, --verbose     show the control conversation (C>/S>) and data connections\n"
+    "      --trace       narrate each socket call on stderr\n"
     "  -h, --help        show this help\n"
     "      --version     print the version and exit\n"
     "\n"
-    "Exit: 0 when every command worked, 1 when one failed, 2 bad usage.\n";
+    "Exit: 0 when every command worked, 1 when one failed (or the server cannot be\n"
+    "reached), 2 bad usage.\n";
+
+static int ftp_client_option(void *ctx, int ch, const char *arg, char *err)
+{
+    struct cli_state *st = ctx;
+    (void)err;
+    if (ch == 'u')
+        st->user = arg;
+    else if (ch == 'a')
+        st->passive = false;
+    else if (ch == 'v')
+        st->verbose = true;
+    return 0;
+}
 
 int ftp_client_main(int argc, char *argv[])
 {
-    static const struct option longopts[] = {
-        {"port", required_argument, NULL, 'p'},
+    static const struct option options[] = {
         {"user", required_argument, NULL, 'u'},
         {"active", no_argument, NULL, 'a'},
         {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    const char *prog = "ftp-demo client";
-    struct cli_state st = {.passive = true, .port = FTP_CLIENT_PORT};
-    char err[NET_ERR_LEN], line[CLI_LINE_MAX];
-    int ch, failed = 0;
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":p:u:vh", longopts, NULL)) != -1) {
-        if (ch == 'p' && net_parse_port(optarg, false, &st.port, err) == -1)
-            return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
-        else if (ch == 'u')
-            st.user = optarg;
-        else if (ch == 'a')
-            st.passive = false;
-        else if (ch == 'v')
-            st.verbose = true;
-        else if (ch == 'h')
-            return fputs(ftp_client_usage, stdout) == EOF ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
-        else if (ch == CLI_OPT_VERSION)
-            return cli_version("ftp-demo");
-        else if (ch != 'p')
-            return cli_bad_option(prog, argv, ch);
-    }
+    static const struct cli_syntax syntax = {
+        .prog = "ftp-demo client",
+        .version_prog = "ftp-demo",
+        .usage = ftp_client_usage,
+        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT | CLI_TAKES_ARGS,
+        .default_host = FTP_CLIENT_HOST,
+        .default_port = FTP_CLIENT_PORT,
+        .options = options,
+        .short_options = "u:v",
+        .option = ftp_client_option,
+    };
+    struct cli_state st = {.passive = true};
+    struct cli_common common;
+    struct net_endpoint ep;
+    char err[CLI_ERR_LEN], line[CLI_LINE_MAX];
+    int failed = 0;
+
+    int rc = cli_parse(&syntax, &st, argc, argv, &common);
+    if (rc != -1)
+        return rc;
+    /* ftp(1)'s positional host, or -H: one of them, once */
     if (optind < argc) {
-        char *open_argv[] = {"open", argv[optind]};
-        if (cmd_open(&st, 2, open_argv) == -1)
-            return CLI_EXIT_FAILURE;
+        if (common.host != syntax.default_host || optind + 1 < argc)
+            return cli_error(syntax.prog, CLI_EXIT_USAGE,
+                             "give the host once: ftp-demo client HOST, or -H HOST");
+        common.host = argv[optind];
     }
+    if (cli_client_endpoint(&common, &ep, err) == -1)
+        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s", err);
+    cli_trace_client(&common, "ftp client");
+    st.port = ep.port;
+    if (cmd_open_endpoint(&st, &ep, common.host) == -1)
+        return CLI_EXIT_FAILURE;
     bool tty = isatty(STDIN_FILENO);
     while (!st.quit) {
         if (tty)

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #define FTP_CLIENT_PORT       2121 /* the netdemo server's default */
+#define FTP_CLIENT_HOST       "127.0.0.1"
 #define FTP_CLIENT_LINE_MAX   2048 /* one reply line */
 #define FTP_CLIENT_TIMEOUT_MS 30000
 #define FTP_CLIENT_BUFSIZE    (256 * 1024)

@@ -240,14 +240,23 @@ int http_client_response_feed(struct http_client_response *r, const char *buf, s
     llhttp_errno_t e = n == 0 ? llhttp_finish(&r->ll) : llhttp_execute(&r->ll, buf, n);
     if (r->done)
         return 1;
-    if (e != HPE_OK || n == 0) {
-        snprintf(err, NET_ERR_LEN, "%s",
-                 n == 0 && e == HPE_OK ? "the server closed before the response was complete"
-                 : r->error != NULL    ? r->error
-                                       : llhttp_get_error_reason(&r->ll));
-        return -1;
+    if (e == HPE_OK && n > 0) {
+        r->received += n;
+        return 0;
     }
-    return 0;
+    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    if (r->error != NULL)
+        snprintf(err, NET_ERR_LEN, "%s", r->error);
+    else if (n == 0 && r->received == 0)
+        snprintf(err, NET_ERR_LEN, "the server hung up without answering");
+    else if (n == 0)
+        snprintf(err, NET_ERR_LEN, "the server closed before the response was complete");
+    else if (r->status == 0 && r->received == 0) /* its first bytes are no status line */
+        snprintf(err, NET_ERR_LEN, "the answer is not HTTP: it began %s",
+                 trace_preview(buf, n, preview, sizeof preview));
+    else
+        snprintf(err, NET_ERR_LEN, "a malformed response (%s)", llhttp_get_error_reason(&r->ll));
+    return -1;
 }
 
 /* Read the response until llhttp says it is complete. */
@@ -263,7 +272,8 @@ static int read_response(int fd, struct http_client_response *s, char *err)
     while (rc == 0) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         if (poll(&pfd, 1, HTTP_CLIENT_IO_MS) == 0) {
-            snprintf(err, NET_ERR_LEN, "recv: no answer for %d s", HTTP_CLIENT_IO_MS / 1000);
+            snprintf(err, NET_ERR_LEN, "no answer for %d s (does it speak HTTP?)",
+                     HTTP_CLIENT_IO_MS / 1000);
             rc = -1;
             break;
         }
@@ -280,10 +290,20 @@ static int read_response(int fd, struct http_client_response *s, char *err)
     return rc == 1 ? 0 : -1;
 }
 
+const char *http_url_where(const struct http_url *url, char *out, size_t outlen)
+{
+    const struct net_endpoint *ep = &url->endpoint;
+    if (ep->is_unix)
+        snprintf(out, outlen, "unix:%s", ep->host);
+    else
+        snprintf(out, outlen, strchr(ep->host, ':') ? "[%s]:%u" : "%s:%u", ep->host, ep->port);
+    return out;
+}
+
 int http_client_get(const struct http_get_options *opts, char *err)
 {
     struct http_url url;
-    char request[HTTP_CLIENT_REQ_MAX];
+    char request[HTTP_CLIENT_REQ_MAX], why[NET_ERR_LEN];
     struct http_client_response *s = malloc(sizeof *s);
     int rc = -1, fd = -1;
 
@@ -294,6 +314,13 @@ int http_client_get(const struct http_get_options *opts, char *err)
     http_client_response_init(s, opts, stdout);
     int len = -1;
     if (http_url_parse(opts->url, &url, err) == 0) {
+        /* --unix-socket, as curl's: the URL names the host and the path,
+         * the connection goes to the socket file. */
+        char unix_text[NET_HOST_LEN + 8];
+        snprintf(unix_text, sizeof unix_text, "unix:%s",
+                 opts->unix_socket ? opts->unix_socket : "");
+        if (opts->unix_socket != NULL && net_parse_endpoint(unix_text, 0, &url.endpoint, err) == -1)
+            goto out;
         len = build_request(opts, &url, request, sizeof request);
         if (len == -1)
             snprintf(err, NET_ERR_LEN, "request head too long");
@@ -317,8 +344,15 @@ int http_client_get(const struct http_get_options *opts, char *err)
             goto out;
         }
     }
-    if (read_response(fd, s, err) == 0)
+    if (read_response(fd, s, why) == 0) {
         rc = s->status;
+    } else { /* the whole sentence: who said what */
+        char where[NET_HOST_LEN + 16], line[sizeof where + NET_ERR_LEN];
+        snprintf(line, sizeof line, "%s: %s", http_url_where(&url, where, sizeof where), why);
+        size_t k = strnlen(line, NET_ERR_LEN - 1); /* cut to err's size */
+        memcpy(err, line, k);
+        err[k] = '\0';
+    }
     if (s->write_failed || fflush(s->out) == EOF) {
         snprintf(err, NET_ERR_LEN, "writing the body: %s", strerror(errno));
         rc = -1;
@@ -334,6 +368,7 @@ out:
 
 static const char http_get_usage[] =
     "usage: http-demo get URL [-v] [-I] [-o FILE] [--http1.0] [--fail] [-H 'Name: value']...\n"
+    "                         [--unix-socket PATH] [--trace]\n"
     "\n"
     "Fetch one http:// URL, as a browser would, and print the body on stdout.\n"
     "It follows no redirect: a 301 is shown as it came.\n"
@@ -344,7 +379,10 @@ static const char http_get_usage[] =
     "  -o, --output FILE    write the body to FILE instead of stdout\n"
     "      --http1.0        speak HTTP/1.0 instead of HTTP/1.1\n"
     "      --fail           exit 22 on a status of 400 or more (as curl), no body\n"
-    "  -H, --header 'N: V'  add a header line (replaces ours of the same name)\n"
+    "  -H, --header 'N: V'  add a header line (replaces ours of the same name); -H is\n"
+    "                       curl's header flag here: the host is in the URL\n"
+    "      --unix-socket PATH  connect to the Unix socket PATH (as curl): the URL\n"
+    "                       still gives the Host and the path\n"
     "      --trace          narrate each socket call on stderr\n"
     "  -h, --help           show this help\n"
     "      --version        print the version and exit\n"
@@ -358,6 +396,16 @@ static bool header_is_valid(const char *h)
     const char *colon = strchr(h, ':');
     return colon != NULL && colon != h && strpbrk(h, "\r\n") == NULL &&
            strcspn(h, " \t") > (size_t)(colon - h);
+}
+
+/* "localhost", "127.0.0.1" or "127.0.0.1:8080" given to -H: the servers'
+ * -H means the host, so a user may well mean it here. A header has a
+ * colon, and by custom a space after it. */
+static bool looks_like_a_host(const char *h)
+{
+    const char *colon = strchr(h, ':');
+    return colon == NULL ||
+           (colon[1] != '\0' && strspn(colon + 1, "0123456789") == strlen(colon + 1));
 }
 
 static int http_get_option(void *ctx, int ch, const char *arg, char *err)
@@ -379,7 +427,15 @@ static int http_get_option(void *ctx, int ch, const char *arg, char *err)
     case 'f':
         opts->fail = true;
         return 0;
+    case 'U':
+        opts->unix_socket = arg;
+        return 0;
     default: /* 'H', curl's header flag: this command has no host flag */
+        if (looks_like_a_host(arg))
+            return cli_reason(err,
+                              "-H '%s': -H adds a header here, as curl's does ('Name: value'); "
+                              "the host goes in the URL: http://%s/",
+                              arg, arg);
         if (!header_is_valid(arg))
             return cli_reason(err, "-H '%s': use 'Name: value'", arg);
         if (opts->nheaders == HTTP_CLIENT_MAX_HEADERS)
@@ -398,6 +454,7 @@ static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
         {"http1.0", no_argument, NULL, '0'},
         {"fail", no_argument, NULL, 'f'},
         {"header", required_argument, NULL, 'H'},
+        {"unix-socket", required_argument, NULL, 'U'},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_syntax syntax = {

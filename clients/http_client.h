@@ -34,6 +34,10 @@ struct http_url {
  * Returns 0, or -1 with the reason in err. No I/O. */
 int http_url_parse(const char *url, struct http_url *out, char *err);
 
+/* http_url_where: where url leads, "host:port" or "unix:/path", for
+ * messages. Returns out. */
+const char *http_url_where(const struct http_url *url, char *out, size_t outlen);
+
 /* What `http-demo get` was asked to do. */
 struct http_get_options {
     const char *url;
@@ -42,6 +46,7 @@ struct http_get_options {
     bool http10;                                  /* --http1.0 */
     bool fail;                                    /* --fail */
     const char *output;                           /* -o FILE, NULL for stdout */
+    const char *unix_socket;                      /* --unix-socket PATH, or NULL */
     const char *headers[HTTP_CLIENT_MAX_HEADERS]; /* -H "Name: value" */
     size_t nheaders;
 };
@@ -58,6 +63,7 @@ struct http_client_response {
     bool done;
     bool write_failed;
     const char *error; /* why a callback stopped llhttp, or NULL */
+    size_t received;   /* bytes fed so far */
 };
 
 /* http_client_response_init: ready r for the response to a request made with

@@ -24,53 +24,88 @@ static void set_err(char *err, const char *what, int e)
     snprintf(err, NET_ERR_LEN, "%s: %s", what, strerror(e));
 }
 
-/* One exchange: send the message, then receive exactly as many bytes back
- * (the server answers byte for byte), and print them. */
-static int tcp_client_say(int fd, const char *msg, char *err)
+/* Print one piece of the reply as it arrives, and trace it. */
+static int tcp_client_print(int fd, const char *data, ssize_t n, char *err)
+{
+    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    TRACE_CALL("recv", n, data, (size_t)n, "recv(fd %d) -> %zd bytes %s", fd, n,
+               trace_preview(data, (size_t)n, preview, sizeof preview));
+    if (io_write_all(STDOUT_FILENO, data, (size_t)n) == -1) {
+        set_err(err, "write stdout", errno);
+        return -1;
+    }
+    return 0;
+}
+
+/* One exchange: send the message, then print the whole reply, however
+ * long. TCP is a stream: nothing in it says where a reply ends, so the
+ * reply is what arrives until the server hangs up, or goes quiet for
+ * TCP_CLIENT_QUIET_MS after its first bytes. (The seed's one recv(1024)
+ * cuts a longer answer short; waiting for as many bytes as were sent
+ * hangs on a shorter one.) A server that says nothing within
+ * timeout_ms is an error, not a hang. */
+static int tcp_client_say(int fd, const char *msg, int timeout_ms, char *err)
 {
     size_t len = strlen(msg);
     char preview[TRACE_PREVIEW_LEN * 4 + 32];
-    char *reply = malloc(len + 1);
+    char buf[TCP_CLIENT_BUFSIZE];
+    size_t total = 0;
+    bool newline = false;
 
-    if (reply == NULL) {
-        snprintf(err, NET_ERR_LEN, "out of memory");
-        return -1;
-    }
     if (io_write_all(fd, msg, len) == -1) { /* client.send() */
         set_err(err, "send", errno);
-        free(reply);
         return -1;
     }
     TRACE_CALL("send", len, msg, len, "send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
                trace_preview(msg, len, preview, sizeof preview));
-    ssize_t got = io_read_exact(fd, reply, len); /* client.recv() */
-    if (got == -1 || (size_t)got < len) {
-        if (got == -1)
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int ready = io_poll(&pfd, 1, total == 0 ? timeout_ms : TCP_CLIENT_QUIET_MS);
+        if (ready == -1) {
+            set_err(err, "poll", errno);
+            return -1;
+        }
+        if (ready == 0 && total == 0) {
+            snprintf(err, NET_ERR_LEN, "no reply within %d ms (is it the server you meant?)",
+                     timeout_ms);
+            return -1;
+        }
+        if (ready == 0)
+            break;                                     /* quiet: the reply is over */
+        ssize_t n = io_read_some(fd, buf, sizeof buf); /* client.recv() */
+        if (n == -1) {
             set_err(err, "recv", errno);
-        else
-            snprintf(err, NET_ERR_LEN, "recv: the server hung up after %zd of %zu bytes", got, len);
-        free(reply);
+            return -1;
+        }
+        if (n == 0) {
+            TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the server hung up)", fd);
+            if (total == 0) {
+                snprintf(err, NET_ERR_LEN, "the server hung up without answering");
+                return -1;
+            }
+            break;
+        }
+        if (tcp_client_print(fd, buf, n, err) == -1)
+            return -1;
+        total += (size_t)n;
+        newline = buf[n - 1] == '\n';
+    }
+    if (!newline && io_write_all(STDOUT_FILENO, "\n", 1) == -1) {
+        set_err(err, "write stdout", errno);
         return -1;
     }
-    TRACE_CALL("recv", got, reply, len, "recv(fd %d) -> %zd bytes %s", fd, got,
-               trace_preview(reply, len, preview, sizeof preview));
-    reply[len] = '\0';
-    fwrite(reply, 1, len, stdout);
-    fputc('\n', stdout);
-    fflush(stdout);
-    free(reply);
     return 0;
 }
 
 int tcp_client_call(const struct net_endpoint *ep, const char *const *messages, size_t count,
-                    char *err)
+                    int timeout_ms, char *err)
 {
-    int fd = net_connect(ep, TCP_CLIENT_CONNECT_MS, err); /* client.connect() */
+    int fd = net_connect(ep, timeout_ms, err); /* client.connect() */
     if (fd == -1)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < count && rc == 0; i++)
-        rc = tcp_client_say(fd, messages[i], err);
+        rc = tcp_client_say(fd, messages[i], timeout_ms, err);
     close(fd); /* client.close(): hang up */
     TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", fd);
     return rc;
@@ -85,6 +120,8 @@ struct pump {
     char in[TCP_CLIENT_BUFSIZE]; /* received, about to be printed */
     bool stdin_done;             /* stdin reached end of input */
     bool half_closed;            /* we sent FIN with shutdown(SHUT_WR) */
+    bool heard;                  /* bytes arrived since we last sent */
+    int timeout_ms;              /* for the connect, and for an answer after the input */
 };
 
 /* Send what is buffered, without blocking. Returns 0 or -1. */
@@ -99,6 +136,7 @@ static int pump_send(struct pump *p, char *err)
         TRACE_CALL("send", w, NULL, 0, "send(fd %d, %zu bytes) -> %zd", p->sock,
                    p->out_len - p->out_off, w);
         p->out_off += (size_t)w;
+        p->heard = false;
     }
     if (p->out_off == p->out_len && p->stdin_done && !p->half_closed) {
         /* Nothing more to say, but keep listening: a half-close. */
@@ -140,6 +178,7 @@ static int pump_receive(struct pump *p, char *err)
         return 0;
     }
     TRACE_CALL("recv", n, p->in, (size_t)n, "recv(fd %d) -> %zd bytes", p->sock, n);
+    p->heard = true;
     if (io_write_all(STDOUT_FILENO, p->in, (size_t)n) == -1) {
         set_err(err, "write stdout", errno);
         return -1;
@@ -156,8 +195,18 @@ static int pump_run(struct pump *p, char *err)
             /* Read more input only when the last piece is all sent. */
             {.fd = (p->stdin_done || sending) ? -1 : STDIN_FILENO, .events = POLLIN},
         };
-        if (io_poll(pfd, 2, -1) == -1) {
+        /* Once all is said, the server's hang-up ends the call; one that
+         * keeps the line open ends it by going quiet, as in -m mode. */
+        int wait = !p->half_closed ? -1 : p->heard ? TCP_CLIENT_QUIET_MS : p->timeout_ms;
+        int ready = io_poll(pfd, 2, wait);
+        if (ready == -1) {
             set_err(err, "poll", errno);
+            return -1;
+        }
+        if (ready == 0 && p->heard)
+            return 0;
+        if (ready == 0) {
+            snprintf(err, NET_ERR_LEN, "no reply within %d ms of the end of input", p->timeout_ms);
             return -1;
         }
         if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -172,14 +221,15 @@ static int pump_run(struct pump *p, char *err)
     }
 }
 
-int tcp_client_pump(const struct net_endpoint *ep, char *err)
+int tcp_client_pump(const struct net_endpoint *ep, int timeout_ms, char *err)
 {
     struct pump *p = calloc(1, sizeof *p);
     if (p == NULL) {
         snprintf(err, NET_ERR_LEN, "out of memory");
         return -1;
     }
-    p->sock = net_connect(ep, TCP_CLIENT_CONNECT_MS, err);
+    p->timeout_ms = timeout_ms;
+    p->sock = net_connect(ep, timeout_ms, err);
     if (p->sock == -1 || net_set_nonblock(p->sock, true, err) == -1) {
         if (p->sock != -1)
             close(p->sock);
@@ -196,33 +246,46 @@ int tcp_client_pump(const struct net_endpoint *ep, char *err)
 /* --- command line --------------------------------------------------------- */
 
 static const char tcp_client_usage[] =
-    "usage: tcp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [--trace]\n"
+    "usage: tcp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [-t MS] [--trace]\n"
     "\n"
     "The seed's phone-call client.\n"
     "\n"
     "  -H, --host HOST      server address (default 127.0.0.1; unix:/path for a\n"
     "                       Unix socket)\n"
     "  -p, --port PORT      server port (default 9000)\n"
-    "  -m, --message TEXT   say TEXT and print the answer; repeat for more\n"
+    "  -m, --message TEXT   say TEXT and print the whole answer: what arrives until\n"
+    "                       the server hangs up or is quiet for 0.2 s; repeat for more\n"
+    "  -t, --timeout MS     wait this long for the connection, and for an answer to\n"
+    "                       start (default 10000)\n"
     "      --trace          narrate each socket call on stderr\n"
     "  -h, --help           show this help\n"
     "      --version        print the version and exit\n"
     "\n"
     "Without -m, every line typed is sent and its answer printed. From a pipe,\n"
     "stdin is streamed to the server; at end of input the client half-closes\n"
-    "(shutdown SHUT_WR), prints the remaining answers, and exits.\n"
+    "(shutdown SHUT_WR), prints the remaining answers, and exits when the server\n"
+    "hangs up or goes quiet. A server silent for -t is an error, not a hang.\n"
     "Exit: 0 ok, 1 connection or transfer failed, 2 bad usage.\n";
 
-/* The messages to say, from -m. */
+/* The messages to say, from -m, and -t. */
 struct tcp_client_args {
     const char *messages[TCP_CLIENT_MAX_MESSAGES];
     size_t count;
+    long timeout_ms;
 };
 
 static int tcp_client_option(void *ctx, int ch, const char *arg, char *err)
 {
     struct tcp_client_args *a = ctx;
-    (void)ch; /* 'm', the only one */
+    if (ch == 't') {
+        if (cli_parse_long(arg, 1, 3600 * 1000, &a->timeout_ms) == -1)
+            return cli_reason(err, "invalid -t '%s': milliseconds, from 1 to 3600000", arg);
+        return 0;
+    }
+    /* send() of 0 bytes sends nothing at all: the server would see no
+     * message, and the client would wait for an answer to silence. */
+    if (arg[0] == '\0')
+        return cli_reason(err, "-m '': an empty message sends nothing over TCP; give some text");
     if (a->count == TCP_CLIENT_MAX_MESSAGES)
         return cli_reason(err, "at most %d messages", TCP_CLIENT_MAX_MESSAGES);
     a->messages[a->count++] = arg;
@@ -233,6 +296,7 @@ int tcp_client_main(int argc, char *argv[])
 {
     static const struct option options[] = {
         {"message", required_argument, NULL, 'm'},
+        {"timeout", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_syntax syntax = {
@@ -243,10 +307,10 @@ int tcp_client_main(int argc, char *argv[])
         .default_host = TCP_DEFAULT_HOST,
         .default_port = TCP_DEFAULT_PORT,
         .options = options,
-        .short_options = "m:",
+        .short_options = "m:t:",
         .option = tcp_client_option,
     };
-    struct tcp_client_args a = {0};
+    struct tcp_client_args a = {.timeout_ms = TCP_CLIENT_TIMEOUT_MS};
     struct net_endpoint ep;
     char err[NET_ERR_LEN];
 
@@ -254,7 +318,9 @@ int tcp_client_main(int argc, char *argv[])
     if (rc != -1)
         return rc;
     signal(SIGPIPE, SIG_IGN); /* a vanished server is an EPIPE, not a crash */
-    rc = a.count > 0 ? tcp_client_call(&ep, a.messages, a.count, err) : tcp_client_pump(&ep, err);
+    int timeout = (int)a.timeout_ms;
+    rc = a.count > 0 ? tcp_client_call(&ep, a.messages, a.count, timeout, err)
+                     : tcp_client_pump(&ep, timeout, err);
     if (rc == -1)
         return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);
     return CLI_EXIT_OK;

@@ -257,10 +257,19 @@ static int ping_arq_send(struct ping *p, int64_t *next_new)
     while (udp_arq_poll_send(&p->arq, now, now >= *next_new, &seq, &retransmit)) {
         if (ping_send(p, UDP_PACKET_DATA, seq) == -1)
             return -1;
-        if (retransmit)
+        if (retransmit) {
+            /* Said without --trace too: with every datagram lost, these
+             * lines are all that happens for a long while (the timeout
+             * doubles each time), and silence would look like a hang. */
+            const struct udp_arq_slot *slot = &p->arq.slot[seq % UDP_ARQ_WINDOW];
+            printf("seq=%u: no ACK in time, sent again (transmission %u of %d; next wait %.0f "
+                   "ms)\n",
+                   seq, slot->tries, UDP_ARQ_MAX_TRIES, (double)(slot->deadline - now) / NS_PER_MS);
+            fflush(stdout);
             TRACE("seq=%u retransmitted: no ACK within the timeout", seq);
-        else
+        } else {
             *next_new = now + p->config->interval_ms * NS_PER_MS;
+        }
     }
     return 0;
 }

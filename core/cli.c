@@ -115,6 +115,7 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
             if (net_parse_port(optarg, (cmd->takes & CLI_TAKES_PORT_ZERO) != 0, &common->port,
                                err) == -1)
                 return cli_error(cmd->prog, CLI_EXIT_USAGE, "%s", err);
+            common->port_given = true;
             continue;
         }
         switch (ch) {
@@ -144,13 +145,39 @@ int cli_parse_client(const struct cli_syntax *cmd, void *ctx, int argc, char *ar
                      const char *role, struct net_endpoint *ep)
 {
     struct cli_common common;
-    char err[NET_ERR_LEN];
+    char err[CLI_ERR_LEN];
     int rc = cli_parse(cmd, ctx, argc, argv, &common);
     if (rc != -1)
         return rc;
-    if (net_endpoint_from_host_port(common.host, common.port, ep, err) == -1)
+    if (cli_client_endpoint(&common, ep, err) == -1)
         return cli_error(cmd->prog, CLI_EXIT_USAGE, "%s", err);
-    trace_program.to_stderr = common.trace;
-    trace_bind(&trace_program, role);
+    cli_trace_client(&common, role);
     return -1;
+}
+
+int cli_client_endpoint(const struct cli_common *common, struct net_endpoint *ep, char *err)
+{
+    const char *host = common->host;
+    const char *colon = strchr(host, ':');
+    /* "host:port" and "[v6]:port"; a bare IPv6 address has two colons or more */
+    bool has_port = strncmp(host, "unix:", 5) != 0 && colon != NULL &&
+                    (host[0] == '[' || strchr(colon + 1, ':') == NULL);
+    char why[NET_ERR_LEN];
+    if (!has_port) {
+        if (net_endpoint_from_host_port(host, common->port, ep, why) == -1)
+            return cli_reason(err, "%s", why);
+        return 0;
+    }
+    if (net_parse_endpoint(host, common->port, ep, why) == -1)
+        return cli_reason(err, "%s (use -H HOST -p PORT)", why);
+    if (common->port_given && ep->port != common->port)
+        return cli_reason(err, "-H %s and -p %u name two ports: give the port once", host,
+                          common->port);
+    return 0;
+}
+
+void cli_trace_client(const struct cli_common *common, const char *role)
+{
+    trace_program.to_stderr = common->trace;
+    trace_bind(&trace_program, role);
 }

@@ -51,6 +51,7 @@ int cli_parse_long(const char *text, long min, long max, long *out);
 struct cli_common {
     const char *host; /* -H, or the command's default */
     uint16_t port;    /* -p, or the command's default */
+    bool port_given;  /* -p was on the command line */
     bool trace;       /* --trace */
 };
 
@@ -94,9 +95,20 @@ struct net_endpoint;
 
 /* cli_parse_client: cli_parse for a client of one server: then the
  * server's address from -H and -p into ep, and this thread's trace
- * events labelled role, on stderr with --trace. Returns as cli_parse. */
+ * events labelled role, on stderr with --trace. -H may carry the port, as
+ * people type addresses ("127.0.0.1:9000", "[::1]:9000"). Returns as
+ * cli_parse. */
 int cli_parse_client(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
                      const char *role, struct net_endpoint *ep);
+
+/* cli_client_endpoint: the server's address from common (-H, -p): the
+ * port in -H wins over the default; one that -p contradicts is an error.
+ * Returns 0, or -1 with the reason in err (CLI_ERR_LEN bytes). */
+int cli_client_endpoint(const struct cli_common *common, struct net_endpoint *ep, char *err);
+
+/* cli_trace_client: this thread's trace events labelled role, on stderr
+ * with --trace (common->trace). */
+void cli_trace_client(const struct cli_common *common, const char *role);
 
 /* cli_reason: write a one-line reason into err (CLI_ERR_LEN bytes), for
  * option callbacks. Returns -1. */

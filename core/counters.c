@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -44,6 +45,19 @@ void counters_free(struct counters *c)
             counters_list[i] = NULL;
     pthread_mutex_unlock(&counters_lock);
     munmap(c, sizeof *c);
+}
+
+bool counters_wait(const atomic_llong *field, long long min, long long max, int timeout_ms)
+{
+    const struct timespec pause = {.tv_nsec = 1000 * 1000}; /* 1 ms */
+    for (int waited = 0;; waited++) {
+        long long v = atomic_load(field);
+        if (v >= min && v <= max)
+            return true;
+        if (waited >= timeout_ms)
+            return false;
+        nanosleep(&pause, NULL);
+    }
 }
 
 int counters_json(const struct counters *c, char *out, size_t outlen)

@@ -10,6 +10,7 @@
 #define NETDEMO_COUNTERS_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define COUNTERS_NAME_LEN 32
@@ -35,6 +36,12 @@ void counters_free(struct counters *c);
 
 /* counters_add: c->field += n (relaxed: these are statistics). */
 #define counters_add(c, field, n) atomic_fetch_add_explicit(&(c)->field, (n), memory_order_relaxed)
+
+/* counters_wait: wait until min <= *field <= max, for at most
+ * timeout_ms. Returns true when it got there. For a demo whose client
+ * lets the server, in another process, print its line first: a server
+ * moves its counters just after it prints. */
+bool counters_wait(const atomic_llong *field, long long min, long long max, int timeout_ms);
 
 /* counters_json: write {"name":...,"conns_open":...} into out. Returns the
  * length written (as snprintf: may exceed outlen when truncated). */

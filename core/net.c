@@ -548,7 +548,8 @@ static int net_connect_addr(const struct sockaddr *sa, socklen_t len, int type, 
     if (net_connect_timed(fd, sa, len, timeout_ms) == -1) {
         int e = errno;
         TRACE_CALL("connect", -1, NULL, 0, "connect(fd %d, %s) -> -1 (%s)", fd, addr, strerror(e));
-        net_set_error(err, "connect %s: %s", addr, strerror(e));
+        net_set_error(err, "connect %s: %s%s", addr, strerror(e),
+                      e == ECONNREFUSED ? " (is the server running, on that port?)" : "");
         close(fd);
         errno = e;
         return -1;

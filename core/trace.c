@@ -6,6 +6,7 @@
 #include "net.h"
 #include "ring.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -156,6 +157,30 @@ static bool trace_admit(struct tracer *t, unsigned long *dropped_before)
     return true;
 }
 
+/* Where the stderr sink writes, and whether in colour (-1: if a terminal). */
+static int trace_out = STDERR_FILENO;
+static int trace_colour = -1;
+
+void trace_redirect(int fd, bool colour)
+{
+    trace_out = fd;
+    trace_colour = colour;
+}
+
+bool trace_relay(int fd)
+{
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n == -1 && errno == EAGAIN;
+        ssize_t rc = write(STDERR_FILENO, buf, (size_t)n);
+        (void)rc; /* as trace_write */
+    }
+}
+
 static void trace_write(char *line, int len)
 {
     if (len < 0)
@@ -164,7 +189,7 @@ static void trace_write(char *line, int len)
         len = TRACE_LINE_LEN - 1;
         line[len - 1] = '\n';
     }
-    ssize_t rc = write(STDERR_FILENO, line, (size_t)len);
+    ssize_t rc = write(trace_out, line, (size_t)len);
     (void)rc; /* nowhere left to report a failed trace */
 }
 
@@ -172,7 +197,7 @@ static void trace_write(char *line, int len)
 static void trace_to_stderr(struct tracer *t, const char *role, const char *text)
 {
     char line[TRACE_LINE_LEN];
-    bool colour = isatty(STDERR_FILENO);
+    bool colour = trace_colour == -1 ? isatty(STDERR_FILENO) : trace_colour;
     const char *on = colour ? "\033[36m" : "";
     const char *off = colour ? "\033[0m" : "";
 

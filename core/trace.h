@@ -141,6 +141,16 @@ void trace_restore(struct trace_thread was);
 /* trace_set_role: relabel this thread's events, keeping its tracer. */
 void trace_set_role(const char *role);
 
+/* trace_redirect: the stderr sink writes to fd instead, in colour or not
+ * as the terminal it stands for: a demo's forked server sends its lines
+ * to the demo, which prints them in the story's order (trace_relay). */
+void trace_redirect(int fd, bool colour);
+
+/* trace_relay: copy what waits in fd (non-blocking: a child's
+ * trace_redirect pipe) to stderr, without waiting. Returns false once the
+ * writer has closed it. */
+bool trace_relay(int fd);
+
 /* trace_attach_ring: every tracer bound from now on also writes its events
  * to r, which any number of readers follow (NULL: stop). Attach before
  * starting the servers whose events r should hold. */

@@ -4,18 +4,33 @@
  * The server (a child process, the iterative model) and the client (this
  * process) both narrate their socket calls. The client says
  * "dream is handsome" and prints the answer, "DREAM IS HANDSOME".
+ *
+ * Two processes printing on one terminal race: left alone, the client's
+ * recv() line may come before the server's send() line that caused it,
+ * and the server's recv() before the client's send(). So the server's
+ * lines come to this process through a pipe, and the client prints them
+ * where they belong in the story: after each of its own steps it waits,
+ * briefly, for the server's answer to it, then relays the server's lines.
+ * The server moves its counters (shared with this process) just after it
+ * prints, so they say how far its narration has got.
  */
 #include "cli.h"
-#include "tcp_server.h"
+#include "io.h"
 #include "stop.h"
 #include "tcp_client.h"
+#include "tcp_server.h"
 #include "trace.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define TCP_DEMO_MESSAGE "dream is handsome" /* the seed's words */
+#define TCP_DEMO_WAIT_MS 2000 /* the longest the client waits for the server's line */
 
 static const char tcp_demo_intro[] =
     "The seed's phone call over TCP (SOCK_STREAM), narrated call by call:\n"
@@ -31,6 +46,52 @@ static int tcp_demo_server(struct tcp_server *srv)
     int rc = tcp_server_serve(srv, err);
     tcp_server_close(srv);
     return rc == 0 ? 0 : 1;
+}
+
+/* After one of the client's steps: wait until the server has done its
+ * part (*field within [min, max]), then print what it said. */
+static void tcp_demo_then_server(int lines, const atomic_llong *field, long long min, long long max)
+{
+    counters_wait(field, min, max, TCP_DEMO_WAIT_MS);
+    trace_relay(lines);
+}
+
+/* The client's side: the seed's client, call by call, each followed by
+ * the server's lines it caused. Returns 0, or -1 with err. */
+static int tcp_demo_client(uint16_t port, const struct counters *server, int lines, char *err)
+{
+    const size_t len = sizeof TCP_DEMO_MESSAGE - 1;
+    char reply[sizeof TCP_DEMO_MESSAGE], preview[TRACE_PREVIEW_LEN * 4 + 32];
+    struct net_endpoint ep;
+    int rc = -1;
+
+    net_endpoint_from_host_port(TCP_DEFAULT_HOST, port, &ep, err);
+    int fd = net_connect(&ep, TCP_CLIENT_TIMEOUT_MS, err); /* client.connect(ip_port) */
+    if (fd == -1)
+        return -1;
+    tcp_demo_then_server(lines, &server->conns_total, 1, LLONG_MAX); /* it picks up */
+    if (io_write_all(fd, TCP_DEMO_MESSAGE, len) == -1) {             /* client.send(msg) */
+        snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
+        goto out;
+    }
+    TRACE_CALL("send", len, TCP_DEMO_MESSAGE, len, "send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
+               trace_preview(TCP_DEMO_MESSAGE, len, preview, sizeof preview));
+    tcp_demo_then_server(lines, &server->bytes_out, (long long)len, LLONG_MAX); /* it answers */
+    ssize_t got = io_read_exact(fd, reply, len); /* client.recv(1024): the upper-cased words */
+    if (got != (ssize_t)len) {
+        snprintf(err, NET_ERR_LEN, "recv: %s", got == -1 ? strerror(errno) : "the server hung up");
+        goto out;
+    }
+    TRACE_CALL("recv", got, reply, len, "recv(fd %d) -> %zd bytes %s", fd, got,
+               trace_preview(reply, len, preview, sizeof preview));
+    printf("%.*s\n", (int)len, reply);
+    fflush(stdout);
+    rc = 0;
+out:
+    close(fd); /* client.close(): hang up */
+    TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", fd);
+    tcp_demo_then_server(lines, &server->conns_open, LLONG_MIN, 0); /* it hears the hang-up */
+    return rc;
 }
 
 int tcp_demo_main(void)
@@ -54,23 +115,30 @@ int tcp_demo_main(void)
         net_local_port(srv.listen_fd, &port, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
 
+    int lines[2]; /* the server's trace lines, to this process */
+    if (pipe2(lines, O_CLOEXEC) == -1)
+        return cli_error(prog, CLI_EXIT_FAILURE, "pipe: %s", strerror(errno));
     pid_t server = fork();
     if (server == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "fork: cannot start the server");
-    if (server == 0)
+    if (server == 0) {
+        close(lines[0]);
+        trace_redirect(lines[1], isatty(STDERR_FILENO));
         _exit(tcp_demo_server(&srv));
+    }
+    close(lines[1]);
+    net_set_nonblock(lines[0], true, NULL);
     close(srv.listen_fd); /* only the server child listens */
     srv.listen_fd = -1;
 
     trace_bind(&trace_program, "tcp client");
-    struct net_endpoint ep;
-    net_endpoint_from_host_port(TCP_DEFAULT_HOST, port, &ep, err);
-    const char *messages[] = {TCP_DEMO_MESSAGE};
-    int rc = tcp_client_call(&ep, messages, 1, err);
+    int rc = tcp_demo_client(port, srv.stats, lines[0], err);
 
     int status = 0;
     stop_request(&stop); /* the lecture is over: switch the server off */
     waitpid(server, &status, 0);
+    trace_relay(lines[0]); /* its last lines: it has exited, so they are all there */
+    close(lines[0]);
     tcp_server_close(&srv);
     stop_close(&stop);
     if (rc == -1)

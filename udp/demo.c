@@ -5,8 +5,13 @@
  * The server (a child process) and the client (this process) narrate their
  * socket calls, as tcp-demo's do, so the two can be compared line by line:
  * here there is no listen(), no accept() and no connection.
+ *
+ * As in tcp-demo, the server's lines come to this process through a pipe
+ * and are printed after the client step that caused them, so the story
+ * reads in the same order on every run (tcp/demo.c says why).
  */
 #include "cli.h"
+#include "io.h"
 #include "stop.h"
 #include "trace.h"
 #include "udp_client.h"
@@ -14,11 +19,18 @@
 #include "udp_limits.h"
 #include "udp_server.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define UDP_DEMO_MESSAGE "dream is handsome" /* the seed's words */
+#define UDP_DEMO_WAIT_MS 2000 /* the longest the client waits for the server's line */
 
 static const char udp_demo_intro[] =
     "The seed's exchange over UDP (SOCK_DGRAM), narrated call by call:\n"
@@ -37,6 +49,46 @@ static int udp_demo_server(struct udp_server *srv)
     return rc == 0 ? 0 : 1;
 }
 
+/* The client's side: one datagram out, one back, then the server's
+ * lines. Returns 0, or -1 with the reason in err. */
+static int udp_demo_client(uint16_t port, const struct counters *server, int lines, char *err)
+{
+    const size_t len = sizeof UDP_DEMO_MESSAGE - 1;
+    char reply[UDP_RECV_BUFSIZE], preview[TRACE_PREVIEW_LEN * 4 + 32];
+    struct net_endpoint ep;
+    int rc = -1;
+
+    net_endpoint_from_host_port(UDP_DEFAULT_HOST, port, &ep, err);
+    int fd = net_udp_connect(&ep, err); /* client = socket(AF_INET, SOCK_DGRAM) */
+    if (fd == -1)
+        return -1;
+    if (send(fd, UDP_DEMO_MESSAGE, len, 0) == -1) { /* one send(), one datagram */
+        snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
+        goto out;
+    }
+    TRACE_CALL("send", len, UDP_DEMO_MESSAGE, len, "send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
+               trace_preview(UDP_DEMO_MESSAGE, len, preview, sizeof preview));
+    /* the server receives it and sends the reply */
+    counters_wait(&server->bytes_out, (long long)len, LLONG_MAX, UDP_DEMO_WAIT_MS);
+    trace_relay(lines);
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    ssize_t got =
+        io_poll(&pfd, 1, UDP_CLIENT_TIMEOUT_MS) == 1 ? recv(fd, reply, sizeof reply, 0) : -1;
+    if (got == -1) {
+        snprintf(err, NET_ERR_LEN, "the server did not answer");
+        goto out;
+    }
+    TRACE_CALL("recv", got, reply, (size_t)got, "recv(fd %d) -> %zd bytes %s", fd, got,
+               trace_preview(reply, (size_t)got, preview, sizeof preview));
+    printf("%.*s\n", (int)got, reply);
+    fflush(stdout);
+    rc = 0;
+out:
+    close(fd);
+    TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", fd);
+    return rc;
+}
+
 /* The exchange itself; returns 0 or -1 (reason in err). */
 static int udp_demo_exchange(struct stop *stop, char *err)
 {
@@ -52,30 +104,35 @@ static int udp_demo_exchange(struct stop *stop, char *err)
         udp_server_close(&srv);
         return -1;
     }
-    pid_t server = fork();
+    int lines[2]; /* the server's trace lines, to this process */
+    pid_t server = -1;
+    if (pipe2(lines, O_CLOEXEC) == 0)
+        server = fork();
     if (server == -1) {
         udp_server_close(&srv);
         snprintf(err, NET_ERR_LEN, "fork: cannot start the server");
         return -1;
     }
-    if (server == 0)
+    if (server == 0) {
+        close(lines[0]);
+        trace_redirect(lines[1], isatty(STDERR_FILENO));
         _exit(udp_demo_server(&srv));
+    }
+    close(lines[1]);
+    net_set_nonblock(lines[0], true, NULL);
     close(srv.fd); /* only the server child receives */
     srv.fd = -1;
 
     trace_bind(&trace_program, "udp client");
-    struct net_endpoint ep;
-    net_endpoint_from_host_port(UDP_DEFAULT_HOST, port, &ep, err);
-    const char *messages[] = {UDP_DEMO_MESSAGE};
-    int rc = udp_client_call(&ep, messages, 1, UDP_CLIENT_TIMEOUT_MS, err);
+    int rc = udp_demo_client(port, srv.counters, lines[0], err);
 
     int status = 0;
     stop_request(stop); /* the lecture is over: switch the server off */
     waitpid(server, &status, 0);
+    trace_relay(lines[0]); /* its last lines: it has exited, so they are all there */
+    close(lines[0]);
     udp_server_close(&srv);
-    if (rc == 1)
-        snprintf(err, NET_ERR_LEN, "the server did not answer");
-    else if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+    if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
         snprintf(err, NET_ERR_LEN, "the server did not stop cleanly");
     else if (rc == 0)
         return 0;

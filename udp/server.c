@@ -126,6 +126,11 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, str
     tracer_init(&srv->tracer, "udp", config->trace, UDP_TRACE_PER_SECOND);
     struct trace_thread was = trace_bind_for(&srv->tracer, "udp server");
     int rc = udp_server_bind(srv, err);
+    /* Said here, in the caller's thread, not when serving starts: a demo
+     * that forks the server then prints it before its client's lines. */
+    if (rc == 0)
+        TRACE("recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d datagrams per system call",
+              UDP_BATCH);
     trace_restore(was);
     return rc;
 }
@@ -271,12 +276,13 @@ static void udp_send_replies(struct udp_batch *b, int count)
         }
         for (int i = sent; i < sent + n; i++) {
             struct msghdr *m = &b->out[i].msg_hdr;
-            counters_add(srv->counters, bytes_out, (long long)m->msg_iov->iov_len);
             if (trace_on()) {
                 udp_trace_datagram(srv, true, m->msg_iov->iov_base, m->msg_iov->iov_len,
                                    m->msg_name, m->msg_namelen);
                 trace_conn_leave();
             }
+            /* after the trace line: a demo's client waits for this count */
+            counters_add(srv->counters, bytes_out, (long long)m->msg_iov->iov_len);
         }
         counters_add(&srv->stats, answered, n);
         sent += n;
@@ -369,8 +375,6 @@ int udp_server_serve(struct udp_server *srv, char *err)
         goto out;
     b->srv = srv;
     b->want = 1;
-    TRACE("recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d datagrams per system call",
-          UDP_BATCH);
     while (!stop_requested(srv->stop)) { /* the server's whole life: receive, answer */
         int n = udp_serve_batch(b);
         b->want = udp_next_want(b->want, n);

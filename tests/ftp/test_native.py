@@ -6,6 +6,7 @@ import os
 import pty
 import select
 import shutil
+import socket
 import subprocess
 import tempfile
 
@@ -157,8 +158,29 @@ class NativeTest(FtpTest):
 
 
 class CliTest(FtpTest):
-    def run_bin(self, *args, timeout=WAIT_S):
-        return subprocess.run([fc.BIN, *args], capture_output=True, timeout=timeout)
+    def run_bin(self, *args, stdin=b"", timeout=WAIT_S):
+        return subprocess.run([fc.BIN, *args], input=stdin, capture_output=True, timeout=timeout)
+
+    def test_client_reaches_its_server_as_every_client_does(self):
+        srv = self.server("--anonymous")
+        for args in (["-H", "127.0.0.1", "-p", str(srv.port)], ["-H", f"127.0.0.1:{srv.port}"],
+                     ["127.0.0.1", "-p", str(srv.port)]):
+            r = self.run_bin("client", *args, "--trace", stdin=b"pwd\nquit\n")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(b"257 ", r.stdout)
+            self.assertIn(b"[ftp client] connect(", r.stderr)
+        r = self.run_bin("client", "127.0.0.1", "-H", "127.0.0.1")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"give the host once", r.stderr)
+
+    def test_client_with_no_server_says_so(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        r = self.run_bin("client", "-p", str(port))
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn(b"is the server running", r.stderr)
 
     def test_help_everywhere_exits_0(self):
         for args in (["--help"], ["server", "--help"], ["client", "--help"], ["get", "--help"],

@@ -141,6 +141,30 @@ class NativeClientTest(HttpTest):
         self.assertEqual(r.returncode, 1)
         self.assertEqual(len(r.stderr.decode().strip().splitlines()), 1)
 
+    def test_a_server_that_is_not_http_is_named_in_plain_words(self):
+        # the TCP upper-case server answers the request head, upper-cased
+        tcp = os.path.join(os.path.dirname(self.BIN), "tcp-demo")
+        srv = self.start([tcp, "server", "-p", "0"])
+        r = self.get(f"http://127.0.0.1:{srv.port}/")
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode()
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        self.assertIn(f"127.0.0.1:{srv.port}: the answer is not HTTP: it began \"GET / HTTP/1.1",
+                      err)
+
+    def test_unix_socket_as_curl_does(self):
+        path = os.path.join(tempfile.mkdtemp(), "web.sock")
+        self.addCleanup(shutil.rmtree, os.path.dirname(path), True)
+        self.serve("-H", f"unix:{path}")
+        r = self.get("--unix-socket", path, "http://localhost/hello.txt")
+        self.assertEqual((r.returncode, r.stdout), (0, b"hello\n"), r.stderr)
+
+    def test_a_host_given_to_h_gets_a_hint(self):
+        for value in ("localhost", "127.0.0.1:8080"):
+            r = self.get("-H", value, "http://127.0.0.1:9/")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(b"the host goes in the URL", r.stderr)
+
     def test_body_delimited_by_close(self):
         # A server that sends no Content-Length: the body ends when it closes.
         with socket.socket() as ls:

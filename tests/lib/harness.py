@@ -86,6 +86,21 @@ class ServerTest(unittest.TestCase):
         self.assertTrue(lines[0].startswith(prog), lines[0])
 
 
+def assert_same_story(test, run, times=50):
+    """A narrated demo (run() -> CompletedProcess) tells the same story
+    every time: its two processes print on one terminal, and the lines must
+    still come in causal order, every step present. Ports and descriptor
+    numbers may differ; nothing else."""
+    first = None
+    for _ in range(times):
+        r = run()
+        test.assertEqual(r.returncode, 0, r.stderr)
+        text = re.sub(rb"fd \d+", b"fd N", re.sub(rb":\d+", b":P", r.stderr + r.stdout))
+        if first is None:
+            first = text
+        test.assertEqual(text, first)
+
+
 def cpu_seconds(pid):
     """User + system CPU time a process has used so far, from /proc."""
     with open(f"/proc/{pid}/stat") as f:

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -20,6 +21,9 @@ def run(*args, timeout=30):
 
 
 class TcpCliTest(ServerTest):
+    def test_the_narration_reads_the_same_on_every_run(self):
+        harness.assert_same_story(self, run)
+
     def test_no_arguments_plays_the_seed_exchange(self):
         r = run()
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -102,6 +106,105 @@ class TcpInteractiveTest(ServerTest):
             _, status = wait_or_kill(pid)
             os.close(fd)
         self.assertEqual(status, 0)
+
+    # Students' first change to the seed's server is what it answers. The
+    # client prints whatever comes back, whole, and never waits for ever.
+    def test_prints_a_longer_answer_whole(self):
+        with SeedServer(lambda said: "收到: ".encode() + said.upper()) as port:
+            r = run("client", "-p", str(port), "-m", "dream is handsome")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.decode(), "收到: DREAM IS HANDSOME\n")
+
+    def test_prints_a_shorter_answer_and_does_not_wait_for_more(self):
+        with SeedServer(lambda said: b"OK") as port:
+            start = time.monotonic()
+            r = run("client", "-p", str(port), "-m", "dream is handsome")
+            took = time.monotonic() - start
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, b"OK\n")
+        self.assertLess(took, 5)
+
+    def test_an_answer_in_pieces_is_one_answer(self):
+        # a UTF-8 character split across two sends, 50 ms apart
+        pieces = ["你好，".encode(), "世界".encode()[:2], "世界".encode()[2:] + b"!"]
+        with SeedServer(lambda said: pieces) as port:
+            r = run("client", "-p", str(port), "-m", "hello", "-m", "again")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.decode(), "你好，世界!\n你好，世界!\n")
+
+    def test_silence_is_an_error_not_a_hang(self):
+        with SeedServer(lambda said: None) as port:
+            start = time.monotonic()
+            r = run("client", "-p", str(port), "-m", "hello", "-t", "500")
+            took = time.monotonic() - start
+        self.assert_one_line_error(r, 1, "tcp-demo client")
+        self.assertIn(b"no reply within 500 ms", r.stderr)
+        self.assertLess(took, 5)
+
+    def test_a_hang_up_without_an_answer_is_said(self):
+        with SeedServer(lambda said: b"") as port:
+            r = run("client", "-p", str(port), "-m", "hello")
+        self.assert_one_line_error(r, 1, "tcp-demo client")
+        self.assertIn(b"hung up without answering", r.stderr)
+
+    def test_piped_input_ends_when_the_server_goes_quiet(self):
+        with SeedServer(lambda said: b"OK") as port:
+            r = subprocess.run([BIN, "client", "-p", str(port)], input=b"hello",
+                               capture_output=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, b"OK")
+
+    def test_an_empty_message_is_refused(self):
+        r = run("client", "-p", "9", "-m", "")
+        self.assert_one_line_error(r, 2, "tcp-demo client")
+        self.assertIn(b"empty message", r.stderr)
+
+
+class SeedServer:
+    """The seed's server in Python: accept one caller, recv(1024), answer
+    with answer(said) (bytes, a list of pieces sent 50 ms apart, or None
+    for silence), then keep the line open until the caller hangs up."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.sock.settimeout(harness.WAIT_S)
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    def serve(self):
+        try:
+            while True:
+                conn, _ = self.sock.accept()
+                with conn:
+                    conn.settimeout(harness.WAIT_S)
+                    while True:
+                        said = conn.recv(1024)
+                        if not said:
+                            break
+                        reply = self.answer(said)
+                        if reply == b"":
+                            break  # hang up without a word
+                        for i, piece in enumerate(reply if isinstance(reply, list) else
+                                                  [reply] if reply else []):
+                            if i:
+                                time.sleep(0.05)
+                            conn.sendall(piece)
+        except OSError:
+            pass  # the test is over: the socket was closed, or a wait ran out
+
+    def __enter__(self):
+        self.thread.start()
+        return self.sock.getsockname()[1]
+
+    def __exit__(self, *exc):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() the thread waits in
+        except OSError:
+            pass
+        self.sock.close()
+        self.thread.join(harness.WAIT_S)
 
 
 def read_until(fd, marker, timeout):

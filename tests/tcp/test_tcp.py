@@ -77,9 +77,9 @@ class TcpServerTest(ServerTest):
 
     def test_client_sends_several_messages_in_order(self):
         srv = self.server()
-        r = self.client(srv.port, b"", "-m", "one", "-m", "two", "-m", "")
+        r = self.client(srv.port, b"", "-m", "one", "-m", "two", "-m", "three")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(r.stdout, b"ONE\nTWO\n\n")
+        self.assertEqual(r.stdout, b"ONE\nTWO\nTHREE\n")
 
     def test_client_pipe_half_closes_and_prints_every_reply(self):
         srv = self.server()

@@ -32,6 +32,9 @@ def run(*args, timeout=60):
 
 
 class UdpCliTest(ServerTest):
+    def test_the_narration_reads_the_same_on_every_run(self):
+        harness.assert_same_story(self, run)
+
     def test_no_arguments_plays_the_seed_exchange_then_boundaries(self):
         r = run()
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -338,6 +338,20 @@ class UdpServerTest(ServerTest):
         self.assertEqual(received, transmissions)
         self.assertEqual(received, answered + dropped + failed)
 
+    def test_reliable_shows_each_retransmission_as_it_happens(self):
+        # every datagram lost: the ARQ retries for a long while, and the
+        # user sees each try, not a silent terminal
+        srv = self.server("--drop", "100")
+        proc = subprocess.Popen([BIN, "ping", "--reliable", "-p", str(srv.port), "-c", "1",
+                                 "-t", "50"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.addCleanup(proc.kill)
+        time.sleep(1.0)  # 50 + 100 + 200 + 400 ms of timeouts: three retries by now
+        proc.kill()
+        out, _ = proc.communicate(timeout=WAIT_S)
+        tries = re.findall(rb"seq=0: no ACK in time, sent again \(transmission (\d+) of", out)
+        self.assertGreaterEqual(len(tries), 3, out)
+        self.assertEqual([int(t) for t in tries[:3]], [2, 3, 4])
+
     # --- the loop guard: senders that are never answered ----------------------
 
     def assert_refused(self, srv, forged, ready_host="127.0.0.1", family=socket.AF_INET):
