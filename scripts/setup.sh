@@ -13,8 +13,13 @@ set -eu
 # dpkg-dev's dpkg-shlibdeps computes the Debian package's Depends.
 BUILD_PACKAGES="gcc make cmake pkg-config clang-format libcriterion-dev node-llhttp dpkg-dev"
 # Integration tests: real peers and namespaces on loopback; lintian checks
-# the Debian package.
-TEST_PACKAGES="python3 curl lftp iproute2 procps chromium lintian"
+# the Debian package; node and npm drive Chromium through playwright-core
+# for the hub's browser test, and a CJK font lets its screenshots show the
+# Chinese page. A nodejs that brings its own npm (NodeSource's does)
+# conflicts with Debian's npm package, so npm is asked for only when the
+# command is missing.
+TEST_PACKAGES="python3 curl lftp iproute2 procps chromium fonts-wqy-zenhei lintian nodejs npm"
+command -v npm >/dev/null 2>&1 && TEST_PACKAGES="${TEST_PACKAGES% npm}"
 # Benchmarks: the tools netdemo stands beside.
 BENCH_PACKAGES="socat wrk nginx-light lighttpd vsftpd python3-pyftpdlib iperf3 sockperf hyperfine"
 # Fuzzing: clang and its libFuzzer runtime. Only `make fuzz` needs them: the
@@ -25,12 +30,24 @@ want="$BUILD_PACKAGES $TEST_PACKAGES"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PACKAGES"
 [ "${1:-}" = "--fuzz" ] && want="$want $FUZZ_PACKAGES"
 
+# The browser test's one npm package, pinned by its lock file: installed
+# when missing, once the Debian packages (npm among them) are there.
+browser_deps() {
+    dir=$(cd "$(dirname "$0")/.." && pwd)/tests/browser
+    [ -d "$dir/node_modules/playwright-core" ] && return 0
+    echo "setup.sh: installing playwright-core in tests/browser"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+}
+
 missing=""
 for pkg in $want; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
     [ "$status" = "installed" ] || missing="$missing $pkg"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+    browser_deps
+    exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "setup.sh: missing packages:$missing (run as root to install them)" >&2
@@ -53,3 +70,4 @@ if ! apt-get install -y -q --no-install-recommends $missing; then
     # shellcheck disable=SC2086
     apt-get install -y -q --no-install-recommends $missing
 fi
+browser_deps
