@@ -13,7 +13,8 @@
 //   - markup sent as a TCP payload or an HTTP path shows as text and never
 //     runs;
 //   - nothing spills sideways at 1024x768 or 1920x1080 (screenshots of both
-//     go to $ARTIFACTS, default build/default/artifacts).
+//     go to $ARTIFACTS, default build/default/artifacts, with one of the
+//     phone call drawn: docs/hub.png is made from it).
 // Exit 0 when all hold, else 1 with one line saying what failed. netdemo is
 // always stopped by its PID, and every wait is bounded.
 
@@ -261,6 +262,13 @@ async function checkPhoneCall(page) {
   await page.click('#lang');
   const en = await ladderRows(page);
   check(en.some((r) => r.call === 'close' && r.text.includes('hang up')), 'the close row has no English caption');
+  // the README's picture of the hub: the seed's phone call, drawn, at a
+  // width that shows the ladder beside the diagram
+  const was = page.viewportSize();
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await sleep(300);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'hub-phone-call.png') });
+  await page.setViewportSize(was);
 }
 
 async function checkNoInjection(page, ports, dialogs) {
