@@ -280,6 +280,9 @@ async function checkNoInjection(page, ports, dialogs) {
   }
   await rawExchange(ports.http, `GET ${HTTP_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
   await until('the HTTP path drawn as text', () => shownAsText('GET /<img src=x onerror=window.__pwned'));
+  // an FTP file name: the session's command line, as the hub draws it
+  await rawExchange(ports.ftp, `USER anonymous\r\nPASS x\r\nRETR ${PAYLOADS[1]}\r\nQUIT\r\n`);
+  await until('the FTP file name drawn as text', () => shownAsText(`RETR ${PAYLOADS[1]}`.slice(0, 30)));
   await sleep(300); // a handler that was going to run has run
   const pwned = await page.evaluate(() => window.__pwned);
   check(pwned === undefined, 'markup from the network ran (window.__pwned was set)');

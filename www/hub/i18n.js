@@ -115,6 +115,7 @@ const STRINGS = {
     'links.echo': '/echo — what your browser just sent',
     'links.site': '/index.html — the bundled B/S page',
     'links.stats': '/stats — the counters as JSON',
+    'links.listing': '/files/ — a folder the web server lists itself',
     'links.compare': '/compare — netdemo beside other servers (coming later)',
     'links.files': 'The files are listed by the FTP server: curl ftp://{host}:{port}/',
 
@@ -228,6 +229,7 @@ const STRINGS = {
     'links.echo': '/echo —— 你的浏览器刚刚发出的请求',
     'links.site': '/index.html —— 自带的 B/S 页面',
     'links.stats': '/stats —— JSON 格式的计数器',
+    'links.listing': '/files/ —— 网页服务器自己列出的文件夹',
     'links.compare': '/compare —— netdemo 与其他服务器对比（稍后推出）',
     'links.files': '文件由 FTP 服务器列出：curl ftp://{host}:{port}/',
 
