@@ -37,6 +37,10 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TOTAL_MS = 55000; // below CTest's TIMEOUT of 60
 const WAIT_MS = 10000; // any one wait
 const MAX_P99_US = 2000000; // drawn within 2 s of the call, at the 99th percentile
+// HUB_LOAD=N (bench/hub.sh): also time the drawing while N TCP connections
+// a second come and go, and print the figure; never a pass or fail.
+const LOAD = Number(process.env.HUB_LOAD || 0);
+const LOAD_MS = 5000;
 
 const PAYLOADS = [
   '<script>window.__pwned=1</script>',
@@ -299,6 +303,36 @@ async function checkLayout(page, width, height) {
   await page.screenshot({ path: path.join(ARTIFACTS, `hub-${width}x${height}.png`) });
 }
 
+// One short phone call as load: connect, one byte, its answer, close.
+function loadCall(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.setTimeout(WAIT_MS, () => s.destroy());
+    s.on('connect', () => s.write('x'));
+    s.on('data', () => s.end());
+    s.on('error', () => resolve(false));
+    s.on('close', () => resolve(true));
+  });
+}
+
+// The drawing delay while `perSecond` connections a second run: the p99
+// of (drawn - call) over the calls drawn meanwhile.
+async function measureUnderLoad(page, port, perSecond) {
+  await page.evaluate(() => { window.netdemoHub.delays.length = 0; });
+  const calls = [];
+  const tick = 10; // ms: perSecond / 100 connections each time
+  const timer = setInterval(() => {
+    for (let i = 0; i < perSecond * tick / 1000; i++) calls.push(loadCall(port));
+  }, tick);
+  await sleep(LOAD_MS);
+  clearInterval(timer);
+  const done = (await Promise.all(calls)).filter(Boolean).length;
+  const p99 = await page.evaluate(() => window.netdemoHub.p99());
+  const n = await page.evaluate(() => window.netdemoHub.delays.length);
+  console.log(`browser_hub: under ${perSecond} connections a second (${done} in ${LOAD_MS / 1000} s): ` +
+    `${n} calls drawn, p99 ${p99 === null ? 'n/a' : (p99 / 1000).toFixed(1)} ms after the call`);
+}
+
 async function main() {
   check(fs.existsSync(NETDEMO), `no netdemo at ${NETDEMO}`);
   check(fs.existsSync(TCP_DEMO), `no tcp-demo beside netdemo at ${TCP_DEMO}`);
@@ -350,6 +384,8 @@ async function main() {
   await checkPhoneCall(page);
   const p99 = await page.evaluate(() => window.netdemoHub.p99());
   const n = await page.evaluate(() => window.netdemoHub.delays.length);
+  if (LOAD > 0)
+    await measureUnderLoad(page, ports.tcp, LOAD);
   await checkNoInjection(page, ports, dialogs);
   await checkLayout(page, 1024, 768);
   await checkLayout(page, 1920, 1080);
