@@ -4,6 +4,7 @@
 #ifndef NETDEMO_NETDEMO_H
 #define NETDEMO_NETDEMO_H
 
+#include "cli.h"
 #include "serve.h"
 #include "stop.h"
 
@@ -60,8 +61,39 @@ struct netdemo {
     int naddresses;
 };
 
+/* netdemo_new: the four services with their defaults (netdemo_free). */
+struct netdemo *netdemo_new(void);
+void netdemo_free(struct netdemo *d);
+
+/* netdemo_configure: every server's config from common (-H, --trace) and
+ * what the options set in d (ports, --www, ...). Returns CLI_EXIT_OK, or
+ * the exit code with the reason in err (CLI_ERR_LEN bytes). */
+int netdemo_configure(struct netdemo *d, const struct cli_common *common, char *err);
+
+/* netdemo_open: open all four, or none: a port in use gets a line naming
+ * the flag that moves it. Then each service's port is the one it has.
+ * Returns 0, or -1 with the reason in err. */
+int netdemo_open(struct netdemo *d, char *err);
+
+/* netdemo_start_threads: serve each open server in a thread of its own.
+ * Returns 0, or -1 with the reason in err (any started are stopped). */
+int netdemo_start_threads(struct netdemo *d, char *err);
+
+/* netdemo_stop: ask every server to stop (as Ctrl-C does). */
+void netdemo_stop(struct netdemo *d);
+
+/* netdemo_join: wait until every server thread has ended; one that
+ * failed gets a line on stderr. Returns the exit code. */
+int netdemo_join(struct netdemo *d);
+
+/* netdemo_close: close what netdemo_open opened. */
+void netdemo_close(struct netdemo *d);
+
 /* netdemo_run: `netdemo ...` (argv[0] is the command name); returns the
  * exit code. */
 int netdemo_run(int argc, char *argv[]);
+
+/* netdemo_compare_main: `netdemo compare ...` (compare.c). */
+int netdemo_compare_main(int argc, char *argv[]);
 
 #endif

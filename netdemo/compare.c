@@ -1,0 +1,591 @@
+/*
+ * compare.c - `netdemo compare`: the same small workloads over TCP, UDP,
+ * HTTP and FTP, measured on this machine, as a table for the lecture.
+ *
+ * It starts its own four servers on free loopback ports (servers.c) and
+ * drives them from this thread with plain socket calls and the project's
+ * FTP client code, never by running its own programs. Each workload runs
+ * --repeat times; the table shows the median of the runs and their range.
+ *
+ *   1. the first byte: one small request and its reply, from nothing (a
+ *      new connection for TCP, HTTP/1.0 and FTP), or over a connection
+ *      already open (HTTP/1.1 keep-alive), or with no connection (UDP);
+ *   2. round trips: --count small requests one after another.
+ */
+#include "netdemo.h"
+#include "stats.h"
+
+#include "cli.h"
+#include "io.h"
+#include "net.h"
+
+#include "clients/ftp_client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#define COMPARE_MESSAGE      "dream is handsome" /* the seed's words, 17 bytes */
+#define COMPARE_TRIALS       21                  /* first-byte tries in one run: a median */
+#define COMPARE_WAIT_MS      5000                /* any one answer */
+#define COMPARE_HTTP_FILE    "/files/dream.txt"  /* a tiny file of the bundled site */
+#define COMPARE_FTP_FILE     "readme.txt"        /* a tiny file of the bundled sample */
+#define COMPARE_MAX_COUNT    1000000
+#define COMPARE_MAX_REPEAT   100
+#define COMPARE_RESPONSE_MAX 8192 /* a response to the tiny file, head and body */
+
+static const char compare_usage[] =
+    "usage: netdemo compare [--count N] [--repeat R] [--only tcp,udp,http,ftp] [--json]\n"
+    "\n"
+    "Run the same small workloads over TCP, UDP, HTTP and FTP, on this machine,\n"
+    "with netdemo's own servers on free loopback ports, and print what each costs:\n"
+    "  1. the first byte: one small request and its reply, from nothing;\n"
+    "  2. round trips: N small requests, one after another.\n"
+    "Each workload runs R times; the table shows the median and the range.\n"
+    "\n"
+    "      --count N     requests in the round-trip workload (default 1000)\n"
+    "      --repeat R    runs of each workload (default 5)\n"
+    "      --only LIST   the protocols to run, of tcp, udp, http, ftp (default all)\n"
+    "      --json        print every figure, and the machine's facts, as JSON\n"
+    "  -h, --help        show this help\n"
+    "      --version     print the version and exit\n"
+    "\n"
+    "Exit: 0 ok, 1 a server or a measurement failed, 2 bad usage.\n";
+
+enum { ONLY_TCP = 1, ONLY_UDP = 2, ONLY_HTTP = 4, ONLY_FTP = 8, ONLY_ALL = 15 };
+
+struct compare_options {
+    long count, repeat;
+    unsigned only; /* ONLY_* bits */
+    bool json;
+};
+
+enum { OPT_COUNT = 3000, OPT_REPEAT, OPT_ONLY, OPT_JSON };
+
+static int compare_option(void *ctx, int ch, const char *arg, char *err)
+{
+    struct compare_options *o = ctx;
+    switch (ch) {
+    case OPT_COUNT:
+        if (cli_parse_long(arg, 1, COMPARE_MAX_COUNT, &o->count) == -1)
+            return cli_reason(err, "invalid --count '%s': a number from 1 to %d", arg,
+                              COMPARE_MAX_COUNT);
+        return 0;
+    case OPT_REPEAT:
+        if (cli_parse_long(arg, 1, COMPARE_MAX_REPEAT, &o->repeat) == -1)
+            return cli_reason(err, "invalid --repeat '%s': a number from 1 to %d", arg,
+                              COMPARE_MAX_REPEAT);
+        return 0;
+    case OPT_ONLY: {
+        char list[64];
+        snprintf(list, sizeof list, "%s", arg);
+        o->only = 0;
+        char *save = NULL;
+        for (char *w = strtok_r(list, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save)) {
+            unsigned bit = strcmp(w, "tcp") == 0    ? ONLY_TCP
+                           : strcmp(w, "udp") == 0  ? ONLY_UDP
+                           : strcmp(w, "http") == 0 ? ONLY_HTTP
+                           : strcmp(w, "ftp") == 0  ? ONLY_FTP
+                                                    : 0;
+            if (bit == 0)
+                return cli_reason(err, "--only: unknown protocol '%s': use tcp, udp, http, ftp", w);
+            o->only |= bit;
+        }
+        if (o->only == 0)
+            return cli_reason(err, "--only: name at least one of tcp, udp, http, ftp");
+        return 0;
+    }
+    case OPT_JSON:
+        o->json = true;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* --- measuring ---------------------------------------------------------------- */
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static double us_since(int64_t t0)
+{
+    return (double)(now_ns() - t0) / 1000.0;
+}
+
+/* Wait for fd to be readable, at most COMPARE_WAIT_MS. */
+static int wait_readable(int fd, char *err)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int rc = io_poll(&p, 1, COMPARE_WAIT_MS);
+    if (rc == 1)
+        return 0;
+    snprintf(err, NET_ERR_LEN, "%s", rc == 0 ? "no answer within 5 s" : strerror(errno));
+    return -1;
+}
+
+/* Read exactly n bytes of an answer. */
+static int read_answer(int fd, char *buf, size_t n, char *err)
+{
+    size_t got = 0;
+    while (got < n) {
+        if (wait_readable(fd, err) == -1)
+            return -1;
+        ssize_t r = io_read_some(fd, buf + got, n - got);
+        if (r <= 0) {
+            snprintf(err, NET_ERR_LEN, "recv: %s", r == 0 ? "the server hung up" : strerror(errno));
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+/* Send the seed's message on fd and read the 17 bytes of its answer. */
+static int say(int fd, char *err)
+{
+    char answer[sizeof COMPARE_MESSAGE];
+    size_t len = sizeof COMPARE_MESSAGE - 1;
+    if (send(fd, COMPARE_MESSAGE, len, MSG_NOSIGNAL) != (ssize_t)len) {
+        snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
+        return -1;
+    }
+    return read_answer(fd, answer, len, err);
+}
+
+/* One HTTP response to a request for the tiny file: its head and its
+ * Content-Length body (or, for HTTP/1.0, all until the server closes). */
+static int http_exchange(int fd, bool keep_alive, char *err)
+{
+    const char *req = keep_alive ? "GET " COMPARE_HTTP_FILE " HTTP/1.1\r\nHost: netdemo\r\n\r\n"
+                                 : "GET " COMPARE_HTTP_FILE " HTTP/1.0\r\n\r\n";
+    char resp[COMPARE_RESPONSE_MAX];
+    if (io_write_all(fd, req, strlen(req)) == -1) {
+        snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
+        return -1;
+    }
+    size_t got = 0, want = SIZE_MAX;
+    while (got < want) {
+        if (wait_readable(fd, err) == -1)
+            return -1;
+        ssize_t r = io_read_some(fd, resp + got, sizeof resp - 1 - got);
+        if (r == 0 && !keep_alive)
+            break;
+        if (r <= 0) {
+            snprintf(err, NET_ERR_LEN, "recv: %s", r == 0 ? "the server hung up" : strerror(errno));
+            return -1;
+        }
+        got += (size_t)r;
+        resp[got] = '\0';
+        const char *end = strstr(resp, "\r\n\r\n");
+        const char *len = strstr(resp, "Content-Length: ");
+        if (keep_alive && end != NULL && len != NULL && want == SIZE_MAX)
+            want = (size_t)(end + 4 - resp) + strtoul(len + 16, NULL, 10);
+    }
+    if (strncmp(resp, "HTTP/1.1 200 ", 13) != 0) {
+        snprintf(err, NET_ERR_LEN, "GET %s: %.40s", COMPARE_HTTP_FILE, resp);
+        return -1;
+    }
+    return 0;
+}
+
+static int dial(uint16_t port, int type, char *err)
+{
+    struct net_endpoint ep;
+    net_endpoint_from_host_port("127.0.0.1", port, &ep, err);
+    return type == SOCK_DGRAM ? net_udp_connect(&ep, err) : net_connect(&ep, COMPARE_WAIT_MS, err);
+}
+
+/* --- 1. the first byte ----------------------------------------------------------- */
+
+/* One way to get a first reply, and what it costs by construction. */
+struct first_byte {
+    const char *name;
+    unsigned only;
+    int round_trips; /* waits for the other side: handshakes, request/replies */
+    int connections; /* opened for this one exchange */
+    const char *what;
+    /* one try; returns its time in µs, or -1 with err */
+    double (*try)(struct netdemo *d, int *keep, char *err);
+};
+
+static double first_tcp(struct netdemo *d, int *keep, char *err)
+{
+    (void)keep;
+    int64_t t0 = now_ns();
+    int fd = dial(d->services[NETDEMO_TCP].port, SOCK_STREAM, err);
+    if (fd == -1)
+        return -1;
+    int rc = say(fd, err);
+    double us = us_since(t0);
+    close(fd);
+    return rc == -1 ? -1 : us;
+}
+
+static double first_udp(struct netdemo *d, int *keep, char *err)
+{
+    if (*keep == -1 && (*keep = dial(d->services[NETDEMO_UDP].port, SOCK_DGRAM, err)) == -1)
+        return -1;
+    int64_t t0 = now_ns();
+    return say(*keep, err) == -1 ? -1 : us_since(t0);
+}
+
+static double first_http10(struct netdemo *d, int *keep, char *err)
+{
+    (void)keep;
+    int64_t t0 = now_ns();
+    int fd = dial(d->services[NETDEMO_HTTP].port, SOCK_STREAM, err);
+    if (fd == -1)
+        return -1;
+    int rc = http_exchange(fd, false, err);
+    double us = us_since(t0);
+    close(fd);
+    return rc == -1 ? -1 : us;
+}
+
+static double first_http11(struct netdemo *d, int *keep, char *err)
+{
+    if (*keep == -1) { /* opened, and used once, before the clock starts */
+        *keep = dial(d->services[NETDEMO_HTTP].port, SOCK_STREAM, err);
+        if (*keep == -1 || http_exchange(*keep, true, err) == -1)
+            return -1;
+    }
+    int64_t t0 = now_ns();
+    return http_exchange(*keep, true, err) == -1 ? -1 : us_since(t0);
+}
+
+static double first_ftp(struct netdemo *d, int *keep, char *err)
+{
+    struct ftp_conn c;
+    struct net_endpoint ep;
+    if (*keep == -1 && (*keep = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1) {
+        snprintf(err, NET_ERR_LEN, "/dev/null: %s", strerror(errno));
+        return -1;
+    }
+    net_endpoint_from_host_port("127.0.0.1", d->services[NETDEMO_FTP].port, &ep, err);
+    int64_t t0 = now_ns();
+    if (ftp_conn_open(&c, &ep, false, err) == -1)
+        return -1;
+    c.passive = true;
+    int rc = ftp_conn_login(&c, NULL, NULL, err);
+    if (rc == 0)
+        rc = ftp_conn_retr(&c, COMPARE_FTP_FILE, *keep, 0, err);
+    double us = us_since(t0);
+    ftp_conn_close(&c);
+    return rc == -1 ? -1 : us;
+}
+
+static const struct first_byte first_bytes[] = {
+    {"TCP", ONLY_TCP, 2, 1, "connect, send, receive", first_tcp},
+    {"UDP", ONLY_UDP, 1, 0, "send, receive", first_udp},
+    {"HTTP/1.0", ONLY_HTTP, 2, 1, "a new connection per request", first_http10},
+    {"HTTP/1.1", ONLY_HTTP, 1, 0, "a connection kept open", first_http11},
+    {"FTP", ONLY_FTP, 7, 2, "login, EPSV, RETR of a tiny file", first_ftp},
+};
+#define FIRST_BYTES (sizeof first_bytes / sizeof first_bytes[0])
+
+/* --- 2. round trips ---------------------------------------------------------- */
+
+struct round_trip {
+    const char *name;
+    unsigned only;
+    enum { RT_TCP, RT_UDP, RT_HTTP } kind;
+};
+
+static const struct round_trip round_trips[] = {
+    {"TCP", ONLY_TCP, RT_TCP},
+    {"UDP", ONLY_UDP, RT_UDP},
+    {"HTTP/1.1", ONLY_HTTP, RT_HTTP},
+};
+#define ROUND_TRIPS (sizeof round_trips / sizeof round_trips[0])
+
+/* One run: count request/replies on one socket; their RTTs (µs) into rtt,
+ * the rate into *per_s. Returns 0 or -1. */
+static int round_trip_run(struct netdemo *d, const struct round_trip *w, long count, double *rtt,
+                          double *per_s, char *err)
+{
+    int service = w->kind == RT_TCP ? NETDEMO_TCP : w->kind == RT_UDP ? NETDEMO_UDP : NETDEMO_HTTP;
+    int fd = dial(d->services[service].port, w->kind == RT_UDP ? SOCK_DGRAM : SOCK_STREAM, err);
+    if (fd == -1)
+        return -1;
+    if (w->kind != RT_UDP)
+        net_set_nodelay(fd, NULL);
+    int rc = 0;
+    int64_t start = now_ns();
+    for (long i = 0; i < count && rc == 0; i++) {
+        int64_t t0 = now_ns();
+        rc = w->kind == RT_HTTP ? http_exchange(fd, true, err) : say(fd, err);
+        rtt[i] = us_since(t0);
+    }
+    *per_s = (double)count / ((double)(now_ns() - start) / 1e9);
+    close(fd);
+    return rc;
+}
+
+/* --- the report ----------------------------------------------------------------- */
+
+struct results {
+    struct stats_range first[FIRST_BYTES]; /* µs */
+    bool first_ran[FIRST_BYTES];
+    struct stats_range rate[ROUND_TRIPS], p50[ROUND_TRIPS], p99[ROUND_TRIPS];
+    bool rt_ran[ROUND_TRIPS];
+};
+
+struct machine {
+    char kernel[128], cpu[128], date[32];
+    long cores;
+};
+
+static void machine_facts(struct machine *m)
+{
+    struct utsname u;
+    snprintf(m->kernel, sizeof m->kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
+    snprintf(m->cpu, sizeof m->cpu, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[256];
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+            snprintf(m->cpu, sizeof m->cpu, "%.*s", (int)strcspn(colon + 2, "\n"), colon + 2);
+            break;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    m->cores = sysconf(_SC_NPROCESSORS_ONLN);
+    time_t now = time(NULL);
+    strftime(m->date, sizeof m->date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+}
+
+/* "61 us (58-70)", or in ms from 10 ms up. */
+static const char *time_text(struct stats_range r, char *buf, size_t len)
+{
+    if (r.median >= 10000)
+        snprintf(buf, len, "%.1f ms (%.1f-%.1f)", r.median / 1000, r.min / 1000, r.max / 1000);
+    else
+        snprintf(buf, len, "%.0f us (%.0f-%.0f)", r.median, r.min, r.max);
+    return buf;
+}
+
+static void print_table(const struct compare_options *o, const struct results *r,
+                        const struct machine *m)
+{
+    char a[64], b[64], c[64];
+    printf("netdemo compare: %s, Linux %s, %ld cores, %s\n", m->date, m->kernel, m->cores, m->cpu);
+    printf("Each figure: the median of %ld run%s (lowest-highest), all on 127.0.0.1.\n\n",
+           o->repeat, o->repeat == 1 ? "" : "s");
+
+    printf("1. The first byte: one small request and its reply\n\n");
+    printf("   %-9s %-24s %-12s %-12s %s\n", "protocol", "time", "round trips", "connections",
+           "how");
+    for (size_t i = 0; i < FIRST_BYTES; i++)
+        if (r->first_ran[i])
+            printf("   %-9s %-24s %-12d %-12d %s\n", first_bytes[i].name,
+                   time_text(r->first[i], a, sizeof a), first_bytes[i].round_trips,
+                   first_bytes[i].connections, first_bytes[i].what);
+    printf("\n   A round trip is a wait for the other side: a TCP handshake, or a request\n"
+           "   and its reply. UDP needs no connection; HTTP/1.1 reuses one; FTP opens two:\n"
+           "   one for its commands, one for the file.\n\n");
+
+    printf("2. Round trips: %ld small requests, one after another, on one socket\n\n", o->count);
+    printf("   %-9s %-24s %-24s %s\n", "protocol", "requests/s", "RTT p50", "RTT p99");
+    for (size_t i = 0; i < ROUND_TRIPS; i++) {
+        if (!r->rt_ran[i])
+            continue;
+        snprintf(a, sizeof a, "%.0f (%.0f-%.0f)", r->rate[i].median, r->rate[i].min,
+                 r->rate[i].max);
+        printf("   %-9s %-24s %-24s %s\n", round_trips[i].name, a,
+               time_text(r->p50[i], b, sizeof b), time_text(r->p99[i], c, sizeof c));
+    }
+    printf("\n   p50: half the requests were answered faster; p99: all but one in a hundred.\n"
+           "   An HTTP request carries a head of some 40 bytes and its response some 300,\n"
+           "   where the TCP and UDP ones carry the 17 bytes of the seed's message.\n");
+}
+
+static void json_range(const char *name, struct stats_range r, const char *sep)
+{
+    printf("\"%s\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f}%s", name, r.median, r.min, r.max,
+           sep);
+}
+
+static void print_json(const struct compare_options *o, const struct results *r,
+                       const struct machine *m)
+{
+    printf("{\"machine\":{\"kernel\":\"%s\",\"cpu\":\"%s\",\"cores\":%ld,\"date\":\"%s\"},",
+           m->kernel, m->cpu, m->cores, m->date);
+    printf("\"options\":{\"count\":%ld,\"repeat\":%ld},", o->count, o->repeat);
+    printf("\"first_byte\":[");
+    const char *sep = "";
+    for (size_t i = 0; i < FIRST_BYTES; i++) {
+        if (!r->first_ran[i])
+            continue;
+        printf("%s{\"protocol\":\"%s\",\"round_trips\":%d,\"connections\":%d,", sep,
+               first_bytes[i].name, first_bytes[i].round_trips, first_bytes[i].connections);
+        json_range("time_us", r->first[i], "}");
+        sep = ",";
+    }
+    printf("],\"round_trips\":[");
+    sep = "";
+    for (size_t i = 0; i < ROUND_TRIPS; i++) {
+        if (!r->rt_ran[i])
+            continue;
+        printf("%s{\"protocol\":\"%s\",\"requests\":%ld,", sep, round_trips[i].name, o->count);
+        json_range("per_second", r->rate[i], ",");
+        json_range("rtt_p50_us", r->p50[i], ",");
+        json_range("rtt_p99_us", r->p99[i], "}");
+        sep = ",";
+    }
+    printf("]}\n");
+}
+
+/* --- running it all ------------------------------------------------------------- */
+
+static void progress(const char *what, long run, long runs)
+{
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "\r\033[Kmeasuring %s, run %ld of %ld ...", what, run, runs);
+}
+
+/* Workload 1 for one protocol: repeat runs of COMPARE_TRIALS tries, the
+ * median try of each run into runs[]. Returns 0, or -1 with err. */
+static int first_byte_runs(struct netdemo *d, const struct first_byte *w, long repeat, double *runs,
+                           char *err)
+{
+    double trials[COMPARE_TRIALS];
+    int keep = -1; /* what the tries share: a socket, /dev/null */
+    int rc = 0;
+    for (long run = 0; run < repeat && rc == 0; run++) {
+        progress(w->name, run + 1, repeat);
+        for (int t = 0; t < COMPARE_TRIALS && rc == 0; t++)
+            rc = (trials[t] = w->try(d, &keep, err)) < 0 ? -1 : 0;
+        runs[run] = stats_range_of(trials, COMPARE_TRIALS).median;
+    }
+    if (keep != -1)
+        close(keep);
+    return rc;
+}
+
+/* Every workload --only allows. err: CLI_ERR_LEN bytes. */
+static int measure(struct netdemo *d, const struct compare_options *o, struct results *r, char *err)
+{
+    double *runs = calloc((size_t)o->repeat * 3, sizeof *runs);
+    double *rtt = calloc((size_t)o->count, sizeof *rtt);
+    double *rate = runs, *p50 = runs + o->repeat, *p99 = runs + 2 * o->repeat;
+    int rc = -1;
+    if (runs == NULL || rtt == NULL) {
+        snprintf(err, NET_ERR_LEN, "out of memory");
+        goto out;
+    }
+    for (size_t w = 0; w < FIRST_BYTES; w++) {
+        if (!(o->only & first_bytes[w].only))
+            continue;
+        if (first_byte_runs(d, &first_bytes[w], o->repeat, runs, err) == -1) {
+            size_t n = strlen(err);
+            snprintf(err + n, CLI_ERR_LEN - n, " (the first byte, %s)", first_bytes[w].name);
+            goto out;
+        }
+        r->first[w] = stats_range_of(runs, (size_t)o->repeat);
+        r->first_ran[w] = true;
+    }
+    for (size_t w = 0; w < ROUND_TRIPS; w++) {
+        if (!(o->only & round_trips[w].only))
+            continue;
+        for (long run = 0; run < o->repeat; run++) {
+            progress(round_trips[w].name, run + 1, o->repeat);
+            if (round_trip_run(d, &round_trips[w], o->count, rtt, &rate[run], err) == -1) {
+                size_t n = strlen(err);
+                snprintf(err + n, CLI_ERR_LEN - n, " (round trips, %s)", round_trips[w].name);
+                goto out;
+            }
+            p50[run] = stats_percentile(rtt, (size_t)o->count, 50);
+            p99[run] = stats_percentile(rtt, (size_t)o->count, 99);
+        }
+        r->rate[w] = stats_range_of(rate, (size_t)o->repeat);
+        r->p50[w] = stats_range_of(p50, (size_t)o->repeat);
+        r->p99[w] = stats_range_of(p99, (size_t)o->repeat);
+        r->rt_ran[w] = true;
+    }
+    rc = 0;
+out:
+    if (isatty(STDERR_FILENO))
+        fputs("\r\033[K", stderr);
+    free(runs);
+    free(rtt);
+    return rc;
+}
+
+int netdemo_compare_main(int argc, char *argv[])
+{
+    static const struct option options[] = {
+        {"count", required_argument, NULL, OPT_COUNT},
+        {"repeat", required_argument, NULL, OPT_REPEAT},
+        {"only", required_argument, NULL, OPT_ONLY},
+        {"json", no_argument, NULL, OPT_JSON},
+        {NULL, 0, NULL, 0},
+    };
+    static const struct cli_syntax syntax = {
+        .prog = "netdemo compare",
+        .version_prog = "netdemo",
+        .usage = compare_usage,
+        .takes = 0,
+        .options = options,
+        .short_options = "",
+        .option = compare_option,
+    };
+    struct compare_options o = {.count = 1000, .repeat = 5, .only = ONLY_ALL};
+    struct cli_common common;
+    char err[CLI_ERR_LEN];
+
+    int rc = cli_parse(&syntax, &o, argc, argv, &common);
+    if (rc != -1)
+        return rc;
+    struct netdemo *d = netdemo_new();
+    struct results *r = calloc(1, sizeof *r);
+    if (d == NULL || r == NULL) {
+        netdemo_free(d);
+        free(r);
+        return cli_error(syntax.prog, CLI_EXIT_FAILURE, "malloc: out of memory");
+    }
+    /* its own servers, on free loopback ports, silent */
+    struct cli_common quiet = {.host = "127.0.0.1"};
+    for (int i = 0; i < NETDEMO_SERVICES; i++)
+        d->services[i].port = 0;
+    d->host = quiet.host;
+    rc = netdemo_configure(d, &quiet, err);
+    if (rc == CLI_EXIT_OK && (netdemo_open(d, err) == -1 || netdemo_start_threads(d, err) == -1))
+        rc = CLI_EXIT_FAILURE;
+    if (rc != CLI_EXIT_OK) {
+        netdemo_close(d);
+        netdemo_free(d);
+        free(r);
+        return cli_error(syntax.prog, rc, "%s", err);
+    }
+    rc = measure(d, &o, r, err) == -1 ? cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err)
+                                      : CLI_EXIT_OK;
+    netdemo_stop(d);
+    int joined = netdemo_join(d);
+    netdemo_close(d);
+    if (rc == CLI_EXIT_OK) {
+        struct machine m;
+        machine_facts(&m);
+        if (o.json)
+            print_json(&o, r, &m);
+        else
+            print_table(&o, r, &m);
+        fflush(stdout);
+    }
+    netdemo_free(d);
+    free(r);
+    return rc != CLI_EXIT_OK ? rc : joined;
+}

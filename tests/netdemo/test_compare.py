@@ -1,0 +1,89 @@
+"""netdemo compare: a CI-sized run over all four protocols, read back as
+JSON and as the table, and its usage errors.
+
+It starts its own servers on free loopback ports and ends them; the test
+bounds each run with a timeout and checks no netdemo is left behind.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import harness  # noqa: E402
+
+BIN = None  # netdemo (--bin)
+CI_RUN = ["--count", "200", "--repeat", "1"]
+
+
+def compare(*args, timeout=60):
+    return subprocess.run([BIN, "compare", *args], capture_output=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+class CompareTest(unittest.TestCase):
+    def test_a_ci_sized_run_has_every_protocol_and_workload(self):
+        start = time.monotonic()
+        r = compare(*CI_RUN, "--json")
+        took = time.monotonic() - start
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertLess(took, 30, "a CI-sized run must take under 30 s")
+        report = json.loads(r.stdout)
+        for fact in ("kernel", "cpu", "cores", "date"):
+            self.assertIn(fact, report["machine"])
+        first = {row["protocol"]: row for row in report["first_byte"]}
+        self.assertEqual(set(first), {"TCP", "UDP", "HTTP/1.0", "HTTP/1.1", "FTP"})
+        for row in first.values():
+            t = row["time_us"]
+            self.assertGreater(t["min"], 0, row)
+            self.assertLessEqual(t["min"], t["median"])
+            self.assertLessEqual(t["median"], t["max"])
+        # what each exchange costs by its design
+        self.assertEqual(first["UDP"]["connections"], 0)
+        self.assertEqual(first["HTTP/1.1"]["connections"], 0)
+        self.assertEqual(first["HTTP/1.0"]["connections"], 1)
+        self.assertGreaterEqual(first["FTP"]["connections"], 2)
+        self.assertLess(first["UDP"]["round_trips"], first["TCP"]["round_trips"])
+        self.assertLess(first["TCP"]["round_trips"], first["FTP"]["round_trips"])
+        rt = {row["protocol"]: row for row in report["round_trips"]}
+        self.assertEqual(set(rt), {"TCP", "UDP", "HTTP/1.1"})
+        for row in rt.values():
+            self.assertEqual(row["requests"], 200)
+            self.assertGreater(row["per_second"]["median"], 0)
+            self.assertLessEqual(row["rtt_p50_us"]["median"], row["rtt_p99_us"]["median"])
+
+    def test_the_table_fits_a_projector(self):
+        r = compare(*CI_RUN, "--only", "tcp,udp")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = r.stdout.decode()
+        self.assertIn("1. The first byte", text)
+        self.assertIn("2. Round trips: 200 small requests", text)
+        lines = text.splitlines()
+        self.assertTrue(all(len(line) <= 100 for line in lines),
+                        max(lines, key=len))
+        rows = [line.split()[0] for line in lines if line.startswith("   ") and line.split()
+                and line.split()[0] in ("TCP", "UDP", "HTTP/1.0", "HTTP/1.1", "FTP")]
+        self.assertEqual(sorted(set(rows)), ["TCP", "UDP"], "--only keeps the others out")
+        self.assertRegex(text, r"TCP +\d+ us \(\d+-\d+\)", "every time has its unit and range")
+
+    def test_bad_usage_exits_2_with_one_line(self):
+        for args in (["--count", "0"], ["--repeat", "x"], ["--only", "smtp"], ["--only", ""],
+                     ["--bogus"], ["extra"]):
+            with self.subTest(args=args):
+                r = compare(*args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                lines = r.stderr.decode().strip().splitlines()
+                self.assertEqual(len(lines), 1, lines)
+                self.assertTrue(lines[0].startswith("netdemo compare: "), lines[0])
+
+    def test_help_names_every_flag(self):
+        r = compare("--help")
+        self.assertEqual(r.returncode, 0)
+        for flag in ("--count", "--repeat", "--only", "--json", "--help", "--version"):
+            self.assertIn(flag.encode(), r.stdout)
+
+
+if __name__ == "__main__":
+    harness.main_with_bin(__name__)
