@@ -1,7 +1,7 @@
 # A thin wrapper over scripts/setup.sh and the CMake presets.
 #
-#   make run    install what is missing, build, start netdemo (all four
-#               servers and the live hub)
+#   make run    install what building and running need, build, start
+#               netdemo (all four servers and the live hub)
 #   make test   install what is missing, build twice (optimised, and with
 #               AddressSanitizer + UBSan), run every test in both; then
 #               the thread tests under ThreadSanitizer
@@ -11,30 +11,36 @@
 #               for FUZZ_SECONDS (default 600: make fuzz FUZZ_SECONDS=60)
 #   make format apply .clang-format to every C file
 
-.PHONY: all setup build run test test-default test-asan test-tsan bench package fuzz format clean
+.PHONY: all setup setup-run build run test test-default test-asan test-tsan bench package fuzz format clean
 
 all: build
 
 setup:
 	@scripts/setup.sh
 
+setup-run:
+	@scripts/setup.sh --run
+
 build: setup
-	cmake --preset default
+	cmake --preset default -DBUILD_TESTING=ON
 	cmake --build --preset default
 
-run: build
+# Only what running needs: no test framework, browser or packaging tools.
+run: setup-run
+	cmake --preset default -DBUILD_TESTING=OFF
+	cmake --build --preset default
 	./build/default/bin/netdemo
 
 # Warnings are errors for the test builds, as in CI.
 test: setup test-default test-asan test-tsan
 
 test-default:
-	cmake --preset default -DNETDEMO_WERROR=ON
+	cmake --preset default -DNETDEMO_WERROR=ON -DBUILD_TESTING=ON
 	cmake --build --preset default
 	ctest --preset default
 
 test-asan:
-	cmake --preset asan -DNETDEMO_WERROR=ON
+	cmake --preset asan -DNETDEMO_WERROR=ON -DBUILD_TESTING=ON
 	cmake --build --preset asan
 	ctest --preset asan
 

@@ -2,6 +2,7 @@
 # setup.sh - install what netdemo needs on Debian 12, and nothing twice.
 #
 #   scripts/setup.sh            build and test dependencies
+#   scripts/setup.sh --run      only what building and running need (make run)
 #   scripts/setup.sh --bench    also the tools bench/ compares against
 #   scripts/setup.sh --fuzz     also clang and libFuzzer, for `make fuzz`
 #
@@ -11,7 +12,10 @@ set -eu
 
 # Build: compiler, CMake, Criterion for unit tests, llhttp's C sources;
 # dpkg-dev's dpkg-shlibdeps computes the Debian package's Depends.
-BUILD_PACKAGES="gcc make cmake pkg-config clang-format libcriterion-dev node-llhttp dpkg-dev"
+# Run: what building the programs needs, and no more: a lab machine that
+# only runs netdemo gets no test frameworks, browser or packaging tools.
+RUN_PACKAGES="gcc make cmake pkg-config node-llhttp"
+BUILD_PACKAGES="$RUN_PACKAGES clang-format libcriterion-dev dpkg-dev"
 # Integration tests: real peers and namespaces on loopback; lintian checks
 # the Debian package; node and npm drive Chromium through playwright-core
 # for the hub's browser test, and a CJK font lets its screenshots show the
@@ -27,12 +31,14 @@ BENCH_PACKAGES="socat wrk nginx-light lighttpd vsftpd python3-pyftpdlib iperf3 s
 FUZZ_PACKAGES="clang libclang-rt-14-dev"
 
 want="$BUILD_PACKAGES $TEST_PACKAGES"
+[ "${1:-}" = "--run" ] && want="$RUN_PACKAGES"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PACKAGES"
 [ "${1:-}" = "--fuzz" ] && want="$want $FUZZ_PACKAGES"
 
 # The browser test's one npm package, pinned by its lock file: installed
 # when missing, once the Debian packages (npm among them) are there.
 browser_deps() {
+    [ "${1:-}" = "--run" ] && return 0
     dir=$(cd "$(dirname "$0")/.." && pwd)/tests/browser
     [ -d "$dir/node_modules/playwright-core" ] && return 0
     echo "setup.sh: installing playwright-core in tests/browser"
@@ -45,7 +51,7 @@ for pkg in $want; do
     [ "$status" = "installed" ] || missing="$missing $pkg"
 done
 if [ -z "$missing" ]; then
-    browser_deps
+    browser_deps "${1:-}"
     exit 0
 fi
 
@@ -70,4 +76,4 @@ if ! apt-get install -y -q --no-install-recommends $missing; then
     # shellcheck disable=SC2086
     apt-get install -y -q --no-install-recommends $missing
 fi
-browser_deps
+browser_deps "${1:-}"

@@ -290,6 +290,14 @@ class NetdemoTest(ServerTest):
                                     e["preview"].startswith("GET /netdemo.json") for e in evs),
                     what="event of the probe request")
 
+    def hundred_calls(self, srv):
+        """100 phone calls (500 events) seen by a reader; the last id."""
+        rd = self.reader(srv)
+        self.following(srv, rd)
+        for _ in range(100):
+            tcp_phone_call(srv.ports["tcp"])
+        return rd.wait_for(lambda evs: sum(e["call"] == "close" and e["server"] == "tcp"
+                                           for e in evs) == 100, what="100 calls")[-1]["id"]
     def wait_open_http(self, srv, n, timeout=WAIT_S):
         """Wait until HTTP has n connections open (the /stats asking included)."""
         deadline, open_conns = time.monotonic() + timeout, None
@@ -575,12 +583,7 @@ class ExchangeTest(NetdemoTest):
 
     def test_a_new_reader_gets_a_backlog_of_at_most_256(self):
         srv = self.netdemo()
-        rd = self.reader(srv)
-        self.following(srv, rd)
-        for _ in range(100):  # 500 events
-            tcp_phone_call(srv.ports["tcp"])
-        last = rd.wait_for(lambda evs: sum(e["call"] == "close" and e["server"] == "tcp"
-                                           for e in evs) == 100, what="100 calls")[-1]["id"]
+        last = self.hundred_calls(srv)
         late = self.reader(srv)
         events = late.wait_for(lambda evs: any(e["id"] >= last for e in evs), what="backlog")
         before = [e for e in events if e["id"] <= last]
@@ -875,12 +878,7 @@ class ReadersTest(NetdemoTest):
     # ring, up to 4,096 events, instead of the 256 of a new reader.
     def test_a_last_event_id_out_of_range_replays_no_more_than_the_backlog(self):
         srv = self.netdemo()
-        rd = self.reader(srv)
-        self.following(srv, rd)
-        for _ in range(100):  # 500 events
-            tcp_phone_call(srv.ports["tcp"])
-        last = rd.wait_for(lambda evs: sum(e["call"] == "close" and e["server"] == "tcp"
-                                           for e in evs) == 100, what="100 calls")[-1]["id"]
+        last = self.hundred_calls(srv)
         for value in ("-1", "18446744073709551615"):
             with self.subTest(value=value):
                 late = self.reader(srv, headers=f"Last-Event-ID: {value}\r\n")

@@ -434,7 +434,25 @@ async function loadInfo() {
 
 // --- start ------------------------------------------------------------------
 
+// The four panels, from one template: each server's last figure is its
+// errors, but UDP's is the datagrams dropped (--drop).
+function buildPanels() {
+  const tpl = $('panel-template');
+  const panels = SERVERS.map((name) => {
+    const panel = tpl.content.firstElementChild.cloneNode(true);
+    const last = name === 'udp' ? 'dropped' : 'errors';
+    panel.setAttribute('data-server', name);
+    panel.querySelector('.name').setAttribute('data-i18n', `panel.${name}`);
+    panel.querySelector('.port').setAttribute('data-port', name);
+    panel.querySelector('dt.last').setAttribute('data-i18n', `stat.${last}`);
+    panel.querySelector('dd.last').setAttribute('data-stat', last);
+    return panel;
+  });
+  $('panels').replaceChildren(...panels);
+}
+
 function start() {
+  buildPanels();
   buildArch($('arch-svg'));
   i18n.apply();
   $('lang').addEventListener('click', () => i18n.toggle());
