@@ -114,8 +114,8 @@ static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned m
     TRACE_CALL("recv", n, es->buf, (size_t)n, "recv(fd %d) -> %zd bytes %s", fd, n,
                trace_preview(es->buf, (size_t)n, preview, sizeof preview));
     counters_add(es->srv->stats, bytes_in, n);
-    tcp_answer(es->srv->config.mode, es->buf, (size_t)n);
-    if (evented_send(call, es->buf, (size_t)n) == -1)
+    size_t reply = tcp_answer(es->srv->config.mode, es->buf, (size_t)n);
+    if (reply > 0 && evented_send(call, es->buf, reply) == -1)
         evented_hang_up(call);
 }
 

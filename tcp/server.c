@@ -36,26 +36,36 @@ int tcp_parse_model(const char *text, enum tcp_model *out)
     return -1;
 }
 
-int tcp_parse_mode(const char *text, enum tcp_mode *out)
+static const char *const tcp_mode_names[] = {"upper", "echo", "discard"};
+
+const char *tcp_mode_name(enum tcp_mode mode)
 {
-    if (strcmp(text, "upper") == 0)
-        *out = TCP_MODE_UPPER;
-    else if (strcmp(text, "echo") == 0)
-        *out = TCP_MODE_ECHO;
-    else
-        return -1;
-    return 0;
+    return tcp_mode_names[mode];
 }
 
-void tcp_answer(enum tcp_mode mode, char *buf, size_t len)
+int tcp_parse_mode(const char *text, enum tcp_mode *out)
 {
+    for (size_t i = 0; i < sizeof tcp_mode_names / sizeof tcp_mode_names[0]; i++) {
+        if (strcmp(text, tcp_mode_names[i]) == 0) {
+            *out = (enum tcp_mode)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+size_t tcp_answer(enum tcp_mode mode, char *buf, size_t len)
+{
+    if (mode == TCP_MODE_DISCARD)
+        return 0;
     if (mode != TCP_MODE_UPPER)
-        return;
+        return len;
     /* ASCII only, byte by byte: binary data and UTF-8 pass through intact,
      * which toupper() under some locales would not promise. */
     for (size_t i = 0; i < len; i++)
         if (buf[i] >= 'a' && buf[i] <= 'z')
             buf[i] = (char)(buf[i] - 'a' + 'A');
+    return len;
 }
 
 /* The rest of open, with this thread's events going to the server. */
@@ -172,7 +182,8 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
                    trace_preview(buf, (size_t)n, preview, sizeof preview));
         counters_add(srv->stats, bytes_in, n);
 
-        tcp_answer(srv->config.mode, buf, (size_t)n);
+        if (tcp_answer(srv->config.mode, buf, (size_t)n) == 0)
+            continue; /* discard mode: listen only */
         /* speak: conn.send() - all of it, unless Ctrl-C comes first */
         if (io_send_all_until(conn, buf, (size_t)n, stop_fd(srv->stop)) == -1) {
             TRACE_CALL("send", -1, NULL, 0, "send(fd %d, %zd bytes) -> -1 (%s)", conn, n,

@@ -9,10 +9,11 @@
 
 static const char tcp_server_usage[] =
     "usage: tcp-demo server [-H HOST] [-p PORT] [--model iterative|fork|thread|epoll]\n"
-    "                       [--mode upper|echo] [--trace]\n"
+    "                       [--mode upper|echo|discard] [--trace]\n"
     "\n"
     "The seed's phone-call server: it answers every byte it receives,\n"
-    "upper-cased (--mode upper, the default) or unchanged (--mode echo).\n"
+    "upper-cased (--mode upper, the default) or unchanged (--mode echo); or it\n"
+    "only listens (--mode discard, RFC 863: a sink for one-way transfers).\n"
     "\n"
     "  -H, --host HOST    address to listen on (default 127.0.0.1; '::' for every\n"
     "                     IPv6 and IPv4 address; unix:/path for a Unix socket)\n"
@@ -21,7 +22,7 @@ static const char tcp_server_usage[] =
     "                     fork:      a process per caller\n"
     "                     thread:    a thread per caller\n"
     "                     epoll:     one thread, an event loop (default)\n"
-    "      --mode M       upper (default) or echo\n"
+    "      --mode M       upper (default), echo or discard\n"
     "      --trace        narrate each socket call on stderr\n"
     "  -h, --help         show this help\n"
     "      --version      print the version and exit\n"
@@ -54,7 +55,7 @@ static int tcp_server_option(void *config, int ch, const char *arg, char *err)
     if (ch == 'M' && tcp_parse_model(arg, &c->model) == -1)
         return cli_reason(err, "unknown model '%s': use iterative, fork, thread or epoll", arg);
     if (ch == 'o' && tcp_parse_mode(arg, &c->mode) == -1)
-        return cli_reason(err, "unknown mode '%s': use upper or echo", arg);
+        return cli_reason(err, "unknown mode '%s': use upper, echo or discard", arg);
     return 0;
 }
 
@@ -76,8 +77,7 @@ static void tcp_server_announce(const void *server)
 
     net_format_listening(srv->listen_fd, &srv->config.endpoint, where, sizeof where);
     printf("tcp-demo server: listening on %s (model %s, mode %s)\n", where,
-           tcp_model_name(srv->config.model),
-           srv->config.mode == TCP_MODE_UPPER ? "upper" : "echo");
+           tcp_model_name(srv->config.model), tcp_mode_name(srv->config.mode));
     fflush(stdout);
 }
 

@@ -31,7 +31,9 @@
 #define TCP_EPOLL_FDS         1024         /* initial handler table; it grows */
 
 enum tcp_model { TCP_MODEL_ITERATIVE, TCP_MODEL_FORK, TCP_MODEL_THREAD, TCP_MODEL_EPOLL };
-enum tcp_mode { TCP_MODE_UPPER, TCP_MODE_ECHO };
+/* What the server answers: the bytes upper-cased, the bytes unchanged, or
+ * nothing at all (RFC 863's discard: a sink that measures one direction). */
+enum tcp_mode { TCP_MODE_UPPER, TCP_MODE_ECHO, TCP_MODE_DISCARD };
 
 struct tcp_config {
     struct net_endpoint endpoint;
@@ -84,11 +86,14 @@ void tcp_comm_loop(struct tcp_server *srv, int conn);
 void tcp_hang_up(struct tcp_server *srv, int conn);
 
 /* tcp_answer: turn received bytes into the reply, in place. Upper mode
- * upper-cases ASCII letters and passes every other byte through. */
-void tcp_answer(enum tcp_mode mode, char *buf, size_t len);
+ * upper-cases ASCII letters and passes every other byte through. Returns
+ * the reply's length: len, or 0 in discard mode (nothing to send). */
+size_t tcp_answer(enum tcp_mode mode, char *buf, size_t len);
 
-/* tcp_model_name / tcp_parse_model / tcp_parse_mode: text forms. */
+/* tcp_model_name / tcp_mode_name / tcp_parse_model / tcp_parse_mode:
+ * text forms. */
 const char *tcp_model_name(enum tcp_model model);
+const char *tcp_mode_name(enum tcp_mode mode);
 int tcp_parse_model(const char *text, enum tcp_model *out);
 int tcp_parse_mode(const char *text, enum tcp_mode *out);
 

@@ -61,6 +61,13 @@ class TcpServerTest(ServerTest):
     def test_payload_64_mib_echo_byte_exact(self):
         self.check_payload(64 << 20, mode="echo")
 
+    def test_discard_mode_takes_everything_and_answers_nothing(self):
+        srv = self.server("--mode", "discard")
+        with connect(srv.port) as s:
+            s.sendall(payload(4 << 20))
+            s.shutdown(socket.SHUT_WR)  # done: the server hangs up in turn
+            self.assertEqual(s.recv(1 << 16), b"", "a discard server says nothing")
+
     def test_upper_mode_changes_only_ascii_letters(self):
         srv = self.server()
         data = bytes(range(256)) + "dream 是 handsome".encode()
