@@ -35,7 +35,7 @@ static const char netdemo_usage[] =
     "usage: netdemo [-H HOST] [--tcp PORT] [--udp PORT] [--http PORT] [--ftp PORT]\n"
     "               [--www DIR] [--ftp-root DIR] [--model MODEL] [--drop PERCENT]\n"
     "               [--workers N] [--trace] [--version]\n"
-    "       netdemo compare [--count N] [--repeat R] [--only LIST] [--json]\n"
+    "       netdemo compare [--size BYTES] [--count N] [--repeat R] [--only LIST] [--json]\n"
     "\n"
     "Start the four servers of the lesson in one process, and a live page (the\n"
     "hub) that draws every socket call they make as it happens.\n"

@@ -1,9 +1,10 @@
 """netdemo compare: a CI-sized run over all four protocols, read back as
-JSON and as the table, and its usage errors.
+JSON and as the table, and its usage errors. It leaves no folder behind.
 
 It starts its own servers on free loopback ports and ends them; the test
 bounds each run with a timeout and checks no netdemo is left behind.
 """
+import glob
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import harness  # noqa: E402
 
 BIN = None  # netdemo (--bin)
-CI_RUN = ["--count", "200", "--repeat", "1"]
+CI_RUN = ["--size", "1M", "--count", "200", "--repeat", "1"]
 
 
 def compare(*args, timeout=60):
@@ -25,12 +26,14 @@ def compare(*args, timeout=60):
 
 class CompareTest(unittest.TestCase):
     def test_a_ci_sized_run_has_every_protocol_and_workload(self):
+        before = set(glob.glob("/tmp/netdemo-compare-*"))
         start = time.monotonic()
         r = compare(*CI_RUN, "--json")
         took = time.monotonic() - start
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertLess(took, 30, "a CI-sized run must take under 30 s")
         report = json.loads(r.stdout)
+        self.assertEqual(set(glob.glob("/tmp/netdemo-compare-*")), before, "its folder is gone")
         for fact in ("kernel", "cpu", "cores", "date"):
             self.assertIn(fact, report["machine"])
         first = {row["protocol"]: row for row in report["first_byte"]}
@@ -47,6 +50,17 @@ class CompareTest(unittest.TestCase):
         self.assertGreaterEqual(first["FTP"]["connections"], 2)
         self.assertLess(first["UDP"]["round_trips"], first["TCP"]["round_trips"])
         self.assertLess(first["TCP"]["round_trips"], first["FTP"]["round_trips"])
+        bulk = {row["protocol"]: row for row in report["bulk"]}
+        self.assertEqual(set(bulk), {"TCP", "HTTP", "FTP"})
+        for row in bulk.values():
+            self.assertEqual(row["payload_bytes"], 1 << 20, "payload is --size")
+            self.assertGreater(row["mib_per_second"]["median"], 0)
+        for name in ("TCP", "HTTP"):  # the kernel's view of the connection the data took
+            row = bulk[name]
+            self.assertGreaterEqual(row["wire_bytes"], row["payload_bytes"], row)
+            self.assertGreater(row["kernel"]["segs_out"] + row["kernel"]["segs_in"], 0)
+            self.assertEqual(row["kernel"]["retransmits"], 0, "loopback loses nothing")
+        self.assertEqual(report["options"]["size"], 1 << 20)
         rt = {row["protocol"]: row for row in report["round_trips"]}
         self.assertEqual(set(rt), {"TCP", "UDP", "HTTP/1.1"})
         for row in rt.values():
@@ -67,9 +81,11 @@ class CompareTest(unittest.TestCase):
                 and line.split()[0] in ("TCP", "UDP", "HTTP/1.0", "HTTP/1.1", "FTP")]
         self.assertEqual(sorted(set(rows)), ["TCP", "UDP"], "--only keeps the others out")
         self.assertRegex(text, r"TCP +\d+ us \(\d+-\d+\)", "every time has its unit and range")
+        self.assertIn("3. Bulk: 1.0 MiB one way", text)
 
     def test_bad_usage_exits_2_with_one_line(self):
         for args in (["--count", "0"], ["--repeat", "x"], ["--only", "smtp"], ["--only", ""],
+                     ["--size", "0"], ["--size", "1T"], ["--size", "-5"], ["--size", "17G"],
                      ["--bogus"], ["extra"]):
             with self.subTest(args=args):
                 r = compare(*args)
@@ -81,7 +97,7 @@ class CompareTest(unittest.TestCase):
     def test_help_names_every_flag(self):
         r = compare("--help")
         self.assertEqual(r.returncode, 0)
-        for flag in ("--count", "--repeat", "--only", "--json", "--help", "--version"):
+        for flag in ("--size", "--count", "--repeat", "--only", "--json", "--help", "--version"):
             self.assertIn(flag.encode(), r.stdout)
 
 
