@@ -5,9 +5,12 @@
 #include "serve.h"
 
 #include "net.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* open() and serve() write NET_ERR_LEN-long reasons into the same buffer. */
 _Static_assert(CLI_ERR_LEN >= NET_ERR_LEN, "an err buffer must hold a net error");
@@ -86,4 +89,23 @@ uint16_t server_port(const struct server_ops *ops, const void *srv)
     if (net_local_port(ops->listen_fd(srv), &port, NULL) == -1)
         return 0;
     return port;
+}
+
+int server_serve_child(const struct server_ops *ops, void *srv, const char *role)
+{
+    char err[CLI_ERR_LEN];
+    trace_set_role(role);
+    int rc = ops->serve(srv, err);
+    ops->close(srv);
+    return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
+
+bool server_child_end(pid_t child, int lines, struct stop *stop)
+{
+    int status = 0;
+    stop_request(stop);
+    pid_t done = waitpid(child, &status, 0);
+    trace_relay(lines); /* its last lines: it has exited, so they are all there */
+    close(lines);
+    return done == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* What makes one server program its own. Every err below is a buffer of
  * CLI_ERR_LEN bytes for one line without "prog: " (server_main adds it). */
@@ -70,6 +71,16 @@ struct server_ops {
  * CLI_EXIT_FAILURE when the server cannot start or fails, CLI_EXIT_USAGE
  * for bad options. It never exits the process. */
 int server_main(const struct server_ops *ops, int argc, char *argv[]);
+
+/* server_serve_child: in a forked child, serve an open server until its
+ * stop handle is asked, its events labelled role, then close it. Returns
+ * the exit code for _exit() (a demo's server side). */
+int server_serve_child(const struct server_ops *ops, void *srv, const char *role);
+
+/* server_child_end: ask the child serving with stop to stop, wait for it
+ * and print the trace lines it sent to lines (trace_fork_relayed), then
+ * close lines. Returns true when it exited cleanly. */
+bool server_child_end(pid_t child, int lines, struct stop *stop);
 
 /* server_port: the port an open server listens on (0 for a Unix socket). */
 uint16_t server_port(const struct server_ops *ops, const void *srv);

@@ -7,6 +7,7 @@
 #include "ring.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -179,6 +180,27 @@ bool trace_relay(int fd)
         ssize_t rc = write(STDERR_FILENO, buf, (size_t)n);
         (void)rc; /* as trace_write */
     }
+}
+
+pid_t trace_fork_relayed(int *lines)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) == -1)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        trace_redirect(fds[1], isatty(STDERR_FILENO));
+        return 0;
+    }
+    close(fds[1]);
+    if (pid == -1) {
+        close(fds[0]);
+        return -1;
+    }
+    fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    *lines = fds[0];
+    return pid;
 }
 
 static void trace_write(char *line, int len)

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 struct ring;
@@ -150,6 +151,12 @@ void trace_redirect(int fd, bool colour);
  * trace_redirect pipe) to stderr, without waiting. Returns false once the
  * writer has closed it. */
 bool trace_relay(int fd);
+
+/* trace_fork_relayed: fork a child whose trace lines come to the parent
+ * through a pipe, to print where they belong (trace_relay). In the child
+ * it returns 0; in the parent the child's pid, with *lines the pipe's
+ * non-blocking read end; -1 (errno set) when either call fails. */
+pid_t trace_fork_relayed(int *lines);
 
 /* trace_attach_ring: every tracer bound from now on also writes its events
  * to r, which any number of readers follow (NULL: stop). Attach before

@@ -413,57 +413,62 @@ static int64_t drain(int fd, char *buf, uint64_t want, char *err)
     return (int64_t)got;
 }
 
-/* TCP: size bytes to the discard server, then a half-close; the server's
- * close says it has read them all. */
-static int bulk_tcp(struct bulk_ctx *c, struct bulk_run *out, char *err)
+/* A new connection to port, one transfer on it, timed from the connect
+ * to the transfer's end, with the kernel's view of it. Returns 0 or -1. */
+static int bulk_on_a_new_connection(struct bulk_ctx *c, uint16_t port,
+                                    int (*transfer)(struct bulk_ctx *c, int fd, char *err),
+                                    struct bulk_run *out, char *err)
 {
-    int fd = dial(c->sink_port, SOCK_STREAM, err);
+    int64_t t0 = now_ns();
+    int fd = dial(port, SOCK_STREAM, err);
     if (fd == -1)
         return -1;
-    int rc = -1;
-    int64_t t0 = now_ns();
-    for (uint64_t sent = 0; sent < c->size;) {
-        size_t n = c->size - sent < COMPARE_CHUNK ? (size_t)(c->size - sent) : COMPARE_CHUNK;
-        if (io_write_all(fd, c->chunk, n) == -1) {
-            snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
-            goto out;
-        }
-        sent += n;
-    }
-    shutdown(fd, SHUT_WR);
-    if (drain(fd, c->chunk, 0, err) == -1)
-        goto out;
+    int rc = transfer(c, fd, err);
     out->seconds = (double)(now_ns() - t0) / 1e9;
     out->has_info = tcpinfo_read(fd, &out->info) == 0;
-    rc = 0;
-out:
     close(fd);
     return rc;
 }
 
-/* HTTP: GET the file over a new connection, head and body. */
-static int bulk_http(struct bulk_ctx *c, struct bulk_run *out, char *err)
+/* TCP: size bytes to the discard server, then a half-close; the server's
+ * close says it has read them all. */
+static int tcp_send_all(struct bulk_ctx *c, int fd, char *err)
+{
+    for (uint64_t sent = 0; sent < c->size;) {
+        size_t n = c->size - sent < COMPARE_CHUNK ? (size_t)(c->size - sent) : COMPARE_CHUNK;
+        if (io_write_all(fd, c->chunk, n) == -1) {
+            snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
+            return -1;
+        }
+        sent += n;
+    }
+    shutdown(fd, SHUT_WR);
+    return drain(fd, c->chunk, 0, err) == -1 ? -1 : 0;
+}
+
+static int bulk_tcp(struct bulk_ctx *c, struct bulk_run *out, char *err)
+{
+    return bulk_on_a_new_connection(c, c->sink_port, tcp_send_all, out, err);
+}
+
+/* HTTP: GET the file, head and body. */
+static int http_get_bulk(struct bulk_ctx *c, int fd, char *err)
 {
     static const char req[] = "GET /" COMPARE_BULK_FILE " HTTP/1.1\r\nHost: netdemo\r\n\r\n";
-    int fd = dial(c->d->services[NETDEMO_HTTP].port, SOCK_STREAM, err);
-    if (fd == -1)
-        return -1;
-    int rc = -1;
-    int64_t t0 = now_ns();
     if (io_write_all(fd, req, sizeof req - 1) == -1) {
         snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
-        goto out;
+        return -1;
     }
     /* the head, and whatever part of the body came with it */
     size_t got = 0;
     char *end = NULL;
     while (end == NULL) {
         if (got + 1 >= COMPARE_RESPONSE_MAX || wait_readable(fd, err) == -1)
-            goto out;
+            return -1;
         ssize_t r = io_read_some(fd, c->chunk + got, COMPARE_RESPONSE_MAX - 1 - got);
         if (r <= 0) {
             snprintf(err, NET_ERR_LEN, "recv: the server hung up in the head");
-            goto out;
+            return -1;
         }
         got += (size_t)r;
         c->chunk[got] = '\0';
@@ -472,25 +477,22 @@ static int bulk_http(struct bulk_ctx *c, struct bulk_run *out, char *err)
     uint64_t body = got - (size_t)(end + 4 - c->chunk);
     if (strncmp(c->chunk, "HTTP/1.1 200 ", 13) != 0) {
         snprintf(err, NET_ERR_LEN, "GET /%s: %.40s", COMPARE_BULK_FILE, c->chunk);
-        goto out;
+        return -1;
     }
-    if (body < c->size) {
-        int64_t rest = drain(fd, c->chunk, c->size - body, err);
-        if (rest == -1)
-            goto out;
-        body += (uint64_t)rest;
-    }
-    if (body != c->size) {
+    int64_t rest = body < c->size ? drain(fd, c->chunk, c->size - body, err) : 0;
+    if (rest == -1)
+        return -1;
+    if (body + (uint64_t)rest != c->size) {
         snprintf(err, NET_ERR_LEN, "GET /%s: %llu bytes, not %llu", COMPARE_BULK_FILE,
-                 (unsigned long long)body, (unsigned long long)c->size);
-        goto out;
+                 (unsigned long long)(body + (uint64_t)rest), (unsigned long long)c->size);
+        return -1;
     }
-    out->seconds = (double)(now_ns() - t0) / 1e9;
-    out->has_info = tcpinfo_read(fd, &out->info) == 0;
-    rc = 0;
-out:
-    close(fd);
-    return rc;
+    return 0;
+}
+
+static int bulk_http(struct bulk_ctx *c, struct bulk_run *out, char *err)
+{
+    return bulk_on_a_new_connection(c, c->d->services[NETDEMO_HTTP].port, http_get_bulk, out, err);
 }
 
 /* FTP: RETR over an open, logged-in session; the clock runs from the
@@ -767,6 +769,56 @@ static void json_range(const char *name, struct stats_range r, const char *sep)
            sep);
 }
 
+/* The JSON of one workload's row i. */
+typedef void json_row_fn(const struct compare_options *o, const struct results *r, size_t i);
+
+static void json_first_byte(const struct compare_options *o, const struct results *r, size_t i)
+{
+    (void)o;
+    printf("{\"protocol\":\"%s\",\"round_trips\":%d,\"connections\":%d,", first_bytes[i].name,
+           first_bytes[i].round_trips, first_bytes[i].connections);
+    json_range("time_us", r->first[i], "}");
+}
+
+static void json_round_trip(const struct compare_options *o, const struct results *r, size_t i)
+{
+    printf("{\"protocol\":\"%s\",\"requests\":%ld,", round_trips[i].name, o->count);
+    json_range("per_second", r->rate[i], ",");
+    json_range("rtt_p50_us", r->p50[i], ",");
+    json_range("rtt_p99_us", r->p99[i], "}");
+}
+
+static void json_bulk(const struct compare_options *o, const struct results *r, size_t i)
+{
+    const struct bulk_run *b = &r->last[i];
+    printf("{\"protocol\":\"%s\",\"payload_bytes\":%llu,", bulks[i].name,
+           (unsigned long long)o->size);
+    json_range("mib_per_second", r->mib_s[i], ",");
+    if (b->has_info)
+        printf("\"wire_bytes\":%llu,\"kernel\":{\"segs_out\":%u,\"segs_in\":%u,"
+               "\"rtt_us\":%u,\"retransmits\":%u,\"cwnd\":%u}}",
+               (unsigned long long)wire_bytes(b, o->size), b->info.segs_out, b->info.segs_in,
+               b->info.rtt_us, b->info.retransmits, b->info.cwnd);
+    else
+        printf("\"wire_bytes\":null,\"kernel\":null}");
+}
+
+/* "name":[the rows that ran], then after. */
+static void json_rows(const char *name, size_t n, const bool *ran, json_row_fn *row,
+                      const struct compare_options *o, const struct results *r, const char *after)
+{
+    printf("\"%s\":[", name);
+    const char *sep = "";
+    for (size_t i = 0; i < n; i++) {
+        if (ran[i]) {
+            fputs(sep, stdout);
+            row(o, r, i);
+            sep = ",";
+        }
+    }
+    printf("]%s", after);
+}
+
 static void print_json(const struct compare_options *o, const struct results *r,
                        const struct machine *m)
 {
@@ -774,46 +826,9 @@ static void print_json(const struct compare_options *o, const struct results *r,
            m->kernel, m->cpu, m->cores, m->date);
     printf("\"options\":{\"size\":%llu,\"count\":%ld,\"repeat\":%ld},", (unsigned long long)o->size,
            o->count, o->repeat);
-    printf("\"first_byte\":[");
-    const char *sep = "";
-    for (size_t i = 0; i < FIRST_BYTES; i++) {
-        if (!r->first_ran[i])
-            continue;
-        printf("%s{\"protocol\":\"%s\",\"round_trips\":%d,\"connections\":%d,", sep,
-               first_bytes[i].name, first_bytes[i].round_trips, first_bytes[i].connections);
-        json_range("time_us", r->first[i], "}");
-        sep = ",";
-    }
-    printf("],\"round_trips\":[");
-    sep = "";
-    for (size_t i = 0; i < ROUND_TRIPS; i++) {
-        if (!r->rt_ran[i])
-            continue;
-        printf("%s{\"protocol\":\"%s\",\"requests\":%ld,", sep, round_trips[i].name, o->count);
-        json_range("per_second", r->rate[i], ",");
-        json_range("rtt_p50_us", r->p50[i], ",");
-        json_range("rtt_p99_us", r->p99[i], "}");
-        sep = ",";
-    }
-    printf("],\"bulk\":[");
-    sep = "";
-    for (size_t i = 0; i < BULKS; i++) {
-        if (!r->bulk_ran[i])
-            continue;
-        const struct bulk_run *b = &r->last[i];
-        printf("%s{\"protocol\":\"%s\",\"payload_bytes\":%llu,", sep, bulks[i].name,
-               (unsigned long long)o->size);
-        json_range("mib_per_second", r->mib_s[i], ",");
-        if (b->has_info)
-            printf("\"wire_bytes\":%llu,\"kernel\":{\"segs_out\":%u,\"segs_in\":%u,"
-                   "\"rtt_us\":%u,\"retransmits\":%u,\"cwnd\":%u}}",
-                   (unsigned long long)wire_bytes(b, o->size), b->info.segs_out, b->info.segs_in,
-                   b->info.rtt_us, b->info.retransmits, b->info.cwnd);
-        else
-            printf("\"wire_bytes\":null,\"kernel\":null}");
-        sep = ",";
-    }
-    printf("]}\n");
+    json_rows("first_byte", FIRST_BYTES, r->first_ran, json_first_byte, o, r, ",");
+    json_rows("round_trips", ROUND_TRIPS, r->rt_ran, json_round_trip, o, r, ",");
+    json_rows("bulk", BULKS, r->bulk_ran, json_bulk, o, r, "}\n");
 }
 
 /* --- running it all ------------------------------------------------------------- */
@@ -843,64 +858,63 @@ static int first_byte_runs(struct netdemo *d, const struct first_byte *w, long r
     return rc;
 }
 
-/* Every workload --only allows. err: CLI_ERR_LEN bytes. */
+/* Say in err which measurement failed. Returns -1. */
+static int failed_at(char *err, const char *workload, const char *name)
+{
+    size_t n = strlen(err);
+    snprintf(err + n, CLI_ERR_LEN - n, " (%s, %s)", workload, name);
+    return -1;
+}
+
+/* Every workload --only allows, into r; runs holds 3 * repeat figures,
+ * rtt count. err: CLI_ERR_LEN bytes. */
+static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, const struct compare_options *o,
+                       struct results *r, double *runs, double *rtt, char *err)
+{
+    double *rate = runs, *p50 = runs + o->repeat, *p99 = runs + 2 * o->repeat;
+    size_t repeat = (size_t)o->repeat;
+    for (size_t w = 0; w < FIRST_BYTES; w++) {
+        if (!(o->only & first_bytes[w].only))
+            continue;
+        if (first_byte_runs(d, &first_bytes[w], o->repeat, runs, err) == -1)
+            return failed_at(err, "the first byte", first_bytes[w].name);
+        r->first[w] = stats_range_of(runs, repeat);
+        r->first_ran[w] = true;
+    }
+    for (size_t w = 0; w < ROUND_TRIPS; w++) {
+        for (long run = 0; run < o->repeat && (o->only & round_trips[w].only); run++) {
+            progress(round_trips[w].name, run + 1, o->repeat);
+            if (round_trip_run(d, &round_trips[w], o->count, rtt, &rate[run], err) == -1)
+                return failed_at(err, "round trips", round_trips[w].name);
+            p50[run] = stats_percentile(rtt, (size_t)o->count, 50);
+            p99[run] = stats_percentile(rtt, (size_t)o->count, 99);
+            r->rt_ran[w] = true;
+        }
+        r->rate[w] = stats_range_of(rate, repeat);
+        r->p50[w] = stats_range_of(p50, repeat);
+        r->p99[w] = stats_range_of(p99, repeat);
+    }
+    for (size_t w = 0; w < BULKS; w++) {
+        for (long run = 0; run < o->repeat && (o->only & bulks[w].only); run++) {
+            progress(bulks[w].name, run + 1, o->repeat);
+            if (bulks[w].run(bulk, &r->last[w], err) == -1)
+                return failed_at(err, "bulk", bulks[w].name);
+            rate[run] = (double)o->size / (1 << 20) / r->last[w].seconds;
+            r->bulk_ran[w] = true;
+        }
+        r->mib_s[w] = stats_range_of(rate, repeat);
+    }
+    return 0;
+}
+
+/* measure_all, with its scratch arrays. */
 static int measure(struct netdemo *d, struct bulk_ctx *bulk, const struct compare_options *o,
                    struct results *r, char *err)
 {
     double *runs = calloc((size_t)o->repeat * 3, sizeof *runs);
     double *rtt = calloc((size_t)o->count, sizeof *rtt);
-    double *rate = runs, *p50 = runs + o->repeat, *p99 = runs + 2 * o->repeat;
-    int rc = -1;
-    if (runs == NULL || rtt == NULL) {
-        snprintf(err, NET_ERR_LEN, "out of memory");
-        goto out;
-    }
-    for (size_t w = 0; w < FIRST_BYTES; w++) {
-        if (!(o->only & first_bytes[w].only))
-            continue;
-        if (first_byte_runs(d, &first_bytes[w], o->repeat, runs, err) == -1) {
-            size_t n = strlen(err);
-            snprintf(err + n, CLI_ERR_LEN - n, " (the first byte, %s)", first_bytes[w].name);
-            goto out;
-        }
-        r->first[w] = stats_range_of(runs, (size_t)o->repeat);
-        r->first_ran[w] = true;
-    }
-    for (size_t w = 0; w < ROUND_TRIPS; w++) {
-        if (!(o->only & round_trips[w].only))
-            continue;
-        for (long run = 0; run < o->repeat; run++) {
-            progress(round_trips[w].name, run + 1, o->repeat);
-            if (round_trip_run(d, &round_trips[w], o->count, rtt, &rate[run], err) == -1) {
-                size_t n = strlen(err);
-                snprintf(err + n, CLI_ERR_LEN - n, " (round trips, %s)", round_trips[w].name);
-                goto out;
-            }
-            p50[run] = stats_percentile(rtt, (size_t)o->count, 50);
-            p99[run] = stats_percentile(rtt, (size_t)o->count, 99);
-        }
-        r->rate[w] = stats_range_of(rate, (size_t)o->repeat);
-        r->p50[w] = stats_range_of(p50, (size_t)o->repeat);
-        r->p99[w] = stats_range_of(p99, (size_t)o->repeat);
-        r->rt_ran[w] = true;
-    }
-    for (size_t w = 0; w < BULKS; w++) {
-        if (!(o->only & bulks[w].only))
-            continue;
-        for (long run = 0; run < o->repeat; run++) {
-            progress(bulks[w].name, run + 1, o->repeat);
-            if (bulks[w].run(bulk, &r->last[w], err) == -1) {
-                size_t n = strlen(err);
-                snprintf(err + n, CLI_ERR_LEN - n, " (bulk, %s)", bulks[w].name);
-                goto out;
-            }
-            rate[run] = (double)o->size / (1 << 20) / r->last[w].seconds;
-        }
-        r->mib_s[w] = stats_range_of(rate, (size_t)o->repeat);
-        r->bulk_ran[w] = true;
-    }
-    rc = 0;
-out:
+    int rc = runs == NULL || rtt == NULL ? cli_reason(err, "out of memory")
+                                         : measure_all(d, bulk, o, r, runs, rtt, err);
     if (isatty(STDERR_FILENO))
         fputs("\r\033[K", stderr);
     free(runs);

@@ -22,7 +22,6 @@
 #include "trace.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,16 +36,6 @@ static const char tcp_demo_intro[] =
     "  server: socket() buys a phone, bind() puts in the SIM card, listen() waits,\n"
     "          accept() picks up, recv()/send() listen and speak, close() hangs up.\n"
     "  client: socket() buys a phone, connect() dials, send()/recv(), close().\n";
-
-/* The server's side, in a child process: serve until told to stop. */
-static int tcp_demo_server(struct tcp_server *srv)
-{
-    char err[NET_ERR_LEN];
-    trace_set_role("tcp server");
-    int rc = tcp_server_serve(srv, err);
-    tcp_server_close(srv);
-    return rc == 0 ? 0 : 1;
-}
 
 /* After one of the client's steps: wait until the server has done its
  * part (*field within [min, max]), then print what it said. */
@@ -115,35 +104,25 @@ int tcp_demo_main(void)
         net_local_port(srv.listen_fd, &port, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
 
-    int lines[2]; /* the server's trace lines, to this process */
-    if (pipe2(lines, O_CLOEXEC) == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "pipe: %s", strerror(errno));
-    pid_t server = fork();
+    int lines; /* the server's trace lines, to this process */
+    pid_t server = trace_fork_relayed(&lines);
     if (server == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "fork: cannot start the server");
-    if (server == 0) {
-        close(lines[0]);
-        trace_redirect(lines[1], isatty(STDERR_FILENO));
-        _exit(tcp_demo_server(&srv));
-    }
-    close(lines[1]);
-    net_set_nonblock(lines[0], true, NULL);
+        return cli_error(prog, CLI_EXIT_FAILURE, "fork: %s: cannot start the server",
+                         strerror(errno));
+    if (server == 0)
+        _exit(server_serve_child(&tcp_server_ops, &srv, "tcp server"));
     close(srv.listen_fd); /* only the server child listens */
     srv.listen_fd = -1;
 
     trace_bind(&trace_program, "tcp client");
-    int rc = tcp_demo_client(port, srv.stats, lines[0], err);
+    int rc = tcp_demo_client(port, srv.stats, lines, err);
 
-    int status = 0;
-    stop_request(&stop); /* the lecture is over: switch the server off */
-    waitpid(server, &status, 0);
-    trace_relay(lines[0]); /* its last lines: it has exited, so they are all there */
-    close(lines[0]);
+    bool clean = server_child_end(server, lines, &stop); /* the lecture is over */
     tcp_server_close(&srv);
     stop_close(&stop);
     if (rc == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (!clean)
         return cli_error(prog, CLI_EXIT_FAILURE, "the server did not stop cleanly");
     return CLI_EXIT_OK;
 }

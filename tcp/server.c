@@ -25,15 +25,22 @@ const char *tcp_model_name(enum tcp_model model)
     return tcp_model_names[model];
 }
 
+/* The place of text in names (n of them), or -1. */
+static int tcp_name_index(const char *const *names, size_t n, const char *text)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(text, names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
 int tcp_parse_model(const char *text, enum tcp_model *out)
 {
-    for (size_t i = 0; i < sizeof tcp_model_names / sizeof tcp_model_names[0]; i++) {
-        if (strcmp(text, tcp_model_names[i]) == 0) {
-            *out = (enum tcp_model)i;
-            return 0;
-        }
-    }
-    return -1;
+    int i = tcp_name_index(tcp_model_names, sizeof tcp_model_names / sizeof *tcp_model_names, text);
+    if (i == -1)
+        return -1;
+    *out = (enum tcp_model)i;
+    return 0;
 }
 
 static const char *const tcp_mode_names[] = {"upper", "echo", "discard"};
@@ -45,13 +52,11 @@ const char *tcp_mode_name(enum tcp_mode mode)
 
 int tcp_parse_mode(const char *text, enum tcp_mode *out)
 {
-    for (size_t i = 0; i < sizeof tcp_mode_names / sizeof tcp_mode_names[0]; i++) {
-        if (strcmp(text, tcp_mode_names[i]) == 0) {
-            *out = (enum tcp_mode)i;
-            return 0;
-        }
-    }
-    return -1;
+    int i = tcp_name_index(tcp_mode_names, sizeof tcp_mode_names / sizeof *tcp_mode_names, text);
+    if (i == -1)
+        return -1;
+    *out = (enum tcp_mode)i;
+    return 0;
 }
 
 size_t tcp_answer(enum tcp_mode mode, char *buf, size_t len)

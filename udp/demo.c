@@ -20,7 +20,6 @@
 #include "udp_server.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -38,16 +37,6 @@ static const char udp_demo_intro[] =
     "          reply to the address it came from. No listen(), no accept().\n"
     "  client: socket(), then send() and recv(). Its connect() sends nothing:\n"
     "          it only remembers the server's address.\n";
-
-/* The server's side, in a child process: serve until told to stop. */
-static int udp_demo_server(struct udp_server *srv)
-{
-    char err[NET_ERR_LEN];
-    trace_set_role("udp server");
-    int rc = udp_server_serve(srv, err);
-    udp_server_close(srv);
-    return rc == 0 ? 0 : 1;
-}
 
 /* The client's side: one datagram out, one back, then the server's
  * lines. Returns 0, or -1 with the reason in err. */
@@ -104,35 +93,24 @@ static int udp_demo_exchange(struct stop *stop, char *err)
         udp_server_close(&srv);
         return -1;
     }
-    int lines[2]; /* the server's trace lines, to this process */
-    pid_t server = -1;
-    if (pipe2(lines, O_CLOEXEC) == 0)
-        server = fork();
+    int lines; /* the server's trace lines, to this process */
+    pid_t server = trace_fork_relayed(&lines);
     if (server == -1) {
         udp_server_close(&srv);
-        snprintf(err, NET_ERR_LEN, "fork: cannot start the server");
+        snprintf(err, NET_ERR_LEN, "fork: %s: cannot start the server", strerror(errno));
         return -1;
     }
-    if (server == 0) {
-        close(lines[0]);
-        trace_redirect(lines[1], isatty(STDERR_FILENO));
-        _exit(udp_demo_server(&srv));
-    }
-    close(lines[1]);
-    net_set_nonblock(lines[0], true, NULL);
+    if (server == 0)
+        _exit(server_serve_child(&udp_server_ops, &srv, "udp server"));
     close(srv.fd); /* only the server child receives */
     srv.fd = -1;
 
     trace_bind(&trace_program, "udp client");
-    int rc = udp_demo_client(port, srv.counters, lines[0], err);
+    int rc = udp_demo_client(port, srv.counters, lines, err);
 
-    int status = 0;
-    stop_request(stop); /* the lecture is over: switch the server off */
-    waitpid(server, &status, 0);
-    trace_relay(lines[0]); /* its last lines: it has exited, so they are all there */
-    close(lines[0]);
+    bool clean = server_child_end(server, lines, stop); /* the lecture is over */
     udp_server_close(&srv);
-    if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+    if (rc == 0 && !clean)
         snprintf(err, NET_ERR_LEN, "the server did not stop cleanly");
     else if (rc == 0)
         return 0;

@@ -12,6 +12,7 @@
  * A plain program, not Criterion: it also runs under ThreadSanitizer.
  * Exit 0 when every cycle passed, 1 with one line on stderr otherwise.
  */
+#include "hear.h"
 #include "net.h"
 #include "serve.h"
 #include "stop.h"
@@ -74,8 +75,7 @@ static int dial(int type, uint16_t port, char *err)
 /* Send request, read until want is in the reply (or the peer closes). */
 static int exchange(int type, uint16_t port, const char *request, const char *want, char *err)
 {
-    char reply[4096] = "";
-    size_t got = 0;
+    char reply[4096];
     int fd = dial(type, port, err);
     if (fd == -1)
         return -1;
@@ -84,15 +84,9 @@ static int exchange(int type, uint16_t port, const char *request, const char *wa
         close(fd);
         return -1;
     }
-    while (strstr(reply, want) == NULL && got < sizeof reply - 1) {
-        ssize_t n = recv(fd, reply + got, sizeof reply - 1 - got, 0);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-        reply[got] = '\0';
-    }
+    bool heard = hear_until(fd, reply, sizeof reply, want);
     close(fd);
-    if (strstr(reply, want) == NULL) {
+    if (!heard) {
         snprintf(err, NET_ERR_LEN, "no '%s' in the reply: '%.60s'", want, reply);
         return -1;
     }
@@ -150,10 +144,8 @@ static int http_talk(uint16_t port, char *err)
 static int ftp_open(void *srv, struct stop *stop, char *err)
 {
     static struct ftp_config c; /* large: not on the stack */
-    c = (struct ftp_config){.anonymous = true,
-                            .max_sessions = FTP_MAX_SESSIONS,
-                            .max_per_ip = FTP_MAX_PER_IP,
-                            .idle_timeout_s = FTP_IDLE_TIMEOUT_S};
+    ftp_config_defaults(&c);
+    c.anonymous = true;
     snprintf(c.root, sizeof c.root, "/");
     net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
     return ftp_server_open(srv, &c, stop, err);

@@ -9,6 +9,7 @@
  * A plain program, not Criterion: it also runs under ThreadSanitizer.
  * Exit 0 when every check passed, 1 with one line on stderr otherwise.
  */
+#include "hear.h"
 #include "net.h"
 #include "ring.h"
 #include "stop.h"
@@ -83,16 +84,7 @@ static void say(int fd, const char *text)
 static const char *hear(int fd, const char *want)
 {
     static char got[8192];
-    size_t n = 0;
-    got[0] = '\0';
-    while (strstr(got, want) == NULL && n < sizeof got - 1) {
-        ssize_t r = recv(fd, got + n, sizeof got - 1 - n, 0);
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-        got[n] = '\0';
-    }
-    CHECK(strstr(got, want) != NULL, "no '%s' in '%.80s'", want, got);
+    CHECK(hear_until(fd, got, sizeof got, want), "no '%s' in '%.80s'", want, got);
     return got;
 }
 
@@ -358,10 +350,8 @@ static void check_ftp(void)
     struct ring_reader rd;
     char err[NET_ERR_LEN];
 
-    c = (struct ftp_config){.anonymous = true,
-                            .max_sessions = FTP_MAX_SESSIONS,
-                            .max_per_ip = FTP_MAX_PER_IP,
-                            .idle_timeout_s = FTP_IDLE_TIMEOUT_S};
+    ftp_config_defaults(&c);
+    c.anonymous = true;
     snprintf(c.root, sizeof c.root, "/");
     net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
     CHECK(stop_open(&stop, err) == 0 && ftp_server_open(&srv, &c, &stop, err) == 0, "ftp: %s", err);
