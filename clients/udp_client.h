@@ -30,14 +30,25 @@ int udp_client_main(int argc, char *argv[]);
 /* What `udp-demo ping` is asked to do. */
 struct udp_ping_config {
     struct net_endpoint endpoint;
-    unsigned long count; /* 0: until Ctrl-C */
-    int interval_ms;     /* 0: the next as soon as the reply is in */
-    size_t size;         /* datagram payload bytes, header included */
-    int timeout_ms;      /* wait this long for a reply */
-    bool reliable;       /* over the ARQ */
+    unsigned long count;            /* 0: until Ctrl-C */
+    int interval_ms;                /* 0: the next as soon as the reply is in */
+    size_t size;                    /* datagram payload bytes, header included */
+    int timeout_ms;                 /* wait this long for a reply */
+    bool reliable;                  /* over the ARQ */
+    bool quiet;                     /* print nothing (netdemo compare reads the result) */
+    struct udp_ping_result *result; /* filled at the end, when not NULL */
 };
 
-/* udp_ping_run: ping as configured, print a line per reply and the summary.
+/* What a ping run came to. */
+struct udp_ping_result {
+    unsigned long sent;     /* datagrams sent, retransmissions included */
+    unsigned long received; /* replies (plain), or messages delivered (reliable) */
+    unsigned long long retransmissions;
+    double seconds; /* from the first send to the end */
+};
+
+/* udp_ping_run: ping as configured, print a line per reply and the summary
+ * (unless quiet).
  * Returns the exit code: 0 when replies came back (with --reliable: when
  * every message was delivered), 1 otherwise or on error (one line printed). */
 int udp_ping_run(const struct udp_ping_config *config);

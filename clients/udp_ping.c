@@ -16,6 +16,7 @@
 #include "udp_stats.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +43,19 @@ struct ping {
     int recv_timeout_ms; /* SO_RCVTIMEO now set on fd */
     bool last_answered;  /* the latest datagram's reply is in */
 };
+
+/* A line of ping's output on stdout, unless the caller asked for quiet. */
+static void ping_say(const struct ping *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void ping_say(const struct ping *p, const char *fmt, ...)
+{
+    if (p->config->quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
 
 static int64_t now_ns(void)
 {
@@ -134,11 +148,11 @@ static void ping_on_pong(struct ping *p, const struct udp_packet_header *h, size
         udp_rtt_add(&p->rtt, rtt);
     if (h->seq + 1 == p->sent)
         p->last_answered = true;
-    printf("%zu bytes from %s: seq=%u rtt=%.4f ms%s\n", len, p->target, h->seq,
-           (double)rtt / NS_PER_MS,
-           v == UDP_SEQ_DUPLICATE      ? " (DUP!)"
-           : v == UDP_SEQ_OUT_OF_ORDER ? " (out of order)"
-                                       : "");
+    ping_say(p, "%zu bytes from %s: seq=%u rtt=%.4f ms%s\n", len, p->target, h->seq,
+             (double)rtt / NS_PER_MS,
+             v == UDP_SEQ_DUPLICATE      ? " (DUP!)"
+             : v == UDP_SEQ_OUT_OF_ORDER ? " (out of order)"
+                                         : "");
 }
 
 /* Wait up to wait_ms for one reply and account it. One at a time: when
@@ -203,18 +217,19 @@ static void ping_summary_rtt(const struct ping *p, const char *note)
     struct udp_rtt_summary s;
     udp_rtt_summarize(&p->rtt, &s);
     if (p->rtt.count > 0)
-        printf("rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms, jitter %.3f ms%s\n", s.min_ms,
-               s.avg_ms, s.max_ms, s.mdev_ms, s.jitter_ms, note);
+        ping_say(p, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms, jitter %.3f ms%s\n", s.min_ms,
+                 s.avg_ms, s.max_ms, s.mdev_ms, s.jitter_ms, note);
 }
 
 static void ping_summary_plain(const struct ping *p)
 {
     const struct udp_seq_tracker *t = p->seqs;
     double lost = p->sent ? 100.0 * (double)(p->sent - t->received) / (double)p->sent : 0;
-    printf("\n--- %s udp ping statistics ---\n", p->target);
-    printf("%lu datagrams sent, %llu received, %.1f%% lost, %llu duplicates, %llu out of order\n",
-           p->sent, (unsigned long long)t->received, lost, (unsigned long long)t->duplicates,
-           (unsigned long long)t->out_of_order);
+    ping_say(p, "\n--- %s udp ping statistics ---\n", p->target);
+    ping_say(p,
+             "%lu datagrams sent, %llu received, %.1f%% lost, %llu duplicates, %llu out of order\n",
+             p->sent, (unsigned long long)t->received, lost, (unsigned long long)t->duplicates,
+             (unsigned long long)t->out_of_order);
     ping_summary_rtt(p, "");
 }
 
@@ -241,9 +256,9 @@ static int ping_arq_collect(struct ping *p)
     unsigned tries;
     while (udp_arq_deliver(&p->arq, &seq, &latency, &tries)) {
         udp_rtt_add(&p->rtt, latency);
-        printf("%zu bytes from %s: seq=%u delivered rtt=%.4f ms (%u %s)\n", p->config->size,
-               p->target, seq, (double)latency / NS_PER_MS, tries,
-               tries == 1 ? "transmission" : "transmissions");
+        ping_say(p, "%zu bytes from %s: seq=%u delivered rtt=%.4f ms (%u %s)\n", p->config->size,
+                 p->target, seq, (double)latency / NS_PER_MS, tries,
+                 tries == 1 ? "transmission" : "transmissions");
     }
     return rc;
 }
@@ -262,9 +277,11 @@ static int ping_arq_send(struct ping *p, int64_t *next_new)
              * lines are all that happens for a long while (the timeout
              * doubles each time), and silence would look like a hang. */
             const struct udp_arq_slot *slot = &p->arq.slot[seq % UDP_ARQ_WINDOW];
-            printf("seq=%u: no ACK in time, sent again (transmission %u of %d; next wait %.0f "
-                   "ms)\n",
-                   seq, slot->tries, UDP_ARQ_MAX_TRIES, (double)(slot->deadline - now) / NS_PER_MS);
+            ping_say(p,
+                     "seq=%u: no ACK in time, sent again (transmission %u of %d; next wait %.0f "
+                     "ms)\n",
+                     seq, slot->tries, UDP_ARQ_MAX_TRIES,
+                     (double)(slot->deadline - now) / NS_PER_MS);
             fflush(stdout);
             TRACE("seq=%u retransmitted: no ACK within the timeout", seq);
         } else {
@@ -302,11 +319,12 @@ static int ping_reliable(struct ping *p)
 static void ping_summary_reliable(const struct ping *p)
 {
     const struct udp_arq *a = &p->arq;
-    printf("\n--- %s udp ping --reliable statistics ---\n", p->target);
-    printf("%u messages delivered in order, each exactly once; %llu transmissions, "
-           "%llu retransmissions, %llu duplicate ACKs suppressed\n",
-           a->base, (unsigned long long)a->transmissions, (unsigned long long)a->retransmissions,
-           (unsigned long long)a->duplicate_acks);
+    ping_say(p, "\n--- %s udp ping --reliable statistics ---\n", p->target);
+    ping_say(p,
+             "%u messages delivered in order, each exactly once; %llu transmissions, "
+             "%llu retransmissions, %llu duplicate ACKs suppressed\n",
+             a->base, (unsigned long long)a->transmissions, (unsigned long long)a->retransmissions,
+             (unsigned long long)a->duplicate_acks);
     ping_summary_rtt(p, " (first transmission to acknowledgement)");
 }
 
@@ -359,14 +377,22 @@ int udp_ping_run(const struct udp_ping_config *config)
         fprintf(stderr, "udp-demo ping: %s\n", err);
         return rc == -2 ? 2 : 1;
     }
-    printf("PING %s (udp%s): %zu bytes per datagram\n", p.target,
-           config->reliable ? ", reliable" : "", config->size);
+    ping_say(&p, "PING %s (udp%s): %zu bytes per datagram\n", p.target,
+             config->reliable ? ", reliable" : "", config->size);
     fflush(stdout);
+    int64_t start = now_ns();
     rc = config->reliable ? ping_reliable(&p) : ping_plain(&p);
     if (config->reliable)
         ping_summary_reliable(&p);
     else
         ping_summary_plain(&p);
+    if (config->result != NULL)
+        *config->result = (struct udp_ping_result){
+            .sent = config->reliable ? (unsigned long)p.arq.transmissions : p.sent,
+            .received = config->reliable ? p.arq.base : (unsigned long)p.seqs->received,
+            .retransmissions = config->reliable ? p.arq.retransmissions : 0,
+            .seconds = (double)(now_ns() - start) / 1e9,
+        };
     bool ok = config->reliable ? udp_arq_done(&p.arq) || (config->count == 0 && rc == 0)
                                : p.seqs->received > 0;
     ping_close(&p);

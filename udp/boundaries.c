@@ -28,11 +28,12 @@
 static const char *const boundaries_words[] = {"dream", " is", " handsome"}; /* the seed's */
 #define BOUNDARIES_COUNT 3
 
-static void boundaries_print_read(const char *call, int i, const char *buf, ssize_t n)
+static void boundaries_print_read(FILE *show, const char *call, int i, const char *buf, ssize_t n)
 {
     char preview[TRACE_PREVIEW_LEN * 4 + 32];
-    printf("  %s #%d -> %zd bytes %s\n", call, i, n,
-           trace_preview(buf, (size_t)n, preview, sizeof preview));
+    if (show != NULL)
+        fprintf(show, "  %s #%d -> %zd bytes %s\n", call, i, n,
+                trace_preview(buf, (size_t)n, preview, sizeof preview));
 }
 
 /* Connect a TCP pair on loopback: *client and *server, or -1. */
@@ -60,7 +61,7 @@ static int boundaries_tcp_pair(int *client, int *server, char *err)
 
 /* The receiver waits for the sender's FIN before its first read. TCP
  * delivers in order, so once the FIN is in, so is every byte before it. */
-static int boundaries_tcp(char *err)
+static int boundaries_tcp(FILE *show, int *reads_out, char *err)
 {
     int client, server;
     char buf[256];
@@ -77,19 +78,24 @@ static int boundaries_tcp(char *err)
     poll(&pfd, 1, BOUNDARIES_WAIT_MS);
     TRACE_CALL("poll", 1, NULL, 0,
                "poll(fd %d, POLLRDHUP) -> the FIN is in, so are all three writes", server);
-    printf("TCP (SOCK_STREAM, a byte stream): the receiver reads once all three have arrived\n");
+    if (show != NULL)
+        fprintf(show, "TCP (SOCK_STREAM, a byte stream): the receiver reads once all three have "
+                      "arrived\n");
     int reads = 0;
     for (;;) {
         ssize_t n = io_read_some(server, buf, sizeof buf);
         if (n <= 0) {
-            printf("  recv() #%d -> %s\n", reads + 1,
-                   n == 0 ? "0 (end of stream)" : strerror(errno));
+            if (show != NULL)
+                fprintf(show, "  recv() #%d -> %s\n", reads + 1,
+                        n == 0 ? "0 (end of stream)" : strerror(errno));
             break;
         }
-        boundaries_print_read("recv()", ++reads, buf, n);
+        boundaries_print_read(show, "recv()", ++reads, buf, n);
     }
-    printf("  %d writes, %d read%s of data: TCP keeps no message boundaries.\n\n", BOUNDARIES_COUNT,
-           reads, reads == 1 ? "" : "s");
+    if (show != NULL)
+        fprintf(show, "  %d writes, %d read%s of data: TCP keeps no message boundaries.\n\n",
+                BOUNDARIES_COUNT, reads, reads == 1 ? "" : "s");
+    *reads_out = reads;
     close(client);
     close(server);
     return 0;
@@ -102,7 +108,7 @@ static bool boundaries_readable(int fd)
 }
 
 /* A bound receiver and a connected sender on loopback. */
-static int boundaries_udp(char *err)
+static int boundaries_udp(FILE *show, int *reads_out, char *err)
 {
     struct net_endpoint ep;
     uint16_t port;
@@ -125,32 +131,47 @@ static int boundaries_udp(char *err)
         ssize_t rc = send(tx, boundaries_words[i], len, 0);
         TRACE_CALL("send", rc, NULL, 0, "send(fd %d, %zu bytes) -> %zd", tx, len, rc);
     }
-    printf("UDP (SOCK_DGRAM, datagrams): the receiver reads once all three were sent\n");
+    if (show != NULL)
+        fprintf(show, "UDP (SOCK_DGRAM, datagrams): the receiver reads once all three were sent\n");
     int reads = 0;
     while (reads < BOUNDARIES_COUNT && boundaries_readable(rx)) {
         ssize_t n = recv(rx, buf, sizeof buf, 0);
         if (n < 0)
             break;
-        boundaries_print_read("recvfrom()", ++reads, buf, n);
+        boundaries_print_read(show, "recvfrom()", ++reads, buf, n);
     }
-    printf("  %d writes, %d reads: each datagram keeps its boundaries.\n", BOUNDARIES_COUNT, reads);
+    if (show != NULL)
+        fprintf(show, "  %d writes, %d reads: each datagram keeps its boundaries.\n",
+                BOUNDARIES_COUNT, reads);
+    *reads_out = reads;
     close(tx);
     close(rx);
     return 0;
 }
 
+int udp_boundaries_measure(struct udp_boundaries *out, FILE *show, char *err)
+{
+    out->writes = BOUNDARIES_COUNT;
+    if (show != NULL) {
+        fprintf(show, "Three writes, back to back:");
+        for (int i = 0; i < BOUNDARIES_COUNT; i++)
+            fprintf(show, " \"%s\"", boundaries_words[i]);
+        fprintf(show, "\n\n");
+    }
+    return boundaries_tcp(show, &out->tcp_reads, err) == -1 ||
+                   boundaries_udp(show, &out->udp_reads, err) == -1
+               ? -1
+               : 0;
+}
+
 int udp_boundaries_run(void)
 {
     char err[NET_ERR_LEN];
-    printf("Three writes, back to back:");
-    for (int i = 0; i < BOUNDARIES_COUNT; i++)
-        printf(" \"%s\"", boundaries_words[i]);
-    printf("\n\n");
-    if (boundaries_tcp(err) == -1 || boundaries_udp(err) == -1) {
-        fflush(stdout);
-        return cli_error("udp-demo boundaries", CLI_EXIT_FAILURE, "%s", err);
-    }
+    struct udp_boundaries b;
+    int rc = udp_boundaries_measure(&b, stdout, err);
     fflush(stdout);
+    if (rc == -1)
+        return cli_error("udp-demo boundaries", CLI_EXIT_FAILURE, "%s", err);
     return CLI_EXIT_OK;
 }
 
