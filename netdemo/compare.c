@@ -12,7 +12,11 @@
  *      already open (HTTP/1.1 keep-alive), or with no connection (UDP);
  *   2. round trips: --count small requests one after another;
  *   3. bulk: --size bytes one way, over TCP (to a discard server), HTTP
- *      and FTP, with what the kernel saw of it (TCP_INFO).
+ *      and FTP, with what the kernel saw of it (TCP_INFO);
+ *   4. loss: --count datagrams through a UDP server that drops --drop
+ *      percent, plain (what is lost) and with udp-demo ping's reliable
+ *      mode (what getting everything there costs);
+ *   5. message boundaries: udp-demo boundaries' three writes, as a row.
  *
  * The servers serve a folder it makes for the run, so the files it fetches
  * are there whatever the bundled site holds.
@@ -26,6 +30,8 @@
 #include "net.h"
 
 #include "clients/ftp_client.h"
+#include "clients/udp_client.h"
+#include "udp/udp_demo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,24 +55,30 @@
 #define COMPARE_MAX_REPEAT   100
 #define COMPARE_RESPONSE_MAX 8192 /* a response to the tiny file, head and body */
 #define COMPARE_BULK_FILE    "bulk.bin"
-#define COMPARE_CHUNK        (256 * 1024)       /* one send() or recv() of the bulk */
+#define COMPARE_LOSS_WAIT_MS 20           /* a loss row's wait for a reply, and the first RTO */
+#define COMPARE_LOSS_SIZE    56           /* bytes a datagram, as ping's */
+#define COMPARE_CHUNK        (256 * 1024) /* one send() or recv() of the bulk */
 #define COMPARE_SIZE_DEFAULT (64 * 1024 * 1024) /* --size */
 #define COMPARE_SIZE_MAX     (16ULL << 30)
 
 static const char compare_usage[] =
-    "usage: netdemo compare [--size BYTES] [--count N] [--repeat R] [--only tcp,udp,http,ftp]\n"
-    "                       [--json]\n"
+    "usage: netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
+    "                       [--only tcp,udp,http,ftp] [--json]\n"
     "\n"
     "Run the same small workloads over TCP, UDP, HTTP and FTP, on this machine,\n"
     "with netdemo's own servers on free loopback ports, and print what each costs:\n"
     "  1. the first byte: one small request and its reply, from nothing;\n"
     "  2. round trips: N small requests, one after another;\n"
-    "  3. bulk: BYTES one way over TCP, HTTP and FTP, and what the kernel saw.\n"
+    "  3. bulk: BYTES one way over TCP, HTTP and FTP, and what the kernel saw;\n"
+    "  4. loss: N datagrams through a server that drops PERCENT of them, plain and\n"
+    "     with the reliable mode (what TCP adds, made small);\n"
+    "  5. message boundaries: three writes, and the reads TCP and UDP need.\n"
     "Each workload runs R times; the table shows the median and the range.\n"
     "\n"
     "      --size BYTES  the bulk transfer's size, K/M/G for KiB/MiB/GiB (default 64M)\n"
     "      --count N     requests in the round-trip workload (default 1000)\n"
     "      --repeat R    runs of each workload (default 5)\n"
+    "      --drop PERCENT  the loss rows' server drops this share (default 10)\n"
     "      --only LIST   the protocols to run, of tcp, udp, http, ftp (default all)\n"
     "      --json        print every figure, and the machine's facts, as JSON\n"
     "  -h, --help        show this help\n"
@@ -78,12 +90,12 @@ enum { ONLY_TCP = 1, ONLY_UDP = 2, ONLY_HTTP = 4, ONLY_FTP = 8, ONLY_ALL = 15 };
 
 struct compare_options {
     uint64_t size;
-    long count, repeat;
+    long count, repeat, drop;
     unsigned only; /* ONLY_* bits */
     bool json;
 };
 
-enum { OPT_COUNT = 3000, OPT_REPEAT, OPT_ONLY, OPT_JSON, OPT_SIZE };
+enum { OPT_COUNT = 3000, OPT_REPEAT, OPT_ONLY, OPT_JSON, OPT_SIZE, OPT_DROP };
 
 /* "64M", "1048576", "2G": bytes, with K, M and G as powers of 1024. */
 static int parse_size(const char *text, uint64_t *out)
@@ -136,6 +148,10 @@ static int compare_option(void *ctx, int ch, const char *arg, char *err)
     }
     case OPT_JSON:
         o->json = true;
+        return 0;
+    case OPT_DROP:
+        if (cli_parse_long(arg, 1, 100, &o->drop) == -1)
+            return cli_reason(err, "invalid --drop '%s': a percentage from 1 to 100", arg);
         return 0;
     case OPT_SIZE:
         if (parse_size(arg, &o->size) == -1)
@@ -377,10 +393,11 @@ static int round_trip_run(struct netdemo *d, const struct round_trip *w, long co
 
 /* --- 3. bulk -------------------------------------------------------------------- */
 
-/* What a bulk run needs besides the servers. */
+/* What a bulk or loss run needs besides netdemo's four servers. */
 struct bulk_ctx {
     struct netdemo *d;
-    uint16_t sink_port; /* the discard server's */
+    uint16_t sink_port;  /* the discard server's */
+    uint16_t lossy_port; /* the UDP server that drops --drop percent */
     uint64_t size;
     int devnull;
     char *chunk; /* COMPARE_CHUNK bytes */
@@ -528,48 +545,73 @@ static const struct bulk bulks[] = {
 };
 #define BULKS (sizeof bulks / sizeof bulks[0])
 
-/* The discard server for the TCP row: tcp-demo's, in discard mode (RFC
- * 863), so the figure is one way, as iperf3's is. */
-struct sink {
-    struct tcp_server srv;
+/* A server of its own for one workload, beside netdemo's four: the
+ * discard sink of the TCP bulk row, the lossy UDP server of the loss rows. */
+struct extra {
+    const struct server_ops *ops;
+    void *srv; /* ops->server_size bytes */
     struct stop stop;
     pthread_t thread;
     bool opened, started;
     int rc;
-    char err[NET_ERR_LEN];
+    char err[CLI_ERR_LEN];
 };
 
-static void *sink_serve(void *arg)
+static void *extra_serve(void *arg)
 {
-    struct sink *k = arg;
-    k->rc = tcp_server_serve(&k->srv, k->err);
+    struct extra *x = arg;
+    x->rc = x->ops->serve(x->srv, x->err);
     return NULL;
 }
 
-static int sink_start(struct sink *k, char *err)
+/* Open a server with config (as ops->open takes it) and serve it in a
+ * thread. Returns 0, or -1 with err; extra_end() cleans up either way. */
+static int extra_start(struct extra *x, const struct server_ops *ops, const void *config, char *err)
+{
+    x->ops = ops;
+    x->srv = calloc(1, ops->server_size);
+    if (x->srv == NULL)
+        return cli_reason(err, "out of memory");
+    if (stop_open(&x->stop, err) == -1 || ops->open(x->srv, config, &x->stop, err) == -1)
+        return -1;
+    x->opened = true;
+    x->started = pthread_create(&x->thread, NULL, extra_serve, x) == 0;
+    return x->started ? 0 : cli_reason(err, "pthread_create: out of threads");
+}
+
+static void extra_end(struct extra *x)
+{
+    if (x->started) {
+        stop_request(&x->stop);
+        pthread_join(x->thread, NULL);
+    }
+    if (x->opened)
+        x->ops->close(x->srv);
+    stop_close(&x->stop);
+    free(x->srv);
+}
+
+/* The discard server for the TCP bulk row: tcp-demo's, in discard mode
+ * (RFC 863), so the figure is one way, as iperf3's is. */
+static int sink_start(struct extra *x, char *err)
 {
     struct tcp_config c;
     tcp_config_defaults(&c);
     c.mode = TCP_MODE_DISCARD;
-    if (net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err) == -1 ||
-        stop_open(&k->stop, err) == -1)
-        return -1;
-    if (tcp_server_open(&k->srv, &c, &k->stop, err) == -1)
-        return -1;
-    k->opened = true;
-    k->started = pthread_create(&k->thread, NULL, sink_serve, k) == 0;
-    return k->started ? 0 : cli_reason(err, "pthread_create: out of threads");
+    net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
+    return extra_start(x, &tcp_server_ops, &c, err);
 }
 
-static void sink_end(struct sink *k)
+/* The UDP server of the loss rows: udp-demo's, losing --drop percent of
+ * what it receives, with a fixed seed so that runs can be repeated. */
+static int lossy_start(struct extra *x, unsigned drop, char *err)
 {
-    if (k->started) {
-        stop_request(&k->stop);
-        pthread_join(k->thread, NULL);
-    }
-    if (k->opened)
-        tcp_server_close(&k->srv);
-    stop_close(&k->stop);
+    struct udp_config c;
+    udp_config_defaults(&c);
+    c.drop_percent = drop;
+    c.seed = 1;
+    net_endpoint_from_host_port("127.0.0.1", 0, &c.endpoint, err);
+    return extra_start(x, &udp_server_ops, &c, err);
 }
 
 /* --- the folder the servers serve ---------------------------------------------- */
@@ -636,6 +678,12 @@ struct results {
     struct stats_range mib_s[BULKS]; /* MiB a second */
     struct bulk_run last[BULKS];     /* the last run's kernel figures */
     bool bulk_ran[BULKS];
+    struct udp_boundaries bounds; /* udp-demo boundaries' lesson */
+    bool bounds_ran;
+    /* loss: plain UDP (lost), reliable (retransmissions, seconds) */
+    struct stats_range lost_pct, resent, plain_s, reliable_s;
+    unsigned long delivered; /* in the last reliable run */
+    bool loss_ran;
 };
 
 /* Bytes on the wire of a bulk run: the payload and every segment's headers,
@@ -697,6 +745,9 @@ static const char *time_text(struct stats_range r, char *buf, size_t len)
     return buf;
 }
 
+static void print_bulk(const struct compare_options *o, const struct results *r);
+static void print_loss(const struct compare_options *o, const struct results *r);
+
 static void print_table(const struct compare_options *o, const struct results *r,
                         const struct machine *m)
 {
@@ -731,6 +782,44 @@ static void print_table(const struct compare_options *o, const struct results *r
            "   An HTTP request carries a head of some 40 bytes and its response some 300,\n"
            "   where the TCP and UDP ones carry the 17 bytes of the seed's message.\n");
 
+    print_bulk(o, r);
+    print_loss(o, r);
+    if (r->bounds_ran)
+        printf("\n5. Message boundaries: the seed's words in %d writes\n\n"
+               "   %-9s %d read%-8s a byte stream: the writes run together\n"
+               "   %-9s %d read%-8s datagrams: each write arrives on its own\n",
+               r->bounds.writes, "TCP", r->bounds.tcp_reads, r->bounds.tcp_reads == 1 ? "" : "s",
+               "UDP", r->bounds.udp_reads, r->bounds.udp_reads == 1 ? "" : "s");
+}
+
+/* Section 4 of the table, when the loss rows ran. */
+static void print_loss(const struct compare_options *o, const struct results *r)
+{
+    char a[64], b[64];
+    if (!r->loss_ran)
+        return;
+    printf("\n4. Loss: %ld datagrams through a server that drops %ld%% of them\n\n", o->count,
+           o->drop);
+    snprintf(a, sizeof a, "%.1f%% (%.1f-%.1f)", r->lost_pct.median, r->lost_pct.min,
+             r->lost_pct.max);
+    snprintf(b, sizeof b, "%.2f s (%.2f-%.2f)", r->plain_s.median, r->plain_s.min, r->plain_s.max);
+    printf("   %-15s lost %-22s in %s\n", "UDP", a, b);
+    snprintf(a, sizeof a, "%.0f (%.0f-%.0f)", r->resent.median, r->resent.min, r->resent.max);
+    snprintf(b, sizeof b, "%.2f s (%.2f-%.2f)", r->reliable_s.median, r->reliable_s.min,
+             r->reliable_s.max);
+    printf("   %-15s none lost: %lu of %ld in order, %s resent, in %s\n", "UDP, reliable",
+           r->delivered, o->count, a, b);
+    printf("\n   Plain UDP says nothing of what it lost: the sender only sees no reply, and\n"
+           "   waits %d ms for each before the next. The reliable mode numbers the datagrams,\n"
+           "   keeps several in flight, and sends again what is not acknowledged in time,\n"
+           "   as TCP does. TCP on loopback loses nothing (the bulk rows' 'resent').\n",
+           COMPARE_LOSS_WAIT_MS);
+}
+
+/* Section 3 of the table, when a bulk row ran. */
+static void print_bulk(const struct compare_options *o, const struct results *r)
+{
+    char a[64], c[64];
     bool any = false;
     for (size_t i = 0; i < BULKS; i++)
         any |= r->bulk_ran[i];
@@ -824,11 +913,23 @@ static void print_json(const struct compare_options *o, const struct results *r,
 {
     printf("{\"machine\":{\"kernel\":\"%s\",\"cpu\":\"%s\",\"cores\":%ld,\"date\":\"%s\"},",
            m->kernel, m->cpu, m->cores, m->date);
-    printf("\"options\":{\"size\":%llu,\"count\":%ld,\"repeat\":%ld},", (unsigned long long)o->size,
-           o->count, o->repeat);
+    printf("\"options\":{\"size\":%llu,\"count\":%ld,\"repeat\":%ld,\"drop\":%ld},",
+           (unsigned long long)o->size, o->count, o->repeat, o->drop);
     json_rows("first_byte", FIRST_BYTES, r->first_ran, json_first_byte, o, r, ",");
     json_rows("round_trips", ROUND_TRIPS, r->rt_ran, json_round_trip, o, r, ",");
-    json_rows("bulk", BULKS, r->bulk_ran, json_bulk, o, r, "}\n");
+    json_rows("bulk", BULKS, r->bulk_ran, json_bulk, o, r, "");
+    if (r->loss_ran) {
+        printf(",\"loss\":{\"drop_percent\":%ld,\"datagrams\":%ld,", o->drop, o->count);
+        json_range("plain_lost_percent", r->lost_pct, ",");
+        json_range("plain_seconds", r->plain_s, ",");
+        printf("\"reliable_delivered\":%lu,", r->delivered);
+        json_range("reliable_retransmissions", r->resent, ",");
+        json_range("reliable_seconds", r->reliable_s, "}");
+    }
+    if (r->bounds_ran)
+        printf(",\"boundaries\":{\"writes\":%d,\"tcp_reads\":%d,\"udp_reads\":%d}",
+               r->bounds.writes, r->bounds.tcp_reads, r->bounds.udp_reads);
+    printf("}\n");
 }
 
 /* --- running it all ------------------------------------------------------------- */
@@ -856,6 +957,54 @@ static int first_byte_runs(struct netdemo *d, const struct first_byte *w, long r
     if (keep != -1)
         close(keep);
     return rc;
+}
+
+/* One loss run: --count datagrams through the lossy server, plain or
+ * reliable, with udp-demo ping's own code. Returns 0, or -1 with err. */
+static int loss_run(const struct bulk_ctx *c, const struct compare_options *o, bool reliable,
+                    struct udp_ping_result *res, char *err)
+{
+    struct udp_ping_config pc = {.count = (unsigned long)o->count,
+                                 .size = COMPARE_LOSS_SIZE,
+                                 .timeout_ms = COMPARE_LOSS_WAIT_MS,
+                                 .reliable = reliable,
+                                 .quiet = true,
+                                 .result = res};
+    net_endpoint_from_host_port("127.0.0.1", c->lossy_port, &pc.endpoint, err);
+    int rc = udp_ping_run(&pc);
+    if (reliable && rc != 0)
+        return cli_reason(err, "not every message was delivered (%lu of %ld)", res->received,
+                          o->count);
+    return 0;
+}
+
+/* Workload 4: plain and reliable, --repeat times each. */
+static int loss_runs(const struct bulk_ctx *c, const struct compare_options *o, struct results *r,
+                     double *runs, char *err)
+{
+    double *lost = runs, *resent = runs + o->repeat, *secs = runs + 2 * o->repeat;
+    struct udp_ping_result res;
+    for (long run = 0; run < o->repeat; run++) {
+        progress("loss, plain UDP", run + 1, o->repeat);
+        if (loss_run(c, o, false, &res, err) == -1)
+            return -1;
+        lost[run] = 100.0 * (double)(res.sent - res.received) / (double)res.sent;
+        secs[run] = res.seconds;
+    }
+    r->lost_pct = stats_range_of(lost, (size_t)o->repeat);
+    r->plain_s = stats_range_of(secs, (size_t)o->repeat);
+    for (long run = 0; run < o->repeat; run++) {
+        progress("loss, reliable UDP", run + 1, o->repeat);
+        if (loss_run(c, o, true, &res, err) == -1)
+            return -1;
+        resent[run] = (double)res.retransmissions;
+        secs[run] = res.seconds;
+        r->delivered = res.received;
+    }
+    r->resent = stats_range_of(resent, (size_t)o->repeat);
+    r->reliable_s = stats_range_of(secs, (size_t)o->repeat);
+    r->loss_ran = true;
+    return 0;
 }
 
 /* Say in err which measurement failed. Returns -1. */
@@ -904,6 +1053,13 @@ static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, const struct co
         }
         r->mib_s[w] = stats_range_of(rate, repeat);
     }
+    if ((o->only & ONLY_UDP) && loss_runs(bulk, o, r, runs, err) == -1)
+        return failed_at(err, "loss", "UDP");
+    if (o->only & (ONLY_TCP | ONLY_UDP)) {
+        if (udp_boundaries_measure(&r->bounds, NULL, err) == -1)
+            return failed_at(err, "message boundaries", "TCP and UDP");
+        r->bounds_ran = true;
+    }
     return 0;
 }
 
@@ -926,7 +1082,7 @@ static int measure(struct netdemo *d, struct bulk_ctx *bulk, const struct compar
 struct compare_run {
     struct netdemo *d;
     struct results *r;
-    struct sink *sink;
+    struct extra sink, lossy; /* the discard server, the lossy UDP server */
     struct bulk_ctx bulk;
     char dir[64]; /* the served folder, "" until made */
 };
@@ -942,11 +1098,13 @@ static int compare_start(struct compare_run *c, const struct compare_options *o,
     c->d->host = quiet.host;
     c->d->www = c->d->ftp_root = c->dir;
     if (netdemo_configure(c->d, &quiet, err) != CLI_EXIT_OK || netdemo_open(c->d, err) == -1 ||
-        netdemo_start_threads(c->d, err) == -1 || sink_start(c->sink, err) == -1)
+        netdemo_start_threads(c->d, err) == -1 || sink_start(&c->sink, err) == -1 ||
+        lossy_start(&c->lossy, (unsigned)o->drop, err) == -1)
         return -1;
     c->bulk.d = c->d;
     c->bulk.size = o->size;
-    c->bulk.sink_port = server_port(&tcp_server_ops, &c->sink->srv);
+    c->bulk.sink_port = server_port(&tcp_server_ops, c->sink.srv);
+    c->bulk.lossy_port = server_port(&udp_server_ops, c->lossy.srv);
     c->bulk.devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
     return c->bulk.devnull == -1 ? cli_reason(err, "/dev/null: %s", strerror(errno)) : 0;
 }
@@ -955,8 +1113,8 @@ static int compare_start(struct compare_run *c, const struct compare_options *o,
 static int compare_end(struct compare_run *c)
 {
     int rc = CLI_EXIT_OK;
-    if (c->sink != NULL)
-        sink_end(c->sink);
+    extra_end(&c->sink);
+    extra_end(&c->lossy);
     if (c->d != NULL) {
         netdemo_stop(c->d);
         rc = netdemo_join(c->d);
@@ -968,7 +1126,6 @@ static int compare_end(struct compare_run *c)
     if (c->dir[0] != '\0' && strstr(c->dir, "XXXXXX") == NULL)
         content_remove(c->dir);
     free(c->bulk.chunk);
-    free(c->sink);
     free(c->r);
     return rc;
 }
@@ -977,6 +1134,7 @@ int netdemo_compare_main(int argc, char *argv[])
 {
     static const struct option options[] = {
         {"size", required_argument, NULL, OPT_SIZE},
+        {"drop", required_argument, NULL, OPT_DROP},
         {"count", required_argument, NULL, OPT_COUNT},
         {"repeat", required_argument, NULL, OPT_REPEAT},
         {"only", required_argument, NULL, OPT_ONLY},
@@ -993,7 +1151,7 @@ int netdemo_compare_main(int argc, char *argv[])
         .option = compare_option,
     };
     struct compare_options o = {
-        .size = COMPARE_SIZE_DEFAULT, .count = 1000, .repeat = 5, .only = ONLY_ALL};
+        .size = COMPARE_SIZE_DEFAULT, .count = 1000, .repeat = 5, .drop = 10, .only = ONLY_ALL};
     struct cli_common common;
     char err[CLI_ERR_LEN];
 
@@ -1002,10 +1160,11 @@ int netdemo_compare_main(int argc, char *argv[])
         return rc;
     struct compare_run c = {.d = netdemo_new(),
                             .r = calloc(1, sizeof *c.r),
-                            .sink = calloc(1, sizeof *c.sink),
+                            .sink = {.stop = {.pipe = {-1, -1}}},
+                            .lossy = {.stop = {.pipe = {-1, -1}}},
                             .bulk = {.chunk = malloc(COMPARE_CHUNK + 1), .devnull = -1},
                             .dir = "/tmp/netdemo-compare-XXXXXX"};
-    if (c.d == NULL || c.r == NULL || c.sink == NULL || c.bulk.chunk == NULL) {
+    if (c.d == NULL || c.r == NULL || c.bulk.chunk == NULL) {
         compare_end(&c);
         return cli_error(syntax.prog, CLI_EXIT_FAILURE, "malloc: out of memory");
     }

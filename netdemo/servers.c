@@ -189,6 +189,8 @@ struct netdemo *netdemo_new(void)
     http_config_defaults(&d->http);
     ftp_config_defaults(&d->ftp);
     for (int i = 0; i < NETDEMO_SERVICES; i++) {
+        /* not open: closing it must touch no descriptor (0 is stdin) */
+        d->services[i].stop.pipe[0] = d->services[i].stop.pipe[1] = -1;
         d->services[i].srv = calloc(1, d->services[i].ops->server_size);
         if (d->services[i].srv == NULL)
             return d; /* netdemo_run sees it */

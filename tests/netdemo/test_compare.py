@@ -61,12 +61,28 @@ class CompareTest(unittest.TestCase):
             self.assertGreater(row["kernel"]["segs_out"] + row["kernel"]["segs_in"], 0)
             self.assertEqual(row["kernel"]["retransmits"], 0, "loopback loses nothing")
         self.assertEqual(report["options"]["size"], 1 << 20)
+        loss = report["loss"]
+        self.assertEqual((loss["drop_percent"], loss["datagrams"]), (10, 200))
+        self.assertEqual(loss["reliable_delivered"], 200, "the reliable mode delivers them all")
+        self.assertGreater(loss["reliable_retransmissions"]["median"], 0)
+        bounds = report["boundaries"]  # udp-demo boundaries' lesson
+        self.assertEqual(bounds["writes"], 3)
+        self.assertEqual(bounds["udp_reads"], 3, "each datagram keeps its boundaries")
+        self.assertGreaterEqual(bounds["tcp_reads"], 1)
+        self.assertLess(bounds["tcp_reads"], 3, "the stream ran the writes together")
         rt = {row["protocol"]: row for row in report["round_trips"]}
         self.assertEqual(set(rt), {"TCP", "UDP", "HTTP/1.1"})
         for row in rt.values():
             self.assertEqual(row["requests"], 200)
             self.assertGreater(row["per_second"]["median"], 0)
             self.assertLessEqual(row["rtt_p50_us"]["median"], row["rtt_p99_us"]["median"])
+
+    def test_plain_udp_loses_what_the_reliable_mode_delivers(self):
+        r = compare("--only", "udp", "--count", "200", "--repeat", "1", "--drop", "30", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        loss = json.loads(r.stdout)["loss"]
+        self.assertGreater(loss["plain_lost_percent"]["median"], 10, "--drop 30 shows loss")
+        self.assertEqual(loss["reliable_delivered"], 200, "and the reliable row shows none")
 
     def test_the_table_fits_a_projector(self):
         r = compare(*CI_RUN, "--only", "tcp,udp")
@@ -82,10 +98,13 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(sorted(set(rows)), ["TCP", "UDP"], "--only keeps the others out")
         self.assertRegex(text, r"TCP +\d+ us \(\d+-\d+\)", "every time has its unit and range")
         self.assertIn("3. Bulk: 1.0 MiB one way", text)
+        self.assertIn("4. Loss: 200 datagrams through a server that drops 10% of them", text)
+        self.assertIn("5. Message boundaries: the seed's words in 3 writes", text)
 
     def test_bad_usage_exits_2_with_one_line(self):
         for args in (["--count", "0"], ["--repeat", "x"], ["--only", "smtp"], ["--only", ""],
                      ["--size", "0"], ["--size", "1T"], ["--size", "-5"], ["--size", "17G"],
+                     ["--drop", "0"], ["--drop", "101"],
                      ["--bogus"], ["extra"]):
             with self.subTest(args=args):
                 r = compare(*args)
@@ -97,7 +116,8 @@ class CompareTest(unittest.TestCase):
     def test_help_names_every_flag(self):
         r = compare("--help")
         self.assertEqual(r.returncode, 0)
-        for flag in ("--size", "--count", "--repeat", "--only", "--json", "--help", "--version"):
+        for flag in ("--size", "--count", "--repeat", "--drop", "--only", "--json", "--help",
+                     "--version"):
             self.assertIn(flag.encode(), r.stdout)
 
 
