@@ -22,6 +22,7 @@
  * are there whatever the bundled site holds.
  */
 #include "netdemo.h"
+#include "chart.h"
 #include "stats.h"
 #include "tcpinfo.h"
 
@@ -63,7 +64,7 @@
 
 static const char compare_usage[] =
     "usage: netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
-    "                       [--only tcp,udp,http,ftp] [--json]\n"
+    "                       [--only tcp,udp,http,ftp] [--out DIR] [--json]\n"
     "\n"
     "Run the same small workloads over TCP, UDP, HTTP and FTP, on this machine,\n"
     "with netdemo's own servers on free loopback ports, and print what each costs:\n"
@@ -80,6 +81,8 @@ static const char compare_usage[] =
     "      --repeat R    runs of each workload (default 5)\n"
     "      --drop PERCENT  the loss rows' server drops this share (default 10)\n"
     "      --only LIST   the protocols to run, of tcp, udp, http, ftp (default all)\n"
+    "      --out DIR     also write DIR/report.json and DIR/report.html (charts, in\n"
+    "                    English and Chinese, for a projector)\n"
     "      --json        print every figure, and the machine's facts, as JSON\n"
     "  -h, --help        show this help\n"
     "      --version     print the version and exit\n"
@@ -93,9 +96,10 @@ struct compare_options {
     long count, repeat, drop;
     unsigned only; /* ONLY_* bits */
     bool json;
+    const char *out; /* --out DIR, or NULL */
 };
 
-enum { OPT_COUNT = 3000, OPT_REPEAT, OPT_ONLY, OPT_JSON, OPT_SIZE, OPT_DROP };
+enum { OPT_COUNT = 3000, OPT_REPEAT, OPT_ONLY, OPT_JSON, OPT_SIZE, OPT_DROP, OPT_OUT };
 
 /* "64M", "1048576", "2G": bytes, with K, M and G as powers of 1024. */
 static int parse_size(const char *text, uint64_t *out)
@@ -148,6 +152,9 @@ static int compare_option(void *ctx, int ch, const char *arg, char *err)
     }
     case OPT_JSON:
         o->json = true;
+        return 0;
+    case OPT_OUT:
+        o->out = arg;
         return 0;
     case OPT_DROP:
         if (cli_parse_long(arg, 1, 100, &o->drop) == -1)
@@ -852,84 +859,310 @@ static void print_bulk(const struct compare_options *o, const struct results *r)
            TCPINFO_HEADER_BYTES);
 }
 
-static void json_range(const char *name, struct stats_range r, const char *sep)
+static void json_range(FILE *f, const char *name, struct stats_range r, const char *sep)
 {
-    printf("\"%s\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f}%s", name, r.median, r.min, r.max,
-           sep);
+    fprintf(f, "\"%s\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f}%s", name, r.median, r.min, r.max,
+            sep);
 }
 
 /* The JSON of one workload's row i. */
-typedef void json_row_fn(const struct compare_options *o, const struct results *r, size_t i);
+typedef void json_row_fn(FILE *f, const struct compare_options *o, const struct results *r,
+                         size_t i);
 
-static void json_first_byte(const struct compare_options *o, const struct results *r, size_t i)
+static void json_first_byte(FILE *f, const struct compare_options *o, const struct results *r,
+                            size_t i)
 {
     (void)o;
-    printf("{\"protocol\":\"%s\",\"round_trips\":%d,\"connections\":%d,", first_bytes[i].name,
-           first_bytes[i].round_trips, first_bytes[i].connections);
-    json_range("time_us", r->first[i], "}");
+    fprintf(f, "{\"protocol\":\"%s\",\"round_trips\":%d,\"connections\":%d,", first_bytes[i].name,
+            first_bytes[i].round_trips, first_bytes[i].connections);
+    json_range(f, "time_us", r->first[i], "}");
 }
 
-static void json_round_trip(const struct compare_options *o, const struct results *r, size_t i)
+static void json_round_trip(FILE *f, const struct compare_options *o, const struct results *r,
+                            size_t i)
 {
-    printf("{\"protocol\":\"%s\",\"requests\":%ld,", round_trips[i].name, o->count);
-    json_range("per_second", r->rate[i], ",");
-    json_range("rtt_p50_us", r->p50[i], ",");
-    json_range("rtt_p99_us", r->p99[i], "}");
+    fprintf(f, "{\"protocol\":\"%s\",\"requests\":%ld,", round_trips[i].name, o->count);
+    json_range(f, "per_second", r->rate[i], ",");
+    json_range(f, "rtt_p50_us", r->p50[i], ",");
+    json_range(f, "rtt_p99_us", r->p99[i], "}");
 }
 
-static void json_bulk(const struct compare_options *o, const struct results *r, size_t i)
+static void json_bulk(FILE *f, const struct compare_options *o, const struct results *r, size_t i)
 {
     const struct bulk_run *b = &r->last[i];
-    printf("{\"protocol\":\"%s\",\"payload_bytes\":%llu,", bulks[i].name,
-           (unsigned long long)o->size);
-    json_range("mib_per_second", r->mib_s[i], ",");
+    fprintf(f, "{\"protocol\":\"%s\",\"payload_bytes\":%llu,", bulks[i].name,
+            (unsigned long long)o->size);
+    json_range(f, "mib_per_second", r->mib_s[i], ",");
     if (b->has_info)
-        printf("\"wire_bytes\":%llu,\"kernel\":{\"segs_out\":%u,\"segs_in\":%u,"
-               "\"rtt_us\":%u,\"retransmits\":%u,\"cwnd\":%u}}",
-               (unsigned long long)wire_bytes(b, o->size), b->info.segs_out, b->info.segs_in,
-               b->info.rtt_us, b->info.retransmits, b->info.cwnd);
+        fprintf(f,
+                "\"wire_bytes\":%llu,\"kernel\":{\"segs_out\":%u,\"segs_in\":%u,"
+                "\"rtt_us\":%u,\"retransmits\":%u,\"cwnd\":%u}}",
+                (unsigned long long)wire_bytes(b, o->size), b->info.segs_out, b->info.segs_in,
+                b->info.rtt_us, b->info.retransmits, b->info.cwnd);
     else
-        printf("\"wire_bytes\":null,\"kernel\":null}");
+        fprintf(f, "\"wire_bytes\":null,\"kernel\":null}");
 }
 
 /* "name":[the rows that ran], then after. */
-static void json_rows(const char *name, size_t n, const bool *ran, json_row_fn *row,
+static void json_rows(FILE *f, const char *name, size_t n, const bool *ran, json_row_fn *row,
                       const struct compare_options *o, const struct results *r, const char *after)
 {
-    printf("\"%s\":[", name);
+    fprintf(f, "\"%s\":[", name);
     const char *sep = "";
     for (size_t i = 0; i < n; i++) {
         if (ran[i]) {
-            fputs(sep, stdout);
-            row(o, r, i);
+            fputs(sep, f);
+            row(f, o, r, i);
             sep = ",";
         }
     }
-    printf("]%s", after);
+    fprintf(f, "]%s", after);
 }
 
-static void print_json(const struct compare_options *o, const struct results *r,
+static void print_json(FILE *f, const struct compare_options *o, const struct results *r,
                        const struct machine *m)
 {
-    printf("{\"machine\":{\"kernel\":\"%s\",\"cpu\":\"%s\",\"cores\":%ld,\"date\":\"%s\"},",
-           m->kernel, m->cpu, m->cores, m->date);
-    printf("\"options\":{\"size\":%llu,\"count\":%ld,\"repeat\":%ld,\"drop\":%ld},",
-           (unsigned long long)o->size, o->count, o->repeat, o->drop);
-    json_rows("first_byte", FIRST_BYTES, r->first_ran, json_first_byte, o, r, ",");
-    json_rows("round_trips", ROUND_TRIPS, r->rt_ran, json_round_trip, o, r, ",");
-    json_rows("bulk", BULKS, r->bulk_ran, json_bulk, o, r, "");
+    fprintf(f, "{\"machine\":{\"kernel\":\"%s\",\"cpu\":\"%s\",\"cores\":%ld,\"date\":\"%s\"},",
+            m->kernel, m->cpu, m->cores, m->date);
+    fprintf(f, "\"options\":{\"size\":%llu,\"count\":%ld,\"repeat\":%ld,\"drop\":%ld},",
+            (unsigned long long)o->size, o->count, o->repeat, o->drop);
+    json_rows(f, "first_byte", FIRST_BYTES, r->first_ran, json_first_byte, o, r, ",");
+    json_rows(f, "round_trips", ROUND_TRIPS, r->rt_ran, json_round_trip, o, r, ",");
+    json_rows(f, "bulk", BULKS, r->bulk_ran, json_bulk, o, r, "");
     if (r->loss_ran) {
-        printf(",\"loss\":{\"drop_percent\":%ld,\"datagrams\":%ld,", o->drop, o->count);
-        json_range("plain_lost_percent", r->lost_pct, ",");
-        json_range("plain_seconds", r->plain_s, ",");
-        printf("\"reliable_delivered\":%lu,", r->delivered);
-        json_range("reliable_retransmissions", r->resent, ",");
-        json_range("reliable_seconds", r->reliable_s, "}");
+        fprintf(f, ",\"loss\":{\"drop_percent\":%ld,\"datagrams\":%ld,", o->drop, o->count);
+        json_range(f, "plain_lost_percent", r->lost_pct, ",");
+        json_range(f, "plain_seconds", r->plain_s, ",");
+        fprintf(f, "\"reliable_delivered\":%lu,", r->delivered);
+        json_range(f, "reliable_retransmissions", r->resent, ",");
+        json_range(f, "reliable_seconds", r->reliable_s, "}");
     }
     if (r->bounds_ran)
-        printf(",\"boundaries\":{\"writes\":%d,\"tcp_reads\":%d,\"udp_reads\":%d}",
-               r->bounds.writes, r->bounds.tcp_reads, r->bounds.udp_reads);
-    printf("}\n");
+        fprintf(f, ",\"boundaries\":{\"writes\":%d,\"tcp_reads\":%d,\"udp_reads\":%d}",
+                r->bounds.writes, r->bounds.tcp_reads, r->bounds.udp_reads);
+    fprintf(f, "}\n");
+}
+
+/* --- the HTML report ---------------------------------------------------------- */
+
+static const char report_css[] =
+    "body{font:20px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;"
+    "background:#0d1117;color:#e6edf3}"
+    "h1{color:#f6c945}h2{border-bottom:1px solid #30363d;padding-bottom:.2em;margin-top:1.6em}"
+    ".zh{color:#9da7b3}table{border-collapse:collapse;margin:.6em 0}"
+    "td,th{padding:.25em .9em;text-align:left;border-bottom:1px solid #30363d}"
+    "th{color:#9da7b3;font-weight:normal}"
+    ".chart{width:100%;max-width:40em;display:block;margin:.6em 0}"
+    ".chart .bar{fill:#58a6ff}.chart text{fill:#e6edf3;font-size:15px}"
+    ".note{color:#c9d1d9}";
+
+/* A heading in both languages. */
+static void html_heading(FILE *f, const char *en, const char *zh)
+{
+    fputs("<h2>", f);
+    chart_escape(f, en);
+    fputs(" <span class=\"zh\">", f);
+    chart_escape(f, zh);
+    fputs("</span></h2>\n", f);
+}
+
+/* A note under a table, in both languages. */
+static void html_note(FILE *f, const char *en, const char *zh)
+{
+    fputs("<p class=\"note\">", f);
+    chart_escape(f, en);
+    fputs("<br><span class=\"zh\">", f);
+    chart_escape(f, zh);
+    fputs("</span></p>\n", f);
+}
+
+static void html_range_cell(FILE *f, struct stats_range r, const char *unit, int decimals)
+{
+    fprintf(f, "<td>%.*f %s (%.*f&ndash;%.*f)</td>", decimals, r.median, unit, decimals, r.min,
+            decimals, r.max);
+}
+
+static void html_first_byte(FILE *f, const struct results *r)
+{
+    struct chart_bar bars[FIRST_BYTES];
+    size_t n = 0;
+    html_heading(f, "1. The first byte", "1. 第一个字节");
+    fputs("<table><tr><th>protocol</th><th>time</th><th>round trips</th><th>connections</th>"
+          "</tr>\n",
+          f);
+    for (size_t i = 0; i < FIRST_BYTES; i++) {
+        if (!r->first_ran[i])
+            continue;
+        fprintf(f, "<tr><td>%s</td>", first_bytes[i].name);
+        html_range_cell(f, r->first[i], "&micro;s", 0);
+        fprintf(f, "<td>%d</td><td>%d</td></tr>\n", first_bytes[i].round_trips,
+                first_bytes[i].connections);
+        bars[n++] = (struct chart_bar){first_bytes[i].name, r->first[i].median};
+    }
+    fputs("</table>\n", f);
+    chart_svg(f, "time to the first reply, microseconds", "%.0f us", bars, n);
+    html_note(f,
+              "A round trip is a wait for the other side: a TCP handshake, or a request and its "
+              "reply. UDP needs no connection, HTTP/1.1 reuses one, FTP opens two.",
+              "一次往返就是等对方一次：TCP 握手，或一个请求及其应答。UDP 不需要连接，HTTP/1.1 "
+              "重用连接，FTP 要开两个连接。");
+}
+
+static void html_round_trips(FILE *f, const struct compare_options *o, const struct results *r)
+{
+    struct chart_bar bars[ROUND_TRIPS];
+    size_t n = 0;
+    html_heading(f, "2. Round trips", "2. 往返");
+    fprintf(f, "<p>%ld small requests, one after another, on one socket.</p>\n", o->count);
+    fputs("<table><tr><th>protocol</th><th>requests a second</th><th>RTT p50</th>"
+          "<th>RTT p99</th></tr>\n",
+          f);
+    for (size_t i = 0; i < ROUND_TRIPS; i++) {
+        if (!r->rt_ran[i])
+            continue;
+        fprintf(f, "<tr><td>%s</td>", round_trips[i].name);
+        html_range_cell(f, r->rate[i], "", 0);
+        html_range_cell(f, r->p50[i], "&micro;s", 0);
+        html_range_cell(f, r->p99[i], "&micro;s", 0);
+        fputs("</tr>\n", f);
+        bars[n++] = (struct chart_bar){round_trips[i].name, r->rate[i].median};
+    }
+    fputs("</table>\n", f);
+    chart_svg(f, "requests a second", "%.0f /s", bars, n);
+    html_note(f, "p50: half the requests were answered faster; p99: all but one in a hundred.",
+              "p50：一半的请求比它快；p99：一百个里只有一个比它慢。");
+}
+
+static void html_bulk(FILE *f, const struct compare_options *o, const struct results *r)
+{
+    struct chart_bar bars[BULKS];
+    size_t n = 0;
+    char size[32];
+    html_heading(f, "3. Bulk transfer", "3. 大量传输");
+    fprintf(f, "<p>%s one way.</p>\n", bytes_text(o->size, size, sizeof size));
+    fputs("<table><tr><th>protocol</th><th>MiB a second</th><th>bytes on the wire</th>"
+          "<th>overhead</th></tr>\n",
+          f);
+    for (size_t i = 0; i < BULKS; i++) {
+        if (!r->bulk_ran[i])
+            continue;
+        uint64_t wire = wire_bytes(&r->last[i], o->size);
+        fprintf(f, "<tr><td>%s</td>", bulks[i].name);
+        html_range_cell(f, r->mib_s[i], "", 0);
+        if (wire > 0)
+            fprintf(f, "<td>%llu</td><td>%.2f%%</td></tr>\n", (unsigned long long)wire,
+                    100.0 * (double)(wire - o->size) / (double)o->size);
+        else
+            fputs("<td>&ndash;</td><td>&ndash;</td></tr>\n", f);
+        bars[n++] = (struct chart_bar){bulks[i].name, r->mib_s[i].median};
+    }
+    fputs("</table>\n", f);
+    chart_svg(f, "MiB a second", "%.0f MiB/s", bars, n);
+    html_note(
+        f,
+        "Overhead: the IP and TCP headers of every segment, both ways, beside the payload. "
+        "On loopback a segment carries up to 64 KiB; on Ethernet, 1448 bytes.",
+        "开销：每个报文段的 IP 和 TCP 头（两个方向）相对于有效载荷的比例。回环接口上一个报文段"
+        "最多带 64 KiB；以太网上是 1448 字节。");
+}
+
+static void html_loss(FILE *f, const struct compare_options *o, const struct results *r)
+{
+    html_heading(f, "4. Loss", "4. 丢包");
+    fprintf(f, "<p>%ld datagrams through a server that drops %ld%% of them.</p>\n", o->count,
+            o->drop);
+    fputs("<table><tr><th></th><th>lost</th><th>sent again</th><th>time</th></tr>\n<tr>"
+          "<td>UDP</td>",
+          f);
+    html_range_cell(f, r->lost_pct, "%", 1);
+    fputs("<td>&ndash;</td>", f);
+    html_range_cell(f, r->plain_s, "s", 2);
+    fputs("</tr>\n<tr><td>UDP, reliable</td><td>0%</td>", f);
+    html_range_cell(f, r->resent, "", 0);
+    html_range_cell(f, r->reliable_s, "s", 2);
+    fputs("</tr></table>\n", f);
+    const struct chart_bar bars[] = {{"UDP", r->lost_pct.median}, {"UDP, reliable", 0}};
+    chart_svg(f, "datagrams lost, percent", "%.1f%% lost", bars, 2);
+    html_note(f,
+              "Plain UDP says nothing of what it lost. The reliable mode numbers the datagrams "
+              "and sends again what is not acknowledged in time, as TCP does.",
+              "普通的 UDP 不会告诉你丢了什么。可靠模式给数据报编号，没有及时确认的就重发，就像 TCP "
+              "那样。");
+}
+
+static void html_boundaries(FILE *f, const struct results *r)
+{
+    html_heading(f, "5. Message boundaries", "5. 消息边界");
+    fprintf(f, "<p>The seed's words in %d writes.</p>\n", r->bounds.writes);
+    fprintf(f,
+            "<table><tr><th>protocol</th><th>reads</th></tr>\n<tr><td>TCP</td><td>%d</td></tr>\n"
+            "<tr><td>UDP</td><td>%d</td></tr></table>\n",
+            r->bounds.tcp_reads, r->bounds.udp_reads);
+    const struct chart_bar bars[] = {{"TCP", r->bounds.tcp_reads}, {"UDP", r->bounds.udp_reads}};
+    chart_svg(f, "reads for the same writes", "%.0f reads", bars, 2);
+    html_note(f, "TCP is a byte stream: the writes run together. Each UDP datagram arrives alone.",
+              "TCP 是字节流：几次写入连在一起。UDP 的每个数据报单独到达。");
+}
+
+static void print_html(FILE *f, const struct compare_options *o, const struct results *r,
+                       const struct machine *m)
+{
+    fprintf(f,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>netdemo compare</title><style>%s</style></head><body>\n"
+            "<h1>netdemo compare <span class=\"zh\">协议比较</span></h1>\n<p>",
+            report_css);
+    chart_escape(f, m->date);
+    fputs(", Linux ", f);
+    chart_escape(f, m->kernel);
+    fprintf(f, ", %ld cores, ", m->cores);
+    chart_escape(f, m->cpu);
+    fprintf(f,
+            ". Each figure is the median of %ld runs (lowest&ndash;highest), on 127.0.0.1.</p>\n",
+            o->repeat);
+    if (memchr(r->first_ran, true, FIRST_BYTES) != NULL)
+        html_first_byte(f, r);
+    if (memchr(r->rt_ran, true, ROUND_TRIPS) != NULL)
+        html_round_trips(f, o, r);
+    if (memchr(r->bulk_ran, true, BULKS) != NULL)
+        html_bulk(f, o, r);
+    if (r->loss_ran)
+        html_loss(f, o, r);
+    if (r->bounds_ran)
+        html_boundaries(f, r);
+    fputs("</body></html>\n", f);
+}
+
+/* --out DIR exists (made if need be) and can be written, before a run
+ * that takes a while. Returns 0, or -1 with err. */
+static int out_ready(const char *dir, char *err)
+{
+    if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+        return cli_reason(err, "%s: %s", dir, strerror(errno));
+    if (access(dir, W_OK) == -1)
+        return cli_reason(err, "%s: %s", dir, strerror(errno));
+    return 0;
+}
+
+/* --out DIR: report.json and report.html. Returns 0, or -1 with err. */
+static int write_reports(const char *dir, const struct compare_options *o, const struct results *r,
+                         const struct machine *m, char *err)
+{
+    char path[PATH_MAX];
+    for (int html = 0; html < 2; html++) {
+        snprintf(path, sizeof path, "%s/report.%s", dir, html ? "html" : "json");
+        FILE *f = fopen(path, "w");
+        if (f == NULL)
+            return cli_reason(err, "%s: %s", path, strerror(errno));
+        if (html)
+            print_html(f, o, r, m);
+        else
+            print_json(f, o, r, m);
+        if (fclose(f) == EOF)
+            return cli_reason(err, "%s: %s", path, strerror(errno));
+    }
+    return 0;
 }
 
 /* --- running it all ------------------------------------------------------------- */
@@ -1139,6 +1372,7 @@ int netdemo_compare_main(int argc, char *argv[])
         {"repeat", required_argument, NULL, OPT_REPEAT},
         {"only", required_argument, NULL, OPT_ONLY},
         {"json", no_argument, NULL, OPT_JSON},
+        {"out", required_argument, NULL, OPT_OUT},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_syntax syntax = {
@@ -1158,6 +1392,8 @@ int netdemo_compare_main(int argc, char *argv[])
     int rc = cli_parse(&syntax, &o, argc, argv, &common);
     if (rc != -1)
         return rc;
+    if (o.out != NULL && out_ready(o.out, err) == -1)
+        return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);
     struct compare_run c = {.d = netdemo_new(),
                             .r = calloc(1, sizeof *c.r),
                             .sink = {.stop = {.pipe = {-1, -1}}},
@@ -1175,9 +1411,13 @@ int netdemo_compare_main(int argc, char *argv[])
     struct machine m;
     machine_facts(&m);
     if (o.json)
-        print_json(&o, c.r, &m);
+        print_json(stdout, &o, c.r, &m);
     else
         print_table(&o, c.r, &m);
     fflush(stdout);
+    if (o.out != NULL && write_reports(o.out, &o, c.r, &m, err) == -1) {
+        compare_end(&c);
+        return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);
+    }
     return compare_end(&c);
 }

@@ -36,7 +36,7 @@ static const char netdemo_usage[] =
     "               [--www DIR] [--ftp-root DIR] [--model MODEL] [--drop PERCENT]\n"
     "               [--workers N] [--trace] [--version]\n"
     "       netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
-    "                       [--only LIST] [--json]\n"
+    "                       [--only LIST] [--out DIR] [--json]\n"
     "\n"
     "Start the four servers of the lesson in one process, and a live page (the\n"
     "hub) that draws every socket call they make as it happens.\n"

@@ -7,8 +7,10 @@ bounds each run with a timeout and checks no netdemo is left behind.
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -101,6 +103,41 @@ class CompareTest(unittest.TestCase):
         self.assertIn("4. Loss: 200 datagrams through a server that drops 10% of them", text)
         self.assertIn("5. Message boundaries: the seed's words in 3 writes", text)
 
+    def test_out_writes_a_self_contained_report_that_a_browser_renders(self):
+        out = tempfile.mkdtemp(prefix="netdemo-report-")
+        self.addCleanup(shutil.rmtree, out, True)
+        r = compare(*CI_RUN, "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "report.json")) as f:
+            report = json.load(f)
+        self.assertEqual(report["options"]["size"], 1 << 20)
+        with open(os.path.join(out, "report.html"), encoding="utf-8") as f:
+            page = f.read()
+        for words in ("1. The first byte", "2. Round trips", "3. Bulk transfer", "4. Loss",
+                      "5. Message boundaries", "第一个字节", "<svg", "<rect class=\"bar\""):
+            self.assertIn(words, page)
+        for outside in ("<script", "http://", "https://", "<link"):
+            self.assertNotIn(outside, page, "the report needs nothing from elsewhere")
+        chromium = shutil.which("chromium")
+        if chromium is None:
+            self.skipTest("chromium is not installed")
+        shot = os.path.join(os.environ.get("ARTIFACTS", out), "compare-report.png")
+        os.makedirs(os.path.dirname(shot), exist_ok=True)
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--no-proxy-server", f"--screenshot={shot}", "--window-size=1280,2400",
+                        "file://" + os.path.join(out, "report.html")],
+                       capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+        self.assertTrue(os.path.exists(shot) and os.path.getsize(shot) > 10000,
+                        "the browser drew no report")
+
+    def test_a_folder_it_cannot_write_is_said_before_measuring(self):
+        start = time.monotonic()
+        r = compare("--out", "/proc/no/such")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr, b"netdemo compare: /proc/no/such: No such file or directory\n")
+        self.assertEqual(r.stdout, b"")
+        self.assertLess(time.monotonic() - start, 5, "said at once, not after the whole run")
+
     def test_bad_usage_exits_2_with_one_line(self):
         for args in (["--count", "0"], ["--repeat", "x"], ["--only", "smtp"], ["--only", ""],
                      ["--size", "0"], ["--size", "1T"], ["--size", "-5"], ["--size", "17G"],
@@ -116,8 +153,8 @@ class CompareTest(unittest.TestCase):
     def test_help_names_every_flag(self):
         r = compare("--help")
         self.assertEqual(r.returncode, 0)
-        for flag in ("--size", "--count", "--repeat", "--drop", "--only", "--json", "--help",
-                     "--version"):
+        for flag in ("--size", "--count", "--repeat", "--drop", "--only", "--out", "--json",
+                     "--help", "--version"):
             self.assertIn(flag.encode(), r.stdout)
 
 
