@@ -56,9 +56,10 @@
 #define COMPARE_MAX_REPEAT   100
 #define COMPARE_RESPONSE_MAX 8192 /* a response to the tiny file, head and body */
 #define COMPARE_BULK_FILE    "bulk.bin"
-#define COMPARE_LOSS_WAIT_MS 20           /* a loss row's wait for a reply, and the first RTO */
-#define COMPARE_LOSS_SIZE    56           /* bytes a datagram, as ping's */
-#define COMPARE_CHUNK        (256 * 1024) /* one send() or recv() of the bulk */
+#define COMPARE_LOSS_WAIT_MS 20   /* a loss row's wait for a reply, and the first RTO */
+#define COMPARE_LOSS_SIZE    56   /* bytes a datagram, as ping's */
+#define COMPARE_LOSS_MAX     1000 /* datagrams in a loss run, at most: each lost one waits */
+#define COMPARE_CHUNK        (256 * 1024)       /* one send() or recv() of the bulk */
 #define COMPARE_SIZE_DEFAULT (64 * 1024 * 1024) /* --size */
 #define COMPARE_SIZE_MAX     (16ULL << 30)
 
@@ -71,8 +72,8 @@ static const char compare_usage[] =
     "  1. the first byte: one small request and its reply, from nothing;\n"
     "  2. round trips: N small requests, one after another;\n"
     "  3. bulk: BYTES one way over TCP, HTTP and FTP, and what the kernel saw;\n"
-    "  4. loss: N datagrams through a server that drops PERCENT of them, plain and\n"
-    "     with the reliable mode (what TCP adds, made small);\n"
+    "  4. loss: N datagrams (1000 at most) through a server that drops PERCENT of\n"
+    "     them, plain and with the reliable mode (what TCP adds, made small);\n"
     "  5. message boundaries: three writes, and the reads TCP and UDP need.\n"
     "Each workload runs R times; the table shows the median and the range.\n"
     "\n"
@@ -98,6 +99,13 @@ struct compare_options {
     bool json;
     const char *out; /* --out DIR, or NULL */
 };
+
+/* The datagrams of a loss run: --count, up to COMPARE_LOSS_MAX (a plain
+ * run waits COMPARE_LOSS_WAIT_MS on each lost one). */
+static long loss_datagrams(const struct compare_options *o)
+{
+    return o->count < COMPARE_LOSS_MAX ? o->count : COMPARE_LOSS_MAX;
+}
 
 enum { OPT_COUNT = 3000, OPT_REPEAT, OPT_ONLY, OPT_JSON, OPT_SIZE, OPT_DROP, OPT_OUT };
 
@@ -805,8 +813,8 @@ static void print_loss(const struct compare_options *o, const struct results *r)
     char a[64], b[64];
     if (!r->loss_ran)
         return;
-    printf("\n4. Loss: %ld datagrams through a server that drops %ld%% of them\n\n", o->count,
-           o->drop);
+    printf("\n4. Loss: %ld datagrams through a server that drops %ld%% of them\n\n",
+           loss_datagrams(o), o->drop);
     snprintf(a, sizeof a, "%.1f%% (%.1f-%.1f)", r->lost_pct.median, r->lost_pct.min,
              r->lost_pct.max);
     snprintf(b, sizeof b, "%.2f s (%.2f-%.2f)", r->plain_s.median, r->plain_s.min, r->plain_s.max);
@@ -930,7 +938,8 @@ static void print_json(FILE *f, const struct compare_options *o, const struct re
     json_rows(f, "round_trips", ROUND_TRIPS, r->rt_ran, json_round_trip, o, r, ",");
     json_rows(f, "bulk", BULKS, r->bulk_ran, json_bulk, o, r, "");
     if (r->loss_ran) {
-        fprintf(f, ",\"loss\":{\"drop_percent\":%ld,\"datagrams\":%ld,", o->drop, o->count);
+        fprintf(f, ",\"loss\":{\"drop_percent\":%ld,\"datagrams\":%ld,", o->drop,
+                loss_datagrams(o));
         json_range(f, "plain_lost_percent", r->lost_pct, ",");
         json_range(f, "plain_seconds", r->plain_s, ",");
         fprintf(f, "\"reliable_delivered\":%lu,", r->delivered);
@@ -1069,8 +1078,8 @@ static void html_bulk(FILE *f, const struct compare_options *o, const struct res
 static void html_loss(FILE *f, const struct compare_options *o, const struct results *r)
 {
     html_heading(f, "4. Loss", "4. 丢包");
-    fprintf(f, "<p>%ld datagrams through a server that drops %ld%% of them.</p>\n", o->count,
-            o->drop);
+    fprintf(f, "<p>%ld datagrams through a server that drops %ld%% of them.</p>\n",
+            loss_datagrams(o), o->drop);
     fputs("<table><tr><th></th><th>lost</th><th>sent again</th><th>time</th></tr>\n<tr>"
           "<td>UDP</td>",
           f);
@@ -1197,7 +1206,7 @@ static int first_byte_runs(struct netdemo *d, const struct first_byte *w, long r
 static int loss_run(const struct bulk_ctx *c, const struct compare_options *o, bool reliable,
                     struct udp_ping_result *res, char *err)
 {
-    struct udp_ping_config pc = {.count = (unsigned long)o->count,
+    struct udp_ping_config pc = {.count = (unsigned long)loss_datagrams(o),
                                  .size = COMPARE_LOSS_SIZE,
                                  .timeout_ms = COMPARE_LOSS_WAIT_MS,
                                  .reliable = reliable,
@@ -1207,7 +1216,7 @@ static int loss_run(const struct bulk_ctx *c, const struct compare_options *o, b
     int rc = udp_ping_run(&pc);
     if (reliable && rc != 0)
         return cli_reason(err, "not every message was delivered (%lu of %ld)", res->received,
-                          o->count);
+                          loss_datagrams(o));
     return 0;
 }
 
