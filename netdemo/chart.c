@@ -3,6 +3,8 @@
  */
 #include "chart.h"
 
+#include <string.h>
+
 double chart_length(double value, double max)
 {
     if (value <= 0 || max <= 0)
@@ -13,26 +15,14 @@ double chart_length(double value, double max)
 
 void chart_escape(FILE *f, const char *s)
 {
+    static const char special[] = "&<>\"'";
+    static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
     for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
+        const char *at = strchr(special, *s);
+        if (at != NULL)
+            fputs(entity[at - special], f);
+        else
             fputc(*s, f);
-        }
     }
 }
 

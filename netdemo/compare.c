@@ -965,14 +965,19 @@ static const char report_css[] =
     ".chart .bar{fill:#58a6ff}.chart text{fill:#e6edf3;font-size:15px}"
     ".note{color:#c9d1d9}";
 
-/* A heading in both languages. */
-static void html_heading(FILE *f, const char *en, const char *zh)
+/* A section's heading in both languages, a line saying what ran (or
+ * NULL), and its table's head: columns, the cells of its first row. */
+static void html_section(FILE *f, const char *en, const char *zh, const char *what,
+                         const char *columns)
 {
     fputs("<h2>", f);
     chart_escape(f, en);
     fputs(" <span class=\"zh\">", f);
     chart_escape(f, zh);
     fputs("</span></h2>\n", f);
+    if (what != NULL)
+        fprintf(f, "<p>%s</p>\n", what);
+    fprintf(f, "<table><tr>%s</tr>\n", columns);
 }
 
 /* A note under a table, in both languages. */
@@ -985,6 +990,14 @@ static void html_note(FILE *f, const char *en, const char *zh)
     fputs("</span></p>\n", f);
 }
 
+/* The start of a table row for the protocol name, when it ran. */
+static bool html_row(FILE *f, bool ran, const char *name)
+{
+    if (ran)
+        fprintf(f, "<tr><td>%s</td>", name);
+    return ran;
+}
+
 static void html_range_cell(FILE *f, struct stats_range r, const char *unit, int decimals)
 {
     fprintf(f, "<td>%.*f %s (%.*f&ndash;%.*f)</td>", decimals, r.median, unit, decimals, r.min,
@@ -995,14 +1008,11 @@ static void html_first_byte(FILE *f, const struct results *r)
 {
     struct chart_bar bars[FIRST_BYTES];
     size_t n = 0;
-    html_heading(f, "1. The first byte", "1. 第一个字节");
-    fputs("<table><tr><th>protocol</th><th>time</th><th>round trips</th><th>connections</th>"
-          "</tr>\n",
-          f);
+    html_section(f, "1. The first byte", "1. 第一个字节", NULL,
+                 "<th>protocol</th><th>time</th><th>round trips</th><th>connections</th>");
     for (size_t i = 0; i < FIRST_BYTES; i++) {
-        if (!r->first_ran[i])
+        if (!html_row(f, r->first_ran[i], first_bytes[i].name))
             continue;
-        fprintf(f, "<tr><td>%s</td>", first_bytes[i].name);
         html_range_cell(f, r->first[i], "&micro;s", 0);
         fprintf(f, "<td>%d</td><td>%d</td></tr>\n", first_bytes[i].round_trips,
                 first_bytes[i].connections);
@@ -1021,15 +1031,13 @@ static void html_round_trips(FILE *f, const struct compare_options *o, const str
 {
     struct chart_bar bars[ROUND_TRIPS];
     size_t n = 0;
-    html_heading(f, "2. Round trips", "2. 往返");
-    fprintf(f, "<p>%ld small requests, one after another, on one socket.</p>\n", o->count);
-    fputs("<table><tr><th>protocol</th><th>requests a second</th><th>RTT p50</th>"
-          "<th>RTT p99</th></tr>\n",
-          f);
+    char what[96];
+    snprintf(what, sizeof what, "%ld small requests, one after another, on one socket.", o->count);
+    html_section(f, "2. Round trips", "2. 往返", what,
+                 "<th>protocol</th><th>requests a second</th><th>RTT p50</th><th>RTT p99</th>");
     for (size_t i = 0; i < ROUND_TRIPS; i++) {
-        if (!r->rt_ran[i])
+        if (!html_row(f, r->rt_ran[i], round_trips[i].name))
             continue;
-        fprintf(f, "<tr><td>%s</td>", round_trips[i].name);
         html_range_cell(f, r->rate[i], "", 0);
         html_range_cell(f, r->p50[i], "&micro;s", 0);
         html_range_cell(f, r->p99[i], "&micro;s", 0);
@@ -1046,17 +1054,15 @@ static void html_bulk(FILE *f, const struct compare_options *o, const struct res
 {
     struct chart_bar bars[BULKS];
     size_t n = 0;
-    char size[32];
-    html_heading(f, "3. Bulk transfer", "3. 大量传输");
-    fprintf(f, "<p>%s one way.</p>\n", bytes_text(o->size, size, sizeof size));
-    fputs("<table><tr><th>protocol</th><th>MiB a second</th><th>bytes on the wire</th>"
-          "<th>overhead</th></tr>\n",
-          f);
+    char size[32], what[64];
+    snprintf(what, sizeof what, "%s one way.", bytes_text(o->size, size, sizeof size));
+    html_section(f, "3. Bulk transfer", "3. 大量传输", what,
+                 "<th>protocol</th><th>MiB a second</th><th>bytes on the wire</th>"
+                 "<th>overhead</th>");
     for (size_t i = 0; i < BULKS; i++) {
-        if (!r->bulk_ran[i])
+        if (!html_row(f, r->bulk_ran[i], bulks[i].name))
             continue;
         uint64_t wire = wire_bytes(&r->last[i], o->size);
-        fprintf(f, "<tr><td>%s</td>", bulks[i].name);
         html_range_cell(f, r->mib_s[i], "", 0);
         if (wire > 0)
             fprintf(f, "<td>%llu</td><td>%.2f%%</td></tr>\n", (unsigned long long)wire,
@@ -1077,12 +1083,12 @@ static void html_bulk(FILE *f, const struct compare_options *o, const struct res
 
 static void html_loss(FILE *f, const struct compare_options *o, const struct results *r)
 {
-    html_heading(f, "4. Loss", "4. 丢包");
-    fprintf(f, "<p>%ld datagrams through a server that drops %ld%% of them.</p>\n",
-            loss_datagrams(o), o->drop);
-    fputs("<table><tr><th></th><th>lost</th><th>sent again</th><th>time</th></tr>\n<tr>"
-          "<td>UDP</td>",
-          f);
+    char what[96];
+    snprintf(what, sizeof what, "%ld datagrams through a server that drops %ld%% of them.",
+             loss_datagrams(o), o->drop);
+    html_section(f, "4. Loss", "4. 丢包", what,
+                 "<th></th><th>lost</th><th>sent again</th><th>time</th>");
+    fputs("<tr><td>UDP</td>", f);
     html_range_cell(f, r->lost_pct, "%", 1);
     fputs("<td>&ndash;</td>", f);
     html_range_cell(f, r->plain_s, "s", 2);
@@ -1101,11 +1107,11 @@ static void html_loss(FILE *f, const struct compare_options *o, const struct res
 
 static void html_boundaries(FILE *f, const struct results *r)
 {
-    html_heading(f, "5. Message boundaries", "5. 消息边界");
-    fprintf(f, "<p>The seed's words in %d writes.</p>\n", r->bounds.writes);
-    fprintf(f,
-            "<table><tr><th>protocol</th><th>reads</th></tr>\n<tr><td>TCP</td><td>%d</td></tr>\n"
-            "<tr><td>UDP</td><td>%d</td></tr></table>\n",
+    char what[64];
+    snprintf(what, sizeof what, "The seed's words in %d writes.", r->bounds.writes);
+    html_section(f, "5. Message boundaries", "5. 消息边界", what,
+                 "<th>protocol</th><th>reads</th>");
+    fprintf(f, "<tr><td>TCP</td><td>%d</td></tr>\n<tr><td>UDP</td><td>%d</td></tr></table>\n",
             r->bounds.tcp_reads, r->bounds.udp_reads);
     const struct chart_bar bars[] = {{"TCP", r->bounds.tcp_reads}, {"UDP", r->bounds.udp_reads}};
     chart_svg(f, "reads for the same writes", "%.0f reads", bars, 2);

@@ -1,5 +1,6 @@
 """What http-demo's integration tests share: a document root made
 fresh for each test, and raw-socket requests with bounded waits."""
+import argparse
 import os
 import re
 import shutil
@@ -7,6 +8,7 @@ import socket
 import sys
 import tempfile
 import time
+import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import WAIT_S, ServerTest, connect  # noqa: E402,F401
@@ -138,3 +140,12 @@ class HttpTest(ServerTest):
             root = self.root
         argv = [self.BIN, "server", "-p", "0", "-r", root, *extra]
         return self.start(argv)
+
+
+def main():
+    """Run the calling script's tests against the http-demo given by --bin."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args, rest = parser.parse_known_args()
+    HttpTest.BIN = args.bin
+    unittest.main(module="__main__", argv=[sys.argv[0], *rest], verbosity=2)

@@ -1,14 +1,13 @@
 """A real browser: headless Chromium loads the bundled site from
 http-demo; the rendered DOM is checked and a screenshot must appear."""
-import argparse
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
+import httptest  # noqa: E402
 from httptest import HttpTest  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or (
@@ -77,13 +76,5 @@ class BrowserTest(HttpTest):
         self.assertGreater(len(data), 10000)  # a blank page compresses to far less
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    args, rest = parser.parse_known_args()
-    HttpTest.BIN = args.bin
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    httptest.main()

@@ -1,7 +1,6 @@
 """http-demo server against Python's http.client and raw sockets: bodies,
 versions, keep-alive, pipelining, every error status, Range, If-Modified-
 Since, listings, /echo, /stats, the access log and timeouts."""
-import argparse
 import hashlib
 import http.client
 import json
@@ -12,10 +11,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
+import httptest  # noqa: E402
 from httptest import (ONE_MIB, WAIT_S, HttpTest, connect, pattern, raw,  # noqa: E402
                       raw_one, read_all, split_responses, status_of)
 
@@ -749,13 +748,5 @@ class CliTest(HttpTest):
             self.run_cli("server", "-p", "0", "-r", "/nonexistent/x"), 1, "http-demo")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    args, rest = parser.parse_known_args()
-    HttpTest.BIN = args.bin
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    httptest.main()
