@@ -313,6 +313,32 @@ static void handle_about(const struct http_site *site, const struct http_request
     http_response_page(resp, req, HTTP_OK, "application/json; charset=utf-8", body, len);
 }
 
+/* GET /compare: the latest report of `netdemo compare`, a file outside
+ * the site at a path netdemo chose (never one a request names); 404 with
+ * a hint while there is none. */
+static void handle_compare(const struct http_site *site, const struct http_request *req,
+                           struct http_response *resp)
+{
+    struct stat st;
+    int fd = open(site->compare_page, O_RDONLY | O_CLOEXEC);
+    if (fd == -1 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+        if (fd != -1)
+            close(fd);
+        static const char none[] =
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>No comparison yet</title>"
+            "</head>\n<body><h1>No comparison yet</h1><p>Run <code>netdemo compare</code>: its "
+            "latest report is shown here.</p><p><a href=\"/\">Back to the hub</a></p></body>"
+            "</html>\n";
+        char *body = malloc(sizeof none - 1);
+        if (body != NULL)
+            memcpy(body, none, sizeof none - 1);
+        http_response_page(resp, req, HTTP_NOT_FOUND, "text/html; charset=utf-8", body,
+                           body ? sizeof none - 1 : 0);
+        return;
+    }
+    send_file(req, "report.html", fd, NULL, &st, resp);
+}
+
 static bool path_is(const char *path, size_t len, const char *name)
 {
     return len == strlen(name) && strncmp(path, name, len) == 0;
@@ -356,6 +382,8 @@ void http_handle(const struct http_site *site, const struct http_request *req,
         handle_events(site, req, resp);
     } else if (site->about_json != NULL && path_is(path, len, "/netdemo.json")) {
         handle_about(site, req, resp);
+    } else if (site->compare_page != NULL && path_is(path, len, "/compare")) {
+        handle_compare(site, req, resp);
     } else if (site->home != NULL && path_is(path, len, "/")) {
         handle_static(site, req, site->home, strlen(site->home), resp);
     } else {

@@ -19,10 +19,11 @@ struct http_site {
     struct http_filecache *cache; /* the worker's open files, or NULL */
     int64_t now_ms;               /* loop_now_ms(), for the cache */
     /* netdemo's additions (NULL / 0 in http-demo) */
-    const char *home;       /* the file served for "/" */
-    const char *about_json; /* the body of /netdemo.json */
-    atomic_int *events;     /* /events places taken, or NULL: no /events */
-    int events_max;         /* places there are */
+    const char *home;         /* the file served for "/" */
+    const char *about_json;   /* the body of /netdemo.json */
+    const char *compare_page; /* the file served for /compare */
+    atomic_int *events;       /* /events places taken, or NULL: no /events */
+    int events_max;           /* places there are */
 };
 
 /* http_handle: answer req into resp (which the caller has initialised).

@@ -35,11 +35,12 @@ struct http_config {
     bool defer_accept;      /* accept once the request arrives (--no-defer-accept) */
     bool trace;             /* --trace: narrate on stderr */
     /* What netdemo adds to the server it runs; NULL/0 in http-demo. */
-    const char *home;       /* a file served for "/" ("/hub/index.html") */
-    const char *about_json; /* the body of /netdemo.json */
-    struct ring *events;    /* the trace ring GET /events streams; NULL: 404 */
-    int events_max;         /* streams at once; more get 503 */
-    const char *csp;        /* a Content-Security-Policy for every response */
+    const char *home;         /* a file served for "/" ("/hub/index.html") */
+    const char *about_json;   /* the body of /netdemo.json */
+    const char *compare_page; /* the file served for /compare (netdemo compare's report) */
+    struct ring *events;      /* the trace ring GET /events streams; NULL: 404 */
+    int events_max;           /* streams at once; more get 503 */
+    const char *csp;          /* a Content-Security-Policy for every response */
 };
 
 struct http_worker;

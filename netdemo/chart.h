@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define CHART_WIDTH     640 /* the whole chart, in SVG units */
-#define CHART_LABEL     140 /* the labels' column */
-#define CHART_BAR_ROOM  (CHART_WIDTH - CHART_LABEL - 120) /* the longest bar; its value after it */
-#define CHART_ROW       34  /* one bar and its gap */
+#define CHART_WIDTH    640                               /* the whole chart, in SVG units */
+#define CHART_LABEL    140                               /* the labels' column */
+#define CHART_BAR_ROOM (CHART_WIDTH - CHART_LABEL - 120) /* the longest bar; its value after it */
+#define CHART_ROW      34                                /* one bar and its gap */
 
 struct chart_bar {
     const char *label; /* "TCP" */

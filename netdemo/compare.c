@@ -1149,11 +1149,25 @@ static void print_html(FILE *f, const struct compare_options *o, const struct re
     fputs("</body></html>\n", f);
 }
 
+/* mkdir -p dir (a path of at most PATH_MAX). Returns 0 or -1 (errno). */
+static int make_dirs(const char *dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *slash = strchr(path + 1, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(path, 0755) == -1 && errno != EEXIST)
+            return -1;
+        *slash = '/';
+    }
+    return mkdir(path, 0755) == -1 && errno != EEXIST ? -1 : 0;
+}
+
 /* --out DIR exists (made if need be) and can be written, before a run
  * that takes a while. Returns 0, or -1 with err. */
 static int out_ready(const char *dir, char *err)
 {
-    if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+    if (make_dirs(dir) == -1)
         return cli_reason(err, "%s: %s", dir, strerror(errno));
     if (access(dir, W_OK) == -1)
         return cli_reason(err, "%s: %s", dir, strerror(errno));
@@ -1434,5 +1448,10 @@ int netdemo_compare_main(int argc, char *argv[])
         compare_end(&c);
         return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);
     }
+    /* The latest report, for netdemo's /compare too; a home that cannot
+     * hold it costs only that page. */
+    char latest[PATH_MAX];
+    if (netdemo_report_path("", latest, sizeof latest) != NULL && make_dirs(latest) == 0)
+        write_reports(latest, &o, c.r, &m, err);
     return compare_end(&c);
 }

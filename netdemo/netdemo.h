@@ -54,9 +54,10 @@ struct netdemo {
     struct udp_config udp;
     struct http_config http;
     struct ftp_config ftp;
-    char site[PATH_MAX]; /* the bundled site, when no --www */
-    struct ring *ring;   /* every server's trace events, for GET /events */
-    char about[2048];    /* GET /netdemo.json */
+    char site[PATH_MAX];   /* the bundled site, when no --www */
+    struct ring *ring;     /* every server's trace events, for GET /events */
+    char about[2048];      /* GET /netdemo.json */
+    char report[PATH_MAX]; /* netdemo compare's latest report, for GET /compare */
     char addresses[NETDEMO_MAX_ADDRESSES][NETDEMO_ADDR_LEN];
     int naddresses;
 };
@@ -88,6 +89,12 @@ int netdemo_join(struct netdemo *d);
 
 /* netdemo_close: close what netdemo_open opened. */
 void netdemo_close(struct netdemo *d);
+
+/* netdemo_report_path: where `netdemo compare` keeps its latest report,
+ * and `netdemo` serves it at /compare: $XDG_STATE_HOME/netdemo/compare,
+ * or ~/.local/state/netdemo/compare, with name ("report.html") after it.
+ * Returns buf, or NULL when neither variable is set. */
+char *netdemo_report_path(const char *name, char *buf, size_t len);
 
 /* netdemo_run: `netdemo ...` (argv[0] is the command name); returns the
  * exit code. */

@@ -15,6 +15,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
+char *netdemo_report_path(const char *name, char *buf, size_t len)
+{
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    int n = state != NULL && state[0] == '/'
+                ? snprintf(buf, len, "%s/netdemo/compare/%s", state, name)
+            : home != NULL ? snprintf(buf, len, "%s/.local/state/netdemo/compare/%s", home, name)
+                           : -1;
+    return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
 static bool has_hub(const char *root)
 {
     char path[PATH_MAX];
@@ -58,6 +68,7 @@ int netdemo_configure(struct netdemo *d, const struct cli_common *common, char *
     if (has_hub(d->http.docroot))
         d->http.home = NETDEMO_HUB_PAGE;
     d->http.about_json = d->about;
+    d->http.compare_page = netdemo_report_path("report.html", d->report, sizeof d->report);
     d->http.events = d->ring;
     d->http.events_max = HTTP_EVENTS_MAX;
     d->http.csp = NETDEMO_CSP;

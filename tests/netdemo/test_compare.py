@@ -5,9 +5,11 @@ It starts its own servers on free loopback ports and ends them; the test
 bounds each run with a timeout and checks no netdemo is left behind.
 """
 import glob
+import http.client
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -21,9 +23,22 @@ BIN = None  # netdemo (--bin)
 CI_RUN = ["--size", "1M", "--count", "200", "--repeat", "1"]
 
 
+STATE = tempfile.mkdtemp(prefix="netdemo-state-")  # XDG_STATE_HOME: the latest report
+
+
 def compare(*args, timeout=60):
     return subprocess.run([BIN, "compare", *args], capture_output=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, env={**os.environ, "XDG_STATE_HOME": STATE})
+
+
+def http_get(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=harness.WAIT_S)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
 
 
 class CompareTest(unittest.TestCase):
@@ -138,6 +153,26 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(r.stdout, b"")
         self.assertLess(time.monotonic() - start, 5, "said at once, not after the whole run")
 
+    def test_netdemo_serves_the_latest_report_at_compare(self):
+        shutil.rmtree(os.path.join(STATE, "netdemo"), True)
+        env = {**os.environ, "XDG_STATE_HOME": STATE}
+        with socket.socket() as s:  # a free port for the web server
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        argv = [BIN, "--tcp", "0", "--udp", "0", "--http", str(port), "--ftp", "0"]
+        srv = harness.Server(argv, env=env, ready=r"^TCP +(\S+)")
+        try:
+            status, page = http_get(port, "/compare")
+            self.assertEqual(status, 404, "no report yet")
+            self.assertIn(b"Run <code>netdemo compare</code>", page)
+            r = compare("--only", "tcp", "--count", "10", "--repeat", "1", "--size", "64K")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            status, page = http_get(port, "/compare")
+            self.assertEqual(status, 200)
+            self.assertIn(b"<h1>netdemo compare", page)
+        finally:
+            srv.kill()
+
     def test_bad_usage_exits_2_with_one_line(self):
         for args in (["--count", "0"], ["--repeat", "x"], ["--only", "smtp"], ["--only", ""],
                      ["--size", "0"], ["--size", "1T"], ["--size", "-5"], ["--size", "17G"],
@@ -159,4 +194,7 @@ class CompareTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    harness.main_with_bin(__name__)
+    try:
+        harness.main_with_bin(__name__)
+    finally:
+        shutil.rmtree(STATE, True)

@@ -116,7 +116,7 @@ const STRINGS = {
     'links.site': '/index.html — the bundled B/S page',
     'links.stats': '/stats — the counters as JSON',
     'links.listing': '/files/ — a folder the web server lists itself',
-    'links.compare': '/compare — netdemo beside other servers (coming later)',
+    'links.compare': '/compare — the four protocols measured: the latest netdemo compare',
     'links.files': 'The files are listed by the FTP server: curl ftp://{host}:{port}/',
 
     'foot': 'netdemo — socket programming you can watch.',
@@ -230,7 +230,7 @@ const STRINGS = {
     'links.site': '/index.html —— 自带的 B/S 页面',
     'links.stats': '/stats —— JSON 格式的计数器',
     'links.listing': '/files/ —— 网页服务器自己列出的文件夹',
-    'links.compare': '/compare —— netdemo 与其他服务器对比（稍后推出）',
+    'links.compare': '/compare —— 四种协议的实测对比：最近一次 netdemo compare 的报告',
     'links.files': '文件由 FTP 服务器列出：curl ftp://{host}:{port}/',
 
     'foot': 'netdemo —— 看得见的套接字编程。',
