@@ -221,6 +221,21 @@ static void ping_summary_rtt(const struct ping *p, const char *note)
                  s.avg_ms, s.max_ms, s.mdev_ms, s.jitter_ms, note);
 }
 
+/* Which datagrams got no reply: the class can look for them in a trace. */
+static void ping_summary_lost(const struct ping *p)
+{
+    uint32_t seqs[UDP_PING_LOST_SHOWN];
+    size_t n = udp_seq_lost(p->seqs, seqs, UDP_PING_LOST_SHOWN);
+    if (n == 0)
+        return;
+    ping_say(p, "no reply to seq");
+    for (size_t i = 0; i < n && i < UDP_PING_LOST_SHOWN; i++)
+        ping_say(p, "%s %u", i ? "," : "", seqs[i]);
+    if (n > UDP_PING_LOST_SHOWN)
+        ping_say(p, " (+%zu more)", n - UDP_PING_LOST_SHOWN);
+    ping_say(p, "\n");
+}
+
 static void ping_summary_plain(const struct ping *p)
 {
     const struct udp_seq_tracker *t = p->seqs;
@@ -230,6 +245,7 @@ static void ping_summary_plain(const struct ping *p)
              "%lu datagrams sent, %llu received, %.1f%% lost, %llu duplicates, %llu out of order\n",
              p->sent, (unsigned long long)t->received, lost, (unsigned long long)t->duplicates,
              (unsigned long long)t->out_of_order);
+    ping_summary_lost(p);
     ping_summary_rtt(p, "");
 }
 

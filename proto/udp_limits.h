@@ -33,6 +33,7 @@
 #define UDP_PING_INTERVAL_MS    1000  /* as ping(8) */
 #define UDP_PING_SIZE           56    /* as ping(8): datagram payload bytes */
 #define UDP_PING_SEQ_WINDOW     65536 /* replies remembered for duplicate detection */
+#define UDP_PING_LOST_SHOWN     20    /* unanswered seqs the summary lists */
 
 /* --reliable: the ARQ */
 #define UDP_ARQ_WINDOW     32   /* messages in flight at once */

@@ -103,3 +103,17 @@ enum udp_seq_verdict udp_seq_reply(struct udp_seq_tracker *t, uint32_t seq)
     t->highest = seq;
     return UDP_SEQ_NEW;
 }
+
+size_t udp_seq_lost(const struct udp_seq_tracker *t, uint32_t *out, size_t max)
+{
+    uint32_t first = t->sent > UDP_PING_SEQ_WINDOW ? t->sent - UDP_PING_SEQ_WINDOW : 0;
+    size_t lost = 0;
+    for (uint32_t seq = first; seq < t->sent; seq++) {
+        if (seq_test(t, seq))
+            continue;
+        if (lost < max)
+            out[lost] = seq;
+        lost++;
+    }
+    return lost;
+}

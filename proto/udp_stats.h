@@ -8,6 +8,7 @@
 #include "udp_limits.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Round-trip times, accumulated one reply at a time. */
@@ -61,5 +62,10 @@ void udp_seq_sent(struct udp_seq_tracker *t, uint32_t seq);
 
 /* udp_seq_reply: classify a reply and count it. */
 enum udp_seq_verdict udp_seq_reply(struct udp_seq_tracker *t, uint32_t seq);
+
+/* udp_seq_lost: the seqs sent that no reply answered, oldest first, of the
+ * last UDP_PING_SEQ_WINDOW sent: up to max of them into out. Returns how
+ * many there are in all (which may be more than max). */
+size_t udp_seq_lost(const struct udp_seq_tracker *t, uint32_t *out, size_t max);
 
 #endif

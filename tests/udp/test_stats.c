@@ -114,3 +114,22 @@ Test(udp_seq, forgets_seqs_older_than_the_window)
     cr_expect_eq(udp_seq_reply(t, UDP_PING_SEQ_WINDOW), UDP_SEQ_DUPLICATE);
     free(t);
 }
+
+Test(udp_seq, the_lost_are_listed_oldest_first)
+{
+    struct udp_seq_tracker *t = malloc(sizeof *t);
+    uint32_t lost[4];
+    udp_seq_init(t);
+    for (uint32_t seq = 0; seq < 10; seq++)
+        udp_seq_sent(t, seq);
+    for (uint32_t seq = 0; seq < 10; seq++)
+        if (seq != 2 && seq != 5 && seq != 9)
+            udp_seq_reply(t, seq);
+    cr_assert_eq(udp_seq_lost(t, lost, 4), 3);
+    cr_expect_eq(lost[0], 2);
+    cr_expect_eq(lost[1], 5);
+    cr_expect_eq(lost[2], 9);
+    cr_expect_eq(udp_seq_lost(t, lost, 1), 3, "the count is whole even when the list is cut");
+    cr_expect_eq(lost[0], 2);
+    free(t);
+}

@@ -245,10 +245,14 @@ class UdpServerTest(ServerTest):
     def test_ping_shows_the_loss(self):
         n, percent, seed = 60, 20, 3
         srv = self.server("--drop", str(percent), "--seed", str(seed))
-        lost = sum(drop_decisions(percent, seed, n))
+        drops = drop_decisions(percent, seed, n)
+        lost = sum(drops)
         r = self.run_bin("ping", "-p", str(srv.port), "-c", str(n), "-i", "0", "-t", "300")
         self.assertEqual(r.returncode, 0, r.stderr)
         out = r.stdout.decode()
+        # the very datagrams the server dropped, named by their seq
+        unanswered = [str(seq) for seq, dropped in enumerate(drops) if dropped][:20]
+        self.assertIn("no reply to seq " + ", ".join(unanswered), out)
         self.assertIn(f"{n} datagrams sent, {n - lost} received, {100 * lost / n:.1f}% lost, "
                       "0 duplicates, 0 out of order", out)
         self.assertRegex(out, r"rtt min/avg/max/mdev = [\d.]+/[\d.]+/[\d.]+/[\d.]+ ms, "
