@@ -357,6 +357,12 @@ void trace_accepted(int listen_fd, int fd, const char *peer)
         net_format_addr((struct sockaddr *)&ss, len, c.local, sizeof c.local);
     trace_here.conn = &c;
     trace_call_log("accept", fd, NULL, 0, "accept(fd %d) -> fd %d, peer %s", listen_fd, fd, peer);
+    /* Once a process: "[::ffff:127.0.0.1]" puzzles a class the first time. */
+    static atomic_bool mapped_told;
+    if (strncmp(peer, "[::ffff:", 8) == 0 && !atomic_exchange(&mapped_told, true))
+        trace_log("  (%s is an IPv4 caller on an IPv6 socket: its address, mapped into "
+                  "IPv6's ::ffff:0:0/96)",
+                  peer);
     trace_here.conn = was;
 }
 

@@ -117,6 +117,16 @@ class TcpServerTest(ServerTest):
         with connect(srv.port) as s:
             self.assertEqual(exchange(s, b"v4 to ::"), b"V4 TO ::")
 
+    def test_an_ipv4_caller_on_an_ipv6_socket_is_explained_once(self):
+        srv = self.server("--trace", host="::")
+        for _ in range(2):
+            with connect(srv.port) as s:
+                self.assertEqual(exchange(s, b"hi"), b"HI")
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        self.assertEqual(err.count("is an IPv4 caller on an IPv6 socket"), 1, err)
+        self.assertEqual(err.count("peer [::ffff:127.0.0.1]:"), 2, err)
+
     def test_unix_socket(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "tcp.sock")
