@@ -121,6 +121,7 @@ struct pump {
     bool stdin_done;             /* stdin reached end of input */
     bool half_closed;            /* we sent FIN with shutdown(SHUT_WR) */
     bool heard;                  /* bytes arrived since we last sent */
+    bool prompt;                 /* stdin is a terminal: say when to type */
     int timeout_ms;              /* for the connect, and for an answer after the input */
 };
 
@@ -163,6 +164,14 @@ static int pump_read_stdin(struct pump *p, char *err)
     return pump_send(p, err);
 }
 
+/* The prompt of an interactive call, as ftp(1) shows one. */
+static void pump_prompt(void)
+{
+    static const char prompt[] = "tcp-demo> ";
+    ssize_t rc = write(STDOUT_FILENO, prompt, sizeof prompt - 1);
+    (void)rc; /* a prompt that cannot be shown is no error */
+}
+
 /* Print what the server sent. Returns 1 while open, 0 when it hung up, -1. */
 static int pump_receive(struct pump *p, char *err)
 {
@@ -183,6 +192,8 @@ static int pump_receive(struct pump *p, char *err)
         set_err(err, "write stdout", errno);
         return -1;
     }
+    if (p->prompt && !p->stdin_done && p->in[n - 1] == '\n')
+        pump_prompt(); /* a whole answer: the next line is the user's */
     return 1;
 }
 
@@ -229,6 +240,7 @@ int tcp_client_pump(const struct net_endpoint *ep, int timeout_ms, char *err)
         return -1;
     }
     p->timeout_ms = timeout_ms;
+    p->prompt = isatty(STDIN_FILENO);
     p->sock = net_connect(ep, timeout_ms, err);
     if (p->sock == -1 || net_set_nonblock(p->sock, true, err) == -1) {
         if (p->sock != -1)
@@ -236,6 +248,8 @@ int tcp_client_pump(const struct net_endpoint *ep, int timeout_ms, char *err)
         free(p);
         return -1;
     }
+    if (p->prompt)
+        pump_prompt();
     int rc = pump_run(p, err);
     close(p->sock);
     TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0", p->sock);
@@ -261,10 +275,11 @@ static const char tcp_client_usage[] =
     "  -h, --help           show this help\n"
     "      --version        print the version and exit\n"
     "\n"
-    "Without -m, every line typed is sent and its answer printed. From a pipe,\n"
-    "stdin is streamed to the server; at end of input the client half-closes\n"
-    "(shutdown SHUT_WR), prints the remaining answers, and exits when the server\n"
-    "hangs up or goes quiet. A server silent for -t is an error, not a hang.\n"
+    "Without -m, every line typed after the tcp-demo> prompt is sent and its answer\n"
+    "printed. From a pipe, stdin is streamed to the server; at end of input the\n"
+    "client half-closes (shutdown SHUT_WR), prints the remaining answers, and exits\n"
+    "when the server hangs up or goes quiet. A server silent for -t is an error,\n"
+    "not a hang.\n"
     "Exit: 0 ok, 1 connection or transfer failed, 2 bad usage.\n";
 
 /* The messages to say, from -m, and -t. */

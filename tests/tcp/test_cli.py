@@ -98,6 +98,8 @@ class TcpInteractiveTest(ServerTest):
             os.write(fd, b"dream is handsome\n")
             seen = read_until(fd, b"DREAM IS HANDSOME", 10)
             self.assertIn(b"DREAM IS HANDSOME", seen)
+            seen += read_until(fd, b"tcp-demo> ", 10)
+            self.assertEqual(seen.count(b"tcp-demo> "), 2, "a prompt at the start, one an answer")
             self.assertIn(b"\033[36m[tcp client]", seen, "trace is coloured on a terminal")
             os.write(fd, b"\x04")  # Ctrl-D: end of input, then a half-close
             seen += read_until(fd, b"hung up", 10)
