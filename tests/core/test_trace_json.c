@@ -5,18 +5,19 @@
 #include "trace.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 static struct trace_event event_with_preview(const char *bytes, size_t len)
 {
     struct trace_event ev = {.time_us = 1, .conn = 7, .result = (int64_t)len, .bytes = len};
-    strcpy(ev.server, "tcp");
-    strcpy(ev.role, "tcp server");
-    strcpy(ev.call, "recv");
-    strcpy(ev.peer, "127.0.0.1:53122");
+    snprintf(ev.server, sizeof ev.server, "%s", "tcp");
+    snprintf(ev.role, sizeof ev.role, "%s", "tcp server");
+    snprintf(ev.call, sizeof ev.call, "%s", "recv");
+    snprintf(ev.peer, sizeof ev.peer, "%s", "127.0.0.1:53122");
     memcpy(ev.preview, bytes, len);
     ev.preview_len = (uint32_t)len;
-    strcpy(ev.text, "recv(fd 5) -> 17 bytes");
+    snprintf(ev.text, sizeof ev.text, "%s", "recv(fd 5) -> 17 bytes");
     return ev;
 }
 
