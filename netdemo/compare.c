@@ -23,6 +23,7 @@
  */
 #include "netdemo.h"
 #include "chart.h"
+#include "lossylink.h"
 #include "stats.h"
 #include "tcpinfo.h"
 
@@ -62,10 +63,13 @@
 #define COMPARE_CHUNK        (256 * 1024)       /* one send() or recv() of the bulk */
 #define COMPARE_SIZE_DEFAULT (64 * 1024 * 1024) /* --size */
 #define COMPARE_SIZE_MAX     (16ULL << 30)
+#define COMPARE_NETEM_SIZE   (8 * 1024 * 1024) /* the lossy rows' bulk, at most */
+#define COMPARE_NETEM_LOSS   1                 /* --netem's percent, by default */
 
 static const char compare_usage[] =
     "usage: netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
-    "                       [--only tcp,udp,http,ftp] [--out DIR] [--json]\n"
+    "                       [--only tcp,udp,http,ftp] [--netem[=PERCENT]] [--out DIR]\n"
+    "                       [--json]\n"
     "\n"
     "Run the same small workloads over TCP, UDP, HTTP and FTP, on this machine,\n"
     "with netdemo's own servers on free loopback ports, and print what each costs:\n"
@@ -82,6 +86,10 @@ static const char compare_usage[] =
     "      --repeat R    runs of each workload (default 5)\n"
     "      --drop PERCENT  the loss rows' server drops this share (default 10)\n"
     "      --only LIST   the protocols to run, of tcp, udp, http, ftp (default all)\n"
+    "      --netem[=PERCENT]  also run the TCP and HTTP bulk rows (8M at most) over a\n"
+    "                    link that loses PERCENT (default 1) of the packets each way:\n"
+    "                    a veth pair between two network namespaces, with tc netem\n"
+    "                    (root only; without it, says why and skips those rows)\n"
     "      --out DIR     also write DIR/report.json and DIR/report.html (charts, in\n"
     "                    English and Chinese, for a projector)\n"
     "      --json        print every figure, and the machine's facts, as JSON\n"
@@ -95,6 +103,7 @@ enum { ONLY_TCP = 1, ONLY_UDP = 2, ONLY_HTTP = 4, ONLY_FTP = 8, ONLY_ALL = 15 };
 struct compare_options {
     uint64_t size;
     long count, repeat, drop;
+    long netem;    /* --netem's loss percent, 0 without it */
     unsigned only; /* ONLY_* bits */
     bool json;
     const char *out; /* --out DIR, or NULL */
@@ -107,7 +116,7 @@ static long loss_datagrams(const struct compare_options *o)
     return o->count < COMPARE_LOSS_MAX ? o->count : COMPARE_LOSS_MAX;
 }
 
-enum { OPT_COUNT = 3000, OPT_REPEAT, OPT_ONLY, OPT_JSON, OPT_SIZE, OPT_DROP, OPT_OUT };
+enum { OPT_COUNT = 3000, OPT_REPEAT, OPT_ONLY, OPT_JSON, OPT_SIZE, OPT_DROP, OPT_OUT, OPT_NETEM };
 
 /* "64M", "1048576", "2G": bytes, with K, M and G as powers of 1024. */
 static int parse_size(const char *text, uint64_t *out)
@@ -167,6 +176,11 @@ static int compare_option(void *ctx, int ch, const char *arg, char *err)
     case OPT_DROP:
         if (cli_parse_long(arg, 1, 100, &o->drop) == -1)
             return cli_reason(err, "invalid --drop '%s': a percentage from 1 to 100", arg);
+        return 0;
+    case OPT_NETEM:
+        o->netem = COMPARE_NETEM_LOSS;
+        if (arg != NULL && cli_parse_long(arg, 1, 50, &o->netem) == -1)
+            return cli_reason(err, "invalid --netem '%s': a loss percentage from 1 to 50", arg);
         return 0;
     case OPT_SIZE:
         if (parse_size(arg, &o->size) == -1)
@@ -412,7 +426,11 @@ static int round_trip_run(struct netdemo *d, const struct round_trip *w, long co
 struct bulk_ctx {
     struct netdemo *d;
     uint16_t sink_port;  /* the discard server's */
+    uint16_t http_port;  /* the web server's */
     uint16_t lossy_port; /* the UDP server that drops --drop percent */
+    /* NULL on loopback; else the servers are across the lossy link, and
+     * the client's sockets are made in its client namespace */
+    const struct lossy_link *link;
     uint64_t size;
     int devnull;
     char *chunk; /* COMPARE_CHUNK bytes */
@@ -445,6 +463,21 @@ static int64_t drain(int fd, char *buf, uint64_t want, char *err)
     return (int64_t)got;
 }
 
+/* A TCP connection to port: on loopback, or from the client end of the
+ * lossy link to its server end. */
+static int bulk_dial(const struct bulk_ctx *c, uint16_t port, char *err)
+{
+    if (c->link == NULL)
+        return dial(port, SOCK_STREAM, err);
+    struct net_endpoint ep;
+    net_endpoint_from_host_port(LOSSY_SERVER_ADDR, port, &ep, err);
+    if (lossy_link_enter(c->link->client) == -1)
+        return cli_reason(err, "setns: %s", strerror(errno));
+    int fd = net_connect(&ep, COMPARE_WAIT_MS, err);
+    lossy_link_enter(c->link->home); /* back where this thread came from */
+    return fd;
+}
+
 /* A new connection to port, one transfer on it, timed from the connect
  * to the transfer's end, with the kernel's view of it. Returns 0 or -1. */
 static int bulk_on_a_new_connection(struct bulk_ctx *c, uint16_t port,
@@ -452,7 +485,7 @@ static int bulk_on_a_new_connection(struct bulk_ctx *c, uint16_t port,
                                     struct bulk_run *out, char *err)
 {
     int64_t t0 = now_ns();
-    int fd = dial(port, SOCK_STREAM, err);
+    int fd = bulk_dial(c, port, err);
     if (fd == -1)
         return -1;
     int rc = transfer(c, fd, err);
@@ -524,7 +557,7 @@ static int http_get_bulk(struct bulk_ctx *c, int fd, char *err)
 
 static int bulk_http(struct bulk_ctx *c, struct bulk_run *out, char *err)
 {
-    return bulk_on_a_new_connection(c, c->d->services[NETDEMO_HTTP].port, http_get_bulk, out, err);
+    return bulk_on_a_new_connection(c, c->http_port, http_get_bulk, out, err);
 }
 
 /* FTP: RETR over an open, logged-in session; the clock runs from the
@@ -644,14 +677,18 @@ static int write_file(const char *dir, const char *name, const char *data, uint6
         rc = io_write_all(fd, data, n) == -1 ? -1 : 0;
         done += n;
     }
+    /* on the disk before anything is timed: else the kernel writes it
+     * back while a bulk row runs, and takes CPU and time from it */
+    if (rc == 0)
+        rc = fdatasync(fd);
     if (close(fd) == -1 || rc == -1)
         return cli_reason(err, "%s: %s", path, strerror(errno));
     return 0;
 }
 
-/* A folder for both servers: the tiny files of workload 1 and the bulk
- * file. Returns 0, or -1 with err. */
-static int content_make(char *dir, uint64_t size, char *chunk, char *err)
+/* A folder for both servers: the tiny files of workload 1 and, when a row
+ * reads it (bulk_size > 0), the bulk file. Returns 0, or -1 with err. */
+static int content_make(char *dir, uint64_t bulk_size, char *chunk, char *err)
 {
     for (size_t i = 0; i < COMPARE_CHUNK; i++)
         chunk[i] = (char)('a' + i * 7 % 26); /* text, any bytes would do */
@@ -665,7 +702,7 @@ static int content_make(char *dir, uint64_t size, char *chunk, char *err)
             -1 ||
         write_file(dir, COMPARE_FTP_FILE, COMPARE_MESSAGE "\n", sizeof COMPARE_MESSAGE, err) ==
             -1 ||
-        write_file(dir, COMPARE_BULK_FILE, chunk, size, err) == -1)
+        (bulk_size > 0 && write_file(dir, COMPARE_BULK_FILE, chunk, bulk_size, err) == -1))
         return -1;
     return 0;
 }
@@ -699,6 +736,13 @@ struct results {
     struct stats_range lost_pct, resent, plain_s, reliable_s;
     unsigned long delivered; /* in the last reliable run */
     bool loss_ran;
+    /* --netem: the TCP and HTTP bulk rows again, over the lossy link */
+    struct stats_range netem_mib_s[BULKS];
+    struct bulk_run netem_last[BULKS];
+    bool netem_ran[BULKS];
+    uint64_t netem_size;
+    bool netem_up;               /* the link was made */
+    char netem_how[CLI_ERR_LEN]; /* how it loses, or why there is none */
 };
 
 /* Bytes on the wire of a bulk run: the payload and every segment's headers,
@@ -761,7 +805,14 @@ static const char *time_text(struct stats_range r, char *buf, size_t len)
 }
 
 static void print_bulk(const struct compare_options *o, const struct results *r);
+static void print_netem(const struct compare_options *o, const struct results *r);
 static void print_loss(const struct compare_options *o, const struct results *r);
+
+/* --netem asked for rows that it can run: the TCP or HTTP ones. */
+static bool netem_asked(const struct compare_options *o)
+{
+    return o->netem > 0 && (o->only & (ONLY_TCP | ONLY_HTTP));
+}
 
 static void print_table(const struct compare_options *o, const struct results *r,
                         const struct machine *m)
@@ -798,6 +849,7 @@ static void print_table(const struct compare_options *o, const struct results *r
            "   where the TCP and UDP ones carry the 17 bytes of the seed's message.\n");
 
     print_bulk(o, r);
+    print_netem(o, r);
     print_loss(o, r);
     if (r->bounds_ran)
         printf("\n5. Message boundaries: the seed's words in %d writes\n\n"
@@ -867,6 +919,37 @@ static void print_bulk(const struct compare_options *o, const struct results *r)
            TCPINFO_HEADER_BYTES);
 }
 
+/* Section 3 again over the lossy link, or why it could not run. */
+static void print_netem(const struct compare_options *o, const struct results *r)
+{
+    char a[64];
+    if (!netem_asked(o))
+        return;
+    if (!r->netem_up) {
+        printf("\n3b. Bulk over a lossy link: netem is unavailable, so these rows are skipped:\n"
+               "    %s\n",
+               r->netem_how);
+        return;
+    }
+    printf("\n3b. Bulk over a lossy link: %s one way, %s\n\n",
+           bytes_text(r->netem_size, a, sizeof a), r->netem_how);
+    printf("   %-9s %-24s %s\n", "protocol", "MiB/s", "the kernel's view");
+    for (size_t i = 0; i < BULKS; i++) {
+        if (!r->netem_ran[i])
+            continue;
+        const struct bulk_run *run = &r->netem_last[i];
+        snprintf(a, sizeof a, "%.1f (%.1f-%.1f)", r->netem_mib_s[i].median, r->netem_mib_s[i].min,
+                 r->netem_mib_s[i].max);
+        printf("   %-9s %-24s rtt %u us, cwnd %u, %u resent, %u out of order\n", bulks[i].name, a,
+               run->info.rtt_us, run->info.cwnd, run->info.retransmits, run->info.out_of_order);
+    }
+    printf("\n   Every byte arrived, in order: TCP sent again what the link lost. The TCP\n"
+           "   row's client sends, so 'resent' is its own; the HTTP row's client receives,\n"
+           "   so it sees the loss as segments that came after a hole, 'out of order'.\n"
+           "   A loss also halves the congestion window, so the rate falls far more than\n"
+           "   the share of packets lost.\n");
+}
+
 static void json_range(FILE *f, const char *name, struct stats_range r, const char *sep)
 {
     fprintf(f, "\"%s\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f}%s", name, r.median, r.min, r.max,
@@ -895,20 +978,45 @@ static void json_round_trip(FILE *f, const struct compare_options *o, const stru
     json_range(f, "rtt_p99_us", r->p99[i], "}");
 }
 
-static void json_bulk(FILE *f, const struct compare_options *o, const struct results *r, size_t i)
+/* One bulk row: size bytes at rate, the last run's kernel view b. */
+static void json_bulk_row(FILE *f, size_t i, uint64_t size, struct stats_range rate,
+                          const struct bulk_run *b)
 {
-    const struct bulk_run *b = &r->last[i];
     fprintf(f, "{\"protocol\":\"%s\",\"payload_bytes\":%llu,", bulks[i].name,
-            (unsigned long long)o->size);
-    json_range(f, "mib_per_second", r->mib_s[i], ",");
+            (unsigned long long)size);
+    json_range(f, "mib_per_second", rate, ",");
     if (b->has_info)
         fprintf(f,
                 "\"wire_bytes\":%llu,\"kernel\":{\"segs_out\":%u,\"segs_in\":%u,"
-                "\"rtt_us\":%u,\"retransmits\":%u,\"cwnd\":%u}}",
-                (unsigned long long)wire_bytes(b, o->size), b->info.segs_out, b->info.segs_in,
-                b->info.rtt_us, b->info.retransmits, b->info.cwnd);
+                "\"rtt_us\":%u,\"retransmits\":%u,\"cwnd\":%u,\"out_of_order\":%u}}",
+                (unsigned long long)wire_bytes(b, size), b->info.segs_out, b->info.segs_in,
+                b->info.rtt_us, b->info.retransmits, b->info.cwnd, b->info.out_of_order);
     else
         fprintf(f, "\"wire_bytes\":null,\"kernel\":null}");
+}
+
+static void json_bulk(FILE *f, const struct compare_options *o, const struct results *r, size_t i)
+{
+    json_bulk_row(f, i, o->size, r->mib_s[i], &r->last[i]);
+}
+
+static void json_netem(FILE *f, const struct compare_options *o, const struct results *r, size_t i)
+{
+    (void)o;
+    json_bulk_row(f, i, r->netem_size, r->netem_mib_s[i], &r->netem_last[i]);
+}
+
+/* A JSON string's body: the text escaped (a reason may hold quotes). */
+static void json_text(FILE *f, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
 }
 
 /* "name":[the rows that ran], then after. */
@@ -945,6 +1053,13 @@ static void print_json(FILE *f, const struct compare_options *o, const struct re
         fprintf(f, "\"reliable_delivered\":%lu,", r->delivered);
         json_range(f, "reliable_retransmissions", r->resent, ",");
         json_range(f, "reliable_seconds", r->reliable_s, "}");
+    }
+    if (netem_asked(o)) {
+        fprintf(f, ",\"netem\":{\"available\":%s,\"loss_percent\":%ld,\"%s\":\"",
+                r->netem_up ? "true" : "false", o->netem, r->netem_up ? "how" : "reason");
+        json_text(f, r->netem_how);
+        fputs("\",", f);
+        json_rows(f, "bulk", BULKS, r->netem_ran, json_netem, o, r, "}");
     }
     if (r->bounds_ran)
         fprintf(f, ",\"boundaries\":{\"writes\":%d,\"tcp_reads\":%d,\"udp_reads\":%d}",
@@ -1081,6 +1196,45 @@ static void html_bulk(FILE *f, const struct compare_options *o, const struct res
         "最多带 64 KiB；以太网上是 1448 字节。");
 }
 
+static void html_netem(FILE *f, const struct results *r)
+{
+    struct chart_bar bars[BULKS];
+    size_t n = 0;
+    char size[32], what[CLI_ERR_LEN + 64];
+    if (!r->netem_up) {
+        html_section(f, "3b. Bulk over a lossy link", "3b. 有丢包的链路上的大量传输", NULL, "");
+        fputs("</table><p>netem is unavailable here, so these rows are skipped: ", f);
+        chart_escape(f, r->netem_how);
+        fputs("</p>\n", f);
+        return;
+    }
+    snprintf(what, sizeof what, "%s one way, %s.", bytes_text(r->netem_size, size, sizeof size),
+             r->netem_how);
+    html_section(f, "3b. Bulk over a lossy link", "3b. 有丢包的链路上的大量传输", NULL,
+                 "<th>protocol</th><th>MiB a second</th><th>sent again</th>"
+                 "<th>out of order</th>");
+    for (size_t i = 0; i < BULKS; i++) {
+        if (!html_row(f, r->netem_ran[i], bulks[i].name))
+            continue;
+        html_range_cell(f, r->netem_mib_s[i], "", 1);
+        fprintf(f, "<td>%u</td><td>%u</td></tr>\n", r->netem_last[i].info.retransmits,
+                r->netem_last[i].info.out_of_order);
+        bars[n++] = (struct chart_bar){bulks[i].name, r->netem_mib_s[i].median};
+    }
+    fputs("</table>\n<p>", f);
+    chart_escape(f, what);
+    fputs("</p>\n", f);
+    chart_svg(f, "MiB a second over the lossy link", "%.1f MiB/s", bars, n);
+    html_note(f,
+              "Every byte arrived, in order: TCP sent again what the link lost. The TCP row's "
+              "client sends, and counts what it sent again; the HTTP row's client receives, and "
+              "sees each loss as segments that came after a hole. A loss also halves the "
+              "congestion window, so the rate falls far more than the share lost.",
+              "每个字节都按顺序到达了：链路丢掉的，TCP 会重发。TCP 这一行的客户端是发送方，统计"
+              "自己重发了多少；HTTP 这一行的客户端是接收方，看到的是空洞之后先到的报文段。一次丢包"
+              "还会让拥塞窗口减半，所以速率下降得远比丢包比例多。");
+}
+
 static void html_loss(FILE *f, const struct compare_options *o, const struct results *r)
 {
     char what[96];
@@ -1142,6 +1296,8 @@ static void print_html(FILE *f, const struct compare_options *o, const struct re
         html_round_trips(f, o, r);
     if (memchr(r->bulk_ran, true, BULKS) != NULL)
         html_bulk(f, o, r);
+    if (netem_asked(o))
+        html_netem(f, r);
     if (r->loss_ran)
         html_loss(f, o, r);
     if (r->bounds_ran)
@@ -1277,10 +1433,30 @@ static int failed_at(char *err, const char *workload, const char *name)
     return -1;
 }
 
+/* Workload 3, over c's servers, for the protocols in only: --repeat runs
+ * of each, their rates in rate[]. Returns 0, or -1 with err. */
+static int bulk_runs(struct bulk_ctx *c, const struct compare_options *o, unsigned only,
+                     double *rate, struct stats_range *mib_s, struct bulk_run *last, bool *ran,
+                     char *err)
+{
+    for (size_t w = 0; w < BULKS; w++) {
+        for (long run = 0; run < o->repeat && (only & bulks[w].only); run++) {
+            progress(bulks[w].name, run + 1, o->repeat);
+            if (bulks[w].run(c, &last[w], err) == -1)
+                return failed_at(err, "bulk", bulks[w].name);
+            rate[run] = (double)c->size / (1 << 20) / last[w].seconds;
+            ran[w] = true;
+        }
+        mib_s[w] = stats_range_of(rate, (size_t)o->repeat);
+    }
+    return 0;
+}
+
 /* Every workload --only allows, into r; runs holds 3 * repeat figures,
  * rtt count. err: CLI_ERR_LEN bytes. */
-static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, const struct compare_options *o,
-                       struct results *r, double *runs, double *rtt, char *err)
+static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, struct bulk_ctx *netem,
+                       const struct compare_options *o, struct results *r, double *runs,
+                       double *rtt, char *err)
 {
     double *rate = runs, *p50 = runs + o->repeat, *p99 = runs + 2 * o->repeat;
     size_t repeat = (size_t)o->repeat;
@@ -1305,16 +1481,11 @@ static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, const struct co
         r->p50[w] = stats_range_of(p50, repeat);
         r->p99[w] = stats_range_of(p99, repeat);
     }
-    for (size_t w = 0; w < BULKS; w++) {
-        for (long run = 0; run < o->repeat && (o->only & bulks[w].only); run++) {
-            progress(bulks[w].name, run + 1, o->repeat);
-            if (bulks[w].run(bulk, &r->last[w], err) == -1)
-                return failed_at(err, "bulk", bulks[w].name);
-            rate[run] = (double)o->size / (1 << 20) / r->last[w].seconds;
-            r->bulk_ran[w] = true;
-        }
-        r->mib_s[w] = stats_range_of(rate, repeat);
-    }
+    if (bulk_runs(bulk, o, o->only, rate, r->mib_s, r->last, r->bulk_ran, err) == -1)
+        return -1;
+    if (netem != NULL && bulk_runs(netem, o, o->only & (ONLY_TCP | ONLY_HTTP), rate, r->netem_mib_s,
+                                   r->netem_last, r->netem_ran, err) == -1)
+        return failed_at(err, "bulk", "the lossy link");
     if ((o->only & ONLY_UDP) && loss_runs(bulk, o, r, runs, err) == -1)
         return failed_at(err, "loss", "UDP");
     if (o->only & (ONLY_TCP | ONLY_UDP)) {
@@ -1326,13 +1497,13 @@ static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, const struct co
 }
 
 /* measure_all, with its scratch arrays. */
-static int measure(struct netdemo *d, struct bulk_ctx *bulk, const struct compare_options *o,
-                   struct results *r, char *err)
+static int measure(struct netdemo *d, struct bulk_ctx *bulk, struct bulk_ctx *netem,
+                   const struct compare_options *o, struct results *r, char *err)
 {
     double *runs = calloc((size_t)o->repeat * 3, sizeof *runs);
     double *rtt = calloc((size_t)o->count, sizeof *rtt);
     int rc = runs == NULL || rtt == NULL ? cli_reason(err, "out of memory")
-                                         : measure_all(d, bulk, o, r, runs, rtt, err);
+                                         : measure_all(d, bulk, netem, o, r, runs, rtt, err);
     if (isatty(STDERR_FILENO))
         fputs("\r\033[K", stderr);
     free(runs);
@@ -1347,13 +1518,55 @@ struct compare_run {
     struct extra sink, lossy; /* the discard server, the lossy UDP server */
     struct bulk_ctx bulk;
     char dir[64]; /* the served folder, "" until made */
+    /* --netem: the link, a discard and a web server at its far end */
+    struct lossy_link link;
+    struct extra far_sink, far_http;
+    struct bulk_ctx netem;
 };
+
+/* --netem: the lossy link, and a discard server and a web server in its
+ * server namespace (their threads start there, and stay). Returns 0, or
+ * -1 with why in r->netem_how: the rows are then skipped, not failed. */
+static int netem_start(struct compare_run *c, const struct compare_options *o)
+{
+    char *why = c->r->netem_how;
+    if (lossy_link_open(&c->link, (unsigned)o->netem, why) == -1)
+        return -1;
+    c->r->netem_up = true;
+    struct tcp_config sink;
+    tcp_config_defaults(&sink);
+    sink.mode = TCP_MODE_DISCARD;
+    net_endpoint_from_host_port(LOSSY_SERVER_ADDR, 0, &sink.endpoint, why);
+    struct http_config web = c->d->http;
+    net_endpoint_from_host_port(LOSSY_SERVER_ADDR, 0, &web.endpoint, why);
+    web.events = NULL;
+    web.workers = 1;
+    int rc = -1;
+    if (lossy_link_enter(c->link.server) == 0) {
+        rc = extra_start(&c->far_sink, &tcp_server_ops, &sink, why) == -1 ||
+                     extra_start(&c->far_http, &http_server_ops, &web, why) == -1
+                 ? -1
+                 : 0;
+        lossy_link_enter(c->link.home);
+    }
+    if (rc == -1)
+        return -1;
+    snprintf(why, CLI_ERR_LEN, "%s", c->link.how);
+    c->netem = c->bulk;
+    c->netem.link = &c->link;
+    c->netem.sink_port = server_port(&tcp_server_ops, c->far_sink.srv);
+    c->netem.http_port = server_port(&http_server_ops, c->far_http.srv);
+    c->netem.size = o->size < COMPARE_NETEM_SIZE ? o->size : COMPARE_NETEM_SIZE;
+    c->r->netem_size = c->netem.size;
+    return 0;
+}
 
 /* The servers up, serving the run's folder, and the discard sink. */
 static int compare_start(struct compare_run *c, const struct compare_options *o, char *err)
 {
     struct cli_common quiet = {.host = "127.0.0.1"}; /* no --trace: silent */
-    if (content_make(c->dir, o->size, c->bulk.chunk, err) == -1)
+    bool read_by_a_row = o->only & (ONLY_HTTP | ONLY_FTP);
+    if (content_make(c->dir, read_by_a_row ? o->size : 0, c->bulk.chunk, err) == -1)
         return -1;
     for (int i = 0; i < NETDEMO_SERVICES; i++)
         c->d->services[i].port = 0; /* free loopback ports */
@@ -1366,6 +1579,7 @@ static int compare_start(struct compare_run *c, const struct compare_options *o,
     c->bulk.d = c->d;
     c->bulk.size = o->size;
     c->bulk.sink_port = server_port(&tcp_server_ops, c->sink.srv);
+    c->bulk.http_port = c->d->services[NETDEMO_HTTP].port;
     c->bulk.lossy_port = server_port(&udp_server_ops, c->lossy.srv);
     c->bulk.devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
     return c->bulk.devnull == -1 ? cli_reason(err, "/dev/null: %s", strerror(errno)) : 0;
@@ -1377,6 +1591,9 @@ static int compare_end(struct compare_run *c)
     int rc = CLI_EXIT_OK;
     extra_end(&c->sink);
     extra_end(&c->lossy);
+    extra_end(&c->far_sink);
+    extra_end(&c->far_http);
+    lossy_link_close(&c->link);
     if (c->d != NULL) {
         netdemo_stop(c->d);
         rc = netdemo_join(c->d);
@@ -1402,6 +1619,7 @@ int netdemo_compare_main(int argc, char *argv[])
         {"only", required_argument, NULL, OPT_ONLY},
         {"json", no_argument, NULL, OPT_JSON},
         {"out", required_argument, NULL, OPT_OUT},
+        {"netem", optional_argument, NULL, OPT_NETEM},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_syntax syntax = {
@@ -1427,13 +1645,19 @@ int netdemo_compare_main(int argc, char *argv[])
                             .r = calloc(1, sizeof *c.r),
                             .sink = {.stop = {.pipe = {-1, -1}}},
                             .lossy = {.stop = {.pipe = {-1, -1}}},
+                            .far_sink = {.stop = {.pipe = {-1, -1}}},
+                            .far_http = {.stop = {.pipe = {-1, -1}}},
+                            .link = {.home = -1, .server = -1, .client = -1},
                             .bulk = {.chunk = malloc(COMPARE_CHUNK + 1), .devnull = -1},
                             .dir = "/tmp/netdemo-compare-XXXXXX"};
     if (c.d == NULL || c.r == NULL || c.bulk.chunk == NULL) {
         compare_end(&c);
         return cli_error(syntax.prog, CLI_EXIT_FAILURE, "malloc: out of memory");
     }
-    if (compare_start(&c, &o, err) == -1 || measure(c.d, &c.bulk, &o, c.r, err) == -1) {
+    bool started = compare_start(&c, &o, err) == 0;
+    bool netem = started && o.netem > 0 && (o.only & (ONLY_TCP | ONLY_HTTP)) &&
+                 netem_start(&c, &o) == 0; /* if not, the report says why */
+    if (!started || measure(c.d, &c.bulk, netem ? &c.netem : NULL, &o, c.r, err) == -1) {
         compare_end(&c);
         return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);
     }

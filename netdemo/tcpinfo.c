@@ -21,6 +21,7 @@ int tcpinfo_read(int fd, struct tcpinfo *out)
         .rtt_us = ti.tcpi_rtt,
         .retransmits = ti.tcpi_total_retrans,
         .cwnd = ti.tcpi_snd_cwnd,
+        .out_of_order = ti.tcpi_rcv_ooopack,
     };
     return 0;
 }

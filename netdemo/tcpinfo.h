@@ -17,6 +17,7 @@ struct tcpinfo {
     uint32_t rtt_us;            /* the smoothed round-trip time */
     uint32_t retransmits;       /* segments sent again, in total */
     uint32_t cwnd;              /* congestion window, in segments */
+    uint32_t out_of_order;      /* segments that came after a hole (a receiver's view) */
 };
 
 /* tcpinfo_read: TCP_INFO of the connected socket fd. Returns 0, or -1. */

@@ -16,13 +16,15 @@ set -eu
 # only runs netdemo gets no test frameworks, browser or packaging tools.
 RUN_PACKAGES="gcc make cmake pkg-config node-llhttp"
 BUILD_PACKAGES="$RUN_PACKAGES clang-format libcriterion-dev dpkg-dev"
-# Integration tests: real peers and namespaces on loopback; lintian checks
+# Integration tests: real peers and namespaces on loopback (nftables loses
+# packets on `netdemo compare --netem`'s link where the kernel has no
+# netem); lintian checks
 # the Debian package; node and npm drive Chromium through playwright-core
 # for the hub's browser test, and a CJK font lets its screenshots show the
 # Chinese page. A nodejs that brings its own npm (NodeSource's does)
 # conflicts with Debian's npm package, so npm is asked for only when the
 # command is missing.
-TEST_PACKAGES="python3 curl lftp iproute2 procps chromium fonts-wqy-zenhei lintian nodejs npm"
+TEST_PACKAGES="python3 curl lftp iproute2 nftables procps chromium fonts-wqy-zenhei lintian nodejs npm"
 command -v npm >/dev/null 2>&1 && TEST_PACKAGES="${TEST_PACKAGES% npm}"
 # Benchmarks: the tools netdemo stands beside.
 BENCH_PACKAGES="socat wrk nginx-light lighttpd vsftpd python3-pyftpdlib iperf3 sockperf hyperfine"

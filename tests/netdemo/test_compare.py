@@ -173,10 +173,47 @@ class CompareTest(unittest.TestCase):
         finally:
             srv.kill()
 
+    @unittest.skipUnless(os.geteuid() == 0, "--netem makes network namespaces: root only")
+    def test_netem_runs_tcp_and_http_over_a_lossy_link(self):
+        r = compare("--only", "tcp,http", "--size", "1M", "--count", "20", "--repeat", "1",
+                    "--netem=5", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        netem = json.loads(r.stdout)["netem"]
+        self.assertEqual(netem["loss_percent"], 5)
+        # scripts/setup.sh installs nftables for the kernels built without netem
+        self.assertTrue(netem["available"], netem)
+        self.assertRegex(netem["how"], r"^(tc netem|nftables): 5% loss")
+        rows = {row["protocol"]: row for row in netem["bulk"]}
+        self.assertEqual(set(rows), {"TCP", "HTTP"}, "FTP's rows stay on loopback")
+        for row in rows.values():
+            self.assertEqual(row["payload_bytes"], 1 << 20)
+            # an Ethernet-sized link: hundreds of segments, not loopback's few 64 KiB ones
+            self.assertGreater(row["kernel"]["segs_out"] + row["kernel"]["segs_in"], 700, row)
+        # 5% of some 725 segments each way is lost: the sender sends again,
+        # the receiver sees segments arrive after a hole
+        self.assertGreater(rows["TCP"]["kernel"]["retransmits"], 0, rows["TCP"])
+        self.assertGreater(rows["HTTP"]["kernel"]["out_of_order"], 0, rows["HTTP"])
+
+    @unittest.skipUnless(os.geteuid() == 0 and shutil.which("setpriv"), "needs root to drop it")
+    def test_netem_without_root_says_why_and_skips_its_rows(self):
+        state = tempfile.mkdtemp(prefix="netdemo-state-")
+        self.addCleanup(shutil.rmtree, state, True)
+        os.chmod(state, 0o777)
+        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", BIN,
+                            "compare", *CI_RUN, "--only", "tcp", "--netem"],
+                           capture_output=True, timeout=60, stdin=subprocess.DEVNULL,
+                           env={**os.environ, "XDG_STATE_HOME": state})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = r.stdout.decode()
+        self.assertIn("3b. Bulk over a lossy link: netem is unavailable", text)
+        self.assertIn("needs root", text)
+        self.assertIn("3. Bulk: 1.0 MiB one way", text, "the loopback rows still run")
+
     def test_bad_usage_exits_2_with_one_line(self):
         for args in (["--count", "0"], ["--repeat", "x"], ["--only", "smtp"], ["--only", ""],
                      ["--size", "0"], ["--size", "1T"], ["--size", "-5"], ["--size", "17G"],
                      ["--drop", "0"], ["--drop", "101"],
+                     ["--netem=0"], ["--netem=51"], ["--netem=x"],
                      ["--bogus"], ["extra"]):
             with self.subTest(args=args):
                 r = compare(*args)
@@ -188,8 +225,8 @@ class CompareTest(unittest.TestCase):
     def test_help_names_every_flag(self):
         r = compare("--help")
         self.assertEqual(r.returncode, 0)
-        for flag in ("--size", "--count", "--repeat", "--drop", "--only", "--out", "--json",
-                     "--help", "--version"):
+        for flag in ("--size", "--count", "--repeat", "--drop", "--only", "--netem", "--out",
+                     "--json", "--help", "--version"):
             self.assertIn(flag.encode(), r.stdout)
 
 
