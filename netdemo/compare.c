@@ -39,6 +39,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -686,6 +687,50 @@ static int write_file(const char *dir, const char *name, const char *data, uint6
     return 0;
 }
 
+/* The folder's paths, deepest first, written once it exists: then a
+ * signal handler can remove it with unlink() and rmdir() alone (both safe
+ * there), so that Ctrl-C leaves no 64 MiB file in /tmp. */
+static const char *const content_names[] = {"files/dream.txt", "files", COMPARE_FTP_FILE,
+                                            COMPARE_BULK_FILE, "."};
+#define CONTENT_PATHS (sizeof content_names / sizeof content_names[0])
+static char content_paths[CONTENT_PATHS][PATH_MAX];
+static volatile sig_atomic_t content_made;
+
+static void content_note(const char *dir)
+{
+    for (size_t i = 0; i < CONTENT_PATHS; i++)
+        snprintf(content_paths[i], PATH_MAX, "%s/%s", dir, content_names[i]);
+    snprintf(content_paths[CONTENT_PATHS - 1], PATH_MAX, "%s", dir); /* the folder, last */
+    content_made = 1;
+}
+
+static void content_remove(void)
+{
+    if (!content_made)
+        return;
+    for (size_t i = 0; i < CONTENT_PATHS; i++)
+        if (unlink(content_paths[i]) == -1)
+            rmdir(content_paths[i]);
+    content_made = 0;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: the folder gone, then the signal's own end. */
+static void remove_and_end(int sig)
+{
+    content_remove();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void remove_on_signals(void)
+{
+    struct sigaction sa = {.sa_handler = remove_and_end};
+    sigemptyset(&sa.sa_mask);
+    int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        sigaction(signals[i], &sa, NULL);
+}
+
 /* A folder for both servers: the tiny files of workload 1 and, when a row
  * reads it (bulk_size > 0), the bulk file. Returns 0, or -1 with err. */
 static int content_make(char *dir, uint64_t bulk_size, char *chunk, char *err)
@@ -695,6 +740,7 @@ static int content_make(char *dir, uint64_t bulk_size, char *chunk, char *err)
     char files[PATH_MAX];
     if (mkdtemp(dir) == NULL)
         return cli_reason(err, "mkdtemp: %s", strerror(errno));
+    content_note(dir);
     snprintf(files, sizeof files, "%s/files", dir);
     if (mkdir(files, 0755) == -1)
         return cli_reason(err, "%s: %s", files, strerror(errno));
@@ -705,19 +751,6 @@ static int content_make(char *dir, uint64_t bulk_size, char *chunk, char *err)
         (bulk_size > 0 && write_file(dir, COMPARE_BULK_FILE, chunk, bulk_size, err) == -1))
         return -1;
     return 0;
-}
-
-static void content_remove(const char *dir)
-{
-    char path[PATH_MAX];
-    static const char *const names[] = {"files/dream.txt", "files", COMPARE_FTP_FILE,
-                                        COMPARE_BULK_FILE};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (unlink(path) == -1)
-            rmdir(path);
-    }
-    rmdir(dir);
 }
 
 /* --- the report ----------------------------------------------------------------- */
@@ -1602,8 +1635,7 @@ static int compare_end(struct compare_run *c)
     }
     if (c->bulk.devnull > 0)
         close(c->bulk.devnull);
-    if (c->dir[0] != '\0' && strstr(c->dir, "XXXXXX") == NULL)
-        content_remove(c->dir);
+    content_remove();
     free(c->bulk.chunk);
     free(c->r);
     return rc;
@@ -1654,6 +1686,7 @@ int netdemo_compare_main(int argc, char *argv[])
         compare_end(&c);
         return cli_error(syntax.prog, CLI_EXIT_FAILURE, "malloc: out of memory");
     }
+    remove_on_signals();
     bool started = compare_start(&c, &o, err) == 0;
     bool netem = started && o.netem > 0 && (o.only & (ONLY_TCP | ONLY_HTTP)) &&
                  netem_start(&c, &o) == 0; /* if not, the report says why */

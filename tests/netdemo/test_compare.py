@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -208,6 +209,28 @@ class CompareTest(unittest.TestCase):
         self.assertIn("3b. Bulk over a lossy link: netem is unavailable", text)
         self.assertIn("needs root", text)
         self.assertIn("3. Bulk: 1.0 MiB one way", text, "the loopback rows still run")
+
+    def test_ctrl_c_mid_run_leaves_no_folder_behind(self):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with self.subTest(signal=sig.name):
+                before = set(glob.glob("/tmp/netdemo-compare-*"))
+                p = subprocess.Popen([BIN, "compare", "--size", "16M", "--repeat", "20"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     stdin=subprocess.DEVNULL,
+                                     env={**os.environ, "XDG_STATE_HOME": STATE})
+                try:
+                    deadline = time.monotonic() + harness.WAIT_S
+                    # the folder is made first: once it is there, the run is under way
+                    while set(glob.glob("/tmp/netdemo-compare-*")) == before:
+                        self.assertLess(time.monotonic(), deadline, "no folder was made")
+                        time.sleep(0.02)
+                    time.sleep(0.3)
+                    p.send_signal(sig)
+                    self.assertEqual(p.wait(timeout=harness.WAIT_S), -sig, "ends by the signal")
+                finally:
+                    p.kill()
+                    p.wait()
+                self.assertEqual(set(glob.glob("/tmp/netdemo-compare-*")), before)
 
     def test_bad_usage_exits_2_with_one_line(self):
         for args in (["--count", "0"], ["--repeat", "x"], ["--only", "smtp"], ["--only", ""],
