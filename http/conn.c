@@ -281,6 +281,7 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
                                  .home = srv->config.home,
                                  .about_json = srv->config.about_json,
                                  .compare_page = srv->config.compare_page,
+                                 .compare_job = srv->config.compare_job,
                                  .events = srv->config.events ? &srv->events_streams : NULL,
                                  .events_max = srv->config.events_max};
         counters_add(srv->stats, requests, 1);

@@ -313,17 +313,21 @@ static void handle_about(const struct http_site *site, const struct http_request
     http_response_page(resp, req, HTTP_OK, "application/json; charset=utf-8", body, len);
 }
 
-/* GET /compare: the latest report of `netdemo compare`, a file outside
- * the site at a path netdemo chose (never one a request names); 404 with
- * a hint while there is none. */
-static void handle_compare(const struct http_site *site, const struct http_request *req,
+/* GET /compare and /compare/report.json: the latest report of `netdemo
+ * compare`, files outside the site at paths netdemo chose (never one a
+ * request names); 404, with a hint on the page, while there is none. */
+static void handle_compare(const char *file, const char *name, const struct http_request *req,
                            struct http_response *resp)
 {
     struct stat st;
-    int fd = open(site->compare_page, O_RDONLY | O_CLOEXEC);
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd == -1 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
         if (fd != -1)
             close(fd);
+        if (strcmp(name, "report.html") != 0) {
+            http_response_error(resp, req, HTTP_NOT_FOUND, NULL);
+            return;
+        }
         static const char none[] =
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>No comparison yet</title>"
             "</head>\n<body><h1>No comparison yet</h1><p>Run <code>netdemo compare</code>: its "
@@ -336,7 +340,24 @@ static void handle_compare(const struct http_site *site, const struct http_reque
                            body ? sizeof none - 1 : 0);
         return;
     }
-    send_file(req, "report.html", fd, NULL, &st, resp);
+    send_file(req, name, fd, NULL, &st, resp);
+}
+
+/* POST /compare/run (start) and GET /compare/status: the hub's button, and
+ * how its run goes, as JSON. */
+static void handle_compare_job(const struct http_site *site, const struct http_request *req,
+                               struct http_response *resp, bool start)
+{
+    char json[512];
+    size_t len = site->compare_job->control(site->compare_job->ctx, start, json, sizeof json);
+    char *body = len > 0 ? malloc(len) : NULL;
+    if (body == NULL) {
+        http_response_error(resp, req, HTTP_INTERNAL_ERROR, NULL);
+        return;
+    }
+    memcpy(body, json, len);
+    http_response_page(resp, req, start ? HTTP_ACCEPTED : HTTP_OK,
+                       "application/json; charset=utf-8", body, len);
 }
 
 static bool path_is(const char *path, size_t len, const char *name)
@@ -376,14 +397,23 @@ void http_handle(const struct http_site *site, const struct http_request *req,
             handle_stats(req, resp);
         else
             http_response_error(resp, req, HTTP_METHOD_NOT_ALLOWED, "GET, HEAD");
+    } else if (site->compare_job != NULL && path_is(path, len, "/compare/run")) {
+        if (method_is(req, "POST"))
+            handle_compare_job(site, req, resp, true);
+        else
+            http_response_error(resp, req, HTTP_METHOD_NOT_ALLOWED, "POST");
     } else if (!get) {
         http_response_error(resp, req, HTTP_METHOD_NOT_ALLOWED, "GET, HEAD");
+    } else if (site->compare_job != NULL && path_is(path, len, "/compare/status")) {
+        handle_compare_job(site, req, resp, false);
+    } else if (site->compare_job != NULL && path_is(path, len, "/compare/report.json")) {
+        handle_compare(site->compare_job->report_json, "report.json", req, resp);
     } else if (site->events != NULL && path_is(path, len, "/events")) {
         handle_events(site, req, resp);
     } else if (site->about_json != NULL && path_is(path, len, "/netdemo.json")) {
         handle_about(site, req, resp);
     } else if (site->compare_page != NULL && path_is(path, len, "/compare")) {
-        handle_compare(site, req, resp);
+        handle_compare(site->compare_page, "report.html", req, resp);
     } else if (site->home != NULL && path_is(path, len, "/")) {
         handle_static(site, req, site->home, strlen(site->home), resp);
     } else {

@@ -60,6 +60,7 @@
 /* The status codes http-demo sends. */
 enum http_status {
     HTTP_OK = 200,
+    HTTP_ACCEPTED = 202,
     HTTP_PARTIAL_CONTENT = 206,
     HTTP_MOVED_PERMANENTLY = 301,
     HTTP_NOT_MODIFIED = 304,

@@ -11,6 +11,17 @@
 
 #include <stdatomic.h>
 
+/* netdemo's hub button: POST /compare/run starts a small comparison, GET
+ * /compare/status says how it goes, GET /compare/report.json is the latest
+ * report's figures. */
+struct http_compare_job {
+    /* start a run unless one is going (start); write the state as JSON into
+     * json (len bytes) and return its length, 0 if it did not fit */
+    size_t (*control)(void *ctx, bool start, char *json, size_t len);
+    void *ctx;
+    const char *report_json; /* the file served for /compare/report.json */
+};
+
 /* What a handler needs to know of the server and the connection. */
 struct http_site {
     const char *root;             /* the document root, resolved (realpath) */
@@ -22,8 +33,9 @@ struct http_site {
     const char *home;         /* the file served for "/" */
     const char *about_json;   /* the body of /netdemo.json */
     const char *compare_page; /* the file served for /compare */
-    atomic_int *events;       /* /events places taken, or NULL: no /events */
-    int events_max;           /* places there are */
+    const struct http_compare_job *compare_job;
+    atomic_int *events; /* /events places taken, or NULL: no /events */
+    int events_max;     /* places there are */
 };
 
 /* http_handle: answer req into resp (which the caller has initialised).

@@ -38,12 +38,14 @@ struct http_config {
     const char *home;         /* a file served for "/" ("/hub/index.html") */
     const char *about_json;   /* the body of /netdemo.json */
     const char *compare_page; /* the file served for /compare (netdemo compare's report) */
-    struct ring *events;      /* the trace ring GET /events streams; NULL: 404 */
-    int events_max;           /* streams at once; more get 503 */
-    const char *csp;          /* a Content-Security-Policy for every response */
+    const struct http_compare_job *compare_job; /* the hub's button; NULL: 404 */
+    struct ring *events;                        /* the trace ring GET /events streams; NULL: 404 */
+    int events_max;                             /* streams at once; more get 503 */
+    const char *csp;                            /* a Content-Security-Policy for every response */
 };
 
 struct http_worker;
+struct http_compare_job;
 
 struct http_server {
     struct http_config config;

@@ -10,6 +10,7 @@ static const struct {
     const char *reason;
 } http_reasons[] = {
     {HTTP_OK, "OK"},
+    {HTTP_ACCEPTED, "Accepted"},
     {HTTP_PARTIAL_CONTENT, "Partial Content"},
     {HTTP_MOVED_PERMANENTLY, "Moved Permanently"},
     {HTTP_NOT_MODIFIED, "Not Modified"},

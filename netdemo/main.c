@@ -278,6 +278,11 @@ static int netdemo_start(struct netdemo *d, int argc, char *argv[])
     rc = netdemo_configure(d, &common, err);
     if (rc != CLI_EXIT_OK)
         return cli_error("netdemo", rc, "%s", err);
+    /* the hub's button needs a place for the report it makes */
+    if (netdemo_report_path("report.json", d->report_json, sizeof d->report_json) != NULL) {
+        d->job_http = (struct http_compare_job){compare_job_control, &d->job, d->report_json};
+        d->http.compare_job = &d->job_http;
+    }
     if (host_is_any(d->host))
         netdemo_find_addresses(d, strchr(d->host, ':') != NULL);
     if (stop_watch_signals(err) == -1)
@@ -300,7 +305,9 @@ int netdemo_run(int argc, char *argv[])
     struct netdemo *d = netdemo_new();
     if (d == NULL)
         return cli_error("netdemo", CLI_EXIT_FAILURE, "malloc: out of memory");
+    compare_job_init(&d->job);
     int rc = netdemo_start(d, argc, argv);
+    compare_job_end(&d->job); /* a comparison the button started, if still going */
     trace_attach_ring(NULL);
     ring_destroy(d->ring);
     netdemo_free(d);

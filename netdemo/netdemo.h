@@ -9,6 +9,8 @@
 #include "stop.h"
 
 #include "ftp/ftp_server.h"
+#include "comparejob.h"
+#include "http/http_handler.h"
 #include "http/http_server.h"
 #include "tcp/tcp_server.h"
 #include "udp/udp_server.h"
@@ -54,10 +56,13 @@ struct netdemo {
     struct udp_config udp;
     struct http_config http;
     struct ftp_config ftp;
-    char site[PATH_MAX];   /* the bundled site, when no --www */
-    struct ring *ring;     /* every server's trace events, for GET /events */
-    char about[2048];      /* GET /netdemo.json */
-    char report[PATH_MAX]; /* netdemo compare's latest report, for GET /compare */
+    char site[PATH_MAX];        /* the bundled site, when no --www */
+    struct ring *ring;          /* every server's trace events, for GET /events */
+    char about[2048];           /* GET /netdemo.json */
+    char report[PATH_MAX];      /* netdemo compare's latest report, for GET /compare */
+    char report_json[PATH_MAX]; /* and its figures, for the hub's button */
+    struct compare_job job;     /* the hub's button: a small comparison */
+    struct http_compare_job job_http;
     char addresses[NETDEMO_MAX_ADDRESSES][NETDEMO_ADDR_LEN];
     int naddresses;
 };

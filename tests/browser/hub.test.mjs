@@ -12,6 +12,8 @@
 //     "DREAM IS HANDSOME", close; and how soon after each call it was drawn;
 //   - markup sent as a TCP payload or an HTTP path shows as text and never
 //     runs;
+//   - the "measure" button runs a small netdemo compare on the server and
+//     shows its table (the report goes to a state folder of the test's own);
 //   - nothing spills sideways at 1024x768 or 1920x1080 (screenshots of both
 //     go to $ARTIFACTS, default build/default/artifacts, with one of the
 //     phone call drawn: docs/hub.png is made from it).
@@ -33,6 +35,8 @@ const TCP_DEMO = path.join(path.dirname(NETDEMO), 'tcp-demo');
 const WWW = path.join(ROOT, 'www');
 const ARTIFACTS = path.resolve(process.env.ARTIFACTS || path.join(ROOT, 'build/default/artifacts'));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// where the netdemo under test keeps the report its button makes
+const STATE = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'netdemo-hub-state-'));
 
 const TOTAL_MS = 55000; // below CTest's TIMEOUT of 60
 const WAIT_MS = 10000; // any one wait
@@ -138,7 +142,10 @@ async function freePorts() {
 function startServer(ports) {
   const args = ['-H', '127.0.0.1', '--tcp', ports.tcp, '--udp', ports.udp, '--http', ports.http,
     '--ftp', ports.ftp, '--www', WWW].map(String);
-  server = spawn(NETDEMO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(NETDEMO, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, XDG_STATE_HOME: STATE },
+  });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
@@ -295,6 +302,26 @@ async function checkNoInjection(page, ports, dialogs) {
   check(injected === 0, 'markup from the network became elements');
 }
 
+// The button: a run on the server, its progress, then its table.
+async function checkMeasure(page) {
+  await until('the measure button', async () => page.isVisible('#measure-run'));
+  await page.click('#measure-run');
+  await until('the comparison to finish', async () =>
+    ['done', 'failed'].includes(await page.getAttribute('#measure-status', 'data-state')), 30000);
+  const state = await page.getAttribute('#measure-status', 'data-state');
+  const said = await page.textContent('#measure-status');
+  check(state === 'done', `the comparison did not finish: ${said}`);
+  await until('the comparison table', async () => (await page.$$('#measure-table tr')).length >= 6);
+  const rows = await page.$$eval('#measure-table tr', (trs) => trs.map((tr) =>
+    [...tr.children].map((c) => c.textContent)));
+  const names = rows.slice(1).map((r) => r[0]);
+  check(JSON.stringify(names) === JSON.stringify(['TCP', 'UDP', 'HTTP/1.0', 'HTTP/1.1', 'FTP']),
+    `the table's rows: ${names}`);
+  const tcp = rows[1];
+  check(/^[\d,.]+ µs$/.test(tcp[1]) && /^[\d,.]+ MiB\/s$/.test(tcp[4]), `the TCP row: ${tcp}`);
+  check(rows[2][4] === '–', 'UDP has no bulk figure');
+}
+
 async function checkLayout(page, width, height) {
   await page.setViewportSize({ width, height });
   await sleep(300);
@@ -387,6 +414,7 @@ async function main() {
   if (LOAD > 0)
     await measureUnderLoad(page, ports.tcp, LOAD);
   await checkNoInjection(page, ports, dialogs);
+  await checkMeasure(page);
   await checkLayout(page, 1024, 768);
   await checkLayout(page, 1920, 1080);
   check(errors.length === 0, `page error: ${errors[0]}`);
@@ -412,6 +440,7 @@ try {
 } finally {
   if (browser) await browser.close().catch(() => {});
   await stopServerGently();
+  fs.rmSync(STATE, { recursive: true, force: true });
   clearTimeout(watchdog);
 }
 process.exit(code);

@@ -17,6 +17,7 @@ lies, until it is fixed.
 """
 import argparse
 import ftplib
+import glob
 import http.client
 import json
 import os
@@ -235,8 +236,9 @@ def tcp_phone_call(port, message=PHONE):
     return got, me
 
 
-def children_of_group(pgid):
-    """PIDs of live (non-zombie) processes in process group pgid."""
+def children_of_group(pgid, field=2):
+    """PIDs of live (non-zombie) processes in process group pgid (or, with
+    field=3, in session pgid)."""
     found = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -246,7 +248,7 @@ def children_of_group(pgid):
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        state, pgrp = fields[0], int(fields[2])
+        state, pgrp = fields[0], int(fields[field])
         if pgrp == pgid and state != "Z":
             found.append(int(name))
     return found
@@ -945,6 +947,74 @@ class StartTest(NetdemoTest):
         for flag in ("-H", "--host", "--tcp", "--udp", "--http", "--ftp", "--www", "--ftp-root",
                      "--model", "--drop", "--trace", "--version", "-h", "--help"):
             self.assertRegex(text, rf"(?<![\w-]){re.escape(flag)}(?![\w-])", flag)
+
+
+class CompareButtonTest(NetdemoTest):
+    """The hub's button: POST /compare/run starts a small netdemo compare, in
+    a child process, one at a time; /compare/status follows it; then
+    /compare/report.json and /compare show what it measured."""
+
+    def setUp(self):
+        state = tempfile.mkdtemp(prefix="netdemo-state-")
+        self.addCleanup(shutil.rmtree, state, True)
+        old = os.environ.get("XDG_STATE_HOME")
+        os.environ["XDG_STATE_HOME"] = state  # netdemo and its run keep the report here
+        self.addCleanup(lambda: os.environ.pop("XDG_STATE_HOME") if old is None
+                        else os.environ.update(XDG_STATE_HOME=old))
+
+    def job(self, srv, method, path, status):
+        r, body = srv.get(path, method=method)
+        self.assertEqual(r.status, status, body)
+        self.assertRegex(r.getheader("Content-Type"), r"^application/json")
+        return json.loads(body)
+
+    def until_finished(self, srv):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = self.job(srv, "GET", "/compare/status", 200)
+            if state["state"] != "running":
+                return state
+            time.sleep(0.1)
+        self.fail("the comparison did not finish within 60 s")
+
+    def test_one_run_at_a_time_and_its_report_is_served(self):
+        srv = self.netdemo()
+        idle = self.job(srv, "GET", "/compare/status", 200)
+        self.assertEqual((idle["state"], idle["runs"]), ("idle", 0))
+        r, _ = srv.get("/compare/report.json")
+        self.assertEqual(r.status, 404, "no report before a run")
+        first = self.job(srv, "POST", "/compare/run", 202)
+        self.assertEqual((first["state"], first["runs"]), ("running", 1))
+        again = self.job(srv, "POST", "/compare/run", 202)
+        self.assertEqual((again["state"], again["runs"]), ("running", 1), "no second run")
+        done = self.until_finished(srv)
+        self.assertEqual((done["state"], done["error"]), ("done", ""), done)
+        self.assertGreater(done["seconds"], 0)
+        report = self.job(srv, "GET", "/compare/report.json", 200)
+        self.assertEqual(report["options"]["size"], 1 << 20, "a CI-sized run")
+        self.assertEqual({row["protocol"] for row in report["first_byte"]},
+                         {"TCP", "UDP", "HTTP/1.0", "HTTP/1.1", "FTP"})
+        r, page = srv.get("/compare")
+        self.assertEqual(r.status, 200)
+        self.assertIn(b"<h1>netdemo compare", page)
+        r, _ = srv.get("/compare/run")
+        self.assertEqual((r.status, r.getheader("Allow")), (405, "POST"))
+        r, _ = srv.get("/compare/status", method="POST")
+        self.assertEqual(r.status, 405)
+        self.assertEqual(self.job(srv, "POST", "/compare/run", 202)["runs"], 2, "then another")
+        self.assertEqual(self.until_finished(srv)["state"], "done")
+
+    def test_stopping_netdemo_mid_run_ends_the_run_and_its_folder(self):
+        before = set(glob.glob("/tmp/netdemo-compare-*"))
+        srv = self.netdemo()
+        self.assertEqual(self.job(srv, "POST", "/compare/run", 202)["state"], "running")
+        deadline = time.monotonic() + WAIT_S
+        while len(children_of_group(srv.proc.pid, field=3)) < 2:  # netdemo and its run
+            self.assertLess(time.monotonic(), deadline, "the run never started")
+            time.sleep(0.01)
+        self.assertEqual(srv.stop(timeout=WAIT_S), 0)
+        self.assertEqual(children_of_group(srv.proc.pid, field=3), [], "the run ended too")
+        self.assertEqual(set(glob.glob("/tmp/netdemo-compare-*")), before, "and its folder")
 
 
 class StopTest(NetdemoTest):

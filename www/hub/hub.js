@@ -11,6 +11,7 @@ import { buildArch, setPorts } from './arch.js';
 import { Store, SERVERS } from './model.js';
 import { drawLadder, showPreview } from './ladder.js';
 import { follow } from './stream.js';
+import { setupMeasure } from './measure.js';
 
 const t = i18n.t;
 const FRAME_MS = 100; // at most ten frames a second
@@ -485,6 +486,7 @@ function start() {
   drawPanels(true);
   drawLadderNow();
   loadInfo();
+  setupMeasure();
   openStream();
   pollStats();
   setInterval(pollStats, STATS_MS);
