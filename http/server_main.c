@@ -27,7 +27,8 @@ static const char http_server_usage[] =
     "  -r, --docroot DIR      folder to serve (default: the bundled site,\n"
     "                         share/netdemo/www beside the program's bin/)\n"
     "      --http1.0          answer as HTTP/1.0: one request per connection\n"
-    "      --workers N        event loops, one thread each (default: one per core)\n"
+    "      --workers N        event loops, one thread each (default: one per core;\n"
+    "                         one with --trace, so the trace shows one listener)\n"
     "      --access-log FILE  log each request in Common Log Format ('-': stdout)\n"
     "      --timeout SECS     time allowed to send a request head (default 10); 408\n"
     "      --idle-timeout SECS  close idle keep-alive connections (default 15)\n"
@@ -63,6 +64,7 @@ static const struct option http_server_options[] = {
 struct http_server_args {
     struct http_config config;
     char site[PATH_MAX];
+    bool workers_given; /* --workers was on the command line */
 };
 
 /* A number of seconds in [1, 3600], as milliseconds. */
@@ -115,6 +117,7 @@ static int http_server_option(void *args, int ch, const char *arg, char *err)
         config->http10 = true;
         return 0;
     case 'w':
+        ((struct http_server_args *)args)->workers_given = true;
         return parse_count("--workers", arg, HTTP_MAX_WORKERS, &config->workers, err);
     case 'a':
         config->access_log = arg;
@@ -162,6 +165,9 @@ static int http_server_finish(void *args, const struct cli_common *common, char 
     struct http_server_args *a = args;
 
     a->config.trace = common->trace;
+    /* A class reading the trace follows one listener, not one per core. */
+    if (a->config.trace && !a->workers_given)
+        a->config.workers = 1;
     if (net_endpoint_from_host_port(common->host, common->port, &a->config.endpoint, err) == -1)
         return CLI_EXIT_USAGE;
     if (http_server_find_site(a, err) == -1)

@@ -11,7 +11,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import WAIT_S, ServerTest, connect  # noqa: E402,F401
+from harness import WAIT_S, Server, ServerTest, connect  # noqa: E402,F401
 
 ONE_MIB = 1 << 20
 

@@ -156,6 +156,22 @@ class BodiesTest(HttpTest):
         self.assertEqual((r.status, body), (200, b"hello\n"))
 
 
+class TraceWorkersTest(HttpTest):
+    def test_trace_shows_one_listener_unless_workers_are_asked_for(self):
+        """--trace alone serves with one worker, so a class reads one
+        listener's calls; --workers still decides when given."""
+        self.base, root, _ = httptest.make_site(self)
+        for extra, workers in (((), 1), (("--workers", "2"), 2)):
+            with self.subTest(extra=extra):
+                server = httptest.Server(
+                    [self.BIN, "server", "-p", "0", "-r", root, "--trace", *extra],
+                    ready=rf"listening on (\S+) \({workers} workers?,")
+                self.addCleanup(server.kill)
+                self.assertEqual(server.stop(), 0)
+                listens = re.findall(r"\blisten\(fd \d+", server.stderr())
+                self.assertEqual(len(listens), workers, server.stderr())
+
+
 class SendPathTest(HttpTest):
     """Small file bodies leave in one write with the head; larger ones by
     sendfile(). --trace shows which, and the bytes are the same either way."""
