@@ -111,6 +111,8 @@ void compare_print_table(const struct compare_options *o, const struct results *
                time_text(r->p50[i], b, sizeof b), time_text(r->p99[i], c, sizeof c));
     }
     printf("\n   p50: half the requests were answered faster; p99: all but one in a hundred.\n"
+           "   A round trip runs from this program's send() to the end of its recv(): both\n"
+           "   sides' system calls and the wake-ups between them, as sockperf's ping-pong.\n"
            "   An HTTP request carries a head of some 40 bytes and its response some 300,\n"
            "   where the TCP and UDP ones carry the 17 bytes of the seed's message.\n");
 
@@ -178,7 +180,10 @@ static void print_bulk(const struct compare_options *o, const struct results *r)
         else
             printf("(inside the FTP client)\n");
     }
-    printf("\n   On the wire: the payload and the IP and TCP headers of every segment, both\n"
+    printf("\n   MiB/s: the payload over the time from connect() to the end (the server's\n"
+           "   close for TCP, the last byte for HTTP, the 226 reply for FTP), so the\n"
+           "   handshake and TCP's slow start are in it; iperf3 times a steady stream.\n"
+           "   On the wire: the payload and the IP and TCP headers of every segment, both\n"
            "   ways (%d bytes each, ACKs included), from the kernel's segment counts. On\n"
            "   loopback a segment carries up to 64 KiB, so the headers cost little; on\n"
            "   Ethernet one carries 1448 bytes. TCP on loopback loses nothing: 0 resent.\n",
@@ -429,8 +434,12 @@ static void html_round_trips(FILE *f, const struct compare_options *o, const str
     }
     fputs("</table>\n", f);
     chart_svg(f, "requests a second", "%.0f /s", bars, n);
-    html_note(f, "p50: half the requests were answered faster; p99: all but one in a hundred.",
-              "p50：一半的请求比它快；p99：一百个里只有一个比它慢。");
+    html_note(f,
+              "p50: half the requests were answered faster; p99: all but one in a hundred. A "
+              "round trip runs from this program's send() to the end of its recv(): both sides' "
+              "system calls and the wake-ups between them.",
+              "p50：一半的请求比它快；p99：一百个里只有一个比它慢。一次往返从本程序的 send() "
+              "算到它的 recv() 结束：包括双方的系统调用和其间的唤醒。");
 }
 
 static void html_bulk(FILE *f, const struct compare_options *o, const struct results *r)
@@ -458,8 +467,11 @@ static void html_bulk(FILE *f, const struct compare_options *o, const struct res
     chart_svg(f, "MiB a second", "%.0f MiB/s", bars, n);
     html_note(
         f,
-        "Overhead: the IP and TCP headers of every segment, both ways, beside the payload. "
-        "On loopback a segment carries up to 64 KiB; on Ethernet, 1448 bytes.",
+        "MiB a second: the payload over the time from connect() to the end, so the handshake "
+        "and TCP's slow start are in it. Overhead: the IP and TCP headers of every segment, "
+        "both ways, beside the payload. On loopback a segment carries up to 64 KiB; on "
+        "Ethernet, 1448 bytes.",
+        "每秒 MiB：有效载荷除以从 connect() 到传输结束的时间，所以握手和 TCP 的慢启动都算在内。"
         "开销：每个报文段的 IP 和 TCP 头（两个方向）相对于有效载荷的比例。回环接口上一个报文段"
         "最多带 64 KiB；以太网上是 1448 字节。");
 }
