@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -244,6 +246,23 @@ static void copy_text(char *out, size_t outlen, const char *in)
     out[n] = '\0';
 }
 
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* How many of the len bytes at data fit in limit without cutting a UTF-8
+ * character in two: the page shows a preview as the terminal does. */
+static size_t utf8_whole(const void *data, size_t len, size_t limit)
+{
+    const unsigned char *p = data;
+    uint32_t cp;
+    if (len <= limit)
+        return len;
+    size_t start = limit; /* back to the first byte of the character at limit */
+    while (start > 0 && limit - start < 3 && (p[start] & 0xc0) == 0x80)
+        start--;
+    size_t n = utf8_decode(p + start, len - start, &cp);
+    return n > 0 && start + n > limit ? start : limit;
+}
+
 /* The ring sink: the whole event. */
 static void trace_to_ring(struct ring *r, const char *call, int64_t result, const void *data,
                           size_t len, const char *text)
@@ -269,7 +288,7 @@ static void trace_to_ring(struct ring *r, const char *call, int64_t result, cons
     copy_text(ev.role, sizeof ev.role, trace_here.role ? trace_here.role : "");
     copy_text(ev.call, sizeof ev.call, call);
     if (data != NULL) {
-        ev.preview_len = (uint32_t)(len < TRACE_PREVIEW_LEN ? len : TRACE_PREVIEW_LEN);
+        ev.preview_len = (uint32_t)utf8_whole(data, len, TRACE_PREVIEW_LEN);
         memcpy(ev.preview, data, ev.preview_len);
     }
     copy_text(ev.text, sizeof ev.text, text);
@@ -299,7 +318,8 @@ uint64_t trace_ring_skipped(void)
     return atomic_load_explicit(&trace_ring_skips, memory_order_relaxed);
 }
 
-static void trace_emit(const char *call, int64_t result, const void *data, size_t len,
+/* show: end the line with a preview of the data (TRACE_DATA). */
+static void trace_emit(const char *call, int64_t result, const void *data, size_t len, bool show,
                        const char *fmt, va_list ap)
 {
     struct tracer *t = trace_here.tracer;
@@ -310,7 +330,11 @@ static void trace_emit(const char *call, int64_t result, const void *data, size_
     if (!t->to_stderr && !to_ring)
         return; /* over the ring's budget: not even formatted */
     char text[1024];
-    vsnprintf(text, sizeof text, fmt, ap);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    if (show && n >= 0 && (size_t)n + 2 < sizeof text) {
+        text[n++] = ' ';
+        trace_preview(data, len, text + n, sizeof text - (size_t)n);
+    }
     const char *role = trace_here.role ? trace_here.role : t->server;
     if (t->to_stderr)
         trace_to_stderr(t, role, text);
@@ -322,7 +346,7 @@ void trace_log(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    trace_emit("", 0, NULL, 0, fmt, ap);
+    trace_emit("", 0, NULL, 0, false, fmt, ap);
     va_end(ap);
 }
 
@@ -331,7 +355,16 @@ void trace_call_log(const char *call, int64_t result, const void *data, size_t l
 {
     va_list ap;
     va_start(ap, fmt);
-    trace_emit(call, result, data, len, fmt, ap);
+    trace_emit(call, result, data, len, false, fmt, ap);
+    va_end(ap);
+}
+
+void trace_data_log(const char *call, int64_t result, const void *data, size_t len, const char *fmt,
+                    ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    trace_emit(call, result, data, len, true, fmt, ap);
     va_end(ap);
 }
 
@@ -366,56 +399,132 @@ void trace_accepted(int listen_fd, int fd, const char *peer)
     trace_here.conn = was;
 }
 
+/* Whether a preview may show UTF-8 text as it is (trace_use_locale). */
+static atomic_bool trace_utf8;
+
+void trace_use_locale(void)
+{
+    setlocale(LC_CTYPE, "");
+    trace_show_utf8(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
+}
+
+void trace_show_utf8(bool on)
+{
+    atomic_store_explicit(&trace_utf8, on, memory_order_relaxed);
+}
+
+/* The UTF-8 character at s (n bytes there): its length, with its code
+ * point in *cp; 0 when the bytes are not one (a stray continuation byte,
+ * an overlong form, a surrogate, past U+10FFFF, or cut short). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000}; /* by length: no overlongs */
+    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+                 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+                 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                                : 0;
+    if (len == 0 || len > n)
+        return 0;
+    uint32_t c = s[0] & (0x7fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3fu);
+    }
+    if (c < least[len] || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+        return 0;
+    *cp = c;
+    return len;
+}
+
+/* Characters that are valid UTF-8 yet must not reach a terminal as they
+ * are: the C1 controls (a terminal may take U+009B as ESC [), and the
+ * bidirectional controls and line separators, which make a line read
+ * otherwise than its bytes ("Trojan Source", CVE-2021-42574). */
+static const struct {
+    uint32_t first, last;
+} trace_unsafe[] = {
+    {0x0080, 0x009f}, /* C1 controls */
+    {0x061c, 0x061c}, /* ARABIC LETTER MARK */
+    {0x200e, 0x200f}, /* LEFT-TO-RIGHT and RIGHT-TO-LEFT MARK */
+    {0x2028, 0x202e}, /* LINE and PARAGRAPH SEPARATOR; embeddings and overrides */
+    {0x2066, 0x2069}, /* isolates */
+};
+
+static bool trace_is_unsafe(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof trace_unsafe / sizeof trace_unsafe[0]; i++)
+        if (cp >= trace_unsafe[i].first && cp <= trace_unsafe[i].last)
+            return true;
+    return false;
+}
+
+/* The short escapes a preview uses, as C writes them. */
+static const struct {
+    unsigned char byte;
+    const char *escape;
+} trace_named[] = {{'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}, {'"', "\\\""}, {'\\', "\\\\"}};
+
+#define PREVIEW_PIECE_LEN 16 /* room for the longest piece: "\\u202e", "\\x1b", a character */
+
+/* One piece of a preview: what to print for the byte or character at s
+ * (n bytes there), written to piece (PREVIEW_PIECE_LEN bytes). Returns
+ * the piece's length; *used is how many bytes of s it stands for. */
+static size_t preview_piece(const unsigned char *s, size_t n, char *piece, size_t *used)
+{
+    uint32_t cp;
+    size_t len;
+
+    *used = 1;
+    for (size_t i = 0; i < sizeof trace_named / sizeof trace_named[0]; i++)
+        if (s[0] == trace_named[i].byte)
+            return (size_t)snprintf(piece, PREVIEW_PIECE_LEN, "%s", trace_named[i].escape);
+    if (s[0] >= 0x20 && s[0] < 0x7f) {
+        piece[0] = (char)s[0];
+        return 1;
+    }
+    len = atomic_load_explicit(&trace_utf8, memory_order_relaxed) ? utf8_decode(s, n, &cp) : 0;
+    if (len == 0) /* a control byte (ESC among them), or not text */
+        return (size_t)snprintf(piece, PREVIEW_PIECE_LEN, "\\x%02x", s[0]);
+    *used = len;
+    if (trace_is_unsafe(cp))
+        return (size_t)snprintf(piece, PREVIEW_PIECE_LEN, "\\u%04x", (unsigned)cp);
+    memcpy(piece, s, len);
+    return len;
+}
+
 const char *trace_preview(const void *data, size_t len, char *out, size_t outlen)
 {
     const unsigned char *p = data;
     size_t shown = len < TRACE_PREVIEW_LEN ? len : TRACE_PREVIEW_LEN;
-    size_t o = 0;
+    size_t o = 0, i = 0;
 
-    if (outlen == 0)
+    if (outlen < 3) { /* no room even for "" */
+        if (outlen > 0)
+            out[0] = '\0';
         return out;
-    out[o++] = '"';
-    for (size_t i = 0; i < shown && o + 5 < outlen; i++) {
-        unsigned char c = p[i];
-        if (c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '\\') {
-            const char *esc = c == '\n'   ? "\\n"
-                              : c == '\r' ? "\\r"
-                              : c == '\t' ? "\\t"
-                              : c == '"'  ? "\\\""
-                                          : "\\\\";
-            memcpy(out + o, esc, 2);
-            o += 2;
-        } else if (c >= 0x20 && c < 0x7f) {
-            out[o++] = (char)c;
-        } else {
-            o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
-        }
     }
-    if (o + 1 < outlen)
-        out[o++] = '"';
+    out[o++] = '"';
+    while (i < shown) {
+        char piece[PREVIEW_PIECE_LEN];
+        size_t used;
+        /* the character is decoded from all the bytes there are, so one
+         * that the preview's end would cut is left out whole, not halved */
+        size_t n = preview_piece(p + i, len - i, piece, &used);
+        if (i + used > shown || o + n + 2 > outlen) /* 2: the closing quote and '\0' */
+            break;
+        memcpy(out + o, piece, n);
+        o += n;
+        i += used;
+    }
+    out[o++] = '"';
     out[o] = '\0';
-    if (shown < len)
-        snprintf(out + o, outlen - o, " (+%zu more)", len - shown);
+    if (i < len)
+        snprintf(out + o, outlen - o, " (+%zu more)", len - i);
     return out;
 }
 
 /* --- events as JSON, for a live page --------------------------------------- */
-
-/* The length of the UTF-8 sequence at s (at most n bytes), or 0 if none. */
-static size_t utf8_length(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    /* overlong three- and four-byte forms, surrogates, and past U+10FFFF */
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return len;
-}
 
 /* Append a JSON string of the n bytes at s to out (*used so far). */
 static void json_string(char *out, size_t outlen, size_t *used, const char *s, size_t n)
@@ -423,6 +532,7 @@ static void json_string(char *out, size_t outlen, size_t *used, const char *s, s
     const unsigned char *p = (const unsigned char *)s;
     size_t at = *used;
     char esc[8];
+    uint32_t cp;
 
     if (at < outlen)
         out[at] = '"';
@@ -436,7 +546,7 @@ static void json_string(char *out, size_t outlen, size_t *used, const char *s, s
             len = (size_t)snprintf(esc, sizeof esc, "\\u%04x", p[i]);
         } else if (p[i] < 0x80) {
             piece = (const char *)p + i;
-        } else if ((len = utf8_length(p + i, n - i)) > 0) {
+        } else if ((len = utf8_decode(p + i, n - i, &cp)) > 0) {
             piece = (const char *)p + i;
         } else {
             piece = "\\ufffd", len = 6; /* not UTF-8: one replacement per byte */

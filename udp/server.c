@@ -174,7 +174,7 @@ static const struct trace_conn *udp_traced_peer(struct udp_server *srv,
 static void udp_trace_datagram(struct udp_server *srv, bool sent, const void *data, size_t len,
                                const struct sockaddr_storage *peer, socklen_t peer_len)
 {
-    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    char preview[TRACE_PREVIEW_TEXT_LEN];
     const struct trace_conn *tc = udp_traced_peer(srv, peer, peer_len);
     trace_conn_enter(tc);
     trace_preview(data, len, preview, sizeof preview);

@@ -86,6 +86,40 @@ class TcpCliTest(ServerTest):
         self.assertIn("peer 127.0.0.1:", err)
 
 
+    def traced_exchange(self, model, message, charset):
+        """One message through a traced server of model and a traced
+        client, both in locale charset; returns (client, server) stderr."""
+        env = dict(os.environ, LC_ALL=charset)
+        srv = self.start([BIN, "server", "-p", "0", "--trace", "--model", model], env=env)
+        r = subprocess.run([BIN, "client", "-p", str(srv.port), "-m", message, "--trace"],
+                           capture_output=True, timeout=30, stdin=subprocess.DEVNULL, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(srv.stop(), 0)
+        return r.stderr.decode(), srv.stderr()
+
+    def test_trace_shows_utf8_as_text_in_every_model(self):
+        for model in ("iterative", "fork", "thread", "epoll"):
+            with self.subTest(model=model):
+                client, server = self.traced_exchange(model, "你好 dream", "C.UTF-8")
+                for side in (client, server):
+                    self.assertRegex(side, r'send\(fd \d+, 12 bytes\) -> 12 "你好 (dream|DREAM)"')
+                    self.assertRegex(side, r'recv\(fd \d+\) -> 12 bytes "你好 (dream|DREAM)"')
+
+    def test_trace_escapes_utf8_when_the_terminal_is_not_utf8(self):
+        client, server = self.traced_exchange("iterative", "你好", "C")
+        for side in (client, server):
+            self.assertIn(r'"\xe4\xbd\xa0\xe5\xa5\xbd"', side)
+            self.assertNotIn("你", side)
+
+    def test_trace_never_passes_terminal_controls_through(self):
+        # ESC [ 2 J would clear the class's screen; U+202E would reverse text
+        client, server = self.traced_exchange("epoll", "\x1b[2J\u202eabc", "C.UTF-8")
+        for side in (client, server):
+            self.assertIn(r'"\x1b[2J\u202eabc"', side)
+            self.assertNotIn("\x1b", side)
+            self.assertNotIn("\u202e", side)
+
+
 class TcpInteractiveTest(ServerTest):
     """The client on a terminal: each typed line is sent, its answer printed."""
 
