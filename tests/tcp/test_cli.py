@@ -1,6 +1,7 @@
 """tcp-demo's command line: the seed demo, --help, and exit codes."""
 import os
 import pty
+import re
 import select
 import signal
 import socket
@@ -118,6 +119,39 @@ class TcpCliTest(ServerTest):
             self.assertIn(r'"\x1b[2J\u202eabc"', side)
             self.assertNotIn("\x1b", side)
             self.assertNotIn("\u202e", side)
+
+
+    def traced_calls(self, model, count):
+        """count callers of a traced server of model; returns its stderr."""
+        srv = self.start([BIN, "server", "-p", "0", "--trace", "--model", model])
+        for i in range(count):
+            r = run("client", "-p", str(srv.port), "-m", f"caller {i}")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(srv.stop(), 0)
+        return srv.stderr()
+
+    def test_fork_model_labels_each_line_with_the_childs_pid(self):
+        err = self.traced_calls("fork", 2)
+        self.assertEqual(err.count("each child gets its own copy of the descriptor table"), 1, err)
+        pids = re.findall(r"\[tcp server\] fork\(\) -> child (\d+) serves fd", err)
+        self.assertEqual(len(set(pids)), 2, err)
+        for i, pid in enumerate(pids):
+            self.assertRegex(err, rf'\[tcp child {pid}\] recv\(fd \d+\) -> 8 bytes "caller {i}"')
+            self.assertRegex(err, rf"\[tcp child {pid}\] close\(fd \d+\)")
+
+    def test_thread_model_labels_each_line_with_the_threads_number(self):
+        err = self.traced_calls("thread", 2)
+        self.assertEqual(err.count("the threads share one descriptor table"), 1, err)
+        for number in (1, 2):
+            self.assertIn(f"pthread_create() -> thread {number} serves fd", err)
+            self.assertRegex(err, rf'\[tcp thread {number}\] recv\(fd \d+\) -> 8 bytes '
+                                  rf'"caller {number - 1}"')
+
+    def test_other_models_print_no_descriptor_note(self):
+        for model in ("iterative", "epoll"):
+            with self.subTest(model=model):
+                err = self.traced_calls(model, 1)
+                self.assertNotIn("descriptor table", err)
 
 
 class TcpInteractiveTest(ServerTest):
