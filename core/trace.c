@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -160,9 +161,42 @@ static bool trace_admit(struct tracer *t, unsigned long *dropped_before)
     return true;
 }
 
-/* Where the stderr sink writes, and whether in colour (-1: if a terminal). */
+/* Where the stderr sink writes, and whether in colour (-1: as
+ * trace_wants_colour says). */
 static int trace_out = STDERR_FILENO;
 static int trace_colour = -1;
+
+/* Colour only for a person at a terminal: never in a pipe or a file (tests
+ * compare those byte for byte), nor when NO_COLOR is set (no-color.org)
+ * or the terminal is dumb. */
+static bool trace_wants_colour(void)
+{
+    const char *no_colour = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    return isatty(STDERR_FILENO) && (no_colour == NULL || no_colour[0] == '\0') &&
+           (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+/* Each role's colour, by a word in its label, so that the class tells the
+ * sides apart at a glance; the first match wins. */
+static const struct {
+    const char *word;
+    const char *colour;
+} trace_role_colours[] = {
+    {"child", "\033[33m"},   /* yellow: a fork model's child */
+    {"thread", "\033[35m"},  /* magenta: a thread model's thread */
+    {"session", "\033[34m"}, /* blue: an FTP session */
+    {"server", "\033[32m"},  /* green: a server */
+};
+#define TRACE_CLIENT_COLOUR "\033[36m" /* cyan: clients, ping, multicast, boundaries */
+
+static const char *trace_role_colour(const char *role)
+{
+    for (size_t i = 0; i < sizeof trace_role_colours / sizeof trace_role_colours[0]; i++)
+        if (strstr(role, trace_role_colours[i].word) != NULL)
+            return trace_role_colours[i].colour;
+    return TRACE_CLIENT_COLOUR;
+}
 
 void trace_redirect(int fd, bool colour)
 {
@@ -192,7 +226,7 @@ pid_t trace_fork_relayed(int *lines)
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        trace_redirect(fds[1], isatty(STDERR_FILENO));
+        trace_redirect(fds[1], trace_wants_colour());
         return 0;
     }
     close(fds[1]);
@@ -221,8 +255,8 @@ static void trace_write(char *line, int len)
 static void trace_to_stderr(struct tracer *t, const char *role, const char *text)
 {
     char line[TRACE_LINE_LEN];
-    bool colour = trace_colour == -1 ? isatty(STDERR_FILENO) : trace_colour;
-    const char *on = colour ? "\033[36m" : "";
+    bool colour = trace_colour == -1 ? trace_wants_colour() : trace_colour;
+    const char *on = colour ? trace_role_colour(role) : "";
     const char *off = colour ? "\033[0m" : "";
 
     pthread_mutex_lock(&trace_lock);

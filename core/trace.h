@@ -10,10 +10,12 @@
  *     [tcp server] accept(fd 3) -> fd 5, peer 127.0.0.1:53122
  *
  * Events go to two sinks:
- *   - stderr, for a tracer made with --trace: the line above, coloured only
- *     when stderr is a terminal, written with one call so that lines from
- *     several threads (or forked children) never interleave, and at most
- *     the tracer's rate a second;
+ *   - stderr, for a tracer made with --trace: the line above, its label
+ *     coloured by role (clients cyan, servers green, a fork model's children
+ *     yellow, a thread model's threads magenta, FTP sessions blue) only when
+ *     stderr is a terminal, NO_COLOR is unset and TERM is not dumb;
+ *     written with one call so that lines from several threads (or forked
+ *     children) never interleave, and at most the tracer's rate a second;
  *   - the process's ring (trace_attach_ring), which live viewers follow.
  *
  * Each server has its own tracer, so tracing is switched per server. A

@@ -177,6 +177,68 @@ class TcpInteractiveTest(ServerTest):
             os.close(fd)
         self.assertEqual(status, 0)
 
+    def on_a_terminal(self, args, env_changes, until=None, then=None):
+        """Run tcp-demo args on a pseudo-terminal with env_changes (None
+        removes a variable); after until appears, call then(output, pid).
+        Returns everything it printed there, once it has exited."""
+        env = dict(os.environ, TERM="xterm")
+        env.pop("NO_COLOR", None)
+        for name, value in env_changes.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(BIN, [BIN, *args], env)
+        try:
+            seen = b""
+            if until is not None:
+                seen = read_until(fd, until, 10)
+                self.assertIn(until, seen)
+                then(seen, pid)
+            seen += read_until(fd, b"\0never", 10)  # up to the end: EOF (EIO) on a pty
+        finally:
+            _, status = wait_or_kill(pid)
+            os.close(fd)
+        self.assertEqual(status, 0, seen)
+        return seen
+
+    def test_each_role_has_its_colour_on_a_terminal(self):
+        seen = self.on_a_terminal([], {})
+        self.assertIn(b"\033[36m[tcp client]\033[0m send(", seen)
+        self.assertIn(b"\033[32m[tcp server]\033[0m recv(", seen)
+
+    def test_no_colour_with_no_color_or_a_dumb_terminal(self):
+        for change in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
+            with self.subTest(change=change):
+                seen = self.on_a_terminal([], change)
+                self.assertIn(b"[tcp client] send(", seen)
+                self.assertNotIn(b"\033[", seen)
+
+    def test_no_colour_in_a_pipe(self):
+        r = subprocess.run([BIN], capture_output=True, timeout=30, stdin=subprocess.DEVNULL,
+                           env=dict(os.environ, TERM="xterm"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"[tcp client] send(", r.stderr)
+        self.assertNotIn(b"\033[", r.stderr)
+
+    def test_children_and_threads_have_their_own_colours(self):
+        for model, label in (("fork", rb"\033\[33m\[tcp child \d+\]\033\[0m recv\("),
+                             ("thread", rb"\033\[35m\[tcp thread 1\]\033\[0m recv\(")):
+            with self.subTest(model=model):
+                def call_then_stop(seen, pid):
+                    port = int(re.search(rb"listening on \S+:(\d+)", seen).group(1))
+                    with harness.connect(port) as sock:
+                        sock.sendall(b"hello")
+                        self.assertEqual(sock.recv(16), b"HELLO")
+                    time.sleep(0.2)  # the child's or thread's close() line
+                    os.kill(pid, signal.SIGINT)
+                seen = self.on_a_terminal(["server", "-p", "0", "--trace", "--model", model], {},
+                                          b"listening on", call_then_stop)
+                self.assertRegex(seen, label)
+                self.assertRegex(seen, rb"\033\[32m\[tcp server\]\033\[0m accept\(")
+
     # Students' first change to the seed's server is what it answers. The
     # client prints whatever comes back, whole, and never waits for ever.
     def test_prints_a_longer_answer_whole(self):
