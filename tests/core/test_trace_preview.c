@@ -2,9 +2,11 @@
  * test_trace_preview.c - how a trace line shows a message: text as text
  * on a UTF-8 terminal, and nothing that could take the terminal over.
  */
+#include "ring.h"
 #include "trace.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,4 +159,39 @@ Test(trace_preview, no_bytes_can_reach_the_terminal_raw)
                 cr_assert(!(c[2] >= 0xa6 && c[2] <= 0xa9), "an isolate in %s", p);
         }
     }
+}
+
+/* The event a live page gets holds whole characters too, and its line the
+ * same preview as the terminal's. */
+Test(trace_preview, an_event_keeps_whole_characters)
+{
+    struct ring *r = ring_create(8, TRACE_RING_RECORD_SIZE, NULL);
+    struct ring_reader reader;
+    struct tracer tracer;
+    struct trace_event ev;
+    uint64_t missed = 0;
+    char text[TRACE_PREVIEW_LEN + 2];
+    memset(text, 'a', TRACE_PREVIEW_LEN - 1);
+    memcpy(text + TRACE_PREVIEW_LEN - 1, "你", 3);
+
+    cr_assert_not_null(r);
+    trace_show_utf8(true);
+    tracer_init(&tracer, "tcp", false, 0);
+    trace_attach_ring(r);
+    trace_ring_follow(true);
+    trace_bind(&tracer, "tcp server");
+    ring_reader_init(&reader, r, 0);
+    TRACE_DATA("recv", sizeof text, text, sizeof text, "recv(fd 5) -> %zu bytes", sizeof text);
+    cr_assert_eq(ring_read(&reader, &ev, &missed), 1);
+    cr_expect_eq(ev.preview_len, TRACE_PREVIEW_LEN - 1, "the cut character is left out");
+    cr_expect_eq(ev.bytes, sizeof text);
+    char start[64];
+    snprintf(start, sizeof start, "recv(fd 5) -> %zu bytes \"aaa", sizeof text);
+    cr_expect(strncmp(ev.text, start, strlen(start)) == 0, "%s", ev.text);
+    cr_expect(strstr(ev.text, "a\" (+3 more)") != NULL, "%s", ev.text);
+
+    trace_bind(NULL, NULL);
+    trace_ring_follow(false);
+    trace_attach_ring(NULL);
+    ring_destroy(r);
 }
