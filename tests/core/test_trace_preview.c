@@ -161,37 +161,63 @@ Test(trace_preview, no_bytes_can_reach_the_terminal_raw)
     }
 }
 
-/* The event a live page gets holds whole characters too, and its line the
- * same preview as the terminal's. */
-Test(trace_preview, an_event_keeps_whole_characters)
+/* Follow a ring of this thread's events, made by tracer as role. */
+static struct ring *follow(struct tracer *tracer, const char *role, struct ring_reader *reader)
 {
     struct ring *r = ring_create(8, TRACE_RING_RECORD_SIZE, NULL);
-    struct ring_reader reader;
-    struct tracer tracer;
-    struct trace_event ev;
-    uint64_t missed = 0;
-    char text[TRACE_PREVIEW_LEN + 2];
-    memset(text, 'a', TRACE_PREVIEW_LEN - 1);
-    memcpy(text + TRACE_PREVIEW_LEN - 1, "你", 3);
-
     cr_assert_not_null(r);
     trace_show_utf8(true);
-    tracer_init(&tracer, "tcp", false, 0);
+    tracer_init(tracer, "tcp", false, 0);
     trace_attach_ring(r);
     trace_ring_follow(true);
-    trace_bind(&tracer, "tcp server");
-    ring_reader_init(&reader, r, 0);
-    TRACE_DATA("recv", sizeof text, text, sizeof text, "recv(fd 5) -> %zu bytes", sizeof text);
-    cr_assert_eq(ring_read(&reader, &ev, &missed), 1);
-    cr_expect_eq(ev.preview_len, TRACE_PREVIEW_LEN - 1, "the cut character is left out");
-    cr_expect_eq(ev.bytes, sizeof text);
-    char start[64];
-    snprintf(start, sizeof start, "recv(fd 5) -> %zu bytes \"aaa", sizeof text);
-    cr_expect(strncmp(ev.text, start, strlen(start)) == 0, "%s", ev.text);
-    cr_expect(strstr(ev.text, "a\" (+3 more)") != NULL, "%s", ev.text);
+    trace_bind(tracer, role);
+    ring_reader_init(reader, r, 0);
+    return r;
+}
 
+static void unfollow(struct ring *r)
+{
     trace_bind(NULL, NULL);
     trace_ring_follow(false);
     trace_attach_ring(NULL);
     ring_destroy(r);
+}
+
+/* The event a live page gets holds whole characters too, and its line the
+ * same preview as the terminal's. */
+Test(trace_preview, an_event_keeps_whole_characters)
+{
+    struct ring_reader reader;
+    struct tracer tracer;
+    struct trace_event ev;
+    uint64_t missed = 0;
+    char text[TRACE_PREVIEW_LEN + 2], start[64];
+    memset(text, 'a', TRACE_PREVIEW_LEN - 1);
+    memcpy(text + TRACE_PREVIEW_LEN - 1, "你", 3);
+
+    struct ring *r = follow(&tracer, "tcp server", &reader);
+    TRACE_DATA("recv", sizeof text, text, sizeof text, "recv(fd 5) -> %zu bytes", sizeof text);
+    cr_assert_eq(ring_read(&reader, &ev, &missed), 1);
+    cr_expect_eq(ev.preview_len, TRACE_PREVIEW_LEN - 1, "the cut character is left out");
+    cr_expect_eq(ev.bytes, sizeof text);
+    snprintf(start, sizeof start, "recv(fd 5) -> %zu bytes \"aaa", sizeof text);
+    cr_expect(strncmp(ev.text, start, strlen(start)) == 0, "%s", ev.text);
+    cr_expect(strstr(ev.text, "a\" (+3 more)") != NULL, "%s", ev.text);
+    unfollow(r);
+}
+
+/* A line's words may come from a peer (an FTP command, a path): the line
+ * itself can carry no terminal control either. */
+Test(trace_preview, a_line_with_a_peers_words_stays_harmless)
+{
+    struct ring_reader reader;
+    struct tracer tracer;
+    struct trace_event ev;
+    uint64_t missed = 0;
+
+    struct ring *r = follow(&tracer, "ftp session", &reader);
+    TRACE_CALL("recv", 0, NULL, 0, "C> %s", "RETR \x1b]0;owned\x07\xe2\x80\xae\"你\".txt\\");
+    cr_assert_eq(ring_read(&reader, &ev, &missed), 1);
+    cr_expect_str_eq(ev.text, "C> RETR \\x1b]0;owned\\x07\\u202e\"你\".txt\\");
+    unfollow(r);
 }
