@@ -244,7 +244,7 @@ int http_client_response_feed(struct http_client_response *r, const char *buf, s
         r->received += n;
         return 0;
     }
-    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    char preview[TRACE_PREVIEW_TEXT_LEN];
     if (r->error != NULL)
         snprintf(err, NET_ERR_LEN, "%s", r->error);
     else if (n == 0 && r->received == 0)
@@ -283,7 +283,7 @@ static int read_response(int fd, struct http_client_response *s, char *err)
             rc = -1;
             break;
         }
-        TRACE_CALL("recv", n, NULL, 0, "recv(fd %d) -> %zd bytes", fd, n);
+        TRACE_DATA("recv", n, buf, (size_t)n, "recv(fd %d) -> %zd bytes", fd, n);
         rc = http_client_response_feed(s, buf, (size_t)n, err);
     }
     free(buf);
@@ -336,7 +336,7 @@ int http_client_get(const struct http_get_options *opts, char *err)
         snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
         goto out;
     }
-    TRACE_CALL("send", len, NULL, 0, "send(fd %d, %d bytes) -> %d", fd, len, len);
+    TRACE_DATA("send", len, request, (size_t)len, "send(fd %d, %d bytes) -> %d", fd, len, len);
     if (opts->output != NULL && !opts->head) {
         s->out = fopen(opts->output, "wb");
         if (s->out == NULL) {

@@ -27,9 +27,7 @@ static void set_err(char *err, const char *what, int e)
 /* Print one piece of the reply as it arrives, and trace it. */
 static int tcp_client_print(int fd, const char *data, ssize_t n, char *err)
 {
-    char preview[TRACE_PREVIEW_LEN * 4 + 32];
-    TRACE_CALL("recv", n, data, (size_t)n, "recv(fd %d) -> %zd bytes %s", fd, n,
-               trace_preview(data, (size_t)n, preview, sizeof preview));
+    TRACE_DATA("recv", n, data, (size_t)n, "recv(fd %d) -> %zd bytes", fd, n);
     if (io_write_all(STDOUT_FILENO, data, (size_t)n) == -1) {
         set_err(err, "write stdout", errno);
         return -1;
@@ -47,7 +45,6 @@ static int tcp_client_print(int fd, const char *data, ssize_t n, char *err)
 static int tcp_client_say(int fd, const char *msg, int timeout_ms, char *err)
 {
     size_t len = strlen(msg);
-    char preview[TRACE_PREVIEW_LEN * 4 + 32];
     char buf[TCP_CLIENT_BUFSIZE];
     size_t total = 0;
     bool newline = false;
@@ -56,8 +53,7 @@ static int tcp_client_say(int fd, const char *msg, int timeout_ms, char *err)
         set_err(err, "send", errno);
         return -1;
     }
-    TRACE_CALL("send", len, msg, len, "send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
-               trace_preview(msg, len, preview, sizeof preview));
+    TRACE_DATA("send", len, msg, len, "send(fd %d, %zu bytes) -> %zu", fd, len, len);
     for (;;) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         int ready = io_poll(&pfd, 1, total == 0 ? timeout_ms : TCP_CLIENT_QUIET_MS);
@@ -134,8 +130,8 @@ static int pump_send(struct pump *p, char *err)
         return -1;
     }
     if (w > 0) {
-        TRACE_CALL("send", w, NULL, 0, "send(fd %d, %zu bytes) -> %zd", p->sock,
-                   p->out_len - p->out_off, w);
+        TRACE_DATA("send", w, p->out + p->out_off, (size_t)w, "send(fd %d, %zu bytes) -> %zd",
+                   p->sock, p->out_len - p->out_off, w);
         p->out_off += (size_t)w;
         p->heard = false;
     }
@@ -186,7 +182,7 @@ static int pump_receive(struct pump *p, char *err)
         TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the server hung up)", p->sock);
         return 0;
     }
-    TRACE_CALL("recv", n, p->in, (size_t)n, "recv(fd %d) -> %zd bytes", p->sock, n);
+    TRACE_DATA("recv", n, p->in, (size_t)n, "recv(fd %d) -> %zd bytes", p->sock, n);
     p->heard = true;
     if (io_write_all(STDOUT_FILENO, p->in, (size_t)n) == -1) {
         set_err(err, "write stdout", errno);

@@ -40,7 +40,6 @@ static void udp_client_drain(int fd, unsigned char *buf)
 /* Wait for one reply and print it. Returns 0, 1 on timeout, -1 on error. */
 static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err)
 {
-    char preview[TRACE_PREVIEW_LEN * 4 + 32];
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     int rc = io_poll(&pfd, 1, timeout_ms);
     if (rc == 0) {
@@ -56,8 +55,7 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
         return -1;
     }
     size_t len = (size_t)n < UDP_RECV_BUFSIZE ? (size_t)n : UDP_RECV_BUFSIZE;
-    TRACE_CALL("recv", n, buf, len, "recv(fd %d) -> %zd bytes %s", fd, n,
-               trace_preview(buf, len, preview, sizeof preview));
+    TRACE_DATA("recv", n, buf, len, "recv(fd %d) -> %zd bytes", fd, n);
     fwrite(buf, 1, len, stdout);
     fputc('\n', stdout);
     fflush(stdout);
@@ -68,7 +66,6 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
 static int udp_client_say(int fd, unsigned char *buf, const char *msg, size_t len, int timeout_ms,
                           char *err)
 {
-    char preview[TRACE_PREVIEW_LEN * 4 + 32];
     udp_client_drain(fd, buf);
     if (send(fd, msg, len, 0) == -1) { /* one send(), one datagram */
         TRACE_CALL("send", -1, NULL, 0, "send(fd %d, %zu bytes) -> -1 (%s)", fd, len,
@@ -76,8 +73,7 @@ static int udp_client_say(int fd, unsigned char *buf, const char *msg, size_t le
         set_err(err, "send", errno);
         return -1;
     }
-    TRACE_CALL("send", len, msg, len, "send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
-               trace_preview(msg, len, preview, sizeof preview));
+    TRACE_DATA("send", len, msg, len, "send(fd %d, %zu bytes) -> %zu", fd, len, len);
     return udp_client_hear(fd, buf, timeout_ms, err);
 }
 

@@ -73,6 +73,21 @@ static int ping_wait_ms(int64_t deadline, int64_t now, int limit)
     return ms < limit ? (int)ms : limit;
 }
 
+/* Trace a send or recv of one of our datagrams by its header, "PING seq 7
+ * (64 bytes)": its bytes would be a wall of hex. */
+static void ping_trace(bool sent, int fd, const void *datagram, size_t len)
+{
+    char about[UDP_PACKET_ABOUT_LEN];
+    if (!trace_on() || udp_packet_describe(datagram, len, about, sizeof about) == -1)
+        return;
+    if (sent)
+        trace_call_log("send", (int64_t)len, about, strlen(about),
+                       "send(fd %d, %zu bytes) -> %zu %s", fd, len, len, about);
+    else
+        trace_call_log("recv", (int64_t)len, about, strlen(about), "recv(fd %d) -> %zu bytes %s",
+                       fd, len, about);
+}
+
 /* Send one datagram of config->size bytes: header, then a fixed pattern. */
 static int ping_send(struct ping *p, enum udp_packet_type type, uint32_t seq)
 {
@@ -82,8 +97,7 @@ static int ping_send(struct ping *p, enum udp_packet_type type, uint32_t seq)
         fprintf(stderr, "udp-demo ping: send: %s\n", strerror(errno));
         return -1;
     }
-    TRACE("send(fd %d, %zu bytes) %s seq=%u", p->fd, p->config->size, udp_packet_type_name(type),
-          seq);
+    ping_trace(true, p->fd, p->out, p->config->size);
     return 0;
 }
 
@@ -127,6 +141,7 @@ static int ping_receive(struct ping *p, struct udp_packet_header *h, size_t *len
             return -1;
         }
         if (udp_packet_decode(p->in, (size_t)n, h) == 0) {
+            ping_trace(false, p->fd, p->in, (size_t)n);
             *len = (size_t)n;
             return 1;
         }

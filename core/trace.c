@@ -5,6 +5,7 @@
 
 #include "net.h"
 #include "ring.h"
+#include "trace_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -158,9 +160,42 @@ static bool trace_admit(struct tracer *t, unsigned long *dropped_before)
     return true;
 }
 
-/* Where the stderr sink writes, and whether in colour (-1: if a terminal). */
+/* Where the stderr sink writes, and whether in colour (-1: as
+ * trace_wants_colour says). */
 static int trace_out = STDERR_FILENO;
 static int trace_colour = -1;
+
+/* Colour only for a person at a terminal: never in a pipe or a file (tests
+ * compare those byte for byte), nor when NO_COLOR is set (no-color.org)
+ * or the terminal is dumb. */
+static bool trace_wants_colour(void)
+{
+    const char *no_colour = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    return isatty(STDERR_FILENO) && (no_colour == NULL || no_colour[0] == '\0') &&
+           (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+/* Each role's colour, by a word in its label, so that the class tells the
+ * sides apart at a glance; the first match wins. */
+static const struct {
+    const char *word;
+    const char *colour;
+} trace_role_colours[] = {
+    {"child", "\033[33m"},   /* yellow: a fork model's child */
+    {"thread", "\033[35m"},  /* magenta: a thread model's thread */
+    {"session", "\033[34m"}, /* blue: an FTP session */
+    {"server", "\033[32m"},  /* green: a server */
+};
+#define TRACE_CLIENT_COLOUR "\033[36m" /* cyan: clients, ping, multicast, boundaries */
+
+static const char *trace_role_colour(const char *role)
+{
+    for (size_t i = 0; i < sizeof trace_role_colours / sizeof trace_role_colours[0]; i++)
+        if (strstr(role, trace_role_colours[i].word) != NULL)
+            return trace_role_colours[i].colour;
+    return TRACE_CLIENT_COLOUR;
+}
 
 void trace_redirect(int fd, bool colour)
 {
@@ -190,7 +225,7 @@ pid_t trace_fork_relayed(int *lines)
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        trace_redirect(fds[1], isatty(STDERR_FILENO));
+        trace_redirect(fds[1], trace_wants_colour());
         return 0;
     }
     close(fds[1]);
@@ -219,8 +254,8 @@ static void trace_write(char *line, int len)
 static void trace_to_stderr(struct tracer *t, const char *role, const char *text)
 {
     char line[TRACE_LINE_LEN];
-    bool colour = trace_colour == -1 ? isatty(STDERR_FILENO) : trace_colour;
-    const char *on = colour ? "\033[36m" : "";
+    bool colour = trace_colour == -1 ? trace_wants_colour() : trace_colour;
+    const char *on = colour ? trace_role_colour(role) : "";
     const char *off = colour ? "\033[0m" : "";
 
     pthread_mutex_lock(&trace_lock);
@@ -269,7 +304,7 @@ static void trace_to_ring(struct ring *r, const char *call, int64_t result, cons
     copy_text(ev.role, sizeof ev.role, trace_here.role ? trace_here.role : "");
     copy_text(ev.call, sizeof ev.call, call);
     if (data != NULL) {
-        ev.preview_len = (uint32_t)(len < TRACE_PREVIEW_LEN ? len : TRACE_PREVIEW_LEN);
+        ev.preview_len = (uint32_t)trace_text_whole(data, len, TRACE_PREVIEW_LEN);
         memcpy(ev.preview, data, ev.preview_len);
     }
     copy_text(ev.text, sizeof ev.text, text);
@@ -299,7 +334,8 @@ uint64_t trace_ring_skipped(void)
     return atomic_load_explicit(&trace_ring_skips, memory_order_relaxed);
 }
 
-static void trace_emit(const char *call, int64_t result, const void *data, size_t len,
+/* show: end the line with a preview of the data (TRACE_DATA). */
+static void trace_emit(const char *call, int64_t result, const void *data, size_t len, bool show,
                        const char *fmt, va_list ap)
 {
     struct tracer *t = trace_here.tracer;
@@ -310,19 +346,25 @@ static void trace_emit(const char *call, int64_t result, const void *data, size_
     if (!t->to_stderr && !to_ring)
         return; /* over the ring's budget: not even formatted */
     char text[1024];
-    vsnprintf(text, sizeof text, fmt, ap);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    if (show && n >= 0 && (size_t)n + 2 < sizeof text) {
+        text[n++] = ' ';
+        trace_preview(data, len, text + n, sizeof text - (size_t)n);
+    }
+    char safe[sizeof text];
+    trace_text_safe(text, safe, sizeof safe);
     const char *role = trace_here.role ? trace_here.role : t->server;
     if (t->to_stderr)
-        trace_to_stderr(t, role, text);
+        trace_to_stderr(t, role, safe);
     if (to_ring)
-        trace_to_ring(r, call, result, data, len, text);
+        trace_to_ring(r, call, result, data, len, safe);
 }
 
 void trace_log(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    trace_emit("", 0, NULL, 0, fmt, ap);
+    trace_emit("", 0, NULL, 0, false, fmt, ap);
     va_end(ap);
 }
 
@@ -331,7 +373,16 @@ void trace_call_log(const char *call, int64_t result, const void *data, size_t l
 {
     va_list ap;
     va_start(ap, fmt);
-    trace_emit(call, result, data, len, fmt, ap);
+    trace_emit(call, result, data, len, false, fmt, ap);
+    va_end(ap);
+}
+
+void trace_data_log(const char *call, int64_t result, const void *data, size_t len, const char *fmt,
+                    ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    trace_emit(call, result, data, len, true, fmt, ap);
     va_end(ap);
 }
 
@@ -364,126 +415,4 @@ void trace_accepted(int listen_fd, int fd, const char *peer)
                   "IPv6's ::ffff:0:0/96)",
                   peer);
     trace_here.conn = was;
-}
-
-const char *trace_preview(const void *data, size_t len, char *out, size_t outlen)
-{
-    const unsigned char *p = data;
-    size_t shown = len < TRACE_PREVIEW_LEN ? len : TRACE_PREVIEW_LEN;
-    size_t o = 0;
-
-    if (outlen == 0)
-        return out;
-    out[o++] = '"';
-    for (size_t i = 0; i < shown && o + 5 < outlen; i++) {
-        unsigned char c = p[i];
-        if (c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '\\') {
-            const char *esc = c == '\n'   ? "\\n"
-                              : c == '\r' ? "\\r"
-                              : c == '\t' ? "\\t"
-                              : c == '"'  ? "\\\""
-                                          : "\\\\";
-            memcpy(out + o, esc, 2);
-            o += 2;
-        } else if (c >= 0x20 && c < 0x7f) {
-            out[o++] = (char)c;
-        } else {
-            o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
-        }
-    }
-    if (o + 1 < outlen)
-        out[o++] = '"';
-    out[o] = '\0';
-    if (shown < len)
-        snprintf(out + o, outlen - o, " (+%zu more)", len - shown);
-    return out;
-}
-
-/* --- events as JSON, for a live page --------------------------------------- */
-
-/* The length of the UTF-8 sequence at s (at most n bytes), or 0 if none. */
-static size_t utf8_length(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    /* overlong three- and four-byte forms, surrogates, and past U+10FFFF */
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return len;
-}
-
-/* Append a JSON string of the n bytes at s to out (*used so far). */
-static void json_string(char *out, size_t outlen, size_t *used, const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t at = *used;
-    char esc[8];
-
-    if (at < outlen)
-        out[at] = '"';
-    at++;
-    for (size_t i = 0; i < n;) {
-        const char *piece = esc;
-        size_t len = 1;
-        if (p[i] == '"' || p[i] == '\\') {
-            esc[0] = '\\', esc[1] = (char)p[i], len = 2;
-        } else if (p[i] < 0x20 || p[i] == 0x7f) {
-            len = (size_t)snprintf(esc, sizeof esc, "\\u%04x", p[i]);
-        } else if (p[i] < 0x80) {
-            piece = (const char *)p + i;
-        } else if ((len = utf8_length(p + i, n - i)) > 0) {
-            piece = (const char *)p + i;
-        } else {
-            piece = "\\ufffd", len = 6; /* not UTF-8: one replacement per byte */
-        }
-        if (at + len < outlen)
-            memcpy(out + at, piece, len);
-        at += len;
-        i += piece == (const char *)p + i ? len : 1;
-    }
-    if (at < outlen)
-        out[at] = '"';
-    *used = at + 1;
-}
-
-/* Append ,"name":"value" to out. */
-static void json_field(char *out, size_t outlen, size_t *used, const char *name, const char *s,
-                       size_t n)
-{
-    size_t at = *used;
-    int k = snprintf(out + (at < outlen ? at : outlen), at < outlen ? outlen - at : 0,
-                     ",\"%s\":", name);
-    *used = at + (size_t)k;
-    json_string(out, outlen, used, s, n);
-}
-
-int trace_event_json(const struct trace_event *ev, uint64_t id, char *out, size_t outlen)
-{
-    int n = snprintf(out, outlen,
-                     "{\"id\":%llu,\"t\":%llu,\"conn\":%llu,\"parent\":%llu,\"result\":%lld,"
-                     "\"bytes\":%llu",
-                     (unsigned long long)id, (unsigned long long)ev->time_us,
-                     (unsigned long long)ev->conn, (unsigned long long)ev->parent,
-                     (long long)ev->result, (unsigned long long)ev->bytes);
-    if (n < 0)
-        return -1;
-    size_t used = (size_t)n;
-    json_field(out, outlen, &used, "server", ev->server, strnlen(ev->server, sizeof ev->server));
-    json_field(out, outlen, &used, "role", ev->role, strnlen(ev->role, sizeof ev->role));
-    json_field(out, outlen, &used, "call", ev->call, strnlen(ev->call, sizeof ev->call));
-    json_field(out, outlen, &used, "local", ev->local, strnlen(ev->local, sizeof ev->local));
-    json_field(out, outlen, &used, "peer", ev->peer, strnlen(ev->peer, sizeof ev->peer));
-    json_field(out, outlen, &used, "preview", ev->preview,
-               ev->preview_len < sizeof ev->preview ? ev->preview_len : sizeof ev->preview);
-    json_field(out, outlen, &used, "text", ev->text, strnlen(ev->text, sizeof ev->text));
-    if (used + 1 >= outlen)
-        return -1;
-    out[used++] = '}';
-    out[used] = '\0';
-    return (int)used;
 }

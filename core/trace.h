@@ -10,10 +10,12 @@
  *     [tcp server] accept(fd 3) -> fd 5, peer 127.0.0.1:53122
  *
  * Events go to two sinks:
- *   - stderr, for a tracer made with --trace: the line above, coloured only
- *     when stderr is a terminal, written with one call so that lines from
- *     several threads (or forked children) never interleave, and at most
- *     the tracer's rate a second;
+ *   - stderr, for a tracer made with --trace: the line above, its label
+ *     coloured by role (clients cyan, servers green, a fork model's children
+ *     yellow, a thread model's threads magenta, FTP sessions blue) only when
+ *     stderr is a terminal, NO_COLOR is unset and TERM is not dumb;
+ *     written with one call so that lines from several threads (or forked
+ *     children) never interleave, and at most the tracer's rate a second;
  *   - the process's ring (trace_attach_ring), which live viewers follow.
  *
  * Each server has its own tracer, so tracing is switched per server. A
@@ -84,7 +86,7 @@ struct trace_event {
     char role[24]; /* "tcp server", "ftp session", ... */
     char call[16]; /* "accept", "recv", "send", "close", ...; "" for narration */
     char local[TRACE_ADDR_LEN], peer[TRACE_ADDR_LEN];
-    char preview[TRACE_PREVIEW_LEN]; /* the payload's first bytes, raw */
+    char preview[TRACE_PREVIEW_LEN]; /* the payload's first bytes, raw, no character cut */
     uint32_t preview_len;
     char text[TRACE_TEXT_LEN]; /* the --trace line, without "[role] " and newline */
 };
@@ -123,6 +125,15 @@ static inline bool trace_on(void)
     do {                                                                                           \
         if (trace_on())                                                                            \
             trace_call_log(call, (int64_t)(result), data, len, __VA_ARGS__);                       \
+    } while (0)
+
+/* TRACE_DATA(call, result, data, len, fmt, ...): TRACE_CALL for a call
+ * that moved a message: the line ends with trace_preview() of the len
+ * bytes at data, so every program shows a message's text the same way. */
+#define TRACE_DATA(call, result, data, len, ...)                                                   \
+    do {                                                                                           \
+        if (trace_on())                                                                            \
+            trace_data_log(call, (int64_t)(result), data, len, __VA_ARGS__);                       \
     } while (0)
 
 /* tracer_init: a tracer for server (a string that outlives it), printing
@@ -214,8 +225,30 @@ void trace_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void trace_call_log(const char *call, int64_t result, const void *data, size_t len, const char *fmt,
                     ...) __attribute__((format(printf, 5, 6)));
 
+/* trace_data_log: a call event whose line ends with a preview; see TRACE_DATA. */
+void trace_data_log(const char *call, int64_t result, const void *data, size_t len, const char *fmt,
+                    ...) __attribute__((format(printf, 5, 6)));
+
 /* trace_preview: a short, printable, quoted view of payload bytes for a
- * trace line: "dream is handsome", "\x00\x01..." (+N more). Returns out. */
+ * trace line: "dream is handsome", "\x00\x01..." (+N more), at most
+ * TRACE_PREVIEW_LEN bytes of them. On a UTF-8 locale (trace_use_locale)
+ * valid UTF-8 shows as text, "你好"; everything else stays escaped: control
+ * bytes (ESC too), bytes that are not UTF-8, and characters that could
+ * take over a terminal (C1 controls, bidirectional overrides: "\u202e").
+ * A character that the preview's end would cut is left out whole.
+ * out needs TRACE_PREVIEW_TEXT_LEN bytes to hold any preview. Returns out. */
 const char *trace_preview(const void *data, size_t len, char *out, size_t outlen);
+#define TRACE_PREVIEW_TEXT_LEN                                                                     \
+    (TRACE_PREVIEW_LEN * 4 + 32) /* "\xNN" per byte, quotes, "(+N more)" */
+
+/* trace_use_locale: take the terminal's character set from the
+ * environment (setlocale(LC_CTYPE, "")) and show UTF-8 previews as text
+ * if it is UTF-8. Every program's main() calls it first, before any
+ * thread starts: setlocale() is not thread-safe. */
+void trace_use_locale(void);
+
+/* trace_show_utf8: show valid UTF-8 in previews as text (true) or as
+ * escaped bytes (false, the default: a terminal of unknown charset). */
+void trace_show_utf8(bool on);
 
 #endif

@@ -153,7 +153,7 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
     do {
         n = sendmsg(c->fd, &msg, flags);
     } while (n == -1 && errno == EINTR);
-    TRACE_CALL("sendmsg", n, msg.msg_iov[0].iov_base,
+    TRACE_DATA("sendmsg", n, msg.msg_iov[0].iov_base,
                n > 0 && (size_t)n < msg.msg_iov[0].iov_len ? (size_t)n : msg.msg_iov[0].iov_len,
                "sendmsg(fd %d, head %zu + body %zu bytes%s%s) -> %zd", c->fd, head_left,
                file_left && !small ? 0 : iov[1].iov_len, small ? " (a small file, copied)" : "",
@@ -327,7 +327,7 @@ static void conn_send_continue(struct http_conn *c)
     static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
     c->work->req.expect_100 = false;
     ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
-    TRACE_CALL("send", n, line, sizeof line - 1, "send(fd %d, %zu bytes) -> %zd (100 Continue)",
+    TRACE_DATA("send", n, line, sizeof line - 1, "send(fd %d, %zu bytes) -> %zd (100 Continue)",
                c->fd, sizeof line - 1, n);
     if (n > 0)
         counters_add(c->w->srv->stats, bytes_out, n);
@@ -482,7 +482,7 @@ static void conn_on_readable(struct http_conn *c)
         http_conn_close(c);
         return;
     }
-    TRACE_CALL("recv", n, w->buf, (size_t)n, "recv(fd %d) -> %zd bytes", c->fd, n);
+    TRACE_DATA("recv", n, w->buf, (size_t)n, "recv(fd %d) -> %zd bytes", c->fd, n);
     counters_add(w->srv->stats, bytes_in, n);
     if (c->state == CONN_LINGERING || c->state == CONN_STREAMING)
         return; /* dropped: the response is out (or is a stream) */

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "http_client.h"
 #include "http_server.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@ static const char http_demo_usage[] =
 
 int main(int argc, char *argv[])
 {
+    trace_use_locale(); /* before any thread: previews show text on a UTF-8 terminal */
     if (argc >= 2 && strcmp(argv[1], "server") == 0)
         return http_server_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "get") == 0)

@@ -6,6 +6,8 @@
  */
 #include "udp_packet.h"
 
+#include <stdio.h>
+
 static void put_be32(unsigned char *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++)
@@ -81,4 +83,14 @@ const char *udp_packet_type_name(enum udp_packet_type type)
 {
     static const char *const names[] = {"?", "PING", "PONG", "DATA", "ACK"};
     return (unsigned)type <= UDP_PACKET_ACK ? names[type] : "?";
+}
+
+int udp_packet_describe(const void *buf, size_t len, char *out, size_t outlen)
+{
+    struct udp_packet_header h;
+    if (udp_packet_decode(buf, len, &h) == -1)
+        return -1;
+    snprintf(out, outlen, "%s seq %u (%zu bytes)", udp_packet_type_name(h.type), (unsigned)h.seq,
+             len);
+    return 0;
 }

@@ -56,4 +56,12 @@ enum udp_packet_type udp_packet_reply_type(enum udp_packet_type request);
 /* udp_packet_type_name: "PING", "PONG", "DATA", "ACK" or "?". */
 const char *udp_packet_type_name(enum udp_packet_type type);
 
+/* udp_packet_describe: what a trace shows for a datagram of len bytes at
+ * buf that carries this header, "PING seq 7 (64 bytes)", rather than a
+ * wall of header bytes; in out (UDP_PACKET_ABOUT_LEN bytes will do).
+ * Returns 0, or -1 when the datagram carries no such header (out is
+ * then untouched: show its bytes). */
+int udp_packet_describe(const void *buf, size_t len, char *out, size_t outlen);
+#define UDP_PACKET_ABOUT_LEN 48
+
 #endif

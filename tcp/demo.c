@@ -50,7 +50,7 @@ static void tcp_demo_then_server(int lines, const atomic_llong *field, long long
 static int tcp_demo_client(uint16_t port, const struct counters *server, int lines, char *err)
 {
     const size_t len = sizeof TCP_DEMO_MESSAGE - 1;
-    char reply[sizeof TCP_DEMO_MESSAGE], preview[TRACE_PREVIEW_LEN * 4 + 32];
+    char reply[sizeof TCP_DEMO_MESSAGE];
     struct net_endpoint ep;
     int rc = -1;
 
@@ -63,16 +63,14 @@ static int tcp_demo_client(uint16_t port, const struct counters *server, int lin
         snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
         goto out;
     }
-    TRACE_CALL("send", len, TCP_DEMO_MESSAGE, len, "send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
-               trace_preview(TCP_DEMO_MESSAGE, len, preview, sizeof preview));
+    TRACE_DATA("send", len, TCP_DEMO_MESSAGE, len, "send(fd %d, %zu bytes) -> %zu", fd, len, len);
     tcp_demo_then_server(lines, &server->bytes_out, (long long)len, LLONG_MAX); /* it answers */
     ssize_t got = io_read_exact(fd, reply, len); /* client.recv(1024): the upper-cased words */
     if (got != (ssize_t)len) {
         snprintf(err, NET_ERR_LEN, "recv: %s", got == -1 ? strerror(errno) : "the server hung up");
         goto out;
     }
-    TRACE_CALL("recv", got, reply, len, "recv(fd %d) -> %zd bytes %s", fd, got,
-               trace_preview(reply, len, preview, sizeof preview));
+    TRACE_DATA("recv", got, reply, len, "recv(fd %d) -> %zd bytes", fd, got);
     printf("%.*s\n", (int)len, reply);
     fflush(stdout);
     rc = 0;

@@ -75,7 +75,7 @@ static int evented_send(struct evented_call *call, const char *data, size_t len)
         return -1;
     }
     size_t sent = w > 0 ? (size_t)w : 0;
-    TRACE_CALL("send", sent, data, sent, "send(fd %d, %zu bytes) -> %zu", call->fd, len, sent);
+    TRACE_DATA("send", sent, data, sent, "send(fd %d, %zu bytes) -> %zu", call->fd, len, sent);
     counters_add(es->srv->stats, bytes_out, (long long)sent);
     if (sent == len)
         return 0;
@@ -93,7 +93,6 @@ static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned m
 {
     struct evented_call *call = ctx;
     struct evented_server *es = call->server;
-    char preview[TRACE_PREVIEW_LEN * 4 + 32];
     (void)loop;
     (void)mask;
 
@@ -111,8 +110,7 @@ static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned m
         evented_hang_up(call);
         return;
     }
-    TRACE_CALL("recv", n, es->buf, (size_t)n, "recv(fd %d) -> %zd bytes %s", fd, n,
-               trace_preview(es->buf, (size_t)n, preview, sizeof preview));
+    TRACE_DATA("recv", n, es->buf, (size_t)n, "recv(fd %d) -> %zd bytes", fd, n);
     counters_add(es->srv->stats, bytes_in, n);
     size_t reply = tcp_answer(es->srv->config.mode, es->buf, (size_t)n);
     if (reply > 0 && evented_send(call, es->buf, reply) == -1)
@@ -136,7 +134,7 @@ static void evented_on_writable(struct loop *loop, int fd, void *ctx, unsigned m
         evented_hang_up(call);
         return;
     }
-    TRACE_CALL("send", w, call->pending + call->pending_off, (size_t)w,
+    TRACE_DATA("send", w, call->pending + call->pending_off, (size_t)w,
                "send(fd %d, %zu bytes) -> %zd", fd, call->pending_len - call->pending_off, w);
     counters_add(es->srv->stats, bytes_out, w);
     call->pending_off += (size_t)w;

@@ -72,8 +72,10 @@ static void fork_child(struct tcp_server *srv, int conn)
 {
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
+    static char role[24]; /* this process's own copy: no other child shares it */
     close(srv->listen_fd);
-    trace_bind(&srv->tracer, "tcp child");
+    snprintf(role, sizeof role, "tcp child %d", (int)getpid());
+    trace_bind(&srv->tracer, role);
     tcp_comm_loop(srv, conn);
     tcp_hang_up(srv, conn);
     _exit(0);
@@ -86,6 +88,8 @@ int tcp_serve_fork(struct tcp_server *srv, char *err)
         snprintf(err, NET_ERR_LEN, "fork: out of memory");
         return -1;
     }
+    TRACE("fork model: each child gets its own copy of the descriptor table, so the parent "
+          "closes its copy of each connection and the child its copy of the listening socket");
     while (!stop_requested(srv->stop)) {
         fork_reap(kids);
         int conn = tcp_accept_call(srv, TCP_FORK_REAP_MS);

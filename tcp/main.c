@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "tcp_server.h"
 #include "tcp_client.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,7 @@ static const char tcp_demo_usage[] =
 
 int main(int argc, char *argv[])
 {
+    trace_use_locale(); /* before any thread: previews show text on a UTF-8 terminal */
     if (argc < 2)
         return tcp_demo_main();
     if (strcmp(argv[1], "server") == 0)

@@ -162,7 +162,6 @@ int tcp_accept_call(struct tcp_server *srv, int timeout_ms)
 void tcp_comm_loop(struct tcp_server *srv, int conn)
 {
     char buf[TCP_BUFSIZE];
-    char preview[TRACE_PREVIEW_LEN * 4 + 32];
 
     trace_conn_here(conn, 0); /* this thread's events are this call's, until hang-up */
 
@@ -183,8 +182,7 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
             TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the caller hung up)", conn);
             return;
         }
-        TRACE_CALL("recv", n, buf, (size_t)n, "recv(fd %d) -> %zd bytes %s", conn, n,
-                   trace_preview(buf, (size_t)n, preview, sizeof preview));
+        TRACE_DATA("recv", n, buf, (size_t)n, "recv(fd %d) -> %zd bytes", conn, n);
         counters_add(srv->stats, bytes_in, n);
 
         if (tcp_answer(srv->config.mode, buf, (size_t)n) == 0)
@@ -196,8 +194,7 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
             counters_add(srv->stats, errors, 1);
             return;
         }
-        TRACE_CALL("send", n, buf, (size_t)n, "send(fd %d, %zd bytes) -> %zd %s", conn, n, n,
-                   trace_preview(buf, (size_t)n, preview, sizeof preview));
+        TRACE_DATA("send", n, buf, (size_t)n, "send(fd %d, %zd bytes) -> %zd", conn, n, n);
         counters_add(srv->stats, bytes_out, n);
     }
 }

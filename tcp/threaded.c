@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,6 +24,7 @@
 /* One caller's thread; linked into the server's list while it runs. */
 struct thread_call {
     int conn;
+    unsigned number; /* 1 for the first caller's thread, 2 for the next, ... */
     struct tcp_server *srv;
     struct thread_pool *pool;
     struct thread_call *prev, *next;
@@ -33,6 +35,7 @@ struct thread_pool {
     pthread_cond_t all_gone; /* signalled when the last call ends */
     struct thread_call *calls;
     int live;
+    unsigned started; /* threads started so far: the last one's number */
 };
 
 static void *thread_serve_call(void *arg)
@@ -40,7 +43,9 @@ static void *thread_serve_call(void *arg)
     struct thread_call *call = arg;
     struct thread_pool *pool = call->pool;
 
-    trace_bind(&call->srv->tracer, "tcp thread");
+    static _Thread_local char role[24]; /* lives as long as the thread */
+    snprintf(role, sizeof role, "tcp thread %u", call->number);
+    trace_bind(&call->srv->tracer, role);
     tcp_comm_loop(call->srv, call->conn);
 
     pthread_mutex_lock(&pool->lock);
@@ -76,6 +81,8 @@ static void thread_start_call(struct thread_pool *pool, struct tcp_server *srv, 
         pool->calls->prev = call;
     pool->calls = call;
     pool->live++;
+    call->number = ++pool->started;
+    unsigned number = call->number; /* the thread may free call before we trace */
     pthread_t tid;
     int rc = pthread_create(&tid, attr, thread_serve_call, call);
     if (rc != 0) {
@@ -91,7 +98,8 @@ static void thread_start_call(struct thread_pool *pool, struct tcp_server *srv, 
         return;
     }
     pthread_mutex_unlock(&pool->lock);
-    TRACE_CALL("pthread_create", 0, NULL, 0, "pthread_create() -> a thread serves fd %d", conn);
+    TRACE_CALL("pthread_create", 0, NULL, 0, "pthread_create() -> thread %u serves fd %d", number,
+               conn);
 }
 
 /* End every open call and wait until their threads have finished. */
@@ -117,6 +125,8 @@ int tcp_serve_thread(struct tcp_server *srv, char *err)
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, TCP_THREAD_STACK_SIZE);
+    TRACE("thread model: the threads share one descriptor table: an fd number names the same "
+          "socket in every thread, and no thread closes the listening socket");
 
     while (!stop_requested(srv->stop)) {
         int conn = tcp_accept_call(srv, -1);

@@ -43,7 +43,7 @@ static const char udp_demo_intro[] =
 static int udp_demo_client(uint16_t port, const struct counters *server, int lines, char *err)
 {
     const size_t len = sizeof UDP_DEMO_MESSAGE - 1;
-    char reply[UDP_RECV_BUFSIZE], preview[TRACE_PREVIEW_LEN * 4 + 32];
+    char reply[UDP_RECV_BUFSIZE];
     struct net_endpoint ep;
     int rc = -1;
 
@@ -55,8 +55,7 @@ static int udp_demo_client(uint16_t port, const struct counters *server, int lin
         snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
         goto out;
     }
-    TRACE_CALL("send", len, UDP_DEMO_MESSAGE, len, "send(fd %d, %zu bytes) -> %zu %s", fd, len, len,
-               trace_preview(UDP_DEMO_MESSAGE, len, preview, sizeof preview));
+    TRACE_DATA("send", len, UDP_DEMO_MESSAGE, len, "send(fd %d, %zu bytes) -> %zu", fd, len, len);
     /* the server receives it and sends the reply */
     counters_wait(&server->bytes_out, (long long)len, LLONG_MAX, UDP_DEMO_WAIT_MS);
     trace_relay(lines);
@@ -67,8 +66,7 @@ static int udp_demo_client(uint16_t port, const struct counters *server, int lin
         snprintf(err, NET_ERR_LEN, "the server did not answer");
         goto out;
     }
-    TRACE_CALL("recv", got, reply, (size_t)got, "recv(fd %d) -> %zd bytes %s", fd, got,
-               trace_preview(reply, (size_t)got, preview, sizeof preview));
+    TRACE_DATA("recv", got, reply, (size_t)got, "recv(fd %d) -> %zd bytes", fd, got);
     printf("%.*s\n", (int)got, reply);
     fflush(stdout);
     rc = 0;

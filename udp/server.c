@@ -170,20 +170,30 @@ static const struct trace_conn *udp_traced_peer(struct udp_server *srv,
 }
 
 /* Trace one datagram on its peer's lifeline, which it leaves entered: the
- * caller's next lines are about the same datagram. */
+ * caller's next lines are about the same datagram. One of ping's or
+ * --reliable's is shown by its header ("PING seq 7 (64 bytes)"), in the
+ * line and in the event alike: its bytes would be a wall of hex. */
 static void udp_trace_datagram(struct udp_server *srv, bool sent, const void *data, size_t len,
                                const struct sockaddr_storage *peer, socklen_t peer_len)
 {
-    char preview[TRACE_PREVIEW_LEN * 4 + 32];
+    char shown[TRACE_PREVIEW_TEXT_LEN];
+    const void *event_data = data; /* what the event's preview holds */
+    size_t event_len = len;
     const struct trace_conn *tc = udp_traced_peer(srv, peer, peer_len);
     trace_conn_enter(tc);
-    trace_preview(data, len, preview, sizeof preview);
+    if (udp_packet_describe(data, len, shown, sizeof shown) == 0) {
+        event_data = shown;
+        event_len = strlen(shown);
+    } else {
+        trace_preview(data, len, shown, sizeof shown);
+    }
     if (sent)
-        trace_call_log("sendto", (int64_t)len, data, len, "sendto(fd %d, %zu bytes, %s) -> %zu %s",
-                       srv->fd, len, tc->peer, len, preview);
+        trace_call_log("sendto", (int64_t)len, event_data, event_len,
+                       "sendto(fd %d, %zu bytes, %s) -> %zu %s", srv->fd, len, tc->peer, len,
+                       shown);
     else
-        trace_call_log("recvfrom", (int64_t)len, data, len,
-                       "recvfrom(fd %d) -> %zu bytes from %s %s", srv->fd, len, tc->peer, preview);
+        trace_call_log("recvfrom", (int64_t)len, event_data, event_len,
+                       "recvfrom(fd %d) -> %zu bytes from %s %s", srv->fd, len, tc->peer, shown);
 }
 
 /* Why datagram i must not be answered, or NULL to answer it: its reply is

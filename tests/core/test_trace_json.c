@@ -79,3 +79,11 @@ Test(trace_json, refuses_a_buffer_too_small)
     struct trace_event ev = event_with_preview("dream is handsome", 17);
     cr_expect_eq(trace_event_json(&ev, 42, out, sizeof out), -1);
 }
+
+Test(trace_json, replaces_bytes_that_lead_no_utf8_character)
+{
+    char out[TRACE_EVENT_JSON_MAX];
+    /* f5 to ff begin no character: not even a three-byte one */
+    const char *p = preview_json("\xf5\x80\x80", 3, out, sizeof out);
+    cr_expect(starts(p, "\"\\ufffd\\ufffd\\ufffd\","), "%s", p);
+}

@@ -210,6 +210,9 @@ class SendPathTest(HttpTest):
         self.assertEqual(sorted(map(int, copied)), [1, 24, 1024, 1024, 16383])
         self.assertEqual(sum(map(int, sent)), 16384 + 16385 + 200000)
         self.assertIn("MSG_MORE: close() sends the FIN with it", trace)
+        # the messages themselves, as every program's trace shows them
+        self.assertRegex(trace, r'recv\(fd \d+\) -> \d+ bytes "GET /f1\.bin HTTP/1\.1\\r\\n')
+        self.assertRegex(trace, r'sendmsg\(fd \d+, head .*\) -> \d+ "HTTP/1\.1 200 OK\\r\\n')
 
     def test_sendfile_min_0_sends_every_body_with_sendfile(self):
         trace = self.fetch_all(self.serve_sizes("--sendfile-min", "0"))

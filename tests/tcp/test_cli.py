@@ -1,6 +1,7 @@
 """tcp-demo's command line: the seed demo, --help, and exit codes."""
 import os
 import pty
+import re
 import select
 import signal
 import socket
@@ -86,6 +87,73 @@ class TcpCliTest(ServerTest):
         self.assertIn("peer 127.0.0.1:", err)
 
 
+    def traced_exchange(self, model, message, charset):
+        """One message through a traced server of model and a traced
+        client, both in locale charset; returns (client, server) stderr."""
+        env = dict(os.environ, LC_ALL=charset)
+        srv = self.start([BIN, "server", "-p", "0", "--trace", "--model", model], env=env)
+        r = subprocess.run([BIN, "client", "-p", str(srv.port), "-m", message, "--trace"],
+                           capture_output=True, timeout=30, stdin=subprocess.DEVNULL, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(srv.stop(), 0)
+        return r.stderr.decode(), srv.stderr()
+
+    def test_trace_shows_utf8_as_text_in_every_model(self):
+        for model in ("iterative", "fork", "thread", "epoll"):
+            with self.subTest(model=model):
+                client, server = self.traced_exchange(model, "你好 dream", "C.UTF-8")
+                for side in (client, server):
+                    self.assertRegex(side, r'send\(fd \d+, 12 bytes\) -> 12 "你好 (dream|DREAM)"')
+                    self.assertRegex(side, r'recv\(fd \d+\) -> 12 bytes "你好 (dream|DREAM)"')
+
+    def test_trace_escapes_utf8_when_the_terminal_is_not_utf8(self):
+        client, server = self.traced_exchange("iterative", "你好", "C")
+        for side in (client, server):
+            self.assertIn(r'"\xe4\xbd\xa0\xe5\xa5\xbd"', side)
+            self.assertNotIn("你", side)
+
+    def test_trace_never_passes_terminal_controls_through(self):
+        # ESC [ 2 J would clear the class's screen; U+202E would reverse text
+        client, server = self.traced_exchange("epoll", "\x1b[2J\u202eabc", "C.UTF-8")
+        for side in (client, server):
+            self.assertIn(r'"\x1b[2J\u202eabc"', side)
+            self.assertNotIn("\x1b", side)
+            self.assertNotIn("\u202e", side)
+
+
+    def traced_calls(self, model, count):
+        """count callers of a traced server of model; returns its stderr."""
+        srv = self.start([BIN, "server", "-p", "0", "--trace", "--model", model])
+        for i in range(count):
+            r = run("client", "-p", str(srv.port), "-m", f"caller {i}")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(srv.stop(), 0)
+        return srv.stderr()
+
+    def test_fork_model_labels_each_line_with_the_childs_pid(self):
+        err = self.traced_calls("fork", 2)
+        self.assertEqual(err.count("each child gets its own copy of the descriptor table"), 1, err)
+        pids = re.findall(r"\[tcp server\] fork\(\) -> child (\d+) serves fd", err)
+        self.assertEqual(len(set(pids)), 2, err)
+        for i, pid in enumerate(pids):
+            self.assertRegex(err, rf'\[tcp child {pid}\] recv\(fd \d+\) -> 8 bytes "caller {i}"')
+            self.assertRegex(err, rf"\[tcp child {pid}\] close\(fd \d+\)")
+
+    def test_thread_model_labels_each_line_with_the_threads_number(self):
+        err = self.traced_calls("thread", 2)
+        self.assertEqual(err.count("the threads share one descriptor table"), 1, err)
+        for number in (1, 2):
+            self.assertIn(f"pthread_create() -> thread {number} serves fd", err)
+            self.assertRegex(err, rf'\[tcp thread {number}\] recv\(fd \d+\) -> 8 bytes '
+                                  rf'"caller {number - 1}"')
+
+    def test_other_models_print_no_descriptor_note(self):
+        for model in ("iterative", "epoll"):
+            with self.subTest(model=model):
+                err = self.traced_calls(model, 1)
+                self.assertNotIn("descriptor table", err)
+
+
 class TcpInteractiveTest(ServerTest):
     """The client on a terminal: each typed line is sent, its answer printed."""
 
@@ -108,6 +176,68 @@ class TcpInteractiveTest(ServerTest):
             _, status = wait_or_kill(pid)
             os.close(fd)
         self.assertEqual(status, 0)
+
+    def on_a_terminal(self, args, env_changes, until=None, then=None):
+        """Run tcp-demo args on a pseudo-terminal with env_changes (None
+        removes a variable); after until appears, call then(output, pid).
+        Returns everything it printed there, once it has exited."""
+        env = dict(os.environ, TERM="xterm")
+        env.pop("NO_COLOR", None)
+        for name, value in env_changes.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(BIN, [BIN, *args], env)
+        try:
+            seen = b""
+            if until is not None:
+                seen = read_until(fd, until, 10)
+                self.assertIn(until, seen)
+                then(seen, pid)
+            seen += read_until(fd, b"\0never", 10)  # up to the end: EOF (EIO) on a pty
+        finally:
+            _, status = wait_or_kill(pid)
+            os.close(fd)
+        self.assertEqual(status, 0, seen)
+        return seen
+
+    def test_each_role_has_its_colour_on_a_terminal(self):
+        seen = self.on_a_terminal([], {})
+        self.assertIn(b"\033[36m[tcp client]\033[0m send(", seen)
+        self.assertIn(b"\033[32m[tcp server]\033[0m recv(", seen)
+
+    def test_no_colour_with_no_color_or_a_dumb_terminal(self):
+        for change in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
+            with self.subTest(change=change):
+                seen = self.on_a_terminal([], change)
+                self.assertIn(b"[tcp client] send(", seen)
+                self.assertNotIn(b"\033[", seen)
+
+    def test_no_colour_in_a_pipe(self):
+        r = subprocess.run([BIN], capture_output=True, timeout=30, stdin=subprocess.DEVNULL,
+                           env=dict(os.environ, TERM="xterm"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"[tcp client] send(", r.stderr)
+        self.assertNotIn(b"\033[", r.stderr)
+
+    def test_children_and_threads_have_their_own_colours(self):
+        for model, label in (("fork", rb"\033\[33m\[tcp child \d+\]\033\[0m recv\("),
+                             ("thread", rb"\033\[35m\[tcp thread 1\]\033\[0m recv\(")):
+            with self.subTest(model=model):
+                def call_then_stop(seen, pid):
+                    port = int(re.search(rb"listening on \S+:(\d+)", seen).group(1))
+                    with harness.connect(port) as sock:
+                        sock.sendall(b"hello")
+                        self.assertEqual(sock.recv(16), b"HELLO")
+                    time.sleep(0.2)  # the child's or thread's close() line
+                    os.kill(pid, signal.SIGINT)
+                seen = self.on_a_terminal(["server", "-p", "0", "--trace", "--model", model], {},
+                                          b"listening on", call_then_stop)
+                self.assertRegex(seen, label)
+                self.assertRegex(seen, rb"\033\[32m\[tcp server\]\033\[0m accept\(")
 
     # Students' first change to the seed's server is what it answers. The
     # client prints whatever comes back, whole, and never waits for ever.

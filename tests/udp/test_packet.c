@@ -129,3 +129,26 @@ Test(udp_answer, never_answers_a_reply)
     udp_packet_encode(&h, buf, sizeof buf);
     cr_expect_not(udp_answer(UDP_MODE_ECHO, buf, sizeof buf));
 }
+
+Test(udp_packet, describes_its_own_datagrams_by_type_and_seq)
+{
+    struct udp_packet_header h = {.type = UDP_PACKET_PING, .seq = 7, .sent_ns = 123};
+    unsigned char buf[64] = {0};
+    char about[UDP_PACKET_ABOUT_LEN];
+    udp_packet_encode(&h, buf, sizeof buf);
+    cr_assert_eq(udp_packet_describe(buf, sizeof buf, about, sizeof about), 0);
+    cr_expect_str_eq(about, "PING seq 7 (64 bytes)");
+    h = (struct udp_packet_header){.type = UDP_PACKET_ACK, .seq = UINT32_MAX};
+    udp_packet_encode(&h, buf, sizeof buf);
+    cr_assert_eq(udp_packet_describe(buf, UDP_PACKET_HEADER_LEN, about, sizeof about), 0);
+    cr_expect_str_eq(about, "ACK seq 4294967295 (20 bytes)");
+}
+
+Test(udp_packet, does_not_describe_other_datagrams)
+{
+    char about[UDP_PACKET_ABOUT_LEN] = "untouched";
+    static const char text[] = "NDUP but not a header, just words";
+    cr_expect_eq(udp_packet_describe(text, sizeof text - 1, about, sizeof about), -1);
+    cr_expect_eq(udp_packet_describe("NDUP", 4, about, sizeof about), -1);
+    cr_expect_str_eq(about, "untouched");
+}

@@ -294,6 +294,19 @@ class UdpServerTest(ServerTest):
         self.assertRegex(out, r"seq=1 rtt=[\d.]+ ms \(DUP!\)")
         self.assertRegex(out, r"seq=2 rtt=[\d.]+ ms \(out of order\)")
 
+    def test_trace_names_ping_datagrams_by_sequence_number(self):
+        srv = self.server("--trace")
+        r = self.run_bin("ping", "-p", str(srv.port), "-c", "3", "-i", "20", "-s", "64", "--trace")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(srv.stop(), 0)
+        client, server = r.stderr.decode(), srv.stderr()
+        for seq in range(3):
+            self.assertRegex(client, rf"send\(fd \d+, 64 bytes\) -> 64 PING seq {seq} \(64 bytes\)")
+            self.assertRegex(client, rf"recv\(fd \d+\) -> 64 bytes PONG seq {seq} \(64 bytes\)")
+            self.assertRegex(server, rf"recvfrom\(fd \d+\) -> 64 bytes from \S+ PING seq {seq} ")
+            self.assertRegex(server, rf"sendto\(fd \d+, 64 bytes, \S+\) -> 64 PONG seq {seq} ")
+        self.assertNotIn("NDUP", client + server)  # no header bytes shown
+
     def test_ping_until_ctrl_c_prints_the_summary(self):
         srv = self.server()
         p = subprocess.Popen([BIN, "ping", "-p", str(srv.port), "-i", "20"],
