@@ -73,6 +73,10 @@ class UdpCliTest(ServerTest):
         for args in (["server", "-p", "70000"], ["server", "-p", "abc"], ["server", "-p"],
                      ["server", "--mode", "lower"], ["server", "--drop", "101"],
                      ["server", "--drop", "-1"], ["server", "--drop", "ten"],
+                     ["server", "--dup", "101"], ["server", "--dup", "-1"],
+                     ["server", "--dup", "half"], ["server", "--dup"],
+                     ["server", "--reorder", "101"], ["server", "--reorder", "-5"],
+                     ["server", "--reorder", "2x"], ["server", "--reorder", ""],
                      ["server", "--seed", "x"], ["client", "-p", "0"], ["client", "-t", "0"],
                      ["ping", "-c", "0"], ["ping", "-s", "19"], ["ping", "-s", "65528"],
                      ["ping", "-i", "-5"], ["ping", "-t", "abc"],
@@ -118,6 +122,19 @@ class UdpCliTest(ServerTest):
         self.assertIn('from 127.0.0.1:', err)
         self.assertIn("dropped on purpose (--drop)", err)
         self.assertIn("1 datagrams received, 0 answered, 1 dropped", err)
+
+    def test_trace_narrates_dup_and_reorder(self):
+        srv = self.start([BIN, "server", "-p", "0", "--trace", "--dup", "100", "--reorder",
+                          "100"])
+        r = run("client", "-p", str(srv.port), "-m", "late", "-t", "1000")
+        self.assertEqual(r.stdout, b"LATE\n")  # held, then sent when no later answer came
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        self.assertIn("held back on purpose (--reorder): it goes out after the next answer", err)
+        self.assertIn("no later answer came, sent now", err)
+        self.assertIn("sent again on purpose (--dup)", err)
+        self.assertIn("1 datagrams received, 1 answered", err)
+        self.assertIn("; 1 sent twice (--dup), 0 sent after a later answer (--reorder)", err)
 
 
 if __name__ == "__main__":
