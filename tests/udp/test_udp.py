@@ -118,6 +118,28 @@ def all_counts(stderr):
     return dict(zip(names, (int(g) for g in m.groups())))
 
 
+def send_numbered(port, n):
+    """Send "msg-0" .. "msg-{n-1}" to an echo server, in order (so draw i
+    decides datagram i), and return the numbers of the replies as they came."""
+    replies = []
+
+    def take(s, timeout):
+        s.settimeout(timeout)
+        try:
+            while True:
+                replies.append(int(s.recvfrom(100)[0][4:]))
+        except socket.timeout:
+            pass
+
+    with udp_socket() as s:
+        for i in range(n):
+            s.sendto(b"msg-%d" % i, ("127.0.0.1", port))
+            if i % 25 == 24:  # read as we go: replies must not overflow our buffer
+                take(s, 0.05)
+        take(s, 1.0)  # longer than --reorder holds an answer
+    return replies
+
+
 def inet_checksum(data):
     if len(data) % 2:
         data += b"\0"
@@ -252,23 +274,7 @@ class UdpServerTest(ServerTest):
         n, percent, seed = 300, 20, 42
         srv = self.server("--mode", "echo", "--drop", str(percent), "--seed", str(seed))
         expected = {i for i, drop in enumerate(drop_decisions(percent, seed, n)) if not drop}
-        got = set()
-
-        def take(s, timeout):
-            s.settimeout(timeout)
-            try:
-                while True:
-                    got.add(int(s.recvfrom(100)[0][4:]))
-            except socket.timeout:
-                pass
-
-        with udp_socket() as s:
-            for i in range(n):  # in order, so draw i decides datagram i
-                s.sendto(b"msg-%d" % i, ("127.0.0.1", srv.port))
-                if i % 25 == 24:  # read as we go: replies must not overflow our buffer
-                    take(s, 0.05)
-            take(s, 1.0)
-        self.assertEqual(got, expected)
+        self.assertEqual(set(send_numbered(srv.port, n)), expected)
         self.assertEqual(srv.stop(), 0)
         self.assertEqual(summary(srv.stderr()), (n, len(expected), n - len(expected), 0, 0))
 
@@ -367,22 +373,7 @@ class UdpServerTest(ServerTest):
         srv = self.server("--mode", "echo", "--drop", "20", "--dup", "30", "--reorder", "30",
                           "--seed", str(seed))
         expected = {i for i, drop in enumerate(drop_decisions(20, seed, n)) if not drop}
-        replies = []
-
-        def take(s, timeout):
-            s.settimeout(timeout)
-            try:
-                while True:
-                    replies.append(int(s.recvfrom(100)[0][4:]))
-            except socket.timeout:
-                pass
-
-        with udp_socket() as s:
-            for i in range(n):
-                s.sendto(b"msg-%d" % i, ("127.0.0.1", srv.port))
-                if i % 25 == 24:
-                    take(s, 0.05)
-            take(s, 1.0)  # longer than a held answer waits
+        replies = send_numbered(srv.port, n)
         self.assertEqual(set(replies), expected)
         self.assertEqual(srv.stop(), 0)
         err = srv.stderr()
