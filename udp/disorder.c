@@ -1,6 +1,7 @@
 /*
  * disorder.c - reproducible duplicates and reordering: one draw per answer
- * for each flag, and a small ring of the answers held back.
+ * for each flag, a small ring of the answers held back, and the send
+ * array they end up in.
  */
 #include "udp_disorder.h"
 #include "udp_drop.h"
@@ -102,4 +103,35 @@ int64_t udp_hold_deadline(const struct udp_hold *h)
     if (h->head == h->tail)
         return INT64_MAX;
     return h->slot[h->head % UDP_HOLD_MAX].since_ns + UDP_REORDER_HOLD_MS * NS_PER_MS;
+}
+
+int udp_out_add(struct udp_out *o, int at, const struct msghdr *m, enum udp_out_kind kind,
+                bool twice)
+{
+    assert(at >= 0 && at + (twice ? 2 : 1) <= UDP_OUT_MAX);
+    o->msgs[at].msg_hdr = *m;
+    o->kinds[at++] = (unsigned char)kind;
+    if (twice) {
+        o->msgs[at].msg_hdr = *m; /* the same bytes: sendmmsg() only reads them */
+        o->kinds[at++] = UDP_OUT_COPY;
+    }
+    return at;
+}
+
+int udp_hold_release(struct udp_hold *h, struct udp_out *o, int at, enum udp_out_kind kind)
+{
+    for (;;) {
+        struct udp_held *held = udp_hold_take(h);
+        if (held == NULL)
+            return at;
+        struct msghdr m = {
+            .msg_name = &held->peer,
+            .msg_namelen = held->peer_len,
+            .msg_iov = &held->iov,
+            .msg_iovlen = 1,
+            .msg_control = held->ctl_len > 0 ? held->ctl.buf : NULL,
+            .msg_controllen = held->ctl_len,
+        };
+        at = udp_out_add(o, at, &m, kind, held->twice);
+    }
 }

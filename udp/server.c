@@ -28,7 +28,6 @@
 #include "udp_peer.h"
 #include "udp_source.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -40,18 +39,6 @@
 #include <unistd.h>
 
 #define NS_PER_MS 1000000LL
-
-/* Replies one batch can send: with --dup each answer twice, and each
- * answer held back from an earlier batch, twice too. */
-#define UDP_OUT_MAX (2 * (UDP_BATCH + UDP_HOLD_MAX))
-
-/* What a reply in the send array is; looked at only with --dup or --reorder. */
-enum udp_out_kind {
-    UDP_OUT_ANSWER,  /* an answer, sent as soon as it was made */
-    UDP_OUT_COPY,    /* --dup: the same answer once more */
-    UDP_OUT_LATE,    /* --reorder: held back, sent after a later answer */
-    UDP_OUT_EXPIRED, /* --reorder: held back, but no later answer came in time */
-};
 
 /* What --trace says of each kind after its sendto() line. */
 static const char *const udp_out_note[] = {
@@ -71,11 +58,9 @@ struct udp_batch {
     struct iovec iov[UDP_BATCH];
     struct mmsghdr in[UDP_BATCH];
     struct iovec out_iov[UDP_BATCH]; /* the reply to request i */
-    struct mmsghdr out[UDP_OUT_MAX];
-    /* --dup and --reorder only */
-    bool disorder;                       /* either is on */
-    unsigned char out_kind[UDP_OUT_MAX]; /* enum udp_out_kind of each out[] */
-    struct udp_hold hold;                /* the answers held back */
+    struct udp_out out;              /* the replies; their kinds only with --dup, --reorder */
+    bool disorder;                   /* --dup or --reorder is on */
+    struct udp_hold hold;            /* the answers held back (--reorder) */
 };
 
 int udp_parse_mode(const char *text, enum udp_mode *out)
@@ -299,12 +284,12 @@ static void udp_count_disordered(struct udp_batch *b, int from, int n)
 {
     struct udp_server *srv = b->srv;
     for (int i = from; i < from + n; i++) {
-        if (b->out_kind[i] == UDP_OUT_COPY) {
+        if (b->out.kinds[i] == UDP_OUT_COPY) {
             counters_add(&srv->stats, duplicated, 1);
             counters_add(srv->counters, duplicated, 1);
             continue;
         }
-        if (b->out_kind[i] == UDP_OUT_LATE) {
+        if (b->out.kinds[i] == UDP_OUT_LATE) {
             counters_add(&srv->stats, reordered, 1);
             counters_add(srv->counters, reordered, 1);
         }
@@ -315,11 +300,11 @@ static void udp_count_disordered(struct udp_batch *b, int from, int n)
 /* Trace reply i of the send array on its peer's lifeline. */
 static void udp_trace_reply(struct udp_batch *b, int i)
 {
-    struct msghdr *m = &b->out[i].msg_hdr;
+    struct msghdr *m = &b->out.msgs[i].msg_hdr;
     udp_trace_datagram(b->srv, true, m->msg_iov->iov_base, m->msg_iov->iov_len, m->msg_name,
                        m->msg_namelen);
-    if (b->disorder && b->out_kind[i] != UDP_OUT_ANSWER)
-        TRACE("  ... %s", udp_out_note[b->out_kind[i]]);
+    if (b->disorder && b->out.kinds[i] != UDP_OUT_ANSWER)
+        TRACE("  ... %s", udp_out_note[b->out.kinds[i]]);
     trace_conn_leave();
 }
 
@@ -329,12 +314,12 @@ static void udp_send_replies(struct udp_batch *b, int count)
     struct udp_server *srv = b->srv;
     int sent = 0;
     while (sent < count) {
-        int n = sendmmsg(srv->fd, b->out + sent, (unsigned)(count - sent), MSG_DONTWAIT);
+        int n = sendmmsg(srv->fd, b->out.msgs + sent, (unsigned)(count - sent), MSG_DONTWAIT);
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1) {
             TRACE_CALL("sendto", -1, NULL, 0, "sendto(fd %d) -> -1 (%s)", srv->fd, strerror(errno));
-            if (!b->disorder || b->out_kind[sent] != UDP_OUT_COPY)
+            if (!b->disorder || b->out.kinds[sent] != UDP_OUT_COPY)
                 counters_add(&srv->stats, failed, 1);
             counters_add(srv->counters, errors, 1);
             sent++; /* that reply is lost; try the rest */
@@ -344,7 +329,8 @@ static void udp_send_replies(struct udp_batch *b, int count)
             if (trace_on())
                 udp_trace_reply(b, i);
             /* after the trace line: a demo's client waits for this count */
-            counters_add(srv->counters, bytes_out, (long long)b->out[i].msg_hdr.msg_iov->iov_len);
+            counters_add(srv->counters, bytes_out,
+                         (long long)b->out.msgs[i].msg_hdr.msg_iov->iov_len);
         }
         if (b->disorder)
             udp_count_disordered(b, sent, n);
@@ -365,40 +351,6 @@ static int64_t udp_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Append reply m as kind to the send array at index at, twice with --dup's
- * say. Returns the new count. */
-static int udp_out_add(struct udp_batch *b, int at, const struct msghdr *m, enum udp_out_kind kind,
-                       bool twice)
-{
-    assert(at + (twice ? 2 : 1) <= UDP_OUT_MAX);
-    b->out[at].msg_hdr = *m;
-    b->out_kind[at++] = (unsigned char)kind;
-    if (twice) {
-        b->out[at].msg_hdr = *m; /* the same bytes: sendmmsg() only reads them */
-        b->out_kind[at++] = UDP_OUT_COPY;
-    }
-    return at;
-}
-
-/* Append every held answer, oldest first, as kind. Returns the new count. */
-static int udp_release_held(struct udp_batch *b, int at, enum udp_out_kind kind)
-{
-    for (;;) {
-        struct udp_held *h = udp_hold_take(&b->hold);
-        if (h == NULL)
-            return at;
-        struct msghdr m = {
-            .msg_name = &h->peer,
-            .msg_namelen = h->peer_len,
-            .msg_iov = &h->iov,
-            .msg_iovlen = 1,
-            .msg_control = h->ctl_len > 0 ? h->ctl.buf : NULL,
-            .msg_controllen = h->ctl_len,
-        };
-        at = udp_out_add(b, at, &m, kind, h->twice);
-    }
-}
-
 /* Append one answer as its fate says: held back, or sent (perhaps twice)
  * and followed by every answer held so far, which it thereby overtakes.
  * Returns the new count. */
@@ -414,8 +366,8 @@ static int udp_disorder_add(struct udp_batch *b, int at, const struct msghdr *re
         }
         return at;
     }
-    at = udp_out_add(b, at, reply, UDP_OUT_ANSWER, fate.twice);
-    return udp_release_held(b, at, UDP_OUT_LATE);
+    at = udp_out_add(&b->out, at, reply, UDP_OUT_ANSWER, fate.twice);
+    return udp_hold_release(&b->hold, &b->out, at, UDP_OUT_LATE);
 }
 
 /* While answers are held, wait for a request no longer than the oldest may
@@ -432,7 +384,7 @@ static bool udp_wait_holding(struct udp_batch *b)
         if (ready == -1)
             return false; /* EINTR: the loop looks at its stop handle, then waits again */
     }
-    udp_send_replies(b, udp_release_held(b, 0, UDP_OUT_EXPIRED));
+    udp_send_replies(b, udp_hold_release(&b->hold, &b->out, 0, UDP_OUT_EXPIRED));
     return false;
 }
 
@@ -473,7 +425,7 @@ static int udp_serve_batch(struct udp_batch *b)
         if (b->disorder)
             replies = udp_disorder_add(b, replies, &reply);
         else
-            b->out[replies++].msg_hdr = reply;
+            b->out.msgs[replies++].msg_hdr = reply;
     }
     udp_send_replies(b, replies);
     return n;
@@ -540,7 +492,7 @@ int udp_server_serve(struct udp_server *srv, char *err)
             stop_poll(srv->stop); /* quiet: the request may come by the pipe (a forked demo) */
     }
     if (b->disorder) /* nothing is lost by reordering, not even at the end */
-        udp_send_replies(b, udp_release_held(b, 0, UDP_OUT_EXPIRED));
+        udp_send_replies(b, udp_hold_release(&b->hold, &b->out, 0, UDP_OUT_EXPIRED));
     rc = 0;
 out:
     if (b != NULL) {

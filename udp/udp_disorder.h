@@ -102,4 +102,34 @@ void udp_hold_sent(struct udp_hold *h);
  * when none is held. */
 int64_t udp_hold_deadline(const struct udp_hold *h);
 
+/* --- the send array ---------------------------------------------------- */
+
+/* Replies one batch can send: with --dup each answer twice, and each
+ * answer held back from an earlier batch, twice too. */
+#define UDP_OUT_MAX (2 * (UDP_BATCH + UDP_HOLD_MAX))
+
+/* What a reply in the send array is. */
+enum udp_out_kind {
+    UDP_OUT_ANSWER,  /* an answer, sent as soon as it was made */
+    UDP_OUT_COPY,    /* --dup: the same answer once more */
+    UDP_OUT_LATE,    /* --reorder: held back, sent after a later answer */
+    UDP_OUT_EXPIRED, /* --reorder: held back, but no later answer came in time */
+};
+
+/* The replies of one batch, for one sendmmsg(). */
+struct udp_out {
+    struct mmsghdr msgs[UDP_OUT_MAX];
+    unsigned char kinds[UDP_OUT_MAX]; /* enum udp_out_kind of each; set by udp_out_add() */
+};
+
+/* udp_out_add: put reply m as kind at index at of the send array, and a
+ * UDP_OUT_COPY right after it when twice. Returns the new count. */
+int udp_out_add(struct udp_out *o, int at, const struct msghdr *m, enum udp_out_kind kind,
+                bool twice);
+
+/* udp_hold_release: take every held answer, oldest first, and add each
+ * (twice when its fate said --dup) as kind from index at. Returns the new
+ * count. Call udp_hold_sent() once they are sent. */
+int udp_hold_release(struct udp_hold *h, struct udp_out *o, int at, enum udp_out_kind kind);
+
 #endif

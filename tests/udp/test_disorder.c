@@ -151,3 +151,43 @@ Test(udp_hold, full_ring_refuses_and_slots_wait_until_sent)
     cr_expect_eq(memcmp(taken->iov.iov_base, "new", 3), 0, "the freed slot is the one reused");
     udp_hold_free(&h);
 }
+
+/* --- the send array ----------------------------------------------------- */
+
+Test(udp_out, answer_then_its_copy_then_the_held_oldest_first)
+{
+    static struct udp_out out; /* large: not on the stack */
+    struct udp_hold h;
+    cr_assert_eq(udp_hold_init(&h), 0);
+    struct sockaddr_in peer;
+    struct iovec iov;
+    struct msghdr held1 = reply_to(&peer, &iov, "held 1", 5001);
+    cr_assert(udp_hold_put(&h, &held1, true, 1));
+    struct msghdr held2 = reply_to(&peer, &iov, "held 2", 5002);
+    cr_assert(udp_hold_put(&h, &held2, false, 2));
+
+    struct sockaddr_in now_peer;
+    struct iovec now_iov;
+    struct msghdr now = reply_to(&now_peer, &now_iov, "now", 5003);
+    int n = udp_out_add(&out, 0, &now, UDP_OUT_ANSWER, true);
+    n = udp_hold_release(&h, &out, n, UDP_OUT_LATE);
+
+    static const struct {
+        const char *text;
+        enum udp_out_kind kind;
+    } want[] = {{"now", UDP_OUT_ANSWER},
+                {"now", UDP_OUT_COPY},
+                {"held 1", UDP_OUT_LATE},
+                {"held 1", UDP_OUT_COPY},
+                {"held 2", UDP_OUT_LATE}};
+    cr_assert_eq(n, 5);
+    for (int i = 0; i < n; i++) {
+        const struct msghdr *m = &out.msgs[i].msg_hdr;
+        size_t len = strlen(want[i].text);
+        cr_expect_eq(out.kinds[i], want[i].kind, "reply %d", i);
+        cr_expect_eq(m->msg_iov->iov_len, len, "reply %d", i);
+        cr_expect_eq(memcmp(m->msg_iov->iov_base, want[i].text, len), 0, "reply %d", i);
+    }
+    cr_expect_eq(udp_hold_count(&h), 0, "nothing is held any more");
+    udp_hold_free(&h);
+}
