@@ -65,10 +65,11 @@ int counters_json(const struct counters *c, char *out, size_t outlen)
     return snprintf(out, outlen,
                     "{\"name\":\"%s\",\"conns_open\":%lld,\"conns_total\":%lld,"
                     "\"bytes_in\":%lld,\"bytes_out\":%lld,\"errors\":%lld,\"requests\":%lld,"
-                    "\"dropped\":%lld}",
+                    "\"dropped\":%lld,\"duplicated\":%lld,\"reordered\":%lld}",
                     c->name, atomic_load(&c->conns_open), atomic_load(&c->conns_total),
                     atomic_load(&c->bytes_in), atomic_load(&c->bytes_out), atomic_load(&c->errors),
-                    atomic_load(&c->requests), atomic_load(&c->dropped));
+                    atomic_load(&c->requests), atomic_load(&c->dropped),
+                    atomic_load(&c->duplicated), atomic_load(&c->reordered));
 }
 
 int counters_all_json(char *out, size_t outlen)

@@ -25,6 +25,8 @@ struct counters {
     atomic_llong errors;          /* failed calls that ended a connection */
     atomic_llong requests;        /* protocol units: requests, commands, datagrams */
     atomic_llong dropped;         /* datagrams thrown away unanswered (UDP) */
+    atomic_llong duplicated;      /* extra copies of an answer sent on purpose (UDP --dup) */
+    atomic_llong reordered;       /* answers sent after a later one on purpose (UDP --reorder) */
 };
 
 /* counters_new: shared, zeroed counters named name, added to the process

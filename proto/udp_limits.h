@@ -22,6 +22,12 @@
 #define UDP_TRACE_PER_SECOND 20                /* a flood cannot fill a terminal */
 #define UDP_TRACED_PEERS     16                /* peers given a lifeline id at once */
 #define UDP_STOP_CHECK_MS    200 /* longest wait before the server looks at the stop flag */
+/* --reorder: answers held back at once, and how long one waits for a later
+ * answer to overtake it before it goes out anyway (so none is lost). Above
+ * ping's default interval of 1000 ms it would delay, not reorder, every
+ * held reply; try ping -i 20. */
+#define UDP_HOLD_MAX        8
+#define UDP_REORDER_HOLD_MS 100
 /* Source ports below this are never answered: well-known services live
  * there and answer on their own, so a datagram forged from one would start
  * an exchange that never ends (inetd's echo service refuses them too). */

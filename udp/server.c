@@ -17,6 +17,9 @@
  * Nothing a client sends can stop the server: a datagram too large for the
  * buffer is counted as truncated, a failed reply is counted as failed, and
  * the loop goes on.
+ *
+ * --dup and --reorder (udp_disorder.h) rearrange a batch's replies before
+ * sendmmsg(). Without them the loop pays one branch per datagram for them.
  */
 #include "udp_server.h"
 #include "trace.h"
@@ -26,12 +29,24 @@
 #include "udp_source.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
+
+#define NS_PER_MS 1000000LL
+
+/* What --trace says of each kind after its sendto() line. */
+static const char *const udp_out_note[] = {
+    [UDP_OUT_ANSWER] = "",
+    [UDP_OUT_COPY] = "sent again on purpose (--dup): UDP may deliver a datagram twice",
+    [UDP_OUT_LATE] = "held back on purpose (--reorder), sent after a later answer",
+    [UDP_OUT_EXPIRED] = "held back on purpose (--reorder); no later answer came, sent now",
+};
 
 /* One batch: the receive side and the replies that go back. */
 struct udp_batch {
@@ -42,8 +57,10 @@ struct udp_batch {
     union udp_source_cmsg ctl[UDP_BATCH]; /* each request's destination address */
     struct iovec iov[UDP_BATCH];
     struct mmsghdr in[UDP_BATCH];
-    struct iovec out_iov[UDP_BATCH];
-    struct mmsghdr out[UDP_BATCH];
+    struct iovec out_iov[UDP_BATCH]; /* the reply to request i */
+    struct udp_out out;              /* the replies; their kinds only with --dup, --reorder */
+    bool disorder;                   /* --dup or --reorder is on */
+    struct udp_hold hold;            /* the answers held back (--reorder) */
 };
 
 int udp_parse_mode(const char *text, enum udp_mode *out)
@@ -90,6 +107,8 @@ static void udp_grow_buffers(int fd)
 static int udp_server_bind(struct udp_server *srv, char *err)
 {
     udp_drop_init(&srv->drop, srv->config.drop_percent, srv->config.seed);
+    udp_disorder_init(&srv->disorder, srv->config.dup_percent, srv->config.reorder_percent,
+                      srv->config.seed);
     srv->counters = counters_new("udp");
     if (srv->counters == NULL) {
         snprintf(err, NET_ERR_LEN, "counters: out of memory");
@@ -268,35 +287,115 @@ static void udp_batch_reset(struct udp_batch *b, unsigned count)
     }
 }
 
+/* Count replies [from, from + n) of the send array as sent, by kind: a
+ * copy is no answer of its own, so received = answered + dropped + failed
+ * still holds. */
+static void udp_count_disordered(struct udp_batch *b, int from, int n)
+{
+    struct udp_server *srv = b->srv;
+    for (int i = from; i < from + n; i++) {
+        if (b->out.kinds[i] == UDP_OUT_COPY) {
+            counters_add(&srv->stats, duplicated, 1);
+            counters_add(srv->counters, duplicated, 1);
+            continue;
+        }
+        if (b->out.kinds[i] == UDP_OUT_LATE) {
+            counters_add(&srv->stats, reordered, 1);
+            counters_add(srv->counters, reordered, 1);
+        }
+        counters_add(&srv->stats, answered, 1);
+    }
+}
+
+/* Trace reply i of the send array on its peer's lifeline. */
+static void udp_trace_reply(struct udp_batch *b, int i)
+{
+    struct msghdr *m = &b->out.msgs[i].msg_hdr;
+    udp_trace_datagram(b->srv, true, m->msg_iov->iov_base, m->msg_iov->iov_len, m->msg_name,
+                       m->msg_namelen);
+    if (b->disorder && b->out.kinds[i] != UDP_OUT_ANSWER)
+        TRACE("  ... %s", udp_out_note[b->out.kinds[i]]);
+    trace_conn_leave();
+}
+
 /* Send count replies; a reply that cannot be sent is counted and skipped. */
 static void udp_send_replies(struct udp_batch *b, int count)
 {
     struct udp_server *srv = b->srv;
     int sent = 0;
     while (sent < count) {
-        int n = sendmmsg(srv->fd, b->out + sent, (unsigned)(count - sent), MSG_DONTWAIT);
+        int n = sendmmsg(srv->fd, b->out.msgs + sent, (unsigned)(count - sent), MSG_DONTWAIT);
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1) {
             TRACE_CALL("sendto", -1, NULL, 0, "sendto(fd %d) -> -1 (%s)", srv->fd, strerror(errno));
-            counters_add(&srv->stats, failed, 1);
+            if (!b->disorder || b->out.kinds[sent] != UDP_OUT_COPY)
+                counters_add(&srv->stats, failed, 1);
             counters_add(srv->counters, errors, 1);
             sent++; /* that reply is lost; try the rest */
             continue;
         }
         for (int i = sent; i < sent + n; i++) {
-            struct msghdr *m = &b->out[i].msg_hdr;
-            if (trace_on()) {
-                udp_trace_datagram(srv, true, m->msg_iov->iov_base, m->msg_iov->iov_len,
-                                   m->msg_name, m->msg_namelen);
-                trace_conn_leave();
-            }
+            if (trace_on())
+                udp_trace_reply(b, i);
             /* after the trace line: a demo's client waits for this count */
-            counters_add(srv->counters, bytes_out, (long long)m->msg_iov->iov_len);
+            counters_add(srv->counters, bytes_out,
+                         (long long)b->out.msgs[i].msg_hdr.msg_iov->iov_len);
         }
-        counters_add(&srv->stats, answered, n);
+        if (b->disorder)
+            udp_count_disordered(b, sent, n);
+        else
+            counters_add(&srv->stats, answered, n);
         sent += n;
     }
+    if (b->disorder)
+        udp_hold_sent(&b->hold); /* the held answers just sent free their slots */
+}
+
+/* --- --dup and --reorder ------------------------------------------------ */
+
+static int64_t udp_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Append one answer as its fate says: held back, or sent (perhaps twice)
+ * and followed by every answer held so far, which it thereby overtakes.
+ * Returns the new count. */
+static int udp_disorder_add(struct udp_batch *b, int at, const struct msghdr *reply)
+{
+    struct udp_server *srv = b->srv;
+    struct udp_fate fate = udp_disorder_next(&srv->disorder);
+    if (fate.hold && udp_hold_put(&b->hold, reply, fate.twice, udp_now_ns())) {
+        if (trace_on()) {
+            trace_conn_enter(udp_traced_peer(srv, reply->msg_name, reply->msg_namelen));
+            TRACE("  ... held back on purpose (--reorder): it goes out after the next answer");
+            trace_conn_leave();
+        }
+        return at;
+    }
+    at = udp_out_add(&b->out, at, reply, UDP_OUT_ANSWER, fate.twice);
+    return udp_hold_release(&b->hold, &b->out, at, UDP_OUT_LATE);
+}
+
+/* While answers are held, wait for a request no longer than the oldest may
+ * still wait; if none comes in time, send what is held. Returns true when
+ * a request is waiting to be received. */
+static bool udp_wait_holding(struct udp_batch *b)
+{
+    int64_t left = udp_hold_deadline(&b->hold) - udp_now_ns();
+    if (left > 0) {
+        struct pollfd pfd = {.fd = b->srv->fd, .events = POLLIN};
+        int ready = poll(&pfd, 1, (int)((left + NS_PER_MS - 1) / NS_PER_MS));
+        if (ready > 0)
+            return true;
+        if (ready == -1)
+            return false; /* EINTR: the loop looks at its stop handle, then waits again */
+    }
+    udp_send_replies(b, udp_hold_release(&b->hold, &b->out, 0, UDP_OUT_EXPIRED));
+    return false;
 }
 
 /* Wait for one batch and answer it. Returns the datagram count, 0 when the
@@ -304,6 +403,8 @@ static void udp_send_replies(struct udp_batch *b, int count)
 static int udp_serve_batch(struct udp_batch *b)
 {
     struct udp_server *srv = b->srv;
+    if (b->disorder && udp_hold_count(&b->hold) > 0 && !udp_wait_holding(b))
+        return 0;
     udp_batch_reset(b, b->want);
     /* MSG_WAITFORONE: block for the first datagram, then take only what
      * is already queued. */
@@ -321,17 +422,20 @@ static int udp_serve_batch(struct udp_batch *b)
         if (!udp_take(b, i))
             continue;
         struct msghdr *m = &b->in[i].msg_hdr;
-        b->out_iov[replies] = (struct iovec){m->msg_iov->iov_base, b->in[i].msg_len};
+        b->out_iov[i] = (struct iovec){m->msg_iov->iov_base, b->in[i].msg_len};
         socklen_t ctl_len = udp_source_reply(m);
-        b->out[replies].msg_hdr = (struct msghdr){
+        struct msghdr reply = {
             .msg_name = m->msg_name,
             .msg_namelen = m->msg_namelen,
-            .msg_iov = &b->out_iov[replies],
+            .msg_iov = &b->out_iov[i],
             .msg_iovlen = 1,
             .msg_control = ctl_len > 0 ? m->msg_control : NULL,
             .msg_controllen = ctl_len,
         };
-        replies++;
+        if (b->disorder)
+            replies = udp_disorder_add(b, replies, &reply);
+        else
+            b->out.msgs[replies++].msg_hdr = reply;
     }
     udp_send_replies(b, replies);
     return n;
@@ -385,16 +489,27 @@ int udp_server_serve(struct udp_server *srv, char *err)
         goto out;
     b->srv = srv;
     b->want = 1;
+    b->disorder = udp_disorder_on(&srv->disorder);
+    if (b->disorder && udp_hold_init(&b->hold) == -1) {
+        b->disorder = false;
+        snprintf(err, NET_ERR_LEN, "udp server: out of memory");
+        goto out;
+    }
     while (!stop_requested(srv->stop)) { /* the server's whole life: receive, answer */
         int n = udp_serve_batch(b);
         b->want = udp_next_want(b->want, n);
         if (n <= 0)
             stop_poll(srv->stop); /* quiet: the request may come by the pipe (a forked demo) */
     }
+    if (b->disorder) /* nothing is lost by reordering, not even at the end */
+        udp_send_replies(b, udp_hold_release(&b->hold, &b->out, 0, UDP_OUT_EXPIRED));
     rc = 0;
 out:
-    if (b != NULL)
+    if (b != NULL) {
+        if (b->disorder)
+            udp_hold_free(&b->hold);
         free(b->bufs);
+    }
     free(b);
     return rc;
 }

@@ -14,7 +14,7 @@
 
 static const char udp_server_usage[] =
     "usage: udp-demo server [-H HOST] [-p PORT] [--mode upper|echo] [--drop PERCENT]\n"
-    "                       [--seed N] [--trace]\n"
+    "                       [--dup PERCENT] [--reorder PERCENT] [--seed N] [--trace]\n"
     "\n"
     "A datagram server: recvfrom() a request, sendto() one reply to its sender.\n"
     "No listen(), no accept(), no connection.\n"
@@ -25,8 +25,14 @@ static const char udp_server_usage[] =
     "      --mode M        upper (default): upper-case ASCII letters; echo: unchanged\n"
     "      --drop PERCENT  ignore PERCENT % of datagrams at random (0-100), to\n"
     "                      simulate a lossy network\n"
-    "      --seed N        make the --drop decisions reproducible (default: from\n"
-    "                      the clock; the seed used is printed at start)\n"
+    "      --dup PERCENT   send PERCENT % of the answers twice (0-100)\n"
+    "      --reorder PERCENT\n"
+    "                      hold PERCENT % of the answers back and send them after\n"
+    "                      the next answer, or after 100 ms if none comes (0-100);\n"
+    "                      try it with udp-demo ping -i 20\n"
+    "      --seed N        make the --drop, --dup and --reorder decisions\n"
+    "                      reproducible (default: from the clock; the seed used is\n"
+    "                      printed at start)\n"
     "      --trace         narrate each datagram on stderr (at most 20 lines a second)\n"
     "  -h, --help          show this help\n"
     "      --version       print the version and exit\n"
@@ -36,15 +42,15 @@ static const char udp_server_usage[] =
     "that answer on their own) or its own address and port: one forged datagram\n"
     "must not set it answering itself, or another service, without end.\n"
     "It prints one line when ready: 'listening on ADDRESS (...)'. At exit it prints\n"
-    "its counts on stderr: received = answered + dropped + failed.\n"
+    "its counts on stderr: received = answered + dropped + failed (an answer sent\n"
+    "twice or late counts once).\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
 
 /* Its own options; -H, -p, --trace, --help and --version are every server's (serve.h). */
 static const struct option udp_server_options[] = {
-    {"mode", required_argument, NULL, 'o'},
-    {"drop", required_argument, NULL, 'd'},
-    {"seed", required_argument, NULL, 's'},
-    {NULL, 0, NULL, 0},
+    {"mode", required_argument, NULL, 'o'}, {"drop", required_argument, NULL, 'd'},
+    {"dup", required_argument, NULL, 'u'},  {"reorder", required_argument, NULL, 'r'},
+    {"seed", required_argument, NULL, 's'}, {NULL, 0, NULL, 0},
 };
 
 void udp_config_defaults(struct udp_config *config)
@@ -61,7 +67,18 @@ static void udp_server_defaults(void *config)
     udp_config_defaults(config);
 }
 
-/* --mode, --drop or --seed; returns 0, or -1 with the reason in err. */
+/* A percentage option: 0 .. 100 into *out; returns 0, or -1 with the reason in err. */
+static int udp_percent_option(const char *name, const char *arg, unsigned *out, char *err)
+{
+    long v;
+    if (cli_parse_long(arg, 0, 100, &v) == -1)
+        return cli_reason(err, "invalid --%s '%s': a percentage from 0 to 100", name, arg);
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* --mode, --drop, --dup, --reorder or --seed; returns 0, or -1 with the
+ * reason in err. */
 static int udp_server_option(void *config, int ch, const char *arg, char *err)
 {
     struct udp_config *c = config;
@@ -73,10 +90,11 @@ static int udp_server_option(void *config, int ch, const char *arg, char *err)
             return cli_reason(err, "unknown mode '%s': use upper or echo", arg);
         return 0;
     case 'd':
-        if (cli_parse_long(arg, 0, 100, &v) == -1)
-            return cli_reason(err, "invalid --drop '%s': a percentage from 0 to 100", arg);
-        c->drop_percent = (unsigned)v;
-        return 0;
+        return udp_percent_option("drop", arg, &c->drop_percent, err);
+    case 'u':
+        return udp_percent_option("dup", arg, &c->dup_percent, err);
+    case 'r':
+        return udp_percent_option("reorder", arg, &c->reorder_percent, err);
     case 's':
         if (cli_parse_long(arg, 0, LONG_MAX, &v) == -1)
             return cli_reason(err, "invalid --seed '%s': a number from 0", arg);
@@ -112,7 +130,13 @@ static void udp_server_announce(const void *server)
     printf("udp-demo server: listening on %s (mode %s", where,
            c->mode == UDP_MODE_UPPER ? "upper" : "echo");
     if (c->drop_percent > 0)
-        printf(", drop %u%%, seed %llu", c->drop_percent, (unsigned long long)c->seed);
+        printf(", drop %u%%", c->drop_percent);
+    if (c->dup_percent > 0)
+        printf(", dup %u%%", c->dup_percent);
+    if (c->reorder_percent > 0)
+        printf(", reorder %u%%", c->reorder_percent);
+    if (c->drop_percent > 0 || c->dup_percent > 0 || c->reorder_percent > 0)
+        printf(", seed %llu", (unsigned long long)c->seed);
     printf(")\n");
     fflush(stdout);
 }
@@ -124,9 +148,13 @@ static void udp_server_report(const void *server)
     const struct udp_server_stats *s = &srv->stats;
     fprintf(stderr,
             "udp-demo server: %lld datagrams received, %lld answered, %lld dropped "
-            "(%lld truncated, %lld refused), %lld failed sends\n",
+            "(%lld truncated, %lld refused), %lld failed sends",
             (long long)s->received, (long long)s->answered, (long long)s->dropped,
             (long long)s->truncated, (long long)s->refused, (long long)s->failed);
+    if (srv->config.dup_percent > 0 || srv->config.reorder_percent > 0)
+        fprintf(stderr, "; %lld sent twice (--dup), %lld sent after a later answer (--reorder)",
+                (long long)s->duplicated, (long long)s->reordered);
+    fputc('\n', stderr);
 }
 
 /* server_main() holds the config and the server as void *: these hand

@@ -4,7 +4,9 @@
  * There is no listen(), no accept() and no connection: one socket receives
  * every client's datagrams, each with its sender's address, and each
  * request datagram gets one reply datagram sent back to that address.
- * --drop ignores a share of them to simulate a lossy network. A sender
+ * --drop ignores a share of them to simulate a lossy network; --dup sends
+ * a share of the replies twice and --reorder sends a share late
+ * (udp_disorder.h). A sender
  * that could be the server itself or another service is never answered
  * (udp_peer.h), so a forged datagram cannot start an endless exchange.
  */
@@ -16,6 +18,7 @@
 #include "trace.h"
 #include "net.h"
 #include "serve.h"
+#include "udp_disorder.h"
 #include "udp_drop.h"
 #include "udp_limits.h"
 
@@ -29,20 +32,26 @@ enum udp_mode { UDP_MODE_UPPER, UDP_MODE_ECHO };
 struct udp_config {
     struct net_endpoint endpoint;
     enum udp_mode mode;
-    unsigned drop_percent; /* 0 .. 100 */
-    uint64_t seed;         /* for the drop decisions */
-    bool trace;            /* --trace: narrate on stderr */
+    unsigned drop_percent;    /* 0 .. 100 */
+    unsigned dup_percent;     /* 0 .. 100: answers sent twice */
+    unsigned reorder_percent; /* 0 .. 100: answers sent after the next one */
+    uint64_t seed;            /* for the drop, dup and reorder decisions */
+    bool trace;               /* --trace: narrate on stderr */
 };
 
 /* Every datagram received ends in exactly one of answered, dropped or
- * failed: received = answered + dropped + failed, at any quiet moment. */
+ * failed: received = answered + dropped + failed, at any quiet moment.
+ * An answer counts once however often --dup sends it, and once it is sent
+ * however long --reorder held it. */
 struct udp_server_stats {
-    atomic_llong received;  /* datagrams read from the socket */
-    atomic_llong answered;  /* replies sent */
-    atomic_llong dropped;   /* not answered on purpose: --drop, truncated, a reply, refused */
-    atomic_llong truncated; /* of those dropped: larger than our buffer (MSG_TRUNC) */
-    atomic_llong refused;   /* of those dropped: a sender udp_peer_may_answer() refuses */
-    atomic_llong failed;    /* the reply could not be sent */
+    atomic_llong received;   /* datagrams read from the socket */
+    atomic_llong answered;   /* replies sent */
+    atomic_llong dropped;    /* not answered on purpose: --drop, truncated, a reply, refused */
+    atomic_llong truncated;  /* of those dropped: larger than our buffer (MSG_TRUNC) */
+    atomic_llong refused;    /* of those dropped: a sender udp_peer_may_answer() refuses */
+    atomic_llong failed;     /* the reply could not be sent */
+    atomic_llong duplicated; /* extra copies sent on purpose (--dup) */
+    atomic_llong reordered;  /* answers sent after a later one on purpose (--reorder) */
 };
 
 struct udp_server {
@@ -53,6 +62,7 @@ struct udp_server {
     struct counters *counters; /* shared "udp" counters (requests = datagrams) */
     struct udp_server_stats stats;
     struct udp_drop drop;
+    struct udp_disorder disorder;
     struct stop *stop;    /* the caller's: ends serve() when requested */
     struct tracer tracer; /* where its trace events go */
     /* The peers seen lately, each a "connection" in trace events so that a
@@ -93,8 +103,9 @@ bool udp_answer(enum udp_mode mode, unsigned char *buf, size_t len);
 /* udp_parse_mode: "upper" or "echo". Returns 0 or -1. */
 int udp_parse_mode(const char *text, enum udp_mode *out);
 
-/* udp_config_defaults: the documented defaults (upper mode, no drop, no
- * trace) and a seed from the clock, announced when --drop is used. The
+/* udp_config_defaults: the documented defaults (upper mode, no drop, dup
+ * or reorder, no trace) and a seed from the clock, announced when one of
+ * those is used. The
  * endpoint is left empty: -H and -p give it. */
 void udp_config_defaults(struct udp_config *config);
 

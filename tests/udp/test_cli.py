@@ -73,6 +73,10 @@ class UdpCliTest(ServerTest):
         for args in (["server", "-p", "70000"], ["server", "-p", "abc"], ["server", "-p"],
                      ["server", "--mode", "lower"], ["server", "--drop", "101"],
                      ["server", "--drop", "-1"], ["server", "--drop", "ten"],
+                     ["server", "--dup", "101"], ["server", "--dup", "-1"],
+                     ["server", "--dup", "half"], ["server", "--dup"],
+                     ["server", "--reorder", "101"], ["server", "--reorder", "-5"],
+                     ["server", "--reorder", "2x"], ["server", "--reorder", ""],
                      ["server", "--seed", "x"], ["client", "-p", "0"], ["client", "-t", "0"],
                      ["ping", "-c", "0"], ["ping", "-s", "19"], ["ping", "-s", "65528"],
                      ["ping", "-i", "-5"], ["ping", "-t", "abc"],
@@ -108,17 +112,32 @@ class UdpCliTest(ServerTest):
         self.assert_one_line_error(r, 1, "udp-demo")
         self.assertIn(b"refused", r.stderr)
 
-    def test_trace_narrates_the_server(self):
-        srv = self.start([BIN, "server", "-p", "0", "--trace", "--drop", "100", "--seed", "1"])
-        r = run("client", "-p", str(srv.port), "-m", "lost", "-t", "100")
-        self.assertEqual(r.stdout, b"no reply within 100 ms\n")
+    def traced_exchange(self, *flags, message, timeout_ms):
+        """One client message to a server run with --trace and flags: the
+        client's output, then the server's stderr once it has stopped."""
+        srv = self.start([BIN, "server", "-p", "0", "--trace", *flags])
+        r = run("client", "-p", str(srv.port), "-m", message, "-t", str(timeout_ms))
         self.assertEqual(srv.stop(), 0)
-        err = srv.stderr()
+        return r.stdout, srv.stderr()
+
+    def test_trace_narrates_the_server(self):
+        out, err = self.traced_exchange("--drop", "100", "--seed", "1", message="lost",
+                                        timeout_ms=100)
+        self.assertEqual(out, b"no reply within 100 ms\n")
         self.assertIn("[udp server] recvfrom(fd", err)
         self.assertIn('from 127.0.0.1:', err)
         self.assertIn("dropped on purpose (--drop)", err)
         self.assertIn("1 datagrams received, 0 answered, 1 dropped", err)
 
+    def test_trace_narrates_dup_and_reorder(self):
+        out, err = self.traced_exchange("--dup", "100", "--reorder", "100", message="late",
+                                        timeout_ms=1000)
+        self.assertEqual(out, b"LATE\n")  # held, then sent when no later answer came
+        self.assertIn("held back on purpose (--reorder): it goes out after the next answer", err)
+        self.assertIn("no later answer came, sent now", err)
+        self.assertIn("sent again on purpose (--dup)", err)
+        self.assertIn("1 datagrams received, 1 answered", err)
+        self.assertIn("; 1 sent twice (--dup), 0 sent after a later answer (--reorder)", err)
 
 if __name__ == "__main__":
     harness.main_with_bin(__name__)

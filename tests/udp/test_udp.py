@@ -43,6 +43,36 @@ def drop_decisions(percent, seed, n):
     return out
 
 
+DISORDER_STREAM = 0x6475702D72656F72  # "dup-reor": --dup and --reorder's own stream
+
+
+def dup_decisions(percent, seed, n):
+    """Which of the first n answers --dup sends twice (no --reorder)."""
+    state, out = seed ^ DISORDER_STREAM, []
+    for _ in range(n):
+        state, r = splitmix64(state)
+        out.append(r % 100 < percent)
+    return out
+
+
+def disorder_counts(stderr):
+    """The server's exit line with --dup or --reorder: (sent twice, sent late)."""
+    m = re.search(r"; (\d+) sent twice \(--dup\), (\d+) sent after a later answer "
+                  r"\(--reorder\)", stderr)
+    if not m:
+        raise AssertionError(f"no --dup/--reorder counts in {stderr[-2000:]!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def ping_counts(out):
+    """ping's summary: sent, received, lost %, duplicates, out of order."""
+    m = re.search(r"(\d+) datagrams sent, (\d+) received, ([\d.]+)% lost, (\d+) duplicates, "
+                  r"(\d+) out of order", out)
+    if not m:
+        raise AssertionError(f"no summary in {out!r}")
+    return int(m.group(1)), int(m.group(2)), float(m.group(3)), int(m.group(4)), int(m.group(5))
+
+
 def header(kind, seq, sent_ns=0):
     return struct.pack("!IBBHIQ", MAGIC, 1, kind, 0, seq, sent_ns)
 
@@ -86,6 +116,28 @@ def all_counts(stderr):
         raise AssertionError(f"no summary in {stderr[-2000:]!r}")
     names = ("received", "answered", "dropped", "truncated", "refused", "failed")
     return dict(zip(names, (int(g) for g in m.groups())))
+
+
+def send_numbered(port, n):
+    """Send "msg-0" .. "msg-{n-1}" to an echo server, in order (so draw i
+    decides datagram i), and return the numbers of the replies as they came."""
+    replies = []
+
+    def take(s, timeout):
+        s.settimeout(timeout)
+        try:
+            while True:
+                replies.append(int(s.recvfrom(100)[0][4:]))
+        except socket.timeout:
+            pass
+
+    with udp_socket() as s:
+        for i in range(n):
+            s.sendto(b"msg-%d" % i, ("127.0.0.1", port))
+            if i % 25 == 24:  # read as we go: replies must not overflow our buffer
+                take(s, 0.05)
+        take(s, 1.0)  # longer than --reorder holds an answer
+    return replies
 
 
 def inet_checksum(data):
@@ -222,23 +274,7 @@ class UdpServerTest(ServerTest):
         n, percent, seed = 300, 20, 42
         srv = self.server("--mode", "echo", "--drop", str(percent), "--seed", str(seed))
         expected = {i for i, drop in enumerate(drop_decisions(percent, seed, n)) if not drop}
-        got = set()
-
-        def take(s, timeout):
-            s.settimeout(timeout)
-            try:
-                while True:
-                    got.add(int(s.recvfrom(100)[0][4:]))
-            except socket.timeout:
-                pass
-
-        with udp_socket() as s:
-            for i in range(n):  # in order, so draw i decides datagram i
-                s.sendto(b"msg-%d" % i, ("127.0.0.1", srv.port))
-                if i % 25 == 24:  # read as we go: replies must not overflow our buffer
-                    take(s, 0.05)
-            take(s, 1.0)
-        self.assertEqual(got, expected)
+        self.assertEqual(set(send_numbered(srv.port, n)), expected)
         self.assertEqual(srv.stop(), 0)
         self.assertEqual(summary(srv.stderr()), (n, len(expected), n - len(expected), 0, 0))
 
@@ -306,6 +342,59 @@ class UdpServerTest(ServerTest):
             self.assertRegex(server, rf"recvfrom\(fd \d+\) -> 64 bytes from \S+ PING seq {seq} ")
             self.assertRegex(server, rf"sendto\(fd \d+, 64 bytes, \S+\) -> 64 PONG seq {seq} ")
         self.assertNotIn("NDUP", client + server)  # no header bytes shown
+
+    # --- simulated duplicates and reordering ------------------------------------
+
+    def test_ping_shows_the_duplicates_of_dup_50_and_no_loss(self):
+        n, seed = 40, 5
+        srv = self.server("--dup", "50", "--seed", str(seed))
+        r = self.run_bin("ping", "-p", str(srv.port), "-c", str(n), "-i", "0", "-t", "1000")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        sent, received, lost, dups, disordered = ping_counts(out)
+        twice = dup_decisions(50, seed, n)
+        # ping stops at the last reply, before that one's copy can arrive
+        self.assertIn(dups, (sum(twice[:-1]), sum(twice)), out)
+        self.assertGreater(dups, 0, out)
+        self.assertEqual((sent, received, lost, disordered), (n, n, 0.0, 0), out)
+        self.assertEqual(len(re.findall(r"\(DUP!\)$", out, re.M)), dups, out)
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        self.assertEqual(disorder_counts(err), (sum(twice), 0))
+        self.assertEqual(summary(err), (n, n, 0, 0, 0))
+
+    def test_ping_shows_the_reordering_of_reorder_50_and_no_loss(self):
+        """An answer held back goes out after the next one, so the next
+        request must come before the hold ends: ping -i 20."""
+        n = 40
+        srv = self.server("--reorder", "50", "--seed", "11")
+        r = self.run_bin("ping", "-p", str(srv.port), "-c", str(n), "-i", "20", "-t", "1000")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        sent, received, lost, dups, disordered = ping_counts(out)
+        self.assertEqual((sent, received, lost, dups), (n, n, 0.0, 0), out)
+        self.assertGreater(disordered, 0, out)
+        self.assertEqual(len(re.findall(r"\(out of order\)$", out, re.M)), disordered, out)
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        # each answer the server sent after a later one is one ping saw out of order
+        self.assertEqual(disorder_counts(err), (0, disordered))
+        self.assertEqual(summary(err), (n, n, 0, 0, 0))
+
+    def test_drop_dup_and_reorder_together_lose_only_what_drop_drops(self):
+        n, seed = 300, 8
+        srv = self.server("--mode", "echo", "--drop", "20", "--dup", "30", "--reorder", "30",
+                          "--seed", str(seed))
+        expected = {i for i, drop in enumerate(drop_decisions(20, seed, n)) if not drop}
+        replies = send_numbered(srv.port, n)
+        self.assertEqual(set(replies), expected)
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        twice, late = disorder_counts(err)
+        self.assertEqual(len(replies), len(expected) + twice)
+        self.assertGreater(twice, 0)
+        self.assertGreater(late, 0)
+        self.assertEqual(summary(err), (n, len(expected), n - len(expected), 0, 0))
 
     def test_ping_until_ctrl_c_prints_the_summary(self):
         srv = self.server()
