@@ -5,6 +5,7 @@
 #include "http_buf.h"
 #include "http_fields.h"
 #include "http_filecache.h"
+#include "http_pages.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -187,11 +188,12 @@ void http_response_error(struct http_response *resp, const struct http_request *
     size_t len = 0;
     const char *reason = http_status_reason(status);
 
+    char title[64];
+    snprintf(title, sizeof title, "%d %s", status, reason);
     http_buf_init(&b, 4096);
-    http_buf_printf(&b,
-                    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%d %s</title>"
-                    "</head>\n<body><h1>%d %s</h1><hr><p>netdemo http-demo</p></body></html>\n",
-                    status, reason, status, reason);
+    http_page_begin(&b, "error", title, NULL);
+    http_buf_printf(&b, "<h1>%s</h1>\n", title);
+    http_page_end(&b);
     char *body = http_buf_take(&b, &len);
     http_response_begin(resp, req, status);
     if (allow != NULL)
