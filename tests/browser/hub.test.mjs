@@ -6,7 +6,8 @@
 // on four free loopback ports, opens its hub page in headless Chromium
 // (/usr/bin/chromium, driven by playwright-core), and checks that:
 //   - the page loads without a console error and switches between English
-//     and Chinese, remembering the choice; a zh-CN browser starts in Chinese;
+//     and Chinese, remembering the choice; a zh-CN browser starts in Chinese,
+//     on /echo too;
 //   - `tcp-demo client -m 'dream is handsome'` is drawn on the ladder, in
 //     order: accept, recv of 17 bytes "dream is handsome", send of
 //     "DREAM IS HANDSOME", close; and how soon after each call it was drawn;
@@ -245,6 +246,9 @@ async function checkChineseBrowser(url) {
     await page.goto(url, { waitUntil: 'load', timeout: WAIT_MS });
     await until('the Chinese page for a zh-CN browser', async () =>
       (await page.textContent('h1', { timeout: WAIT_MS })) === 'netdemo：看得见的套接字');
+    await page.goto(new URL('/echo', url).href, { waitUntil: 'load', timeout: WAIT_MS });
+    const notes = await echoNotes(page, 'User-Agent');
+    check(notes.zh && notes.en === null, `/echo in a zh-CN browser is not in Chinese: ${JSON.stringify(notes)}`);
   } finally {
     await context.close();
   }
