@@ -11,6 +11,9 @@ function show(next) {
   lang = next;
   root.dataset.lang = lang;
   root.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  // the tab's title follows: the heading as now shown
+  const heading = document.querySelector('h1');
+  if (heading) document.title = heading.innerText;
 }
 
 show(lang);

@@ -340,6 +340,7 @@ async function checkEchoLanguages(page, base) {
   check(notes.zh && /[\u4e00-\u9fff]/.test(notes.zh) && notes.en === null,
     `after the switch /echo should show only the Chinese note: ${JSON.stringify(notes)}`);
   check((await page.getAttribute('html', 'lang')) === 'zh-CN', '/echo in Chinese has no lang="zh-CN"');
+  check(/[\u4e00-\u9fff]/.test(await page.title()), `/echo's title stayed English: ${await page.title()}`);
   await page.reload();
   check((await echoNotes(page, 'User-Agent')).zh, '/echo forgot the Chinese choice on reload');
   await page.goto(base, { waitUntil: 'load' });
