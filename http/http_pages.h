@@ -18,6 +18,10 @@
  * NULL. Only the site's own files are linked, as the CSP asks. */
 void http_page_begin(struct http_buf *b, const char *kind, const char *title, const char *script);
 
+/* http_page_both: trusted text (no markup) in English and in Chinese, each
+ * in its own span: /pages.js shows the reader's choice, else both show. */
+void http_page_both(struct http_buf *b, const char *en, const char *zh);
+
 /* http_page_end: close what http_page_begin opened. */
 void http_page_end(struct http_buf *b);
 

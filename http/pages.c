@@ -108,8 +108,7 @@ char *http_request_head_text(const struct http_request *req, size_t *len)
     return http_buf_take(&b, len);
 }
 
-/* Text in both languages; pages.js shows the one the reader chose. */
-static void both_languages(struct http_buf *b, const char *en, const char *zh)
+void http_page_both(struct http_buf *b, const char *en, const char *zh)
 {
     http_buf_printf(b,
                     "<span lang=\"en\" class=\"only-en\">%s</span>"
@@ -127,7 +126,7 @@ static void echo_line(struct http_buf *b, const char *name, const char *value, c
     http_buf_html(b, value, strlen(value));
     http_buf_printf(b, "</code>");
     if (en != NULL)
-        both_languages(b, en, zh);
+        http_page_both(b, en, zh);
     http_buf_printf(b, "</li>\n");
 }
 
@@ -142,7 +141,7 @@ static void echo_head(struct http_buf *b, const struct http_request *req)
     if (req->version != HTTP_V09)
         http_buf_printf(b, " %s", http_version_name(req->version));
     http_buf_printf(b, "</code>");
-    both_languages(b, "the request line: method, target, HTTP version",
+    http_page_both(b, "the request line: method, target, HTTP version",
                    "请求行：方法、目标、HTTP 版本");
     http_buf_printf(b, "</li>\n");
     for (size_t i = 0; i < req->nheaders; i++) {
@@ -151,7 +150,7 @@ static void echo_head(struct http_buf *b, const struct http_request *req)
         echo_line(b, h->name, h->value, note ? note->en : NULL, note ? note->zh : NULL);
     }
     http_buf_printf(b, "<li class=\"blank\"><code>\\r\\n</code>");
-    both_languages(b, "an empty line: the head ends here", "一个空行：请求头到此结束");
+    http_page_both(b, "an empty line: the head ends here", "一个空行：请求头到此结束");
     http_buf_printf(b, "</li>\n</ol>\n");
 }
 
@@ -170,22 +169,22 @@ char *http_echo_page(const struct http_request *req, const char *peer, bool raw,
     }
     http_page_begin(&b, "echo", "What your browser sent", "/pages.js");
     http_buf_printf(&b, "<header class=\"page-top\"><h1>");
-    both_languages(&b, "What your browser sent", "你的浏览器发来了什么");
+    http_page_both(&b, "What your browser sent", "你的浏览器发来了什么");
     /* The button names the other language, as the hub's does. */
     http_buf_printf(&b, "</h1>\n<button id=\"lang\" type=\"button\" class=\"lang\" hidden>"
                         "<span class=\"only-en\" lang=\"zh-CN\">中文</span>"
                         "<span class=\"only-zh\" lang=\"en\">English</span></button></header>\n"
                         "<p class=\"lead\">");
-    both_languages(&b, "From", "来自");
+    http_page_both(&b, "From", "来自");
     http_buf_printf(&b, " <code id=\"peer\">");
     http_buf_html(&b, peer, strlen(peer));
     http_buf_printf(&b, "</code>");
-    both_languages(&b, ", these bytes, in this order:", "，按顺序是这些字节：");
+    http_page_both(&b, ", these bytes, in this order:", "，按顺序是这些字节：");
     http_buf_printf(&b, "</p>\n");
     echo_head(&b, req);
     if (req->body_len > 0) {
         http_buf_printf(&b, "<h2>");
-        both_languages(&b, "Body", "正文");
+        http_page_both(&b, "Body", "正文");
         http_buf_printf(&b, " (%zu bytes)</h2>\n<pre id=\"body\">", req->body_len);
         http_buf_html(&b, req->body, req->body_len);
         http_buf_printf(&b, "</pre>\n");

@@ -360,6 +360,10 @@ async function checkPage(page, base, spec, width, height) {
     check(await page.locator('a[href="/"]').first().isVisible(), `${spec.path} has no visible link home`);
   const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(over <= 1, `at ${width}x${height} ${spec.path} is ${over} px wider than the window`);
+  if (spec.name === '404') {
+    const note = page.locator('.lead span[lang="en"]');
+    check(await note.isVisible(), 'the 404 page does not say what 404 means');
+  }
   if (spec.name === 'index') {
     const host = new URL(base).host;
     const shown = await page.textContent('.host');

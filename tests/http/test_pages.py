@@ -1,9 +1,11 @@
 """The pages http-demo writes itself, as teaching aids: /echo explains
 each header it knows in English and Chinese and escapes everything it
-shows; error pages and listings link the site's style, icon and home,
-with status lines and heads as before; /favicon.ico gets the site's icon."""
+shows; error pages (which say what their status means) and listings link
+the site's style, icon and home, with status lines and heads as before;
+/favicon.ico gets the site's icon."""
 import html.parser
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -176,6 +178,7 @@ class ErrorPageTest(HttpTest):
     ]
 
     def test_each_error_page_keeps_its_status_and_links_home_and_the_site_style(self):
+        notes = set()
         for want, request in self.REQUESTS:
             with self.subTest(status=want):
                 status, headers, body, _ = get(self.server.port, request)
@@ -187,9 +190,15 @@ class ErrorPageTest(HttpTest):
                 self.assertTrue(page.find("link", rel="stylesheet", href="/style.css"))
                 self.assertTrue(page.find("link", rel="icon", href="/favicon.svg"))
                 self.assertRegex(body, rf"<h1>{want} [A-Z]")
+                note = re.search(r'<p class="lead"><span lang="en" class="only-en">([^<]+)</span>'
+                                 r'<span lang="zh-CN" class="only-zh">([^<]+)</span></p>', body)
+                self.assertIsNotNone(note, "no note on what the status means")
+                self.assertTrue(has_chinese(note.group(2)), note.group(2))
+                notes.add(note.group(1))
                 self.assertLess(len(body), 1024, "an error page should stay small")
                 if want == 405:
                     self.assertEqual(headers["allow"], "GET, HEAD")
+        self.assertEqual(len(notes), len(self.REQUESTS), "each status says what it means")
 
     def test_a_head_request_for_an_error_still_gets_no_body(self):
         data = raw(self.server.port, b"HEAD /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
