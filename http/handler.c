@@ -340,16 +340,16 @@ static void handle_compare(const struct http_site *site, const struct http_reque
     if (fd == -1 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
         if (fd != -1)
             close(fd);
-        struct http_buf b;
-        size_t len = 0;
-        http_buf_init(&b, 4096);
-        http_page_begin(&b, "error", "No comparison yet", NULL);
-        http_buf_printf(&b, "<h1>No comparison yet</h1>\n<p>Run <code>netdemo compare</code>: "
-                            "its latest report is shown here.</p>\n");
-        http_page_end(&b);
-        char *body = http_buf_take(&b, &len);
+        static const char none[] =
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>No comparison yet</title>"
+            "</head>\n<body><h1>No comparison yet</h1><p>Run <code>netdemo compare</code>: its "
+            "latest report is shown here.</p><p><a href=\"/\">Back to the hub</a></p></body>"
+            "</html>\n";
+        char *body = malloc(sizeof none - 1);
+        if (body != NULL)
+            memcpy(body, none, sizeof none - 1);
         http_response_page(resp, req, HTTP_NOT_FOUND, "text/html; charset=utf-8", body,
-                           body ? len : 0);
+                           body ? sizeof none - 1 : 0);
         return;
     }
     send_file(req, "report.html", fd, NULL, &st, resp);
