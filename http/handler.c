@@ -37,6 +37,11 @@ static const char *target_path(const char *target, size_t *len)
     return target;
 }
 
+static bool path_is(const char *path, size_t len, const char *name)
+{
+    return len == strlen(name) && strncmp(path, name, len) == 0;
+}
+
 static void handle_stats(const struct http_request *req, struct http_response *resp)
 {
     char *json = malloc(HTTP_STATS_MAX);
@@ -249,6 +254,17 @@ static void handle_static(const struct http_site *site, const struct http_reques
 
     struct http_cached_file *cached;
     int fd = open_resolved(site, path, len, file, sizeof file, &st, &status, &cached);
+    if (fd == -1 && status == HTTP_NOT_FOUND && path_is(path, len, "/favicon.ico")) {
+        /* A browser asks for /favicon.ico on a page that names no icon
+         * (JSON, plain text). A site with only favicon.svg answers with
+         * it, as image/svg+xml: no 404 in the log for every such page. */
+        fd = open_resolved(site, "/favicon.svg", 12, file, sizeof file, &st, &status, &cached);
+        if (fd != -1 && !S_ISREG(st.st_mode)) {
+            close(fd); /* a folder named favicon.svg is no icon */
+            fd = -1;
+            status = HTTP_NOT_FOUND;
+        }
+    }
     if (fd == -1) {
         http_response_error(resp, req, status, NULL);
         return;
@@ -358,11 +374,6 @@ static void handle_compare_job(const struct http_site *site, const struct http_r
     memcpy(body, json, len);
     http_response_page(resp, req, start ? HTTP_ACCEPTED : HTTP_OK,
                        "application/json; charset=utf-8", body, len);
-}
-
-static bool path_is(const char *path, size_t len, const char *name)
-{
-    return len == strlen(name) && strncmp(path, name, len) == 0;
 }
 
 /* The demo endpoint that shows what was sent: /echo. */

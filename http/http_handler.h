@@ -6,6 +6,7 @@
 #define NETDEMO_HTTP_HANDLER_H
 
 #include "http_filecache.h"
+#include "http_pages.h"
 #include "http_request.h"
 #include "http_response.h"
 
@@ -51,18 +52,5 @@ void http_handle(const struct http_site *site, const struct http_request *req,
  * body it announces need not be waited for (nor invited with 100
  * Continue). */
 bool http_handle_reads_body(const struct http_request *req);
-
-/* http_listing_page: an HTML listing of the open directory dir_fd, shown
- * as the URL path url (already decoded), names escaped, with sizes and
- * dates. Returns a malloc'd page and its length, or NULL on failure. */
-char *http_listing_page(int dir_fd, const char *url, size_t *len);
-
-/* http_echo_page: the request exactly as received (method, target,
- * version, headers in order, body) and the client's address: text/plain
- * when raw, otherwise HTML. Returns a malloc'd page, or NULL. */
-char *http_echo_page(const struct http_request *req, const char *peer, bool raw, size_t *len);
-
-/* http_request_head_text: the request head as text, for --show-requests. */
-char *http_request_head_text(const struct http_request *req, size_t *len);
 
 #endif

@@ -1,10 +1,11 @@
 /*
  * pages.c - the pages the server writes itself: directory listings and
- * /echo. Every name and header that came from outside is escaped.
+ * /echo, and the frame error pages share with them. Every name and header
+ * that came from outside is escaped.
  */
-#include "http_buf.h"
+#include "http_pages.h"
 #include "http_fields.h"
-#include "http_handler.h"
+#include "http_header_notes.h"
 #include "http_path.h"
 
 #include <dirent.h>
@@ -13,6 +14,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+void http_page_begin(struct http_buf *b, const char *kind, const char *title, const char *script)
+{
+    /* No inline style or script: the CSP netdemo sends allows only the
+     * site's own files. */
+    http_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\" class=\"projector\"><head>"
+                       "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+                       "content=\"width=device-width, initial-scale=1\">\n<title>");
+    http_buf_html(b, title, strlen(title));
+    http_buf_printf(b, "</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n"
+                       "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n");
+    if (script != NULL)
+        http_buf_printf(b, "<script type=\"module\" src=\"%s\"></script>\n", script);
+    http_buf_printf(b,
+                    "</head>\n<body class=\"%s\">\n<nav class=\"home\"><a id=\"home\" "
+                    "href=\"/\">&larr; Home &middot; 首页</a></nav>\n",
+                    kind);
+}
+
+void http_page_end(struct http_buf *b)
+{
+    http_buf_printf(b, "<footer><p>netdemo http-demo</p></footer>\n</body></html>\n");
+}
 
 static int listing_filter(const struct dirent *d)
 {
@@ -47,10 +71,11 @@ char *http_listing_page(int dir_fd, const char *url, size_t *len)
     int n = scandirat(dir_fd, ".", &names, listing_filter, alphasort);
     if (n < 0)
         return NULL;
+    char title[HTTP_PATH_MAX + 16];
+    snprintf(title, sizeof title, "Index of %s", url);
     http_buf_init(&b, HTTP_PAGE_MAX);
-    http_buf_printf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of ");
-    http_buf_html(&b, url, strlen(url));
-    http_buf_printf(&b, "</title></head>\n<body><h1>Index of ");
+    http_page_begin(&b, "listing", title, NULL);
+    http_buf_printf(&b, "<h1>Index of ");
     http_buf_html(&b, url, strlen(url));
     http_buf_printf(&b, "</h1>\n<table>\n<tr><th>Name</th><th>Size</th><th>Last modified</th>"
                         "</tr>\n");
@@ -61,43 +86,72 @@ char *http_listing_page(int dir_fd, const char *url, size_t *len)
         free(names[i]);
     }
     free(names);
-    http_buf_printf(&b, "</table>\n</body></html>\n");
+    http_buf_printf(&b, "</table>\n");
+    http_page_end(&b);
     return http_buf_take(&b, len);
 }
 
 /* The head as text: "GET / HTTP/1.1" then each header as it came. */
-static void head_text(struct http_buf *b, const struct http_request *req, bool html)
+static void head_text(struct http_buf *b, const struct http_request *req)
 {
-    const char *version = http_version_name(req->version);
-    if (html) {
-        http_buf_html(b, req->method, strlen(req->method));
-        http_buf_append(b, " ", 1);
-        http_buf_html(b, req->target, strlen(req->target));
-        http_buf_printf(b, " %s\n", req->version == HTTP_V09 ? "" : version);
-    } else {
-        http_buf_printf(b, "%s %s%s%s\n", req->method, req->target,
-                        req->version == HTTP_V09 ? "" : " ",
-                        req->version == HTTP_V09 ? "" : version);
-    }
-    for (size_t i = 0; i < req->nheaders; i++) {
-        const struct http_header *h = &req->headers[i];
-        if (html) {
-            http_buf_html(b, h->name, strlen(h->name));
-            http_buf_append(b, ": ", 2);
-            http_buf_html(b, h->value, strlen(h->value));
-            http_buf_append(b, "\n", 1);
-        } else {
-            http_buf_printf(b, "%s: %s\n", h->name, h->value);
-        }
-    }
+    http_buf_printf(b, "%s %s%s%s\n", req->method, req->target, req->version == HTTP_V09 ? "" : " ",
+                    req->version == HTTP_V09 ? "" : http_version_name(req->version));
+    for (size_t i = 0; i < req->nheaders; i++)
+        http_buf_printf(b, "%s: %s\n", req->headers[i].name, req->headers[i].value);
 }
 
 char *http_request_head_text(const struct http_request *req, size_t *len)
 {
     struct http_buf b;
     http_buf_init(&b, HTTP_PAGE_MAX);
-    head_text(&b, req, false);
+    head_text(&b, req);
     return http_buf_take(&b, len);
+}
+
+void http_page_both(struct http_buf *b, const char *en, const char *zh)
+{
+    http_buf_printf(b,
+                    "<span lang=\"en\" class=\"only-en\">%s</span>"
+                    "<span lang=\"zh-CN\" class=\"only-zh\">%s</span>",
+                    en, zh);
+}
+
+/* One line of the head, as sent, and what it means when we know. */
+static void echo_line(struct http_buf *b, const char *name, const char *value, const char *en,
+                      const char *zh)
+{
+    http_buf_printf(b, "<li><code>");
+    http_buf_html(b, name, strlen(name));
+    http_buf_append(b, ": ", 2);
+    http_buf_html(b, value, strlen(value));
+    http_buf_printf(b, "</code>");
+    if (en != NULL)
+        http_page_both(b, en, zh);
+    http_buf_printf(b, "</li>\n");
+}
+
+/* The head as a list a class can read from the back: the request line,
+ * each header in the order it came, the empty line that ends the head. */
+static void echo_head(struct http_buf *b, const struct http_request *req)
+{
+    http_buf_printf(b, "<ol id=\"request\" class=\"wire\">\n<li class=\"request-line\"><code>");
+    http_buf_html(b, req->method, strlen(req->method));
+    http_buf_append(b, " ", 1);
+    http_buf_html(b, req->target, strlen(req->target));
+    if (req->version != HTTP_V09)
+        http_buf_printf(b, " %s", http_version_name(req->version));
+    http_buf_printf(b, "</code>");
+    http_page_both(b, "the request line: method, target, HTTP version",
+                   "请求行：方法、目标、HTTP 版本");
+    http_buf_printf(b, "</li>\n");
+    for (size_t i = 0; i < req->nheaders; i++) {
+        const struct http_header *h = &req->headers[i];
+        const struct http_header_note *note = http_header_note_find(h->name);
+        echo_line(b, h->name, h->value, note ? note->en : NULL, note ? note->zh : NULL);
+    }
+    http_buf_printf(b, "<li class=\"blank\"><code>\\r\\n</code>");
+    http_page_both(b, "an empty line: the head ends here", "一个空行：请求头到此结束");
+    http_buf_printf(b, "</li>\n</ol>\n");
 }
 
 char *http_echo_page(const struct http_request *req, const char *peer, bool raw, size_t *len)
@@ -105,7 +159,7 @@ char *http_echo_page(const struct http_request *req, const char *peer, bool raw,
     struct http_buf b;
     http_buf_init(&b, HTTP_PAGE_MAX);
     if (raw) {
-        head_text(&b, req, false);
+        head_text(&b, req);
         http_buf_printf(&b, "\n");
         http_buf_append(&b, req->body ? req->body : "", req->body_len);
         if (req->body_len > 0)
@@ -113,18 +167,28 @@ char *http_echo_page(const struct http_request *req, const char *peer, bool raw,
         http_buf_printf(&b, "-- from %s\n", peer);
         return http_buf_take(&b, len);
     }
-    http_buf_printf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-                        "<title>What your browser sent</title></head>\n<body>\n"
-                        "<h1>What your browser sent</h1>\n<p>From <code id=\"peer\">");
+    http_page_begin(&b, "echo", "What your browser sent", "/pages.js");
+    http_buf_printf(&b, "<header class=\"page-top\"><h1>");
+    http_page_both(&b, "What your browser sent", "你的浏览器发来了什么");
+    /* The button names the other language, as the hub's does. */
+    http_buf_printf(&b, "</h1>\n<button id=\"lang\" type=\"button\" class=\"lang\" hidden>"
+                        "<span class=\"only-en\" lang=\"zh-CN\">中文</span>"
+                        "<span class=\"only-zh\" lang=\"en\">English</span></button></header>\n"
+                        "<p class=\"lead\">");
+    http_page_both(&b, "From", "来自");
+    http_buf_printf(&b, " <code id=\"peer\">");
     http_buf_html(&b, peer, strlen(peer));
-    http_buf_printf(&b, "</code>, these bytes, in this order:</p>\n<pre id=\"request\">");
-    head_text(&b, req, true);
-    http_buf_printf(&b, "</pre>\n");
+    http_buf_printf(&b, "</code>");
+    http_page_both(&b, ", these bytes, in this order:", "，按顺序是这些字节：");
+    http_buf_printf(&b, "</p>\n");
+    echo_head(&b, req);
     if (req->body_len > 0) {
-        http_buf_printf(&b, "<h2>Body (%zu bytes)</h2>\n<pre id=\"body\">", req->body_len);
+        http_buf_printf(&b, "<h2>");
+        http_page_both(&b, "Body", "正文");
+        http_buf_printf(&b, " (%zu bytes)</h2>\n<pre id=\"body\">", req->body_len);
         http_buf_html(&b, req->body, req->body_len);
         http_buf_printf(&b, "</pre>\n");
     }
-    http_buf_printf(&b, "</body></html>\n");
+    http_page_end(&b);
     return http_buf_take(&b, len);
 }

@@ -5,6 +5,7 @@
 #include "http_buf.h"
 #include "http_fields.h"
 #include "http_filecache.h"
+#include "http_pages.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -180,19 +181,64 @@ void http_response_page(struct http_response *resp, const struct http_request *r
         resp->send_body = false;
 }
 
+/* What each error means, said once to a reader: the error pages are
+ * part of the lesson too. */
+static const struct {
+    int code;
+    const char *en, *zh;
+} error_notes[] = {
+    {HTTP_MOVED_PERMANENTLY, "It has moved: the Location header gives the new address.",
+     "已经搬走：Location 头给出新地址。"},
+    {HTTP_BAD_REQUEST, "The request broke HTTP's rules, so it could not be read.",
+     "请求不合 HTTP 的规则，服务器读不懂。"},
+    {HTTP_FORBIDDEN, "This server will not serve what the path names.",
+     "服务器不提供这个路径所指的东西。"},
+    {HTTP_NOT_FOUND, "There is no file at this path.", "这个路径上没有文件。"},
+    {HTTP_METHOD_NOT_ALLOWED, "This address does not take that method; Allow says which it does.",
+     "这个地址不接受这种方法；Allow 头说明接受哪些。"},
+    {HTTP_REQUEST_TIMEOUT, "The request did not arrive in time.", "请求没有按时到达。"},
+    {HTTP_PAYLOAD_TOO_LARGE, "The body is larger than this server accepts.",
+     "正文超过了服务器接受的大小。"},
+    {HTTP_URI_TOO_LONG, "The request line is longer than this server reads.",
+     "请求行太长，服务器不读。"},
+    {HTTP_RANGE_NOT_SATISFIABLE, "The range asked for lies outside the file.",
+     "请求的范围超出了文件。"},
+    {HTTP_HEADERS_TOO_LARGE, "The headers are larger than this server reads.",
+     "请求头太大，服务器不读。"},
+    {HTTP_INTERNAL_ERROR, "Something failed inside the server; the request may be fine.",
+     "服务器内部出了问题；请求本身可能没错。"},
+    {HTTP_NOT_IMPLEMENTED, "The server does not know this method.", "服务器不认识这种方法。"},
+    {HTTP_SERVICE_UNAVAILABLE, "The server is too busy now: try again in a moment.",
+     "服务器现在太忙：稍后再试。"},
+    {HTTP_VERSION_NOT_SUPPORTED, "This server speaks HTTP/1.0 and HTTP/1.1 only.",
+     "服务器只说 HTTP/1.0 和 HTTP/1.1。"},
+};
+
+/* The error page: status, what it means, the way home. */
+static char *error_page(int status, const char *reason, size_t *len)
+{
+    struct http_buf b;
+    char title[64];
+    snprintf(title, sizeof title, "%d %s", status, reason);
+    http_buf_init(&b, 4096);
+    http_page_begin(&b, "error", title, "/pages.js");
+    http_buf_printf(&b, "<h1>%s</h1>\n", title);
+    for (size_t i = 0; i < sizeof error_notes / sizeof error_notes[0]; i++) {
+        if (error_notes[i].code == status) {
+            http_buf_printf(&b, "<p class=\"lead\">");
+            http_page_both(&b, error_notes[i].en, error_notes[i].zh);
+            http_buf_printf(&b, "</p>\n");
+        }
+    }
+    http_page_end(&b);
+    return http_buf_take(&b, len);
+}
+
 void http_response_error(struct http_response *resp, const struct http_request *req, int status,
                          const char *allow)
 {
-    struct http_buf b;
     size_t len = 0;
-    const char *reason = http_status_reason(status);
-
-    http_buf_init(&b, 4096);
-    http_buf_printf(&b,
-                    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%d %s</title>"
-                    "</head>\n<body><h1>%d %s</h1><hr><p>netdemo http-demo</p></body></html>\n",
-                    status, reason, status, reason);
-    char *body = http_buf_take(&b, &len);
+    char *body = error_page(status, http_status_reason(status), &len);
     http_response_begin(resp, req, status);
     if (allow != NULL)
         http_response_header(resp, "Allow: %s", allow);

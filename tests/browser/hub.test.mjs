@@ -6,7 +6,8 @@
 // on four free loopback ports, opens its hub page in headless Chromium
 // (/usr/bin/chromium, driven by playwright-core), and checks that:
 //   - the page loads without a console error and switches between English
-//     and Chinese, remembering the choice; a zh-CN browser starts in Chinese;
+//     and Chinese, remembering the choice; a zh-CN browser starts in Chinese,
+//     on /echo too;
 //   - `tcp-demo client -m 'dream is handsome'` is drawn on the ladder, in
 //     order: accept, recv of 17 bytes "dream is handsome", send of
 //     "DREAM IS HANDSOME", close; and how soon after each call it was drawn;
@@ -16,7 +17,12 @@
 //     shows its table (the report goes to a state folder of the test's own);
 //   - nothing spills sideways at 1024x768 or 1920x1080 (screenshots of both
 //     go to $ARTIFACTS, default build/default/artifacts, with one of the
-//     phone call drawn: docs/hub.png is made from it).
+//     phone call drawn: docs/hub.png is made from it);
+//   - the pages around the hub (the bundled page, /echo, a 404, a listing)
+//     fit both sizes too, name the icon and, but for the bundled page, link
+//     home; /echo explains User-Agent in English and in Chinese, switched
+//     like the hub and remembered with it; the bundled page names the
+//     address the browser used (screenshots: page-NAME-WxH.png).
 // Exit 0 when all hold, else 1 with one line saying what failed. netdemo is
 // always stopped by its PID, and every wait is bounded.
 
@@ -247,6 +253,9 @@ async function checkChineseBrowser(url) {
     await page.goto(url, { waitUntil: 'load', timeout: WAIT_MS });
     await until('the Chinese page for a zh-CN browser', async () =>
       (await page.textContent('h1', { timeout: WAIT_MS })) === 'netdemo：看得见的套接字');
+    await page.goto(new URL('/echo', url).href, { waitUntil: 'load', timeout: WAIT_MS });
+    const notes = await echoNotes(page, 'User-Agent');
+    check(notes.zh && notes.en === null, `/echo in a zh-CN browser is not in Chinese: ${JSON.stringify(notes)}`);
   } finally {
     await context.close();
   }
@@ -328,6 +337,89 @@ async function checkLayout(page, width, height) {
   const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(over <= 1, `at ${width}x${height} the page is ${over} px wider than the window`);
   await page.screenshot({ path: path.join(ARTIFACTS, `hub-${width}x${height}.png`) });
+}
+
+// The pages a class opens from the hub, at a projector's sizes.
+const PAGES = [
+  { name: 'index', path: '/index.html', status: 200, home: false },
+  { name: 'echo', path: '/echo', status: 200, home: true },
+  { name: '404', path: '/no-such-page', status: 404, home: true },
+  { name: 'listing', path: '/files/', status: 200, home: true },
+];
+
+// The line of /echo's list that shows header name, and its two notes.
+async function echoNotes(page, name) {
+  const line = page.locator('#request li').filter({ has: page.locator(`code:text-matches("^${name}: ")`) });
+  check((await line.count()) === 1, `/echo shows no ${name} line of its own`);
+  const en = line.locator('span[lang="en"]');
+  const zh = line.locator('span[lang="zh-CN"]');
+  return { en: await en.isVisible() ? await en.textContent() : null,
+    zh: await zh.isVisible() ? await zh.textContent() : null };
+}
+
+// checkEchoLanguages: English first (an en-US browser), the switch to
+// Chinese, remembered on reload and shared with the hub, and back.
+async function checkEchoLanguages(page, base) {
+  let notes = await echoNotes(page, 'User-Agent');
+  check(notes.en && notes.zh === null, `/echo in English should show only the English note: ${JSON.stringify(notes)}`);
+  await page.click('#lang');
+  notes = await echoNotes(page, 'User-Agent');
+  check(notes.zh && /[\u4e00-\u9fff]/.test(notes.zh) && notes.en === null,
+    `after the switch /echo should show only the Chinese note: ${JSON.stringify(notes)}`);
+  check((await page.getAttribute('html', 'lang')) === 'zh-CN', '/echo in Chinese has no lang="zh-CN"');
+  check(/[\u4e00-\u9fff]/.test(await page.title()), `/echo's title stayed English: ${await page.title()}`);
+  await page.reload();
+  check((await echoNotes(page, 'User-Agent')).zh, '/echo forgot the Chinese choice on reload');
+  await page.goto(base, { waitUntil: 'load' });
+  await until('the hub in Chinese, chosen on /echo', async () =>
+    (await page.textContent('h1')) === 'netdemo：看得见的套接字');
+  await page.click('#lang');
+  await page.goto(new URL('/echo', base).href, { waitUntil: 'load' });
+  check((await echoNotes(page, 'User-Agent')).en, '/echo did not follow the hub back to English');
+}
+
+async function checkPage(page, base, spec, width, height) {
+  const response = await page.goto(new URL(spec.path, base).href, { waitUntil: 'load' });
+  check(response.status() === spec.status, `${spec.path} answered ${response.status()}, not ${spec.status}`);
+  const icon = await page.getAttribute('link[rel="icon"]', 'href');
+  check(icon && icon.endsWith('favicon.svg'), `${spec.path} names no favicon`);
+  if (spec.home)
+    check(await page.locator('a[href="/"]').first().isVisible(), `${spec.path} has no visible link home`);
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(over <= 1, `at ${width}x${height} ${spec.path} is ${over} px wider than the window`);
+  if (spec.name === '404') {
+    const note = page.locator('.lead span[lang="en"]');
+    check(await note.isVisible(), 'the 404 page does not say what 404 means');
+  }
+  if (spec.name === 'index') {
+    const host = new URL(base).host;
+    const shown = await page.textContent('.host');
+    check(shown === host, `the bundled page names ${shown}, not the address used, ${host}`);
+  }
+  await page.screenshot({ path: path.join(ARTIFACTS, `page-${spec.name}-${width}x${height}.png`) });
+}
+
+async function checkPages(base) {
+  const context = await browser.newContext({ locale: 'en-US' });
+  context.setDefaultTimeout(WAIT_MS);
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => {
+      // the 404 page's own status is logged as an error; nothing else may be
+      if (m.type() === 'error' && !/status of 404/.test(m.text())) errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    for (const [width, height] of [[1024, 768], [1920, 1080]]) {
+      await page.setViewportSize({ width, height });
+      for (const spec of PAGES) await checkPage(page, base, spec, width, height);
+    }
+    await page.goto(new URL('/echo', base).href, { waitUntil: 'load' });
+    await checkEchoLanguages(page, base);
+    check(errors.length === 0, `page error around the hub: ${errors[0]}`);
+  } finally {
+    await context.close();
+  }
 }
 
 // One short phone call as load: connect, one byte, its answer, close.
@@ -417,6 +509,7 @@ async function main() {
   await checkMeasure(page);
   await checkLayout(page, 1024, 768);
   await checkLayout(page, 1920, 1080);
+  await checkPages(url);
   check(errors.length === 0, `page error: ${errors[0]}`);
   check(p99 !== null && n > 0, 'no drawn event was timed');
   console.log(`browser_hub: ${n} calls drawn, p99 ${(p99 / 1000).toFixed(1)} ms after the call`);

@@ -6,6 +6,8 @@
 // language redraws everything. The captions reuse the seed lesson's phone
 // call: socket() buys the phone, bind() puts in the SIM card, and so on.
 
+import { initialLang, remember } from '../lang.js';
+
 const STRINGS = {
   en: {
     'page.title': 'netdemo: watch the sockets',
@@ -263,21 +265,8 @@ const STRINGS = {
   },
 };
 
-const STORE_KEY = 'netdemo.hub.lang';
 const listeners = [];
 let lang = initialLang();
-
-function initialLang() {
-  let saved = null;
-  try {
-    saved = window.localStorage.getItem(STORE_KEY);
-  } catch (e) {
-    saved = null; // storage may be off; the browser's language decides
-  }
-  if (saved === 'en' || saved === 'zh') return saved;
-  const nav = (navigator.language || 'en').toLowerCase();
-  return nav.startsWith('zh') ? 'zh' : 'en';
-}
 
 // t: the text for key in the current language, with {name} filled from
 // values. The result is plain text, for textContent only.
@@ -317,11 +306,7 @@ export function apply(root) {
 
 export function set(next) {
   lang = next === 'zh' ? 'zh' : 'en';
-  try {
-    window.localStorage.setItem(STORE_KEY, lang);
-  } catch (e) {
-    // not remembered, but still switched
-  }
+  remember(lang);
   apply();
   for (const fn of listeners) fn(lang);
 }
