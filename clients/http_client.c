@@ -368,7 +368,8 @@ out:
 
 static const char http_get_usage[] =
     "usage: http-demo get URL [-v] [-I] [-o FILE] [--http1.0] [--fail] [-H 'Name: value']...\n"
-    "                         [--unix-socket PATH] [--connect-timeout SECONDS] [--trace]\n"
+    "                         [--unix-socket PATH] [--connect-timeout SECONDS]\n"
+    "                         [--trace]\n"
     "\n"
     "Fetch one http:// URL, as a browser would, and print the body on stdout.\n"
     "It follows no redirect: a 301 is shown as it came.\n"
