@@ -69,6 +69,28 @@ class TcpCliTest(ServerTest):
             self.assert_one_line_error(r, 1, "tcp-demo")
             self.assertIn(b"refused", r.stderr)
 
+    def test_a_silent_address_ends_after_connect_timeout_not_a_hang(self):
+        with harness.SilentPort() as port:
+            for extra in (["-m", "hello"], []):  # one call, and the pump
+                harness.run_until_no_answer(
+                    self, [BIN, "client", "-p", str(port), "--connect-timeout", "1", *extra],
+                    port, "tcp-demo client")
+
+    def test_a_fraction_of_a_second_is_a_connect_timeout(self):
+        with harness.SilentPort() as port:
+            start = time.monotonic()
+            r = run("client", "-p", str(port), "-m", "hi", "--connect-timeout", "0.3")
+            took = time.monotonic() - start
+        self.assert_one_line_error(r, 1, "tcp-demo client")
+        self.assertIn(b"within 0.3 s", r.stderr)
+        self.assertLess(took, 2)
+
+    def test_a_bad_connect_timeout_is_refused(self):
+        for value in ("abc", "-1", "0", "1s", "", "nan", "99999"):
+            r = run("client", "-p", "9", "-m", "hi", "--connect-timeout", value)
+            self.assert_one_line_error(r, 2, "tcp-demo client")
+            self.assertIn(b"invalid --connect-timeout", r.stderr)
+
     def test_unknown_host_exits_1(self):
         # A 64-byte label is not a valid DNS name, so the resolver fails
         # without sending a query anywhere: the test stays off the network.
