@@ -145,6 +145,25 @@ static int url_target(const char *text, const struct cli_common *common, struct 
     return cli_client_endpoint(common, ep, err);
 }
 
+/* The help for -H and -p, and for the options after -o, that get and
+ * put share. */
+#define FTP_URL_SERVER_HELP                                                                        \
+    "  -H, --host HOST      server address, with a PATH instead of a URL (default\n"               \
+    "                       127.0.0.1; HOST:PORT works too); logs in as anonymous\n"               \
+    "  -p, --port PORT      server port, with a PATH (default 2121)\n"
+#define FTP_URL_TRANSFER_HELP                                                                      \
+    "      --active         the server connects to us for data (PORT/EPRT)\n"                      \
+    "  -v, --verbose        show the control conversation (C>/S>) and the data\n"                  \
+    "                       connections\n"                                                         \
+    "      --connect-timeout SECONDS\n"                                                            \
+    "                       give up on a server that does not answer a connect\n"                  \
+    "                       within SECONDS (default 10; 0.5 is half a second)\n"                   \
+    "      --trace          narrate each socket call on stderr\n"                                  \
+    "  -h, --help           show this help\n"                                                      \
+    "      --version        print the version and exit\n"                                          \
+    "\n"                                                                                           \
+    "Exit: 0 ok, 1 failure, 2 usage.\n"
+
 static const char ftp_get_usage[] =
     "usage: ftp-demo get ftp://[user[:pass]@]host[:port]/path [-o FILE] [--active] [-v]\n"
     "       ftp-demo get [-H HOST] [-p PORT] PATH [-o FILE] [--active] [-v]\n"
@@ -152,22 +171,8 @@ static const char ftp_get_usage[] =
     "\n"
     "Download one file without a prompt. Without -o it is saved under its own\n"
     "name in this folder; '-o -' writes it to stdout.\n"
-    "\n"
-    "  -H, --host HOST      server address, with a PATH instead of a URL (default\n"
-    "                       127.0.0.1; HOST:PORT works too); logs in as anonymous\n"
-    "  -p, --port PORT      server port, with a PATH (default 2121)\n"
-    "  -o, --output FILE    save as FILE ('-' for stdout)\n"
-    "      --active         the server connects to us for data (PORT/EPRT)\n"
-    "  -v, --verbose        show the control conversation (C>/S>) and the data\n"
-    "                       connections\n"
-    "      --connect-timeout SECONDS\n"
-    "                       give up on a server that does not answer a connect\n"
-    "                       within SECONDS (default 10; 0.5 is half a second)\n"
-    "      --trace          narrate each socket call on stderr\n"
-    "  -h, --help           show this help\n"
-    "      --version        print the version and exit\n"
-    "\n"
-    "Exit: 0 ok, 1 failure, 2 usage.\n";
+    "\n" FTP_URL_SERVER_HELP
+    "  -o, --output FILE    save as FILE ('-' for stdout)\n" FTP_URL_TRANSFER_HELP;
 
 static const char ftp_put_usage[] =
     "usage: ftp-demo put FILE ftp://[user[:pass]@]host[:port]/path [--active] [-v]\n"
@@ -176,21 +181,7 @@ static const char ftp_put_usage[] =
     "\n"
     "Upload one file without a prompt. A path ending in '/' (or none, with -H\n"
     "and -p) keeps FILE's name.\n"
-    "\n"
-    "  -H, --host HOST      server address, with a PATH instead of a URL (default\n"
-    "                       127.0.0.1; HOST:PORT works too); logs in as anonymous\n"
-    "  -p, --port PORT      server port, with a PATH (default 2121)\n"
-    "      --active         the server connects to us for data (PORT/EPRT)\n"
-    "  -v, --verbose        show the control conversation (C>/S>) and the data\n"
-    "                       connections\n"
-    "      --connect-timeout SECONDS\n"
-    "                       give up on a server that does not answer a connect\n"
-    "                       within SECONDS (default 10; 0.5 is half a second)\n"
-    "      --trace          narrate each socket call on stderr\n"
-    "  -h, --help           show this help\n"
-    "      --version        print the version and exit\n"
-    "\n"
-    "Exit: 0 ok, 1 failure, 2 usage.\n";
+    "\n" FTP_URL_SERVER_HELP FTP_URL_TRANSFER_HELP;
 
 /* The options of get and put besides the common ones. */
 struct url_args {

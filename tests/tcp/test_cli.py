@@ -20,6 +20,13 @@ def run(*args, timeout=30):
     return subprocess.run([BIN, *args], capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
+def run_timed(*args):
+    """run(), and how many seconds it took."""
+    start = time.monotonic()
+    r = run(*args)
+    return r, time.monotonic() - start
+
+
 class TcpCliTest(ServerTest):
     def test_the_narration_reads_the_same_on_every_run(self):
         harness.assert_same_story(self, run)
@@ -78,9 +85,7 @@ class TcpCliTest(ServerTest):
 
     def test_a_fraction_of_a_second_is_a_connect_timeout(self):
         with harness.SilentPort() as port:
-            start = time.monotonic()
-            r = run("client", "-p", str(port), "-m", "hi", "--connect-timeout", "0.3")
-            took = time.monotonic() - start
+            r, took = run_timed("client", "-p", str(port), "-m", "hi", "--connect-timeout", "0.3")
         self.assert_one_line_error(r, 1, "tcp-demo client")
         self.assertIn(b"within 0.3 s", r.stderr)
         self.assertLess(took, 2)
@@ -141,9 +146,7 @@ class TcpInteractiveTest(ServerTest):
 
     def test_prints_a_shorter_answer_and_does_not_wait_for_more(self):
         with SeedServer(lambda said: b"OK") as port:
-            start = time.monotonic()
-            r = run("client", "-p", str(port), "-m", "dream is handsome")
-            took = time.monotonic() - start
+            r, took = run_timed("client", "-p", str(port), "-m", "dream is handsome")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout, b"OK\n")
         self.assertLess(took, 5)
@@ -158,9 +161,7 @@ class TcpInteractiveTest(ServerTest):
 
     def test_silence_is_an_error_not_a_hang(self):
         with SeedServer(lambda said: None) as port:
-            start = time.monotonic()
-            r = run("client", "-p", str(port), "-m", "hello", "-t", "500")
-            took = time.monotonic() - start
+            r, took = run_timed("client", "-p", str(port), "-m", "hello", "-t", "500")
         self.assert_one_line_error(r, 1, "tcp-demo client")
         self.assertIn(b"no reply within 500 ms", r.stderr)
         self.assertLess(took, 5)
