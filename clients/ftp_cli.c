@@ -27,6 +27,7 @@ struct cli_state {
     bool ascii;
     const char *user; /* -u: NULL means anonymous */
     uint16_t port;
+    int connect_timeout_ms; /* --connect-timeout, for open and data connections */
     bool quit;
 };
 
@@ -101,7 +102,7 @@ static int cmd_open_endpoint(struct cli_state *st, const struct net_endpoint *ep
     if (st->connected)
         ftp_conn_close(&st->conn);
     st->connected = false;
-    if (ftp_conn_open(&st->conn, ep, st->verbose, err) == -1)
+    if (ftp_conn_open(&st->conn, ep, st->connect_timeout_ms, st->verbose, err) == -1)
         return cli_failed(err);
     st->connected = true;
     st->conn.passive = st->passive;
@@ -372,7 +373,8 @@ static int cli_run_line(struct cli_state *st, char *line)
 }
 
 static const char ftp_client_usage[] =
-    "usage: ftp-demo client [HOST] [-H HOST] [-p PORT] [-u USER] [--active] [-v] [--trace]\n"
+    "usage: ftp-demo client [HOST] [-H HOST] [-p PORT] [-u USER] [--active] [-v]\n"
+    "                       [--connect-timeout SECONDS] [--trace]\n"
     "\n"
     "The interactive FTP client. It connects to HOST (default 127.0.0.1), then\n"
     "reads commands from the terminal (or from stdin in a script); 'help' lists\n"
@@ -384,6 +386,10 @@ static const char ftp_client_usage[] =
     "  -u, --user USER   log in as USER\n"
     "      --active      the server connects to us for data (PORT/EPRT)\n"
     "  -v, --verbose     show the control conversation (C>/S>) and data connections\n"
+    "      --connect-timeout SECONDS\n"
+    "                    give up on a server that does not answer a connect (the\n"
+    "                    control or a passive data connection) within SECONDS\n"
+    "                    (default 10; 0.5 is half a second)\n"
     "      --trace       narrate each socket call on stderr\n"
     "  -h, --help        show this help\n"
     "      --version     print the version and exit\n"
@@ -416,7 +422,7 @@ int ftp_client_main(int argc, char *argv[])
         .prog = "ftp-demo client",
         .version_prog = "ftp-demo",
         .usage = ftp_client_usage,
-        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT | CLI_TAKES_ARGS,
+        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT | CLI_TAKES_ARGS | CLI_TAKES_CONNECT_TIMEOUT,
         .default_host = FTP_CLIENT_HOST,
         .default_port = FTP_CLIENT_PORT,
         .options = options,
@@ -443,6 +449,7 @@ int ftp_client_main(int argc, char *argv[])
         return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s", err);
     cli_trace_client(&common, "ftp client");
     st.port = ep.port;
+    st.connect_timeout_ms = common.connect_timeout_ms;
     if (cmd_open_endpoint(&st, &ep, common.host) == -1)
         return CLI_EXIT_FAILURE;
     bool tty = isatty(STDIN_FILENO);

@@ -90,10 +90,12 @@ int ftp_conn_cmd(struct ftp_conn *c, const char *fmt, ...)
     return ftp_conn_reply(c);
 }
 
-int ftp_conn_open(struct ftp_conn *c, const struct net_endpoint *ep, bool verbose, char *err)
+int ftp_conn_open(struct ftp_conn *c, const struct net_endpoint *ep, int connect_timeout_ms,
+                  bool verbose, char *err)
 {
-    *c = (struct ftp_conn){.ctrl = -1, .verbose = verbose, .passive = true};
-    c->ctrl = net_connect(ep, FTP_CLIENT_TIMEOUT_MS, err);
+    *c = (struct ftp_conn){
+        .ctrl = -1, .verbose = verbose, .passive = true, .connect_timeout_ms = connect_timeout_ms};
+    c->ctrl = net_connect(ep, connect_timeout_ms, err);
     if (c->ctrl == -1)
         return -1;
     socklen_t len = sizeof c->peer;

@@ -16,8 +16,8 @@
 
 #define FTP_CLIENT_PORT       2121 /* the netdemo server's default */
 #define FTP_CLIENT_HOST       "127.0.0.1"
-#define FTP_CLIENT_LINE_MAX   2048 /* one reply line */
-#define FTP_CLIENT_TIMEOUT_MS 30000
+#define FTP_CLIENT_LINE_MAX   2048  /* one reply line */
+#define FTP_CLIENT_TIMEOUT_MS 30000 /* a silent server, once connected */
 #define FTP_CLIENT_BUFSIZE    (256 * 1024)
 #define FTP_CLIENT_ANON_PASS  "netdemo@"
 #define FTP_URL_PORT          21 /* the port of an ftp:// URL without one */
@@ -31,13 +31,16 @@ struct ftp_conn {
     bool passive;                   /* true: PASV/EPSV; false: PORT/EPRT */
     bool ascii;                     /* TYPE A */
     bool progress;                  /* draw a progress bar on stderr */
+    int connect_timeout_ms;         /* for the control and passive data connects */
     int code;                       /* the last reply's code */
     char text[FTP_CLIENT_LINE_MAX]; /* the last reply's last line */
 };
 
-/* ftp_conn_open: connect to ep and read the greeting. Returns 0, or -1
- * with the reason in err (NET_ERR_LEN bytes). */
-int ftp_conn_open(struct ftp_conn *c, const struct net_endpoint *ep, bool verbose, char *err);
+/* ftp_conn_open: connect to ep, waiting at most connect_timeout_ms for it
+ * to answer (passive data connections later wait as long), and read the
+ * greeting. Returns 0, or -1 with the reason in err (NET_ERR_LEN bytes). */
+int ftp_conn_open(struct ftp_conn *c, const struct net_endpoint *ep, int connect_timeout_ms,
+                  bool verbose, char *err);
 
 /* ftp_conn_close: QUIT if connected, then close. Safe to call twice. */
 void ftp_conn_close(struct ftp_conn *c);

@@ -97,13 +97,9 @@ static int data_passive(struct ftp_conn *c, char *err)
         snprintf(err, NET_ERR_LEN, "passive mode refused: %.200s", c->text);
         return -1;
     }
-    int fd = socket(to.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd == -1 || connect(fd, (struct sockaddr *)&to, sa_len(&to)) == -1) {
-        snprintf(err, NET_ERR_LEN, "data connect: %s", strerror(errno));
-        if (fd != -1)
-            close(fd);
+    int fd = net_connect_addr((struct sockaddr *)&to, sa_len(&to), c->connect_timeout_ms, err);
+    if (fd == -1)
         return -1;
-    }
     if (c->verbose) {
         char where[NET_ADDRSTR_LEN];
         fprintf(stderr, "-- data connection open (passive, to %s)\n",

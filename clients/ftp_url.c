@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -99,12 +98,11 @@ int ftp_parse_url(const char *text, struct ftp_url *url)
     return url_decode(slash + 1, strlen(slash + 1), url->path, sizeof url->path);
 }
 
-/* Connect and log in as the URL says. Returns 0, or -1 with err set. */
-static int url_connect(struct ftp_conn *c, const struct ftp_url *url, bool verbose, char *err)
+/* Connect to ep and log in as url says. Returns 0, or -1 with err set. */
+static int url_connect(struct ftp_conn *c, const struct net_endpoint *ep, const struct ftp_url *url,
+                       const struct cli_common *common, bool verbose, char *err)
 {
-    struct net_endpoint ep;
-    if (net_endpoint_from_host_port(url->host, url->port, &ep, err) == -1 ||
-        ftp_conn_open(c, &ep, verbose, err) == -1)
+    if (ftp_conn_open(c, ep, common->connect_timeout_ms, verbose, err) == -1)
         return -1;
     if (ftp_conn_login(c, url->user[0] ? url->user : NULL, url->pass, err) == -1 ||
         ftp_conn_type(c, err) == -1) {
@@ -114,70 +112,155 @@ static int url_connect(struct ftp_conn *c, const struct ftp_url *url, bool verbo
     return 0;
 }
 
+/* -H or -p on the command line: the server is named there, and the
+ * command takes a PATH in place of a URL. */
+static bool url_server_given(const struct cli_common *common)
+{
+    return common->host_given || common->port_given;
+}
+
+/* Where the file is: an ftp:// URL or, with -H or -p, a path on the
+ * server they name (anonymous, as ftp-demo client logs in). Fills url and
+ * ep. Returns 0, or -1 with a usage error in err (CLI_ERR_LEN bytes). */
+static int url_target(const char *text, const struct cli_common *common, struct ftp_url *url,
+                      struct net_endpoint *ep, char *err)
+{
+    char why[NET_ERR_LEN];
+    if (strncmp(text, "ftp://", 6) == 0 && url_server_given(common))
+        return cli_reason(err, "give the server once: in the URL, or with -H and -p");
+    if (!url_server_given(common)) {
+        if (ftp_parse_url(text, url) == -1)
+            return cli_reason(err,
+                              "'%s' is no ftp://[user[:pass]@]host[:port]/path URL (a PATH "
+                              "needs -H or -p)",
+                              text);
+        if (net_endpoint_from_host_port(url->host, url->port, ep, why) == -1)
+            return cli_reason(err, "%s", why);
+        return 0;
+    }
+    *url = (struct ftp_url){0};
+    if (strlen(text) >= sizeof url->path || strpbrk(text, "\r\n") != NULL)
+        return cli_reason(err, "'%s' is no path a server can take", text);
+    memcpy(url->path, text, strlen(text) + 1);
+    return cli_client_endpoint(common, ep, err);
+}
+
+/* The help for -H and -p, and for the options after -o, that get and
+ * put share. */
+#define FTP_URL_SERVER_HELP                                                                        \
+    "  -H, --host HOST      server address, with a PATH instead of a URL (default\n"               \
+    "                       127.0.0.1; HOST:PORT works too); logs in as anonymous\n"               \
+    "  -p, --port PORT      server port, with a PATH (default 2121)\n"
+#define FTP_URL_TRANSFER_HELP                                                                      \
+    "      --active         the server connects to us for data (PORT/EPRT)\n"                      \
+    "  -v, --verbose        show the control conversation (C>/S>) and the data\n"                  \
+    "                       connections\n"                                                         \
+    "      --connect-timeout SECONDS\n"                                                            \
+    "                       give up on a server that does not answer a connect\n"                  \
+    "                       within SECONDS (default 10; 0.5 is half a second)\n"                   \
+    "      --trace          narrate each socket call on stderr\n"                                  \
+    "  -h, --help           show this help\n"                                                      \
+    "      --version        print the version and exit\n"                                          \
+    "\n"                                                                                           \
+    "Exit: 0 ok, 1 failure, 2 usage.\n"
+
 static const char ftp_get_usage[] =
     "usage: ftp-demo get ftp://[user[:pass]@]host[:port]/path [-o FILE] [--active] [-v]\n"
-    "       ftp-demo get --version\n"
+    "       ftp-demo get [-H HOST] [-p PORT] PATH [-o FILE] [--active] [-v]\n"
+    "       (either form also takes [--connect-timeout SECONDS] [--trace])\n"
     "\n"
     "Download one file without a prompt. Without -o it is saved under its own\n"
-    "name in this folder; '-o -' writes it to stdout. Exit: 0 ok, 1 failure, 2 usage.\n";
+    "name in this folder; '-o -' writes it to stdout.\n"
+    "\n" FTP_URL_SERVER_HELP
+    "  -o, --output FILE    save as FILE ('-' for stdout)\n" FTP_URL_TRANSFER_HELP;
 
 static const char ftp_put_usage[] =
     "usage: ftp-demo put FILE ftp://[user[:pass]@]host[:port]/path [--active] [-v]\n"
-    "       ftp-demo put --version\n"
+    "       ftp-demo put [-H HOST] [-p PORT] FILE [PATH] [--active] [-v]\n"
+    "       (either form also takes [--connect-timeout SECONDS] [--trace])\n"
     "\n"
-    "Upload one file without a prompt. A path ending in '/' keeps FILE's name.\n"
-    "Exit: 0 ok, 1 failure, 2 usage.\n";
+    "Upload one file without a prompt. A path ending in '/' (or none, with -H\n"
+    "and -p) keeps FILE's name.\n"
+    "\n" FTP_URL_SERVER_HELP FTP_URL_TRANSFER_HELP;
 
-/* Shared options of get and put. Returns -1 to go on, else an exit code. */
-static int url_options(int argc, char *argv[], const char *prog, const char *usage, bool *active,
-                       bool *verbose, const char **output)
+/* The options of get and put besides the common ones. */
+struct url_args {
+    const char *output; /* -o: get only */
+    bool active;
+    bool verbose;
+};
+
+static int url_option(void *ctx, int ch, const char *arg, char *err)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"active", no_argument, NULL, 'a'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, CLI_OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
-    int ch;
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, output ? ":o:vh" : ":vh", longopts, NULL)) != -1) {
-        if (ch == 'o' && output)
-            *output = optarg;
-        else if (ch == 'a')
-            *active = true;
-        else if (ch == 'v')
-            *verbose = true;
-        else if (ch == 'h')
-            return fputs(usage, stdout) == EOF ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
-        else if (ch == CLI_OPT_VERSION)
-            return cli_version("ftp-demo");
-        else
-            return cli_bad_option(prog, argv, ch);
-    }
-    return -1;
+    struct url_args *a = ctx;
+    (void)err;
+    if (ch == 'o')
+        a->output = arg;
+    else if (ch == 'a')
+        a->active = true;
+    else if (ch == 'v')
+        a->verbose = true;
+    return 0;
 }
+
+static const struct option url_get_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"active", no_argument, NULL, 'a'},
+    {"verbose", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
+static const struct cli_syntax ftp_get_syntax = {
+    .prog = "ftp-demo get",
+    .version_prog = "ftp-demo",
+    .usage = ftp_get_usage,
+    .takes = CLI_TAKES_HOST | CLI_TAKES_PORT | CLI_TAKES_ARGS | CLI_TAKES_CONNECT_TIMEOUT,
+    .default_host = FTP_CLIENT_HOST,
+    .default_port = FTP_CLIENT_PORT,
+    .options = url_get_options,
+    .short_options = "o:v",
+    .option = url_option,
+};
+
+/* put: get's syntax without -o (url_get_options + 1). */
+static const struct cli_syntax ftp_put_syntax = {
+    .prog = "ftp-demo put",
+    .version_prog = "ftp-demo",
+    .usage = ftp_put_usage,
+    .takes = CLI_TAKES_HOST | CLI_TAKES_PORT | CLI_TAKES_ARGS | CLI_TAKES_CONNECT_TIMEOUT,
+    .default_host = FTP_CLIENT_HOST,
+    .default_port = FTP_CLIENT_PORT,
+    .options = url_get_options + 1,
+    .short_options = "v",
+    .option = url_option,
+};
 
 int ftp_get_main(int argc, char *argv[])
 {
-    const char *prog = "ftp-demo get", *output = NULL;
-    bool active = false, verbose = false;
+    const char *prog = ftp_get_syntax.prog;
+    struct url_args a = {0};
+    struct cli_common common;
     struct ftp_url url;
+    struct net_endpoint ep;
     struct ftp_conn c;
-    char err[NET_ERR_LEN];
-    int rc = url_options(argc, argv, prog, ftp_get_usage, &active, &verbose, &output);
+    char err[CLI_ERR_LEN];
+    int rc = cli_parse(&ftp_get_syntax, &a, argc, argv, &common);
     if (rc != -1)
         return rc;
-    if (optind + 1 != argc || ftp_parse_url(argv[optind], &url) == -1 || url.path[0] == '\0')
+    if (optind + 1 != argc)
         return cli_error(prog, CLI_EXIT_USAGE,
-                         "give one URL: ftp://[user[:pass]@]host[:port]/path");
+                         "give one URL (ftp://[user[:pass]@]host[:port]/path) or one PATH");
+    if (url_target(argv[optind], &common, &url, &ep, err) == -1)
+        return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+    if (url.path[0] == '\0')
+        return cli_error(prog, CLI_EXIT_USAGE, "'%s' names no file", argv[optind]);
+    cli_trace_client(&common, "ftp client");
+    const char *output = a.output;
     if (output == NULL)
         output = strrchr(url.path, '/') ? strrchr(url.path, '/') + 1 : url.path;
-    if (url_connect(&c, &url, verbose, err) == -1)
+    if (url_connect(&c, &ep, &url, &common, a.verbose, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
-    c.passive = !active;
+    c.passive = !a.active;
     c.progress = true;
     bool to_stdout = strcmp(output, "-") == 0;
     int fd =
@@ -197,17 +280,26 @@ int ftp_get_main(int argc, char *argv[])
 
 int ftp_put_main(int argc, char *argv[])
 {
-    const char *prog = "ftp-demo put";
-    bool active = false, verbose = false;
+    const char *prog = ftp_put_syntax.prog;
+    struct url_args a = {0};
+    struct cli_common common;
     struct ftp_url url;
+    struct net_endpoint ep;
     struct ftp_conn c;
-    char err[NET_ERR_LEN], remote[sizeof url.path + 256];
-    int rc = url_options(argc, argv, prog, ftp_put_usage, &active, &verbose, NULL);
+    char err[CLI_ERR_LEN], remote[sizeof url.path + 256];
+    int rc = cli_parse(&ftp_put_syntax, &a, argc, argv, &common);
     if (rc != -1)
         return rc;
-    if (optind + 2 != argc || ftp_parse_url(argv[optind + 1], &url) == -1)
+    /* FILE and a URL; or, with -H or -p, FILE and an optional PATH */
+    int words = argc - optind;
+    if (words != 2 && !(words == 1 && url_server_given(&common)))
         return cli_error(prog, CLI_EXIT_USAGE,
-                         "give FILE and ftp://[user[:pass]@]host[:port]/path");
+                         "give FILE and ftp://[user[:pass]@]host[:port]/path, or -H/-p, FILE "
+                         "and a PATH");
+    const char *target = words == 2 ? argv[optind + 1] : "";
+    if (url_target(target, &common, &url, &ep, err) == -1)
+        return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
+    cli_trace_client(&common, "ftp client");
     const char *file = argv[optind];
     const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
     size_t plen = strlen(url.path);
@@ -216,11 +308,11 @@ int ftp_put_main(int argc, char *argv[])
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s: %s", file, strerror(errno));
-    if (url_connect(&c, &url, verbose, err) == -1) {
+    if (url_connect(&c, &ep, &url, &common, a.verbose, err) == -1) {
         close(fd);
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     }
-    c.passive = !active;
+    c.passive = !a.active;
     c.progress = true;
     rc = ftp_conn_stor(&c, fd, remote, false, err);
     close(fd);

@@ -327,7 +327,7 @@ int http_client_get(const struct http_get_options *opts, char *err)
     }
     if (len == -1)
         goto out;
-    fd = net_connect(&url.endpoint, HTTP_CLIENT_CONNECT_MS, err); /* client.connect() */
+    fd = net_connect(&url.endpoint, opts->connect_timeout_ms, err); /* client.connect() */
     if (fd == -1)
         goto out;
     if (opts->verbose)
@@ -368,7 +368,8 @@ out:
 
 static const char http_get_usage[] =
     "usage: http-demo get URL [-v] [-I] [-o FILE] [--http1.0] [--fail] [-H 'Name: value']...\n"
-    "                         [--unix-socket PATH] [--trace]\n"
+    "                         [--unix-socket PATH] [--connect-timeout SECONDS]\n"
+    "                         [--trace]\n"
     "\n"
     "Fetch one http:// URL, as a browser would, and print the body on stdout.\n"
     "It follows no redirect: a 301 is shown as it came.\n"
@@ -383,6 +384,9 @@ static const char http_get_usage[] =
     "                       curl's header flag here: the host is in the URL\n"
     "      --unix-socket PATH  connect to the Unix socket PATH (as curl): the URL\n"
     "                       still gives the Host and the path\n"
+    "      --connect-timeout SECONDS\n"
+    "                       give up on a server that does not answer the connect\n"
+    "                       within SECONDS (default 10; 0.5 is half a second)\n"
     "      --trace          narrate each socket call on stderr\n"
     "  -h, --help           show this help\n"
     "      --version        print the version and exit\n"
@@ -461,7 +465,7 @@ static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
         .prog = "http-demo get",
         .version_prog = "http-demo",
         .usage = http_get_usage,
-        .takes = CLI_TAKES_ARGS,
+        .takes = CLI_TAKES_ARGS | CLI_TAKES_CONNECT_TIMEOUT,
         .options = options,
         .short_options = "vIo:H:",
         .option = http_get_option,
@@ -473,6 +477,7 @@ static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
     if (rc != -1)
         return rc;
     trace_program.to_stderr = common.trace;
+    opts->connect_timeout_ms = common.connect_timeout_ms;
     if (optind != argc - 1)
         return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s (see --help)",
                          optind >= argc ? "a URL is required" : "one URL only");

@@ -16,7 +16,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define HTTP_CLIENT_CONNECT_MS  5000  /* give up on a silent host */
 #define HTTP_CLIENT_IO_MS       30000 /* give up on a server that stops sending */
 #define HTTP_CLIENT_MAX_HEADERS 32    /* -H options */
 #define HTTP_CLIENT_PATH_MAX    8192
@@ -49,6 +48,7 @@ struct http_get_options {
     const char *unix_socket;                      /* --unix-socket PATH, or NULL */
     const char *headers[HTTP_CLIENT_MAX_HEADERS]; /* -H "Name: value" */
     size_t nheaders;
+    int connect_timeout_ms; /* --connect-timeout (0: the kernel's own limit) */
 };
 
 /* The response being read: llhttp and what its callbacks gather. */

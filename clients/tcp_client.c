@@ -94,9 +94,9 @@ static int tcp_client_say(int fd, const char *msg, int timeout_ms, char *err)
 }
 
 int tcp_client_call(const struct net_endpoint *ep, const char *const *messages, size_t count,
-                    int timeout_ms, char *err)
+                    int connect_timeout_ms, int timeout_ms, char *err)
 {
-    int fd = net_connect(ep, timeout_ms, err); /* client.connect() */
+    int fd = net_connect(ep, connect_timeout_ms, err); /* client.connect() */
     if (fd == -1)
         return -1;
     int rc = 0;
@@ -118,7 +118,7 @@ struct pump {
     bool half_closed;            /* we sent FIN with shutdown(SHUT_WR) */
     bool heard;                  /* bytes arrived since we last sent */
     bool prompt;                 /* stdin is a terminal: say when to type */
-    int timeout_ms;              /* for the connect, and for an answer after the input */
+    int timeout_ms;              /* for an answer after the end of input */
 };
 
 /* Send what is buffered, without blocking. Returns 0 or -1. */
@@ -228,7 +228,8 @@ static int pump_run(struct pump *p, char *err)
     }
 }
 
-int tcp_client_pump(const struct net_endpoint *ep, int timeout_ms, char *err)
+int tcp_client_pump(const struct net_endpoint *ep, int connect_timeout_ms, int timeout_ms,
+                    char *err)
 {
     struct pump *p = calloc(1, sizeof *p);
     if (p == NULL) {
@@ -237,7 +238,7 @@ int tcp_client_pump(const struct net_endpoint *ep, int timeout_ms, char *err)
     }
     p->timeout_ms = timeout_ms;
     p->prompt = isatty(STDIN_FILENO);
-    p->sock = net_connect(ep, timeout_ms, err);
+    p->sock = net_connect(ep, connect_timeout_ms, err);
     if (p->sock == -1 || net_set_nonblock(p->sock, true, err) == -1) {
         if (p->sock != -1)
             close(p->sock);
@@ -256,7 +257,8 @@ int tcp_client_pump(const struct net_endpoint *ep, int timeout_ms, char *err)
 /* --- command line --------------------------------------------------------- */
 
 static const char tcp_client_usage[] =
-    "usage: tcp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [-t MS] [--trace]\n"
+    "usage: tcp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [-t MS]\n"
+    "                       [--connect-timeout SECONDS] [--trace]\n"
     "\n"
     "The seed's phone-call client.\n"
     "\n"
@@ -265,8 +267,10 @@ static const char tcp_client_usage[] =
     "  -p, --port PORT      server port (default 9000)\n"
     "  -m, --message TEXT   say TEXT and print the whole answer: what arrives until\n"
     "                       the server hangs up or is quiet for 0.2 s; repeat for more\n"
-    "  -t, --timeout MS     wait this long for the connection, and for an answer to\n"
-    "                       start (default 10000)\n"
+    "  -t, --timeout MS     wait this long for an answer to start (default 10000)\n"
+    "      --connect-timeout SECONDS\n"
+    "                       give up on a server that does not answer the connect\n"
+    "                       within SECONDS (default 10; 0.5 is half a second)\n"
     "      --trace          narrate each socket call on stderr\n"
     "  -h, --help           show this help\n"
     "      --version        print the version and exit\n"
@@ -314,7 +318,7 @@ int tcp_client_main(int argc, char *argv[])
         .prog = "tcp-demo client",
         .version_prog = "tcp-demo",
         .usage = tcp_client_usage,
-        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT,
+        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT | CLI_TAKES_CONNECT_TIMEOUT,
         .default_host = TCP_DEFAULT_HOST,
         .default_port = TCP_DEFAULT_PORT,
         .options = options,
@@ -323,15 +327,16 @@ int tcp_client_main(int argc, char *argv[])
     };
     struct tcp_client_args a = {.timeout_ms = TCP_CLIENT_TIMEOUT_MS};
     struct net_endpoint ep;
+    struct cli_common common;
     char err[NET_ERR_LEN];
 
-    int rc = cli_parse_client(&syntax, &a, argc, argv, "tcp client", &ep);
+    int rc = cli_parse_client(&syntax, &a, argc, argv, "tcp client", &ep, &common);
     if (rc != -1)
         return rc;
     signal(SIGPIPE, SIG_IGN); /* a vanished server is an EPIPE, not a crash */
-    int timeout = (int)a.timeout_ms;
-    rc = a.count > 0 ? tcp_client_call(&ep, a.messages, a.count, timeout, err)
-                     : tcp_client_pump(&ep, timeout, err);
+    int connect_ms = common.connect_timeout_ms, answer_ms = (int)a.timeout_ms;
+    rc = a.count > 0 ? tcp_client_call(&ep, a.messages, a.count, connect_ms, answer_ms, err)
+                     : tcp_client_pump(&ep, connect_ms, answer_ms, err);
     if (rc == -1)
         return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", err);
     return CLI_EXIT_OK;

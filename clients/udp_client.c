@@ -219,7 +219,7 @@ int udp_client_main(int argc, char *argv[])
     struct net_endpoint ep;
     char err[NET_ERR_LEN];
 
-    int rc = cli_parse_client(&syntax, &a, argc, argv, "udp client", &ep);
+    int rc = cli_parse_client(&syntax, &a, argc, argv, "udp client", &ep, NULL);
     if (rc != -1)
         return rc;
     rc = a.count > 0 ? udp_client_call(&ep, a.messages, a.count, (int)a.timeout_ms, err)

@@ -98,7 +98,7 @@ int udp_ping_main(int argc, char *argv[])
                                      .timeout_ms = UDP_CLIENT_TIMEOUT_MS};
     char err[NET_ERR_LEN];
 
-    int rc = cli_parse_client(&syntax, &config, argc, argv, "udp ping", &config.endpoint);
+    int rc = cli_parse_client(&syntax, &config, argc, argv, "udp ping", &config.endpoint, NULL);
     if (rc != -1)
         return rc;
     /* Ctrl-C ends the run, and the summary is still printed. */

@@ -64,6 +64,19 @@ int cli_parse_long(const char *text, long min, long max, long *out)
     return 0;
 }
 
+int cli_parse_seconds(const char *text, int max_ms, int *out_ms)
+{
+    char *end;
+    errno = 0;
+    double seconds = strtod(text, &end);
+    /* The comparisons are false for NaN, so it is refused with the rest. */
+    if (errno != 0 || end == text || *end != '\0' || !(seconds * 1000 >= 1) ||
+        !(seconds * 1000 <= max_ms))
+        return -1;
+    *out_ms = (int)(seconds * 1000 + 0.5);
+    return 0;
+}
+
 int cli_reason(char *err, const char *fmt, ...)
 {
     va_list ap;
@@ -78,12 +91,15 @@ static void cli_long_options(const struct cli_syntax *cmd, struct option *all)
 {
     size_t n = 0;
     for (const struct option *o = cmd->options; o != NULL && o->name != NULL; o++)
-        if (n < CLI_MAX_OPTIONS - 6)
+        if (n < CLI_MAX_OPTIONS - 7)
             all[n++] = *o;
     if (cmd->takes & CLI_TAKES_HOST)
         all[n++] = (struct option){"host", required_argument, NULL, 'H'};
     if (cmd->takes & CLI_TAKES_PORT)
         all[n++] = (struct option){"port", required_argument, NULL, 'p'};
+    if (cmd->takes & CLI_TAKES_CONNECT_TIMEOUT)
+        all[n++] =
+            (struct option){"connect-timeout", required_argument, NULL, CLI_OPT_CONNECT_TIMEOUT};
     all[n++] = (struct option){"trace", no_argument, NULL, CLI_OPT_TRACE};
     all[n++] = (struct option){"help", no_argument, NULL, 'h'};
     all[n++] = (struct option){"version", no_argument, NULL, CLI_OPT_VERSION};
@@ -97,7 +113,9 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
     char shorts[64], err[CLI_ERR_LEN];
     int ch;
 
-    *common = (struct cli_common){.host = cmd->default_host, .port = cmd->default_port};
+    *common = (struct cli_common){.host = cmd->default_host,
+                                  .port = cmd->default_port,
+                                  .connect_timeout_ms = CLI_CONNECT_TIMEOUT_MS};
     cli_long_options(cmd, all);
     /* ':' first: getopt_long reports a missing value as ':', not '?'. */
     snprintf(shorts, sizeof shorts, ":%s%sh%s", cmd->takes & CLI_TAKES_HOST ? "H:" : "",
@@ -109,6 +127,7 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
          * (http-demo get's -H is a header, as curl's). */
         if (ch == 'H' && (cmd->takes & CLI_TAKES_HOST)) {
             common->host = optarg;
+            common->host_given = true;
             continue;
         }
         if (ch == 'p' && (cmd->takes & CLI_TAKES_PORT)) {
@@ -121,6 +140,14 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
         switch (ch) {
         case CLI_OPT_TRACE:
             common->trace = true;
+            break;
+        case CLI_OPT_CONNECT_TIMEOUT:
+            if (cli_parse_seconds(optarg, CLI_CONNECT_TIMEOUT_MAX_MS,
+                                  &common->connect_timeout_ms) == -1)
+                return cli_error(cmd->prog, CLI_EXIT_USAGE,
+                                 "invalid --connect-timeout '%s': seconds, more than 0 and at "
+                                 "most %d (0.5 is half a second)",
+                                 optarg, CLI_CONNECT_TIMEOUT_MAX_MS / 1000);
             break;
         case 'h':
             fputs(cmd->usage, stdout);
@@ -142,16 +169,18 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
 }
 
 int cli_parse_client(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
-                     const char *role, struct net_endpoint *ep)
+                     const char *role, struct net_endpoint *ep, struct cli_common *common)
 {
-    struct cli_common common;
+    struct cli_common parsed;
     char err[CLI_ERR_LEN];
-    int rc = cli_parse(cmd, ctx, argc, argv, &common);
+    int rc = cli_parse(cmd, ctx, argc, argv, &parsed);
     if (rc != -1)
         return rc;
-    if (cli_client_endpoint(&common, ep, err) == -1)
+    if (cli_client_endpoint(&parsed, ep, err) == -1)
         return cli_error(cmd->prog, CLI_EXIT_USAGE, "%s", err);
-    cli_trace_client(&common, role);
+    cli_trace_client(&parsed, role);
+    if (common != NULL)
+        *common = parsed;
     return -1;
 }
 

@@ -44,25 +44,42 @@ const char *cli_version_text(void);
 /* cli_parse_long: strict decimal in [min, max]. Returns 0, or -1. */
 int cli_parse_long(const char *text, long min, long max, long *out);
 
-/* What getopt_long returns for --trace (no short form). */
-#define CLI_OPT_TRACE 1001
+/* What getopt_long returns for --trace and --connect-timeout (no short
+ * forms). */
+#define CLI_OPT_TRACE           1001
+#define CLI_OPT_CONNECT_TIMEOUT 1002
+
+/* --connect-timeout: how long a client waits for a server to answer its
+ * connect before it gives up, as curl's flag of that name (seconds). A
+ * wrong address or a firewall that drops packets gets no answer at all;
+ * without a limit the kernel would retry for over two minutes. */
+#define CLI_CONNECT_TIMEOUT_MS     10000
+#define CLI_CONNECT_TIMEOUT_MAX_MS (3600 * 1000)
+
+/* cli_parse_seconds: a time in seconds as people write it ("10", "0.5")
+ * into milliseconds: more than 0, at most max_ms, nothing after the
+ * number. Returns 0, or -1. */
+int cli_parse_seconds(const char *text, int max_ms, int *out_ms);
 
 /* The options every program has, as parsed. */
 struct cli_common {
-    const char *host; /* -H, or the command's default */
-    uint16_t port;    /* -p, or the command's default */
-    bool port_given;  /* -p was on the command line */
-    bool trace;       /* --trace */
+    const char *host;       /* -H, or the command's default */
+    bool host_given;        /* -H was on the command line */
+    uint16_t port;          /* -p, or the command's default */
+    bool port_given;        /* -p was on the command line */
+    bool trace;             /* --trace */
+    int connect_timeout_ms; /* --connect-timeout, or CLI_CONNECT_TIMEOUT_MS */
 };
 
 /* Which of the common options a command takes besides --trace, --help and
  * --version (http-demo get's -H is curl's header flag; multicast has
  * --group in place of a host). */
 enum cli_takes {
-    CLI_TAKES_HOST = 1,      /* -H, --host */
-    CLI_TAKES_PORT = 2,      /* -p, --port */
-    CLI_TAKES_PORT_ZERO = 4, /* -p 0 picks a free port (servers) */
-    CLI_TAKES_ARGS = 8,      /* words after the options, left at optind */
+    CLI_TAKES_HOST = 1,             /* -H, --host */
+    CLI_TAKES_PORT = 2,             /* -p, --port */
+    CLI_TAKES_PORT_ZERO = 4,        /* -p 0 picks a free port (servers) */
+    CLI_TAKES_ARGS = 8,             /* words after the options, left at optind */
+    CLI_TAKES_CONNECT_TIMEOUT = 16, /* --connect-timeout SECONDS (TCP clients) */
 };
 
 /* One command line's syntax: its name, help and own options. */
@@ -96,10 +113,11 @@ struct net_endpoint;
 /* cli_parse_client: cli_parse for a client of one server: then the
  * server's address from -H and -p into ep, and this thread's trace
  * events labelled role, on stderr with --trace. -H may carry the port, as
- * people type addresses ("127.0.0.1:9000", "[::1]:9000"). Returns as
- * cli_parse. */
+ * people type addresses ("127.0.0.1:9000", "[::1]:9000"). The common
+ * options as parsed go to common when it is not NULL (--connect-timeout).
+ * Returns as cli_parse. */
 int cli_parse_client(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
-                     const char *role, struct net_endpoint *ep);
+                     const char *role, struct net_endpoint *ep, struct cli_common *common);
 
 /* cli_client_endpoint: the server's address from common (-H, -p): the
  * port in -H wins over the default; one that -p contradicts is an error.

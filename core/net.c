@@ -6,6 +6,7 @@
  * socket / bind / listen / accept on a server, socket / connect on a client.
  */
 #include "net.h"
+#include "io.h"
 #include "trace.h"
 
 #include <arpa/inet.h>
@@ -500,7 +501,9 @@ int net_accept(int listen_fd, bool nonblock, struct sockaddr_storage *peer, char
 /* --- connecting ----------------------------------------------------------- */
 
 /* connect() that gives up after timeout_ms: non-blocking connect, then
- * poll for writability and read the outcome from SO_ERROR. */
+ * poll for writability and read the outcome from SO_ERROR. A host that
+ * drops our SYNs (a wrong address, a firewall) would otherwise hold a
+ * blocking connect() for the kernel's own limit, over two minutes. */
 static int net_connect_timed(int fd, const struct sockaddr *sa, socklen_t len, int timeout_ms)
 {
     if (timeout_ms <= 0) {
@@ -516,10 +519,7 @@ static int net_connect_timed(int fd, const struct sockaddr *sa, socklen_t len, i
         if (errno != EINPROGRESS)
             return -1;
         struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-        int rc;
-        do {
-            rc = poll(&pfd, 1, timeout_ms);
-        } while (rc == -1 && errno == EINTR);
+        int rc = io_poll(&pfd, 1, timeout_ms);
         if (rc == 0) {
             errno = ETIMEDOUT;
             return -1;
@@ -536,9 +536,22 @@ static int net_connect_timed(int fd, const struct sockaddr *sa, socklen_t len, i
     return net_set_nonblock(fd, false, NULL);
 }
 
+/* The reason a connect failed, as one line a student can act on. */
+static void net_connect_error(char *err, const char *addr, int e, int timeout_ms)
+{
+    if (e == ETIMEDOUT && timeout_ms > 0)
+        net_set_error(err,
+                      "no answer from %s within %g s (is the address right? is a firewall "
+                      "dropping it?)",
+                      addr, timeout_ms / 1000.0);
+    else
+        net_set_error(err, "connect %s: %s%s", addr, strerror(e),
+                      e == ECONNREFUSED ? " (is the server running, on that port?)" : "");
+}
+
 /* Create a socket for one address and connect it; returns fd or -1. */
-static int net_connect_addr(const struct sockaddr *sa, socklen_t len, int type, int timeout_ms,
-                            char *err)
+static int net_connect_socket(const struct sockaddr *sa, socklen_t len, int type, int timeout_ms,
+                              char *err)
 {
     char addr[NET_ADDRSTR_LEN];
     int fd = net_socket(sa->sa_family, type, err);
@@ -548,8 +561,7 @@ static int net_connect_addr(const struct sockaddr *sa, socklen_t len, int type, 
     if (net_connect_timed(fd, sa, len, timeout_ms) == -1) {
         int e = errno;
         TRACE_CALL("connect", -1, NULL, 0, "connect(fd %d, %s) -> -1 (%s)", fd, addr, strerror(e));
-        net_set_error(err, "connect %s: %s%s", addr, strerror(e),
-                      e == ECONNREFUSED ? " (is the server running, on that port?)" : "");
+        net_connect_error(err, addr, e, timeout_ms);
         close(fd);
         errno = e;
         return -1;
@@ -563,14 +575,14 @@ static int net_connect_endpoint(const struct net_endpoint *ep, int type, int tim
     if (ep->is_unix) {
         struct sockaddr_un sun;
         socklen_t len = net_unix_addr(ep, &sun);
-        return net_connect_addr((struct sockaddr *)&sun, len, type, timeout_ms, err);
+        return net_connect_socket((struct sockaddr *)&sun, len, type, timeout_ms, err);
     }
     struct addrinfo *res, *ai;
     int fd = -1;
     if (net_resolve(ep, type, false, &res, err) == -1)
         return -1;
     for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next)
-        fd = net_connect_addr(ai->ai_addr, ai->ai_addrlen, type, timeout_ms, err);
+        fd = net_connect_socket(ai->ai_addr, ai->ai_addrlen, type, timeout_ms, err);
     freeaddrinfo(res);
     return fd;
 }
@@ -578,6 +590,11 @@ static int net_connect_endpoint(const struct net_endpoint *ep, int type, int tim
 int net_connect(const struct net_endpoint *ep, int timeout_ms, char *err)
 {
     return net_connect_endpoint(ep, SOCK_STREAM, timeout_ms, err);
+}
+
+int net_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms, char *err)
+{
+    return net_connect_socket(sa, len, SOCK_STREAM, timeout_ms, err);
 }
 
 int net_udp_connect(const struct net_endpoint *ep, char *err)

@@ -63,8 +63,14 @@ int net_udp_bind(const struct net_endpoint *ep, bool nonblock, char *err);
 
 /* net_connect: resolve and connect a stream socket, trying each address
  * getaddrinfo returns until one answers within timeout_ms (0: the kernel's
- * own timeout). The returned fd is blocking. Returns the fd or -1. */
+ * own timeout). The returned fd is blocking. Returns the fd or -1; an
+ * address silent for timeout_ms (errno ETIMEDOUT) is reported as
+ * "no answer from ADDR within N s (...)". */
 int net_connect(const struct net_endpoint *ep, int timeout_ms, char *err);
+
+/* net_connect_addr: net_connect for one address already known (an FTP
+ * data port): a stream socket connected to sa within timeout_ms. */
+int net_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms, char *err);
 
 /* net_udp_connect: a datagram socket whose default peer is ep (so send()
  * and recv() work, and ICMP errors are reported). Returns the fd or -1. */

@@ -334,7 +334,7 @@ static double first_ftp(struct netdemo *d, int *keep, char *err)
     }
     net_endpoint_from_host_port("127.0.0.1", d->services[NETDEMO_FTP].port, &ep, err);
     int64_t t0 = now_ns();
-    if (ftp_conn_open(&c, &ep, false, err) == -1)
+    if (ftp_conn_open(&c, &ep, FTP_CLIENT_TIMEOUT_MS, false, err) == -1)
         return -1;
     c.passive = true;
     int rc = ftp_conn_login(&c, NULL, NULL, err);
@@ -524,7 +524,7 @@ static int bulk_ftp(struct bulk_ctx *c, struct bulk_run *out, char *err)
     struct ftp_conn fc;
     struct net_endpoint ep;
     net_endpoint_from_host_port("127.0.0.1", c->d->services[NETDEMO_FTP].port, &ep, err);
-    if (ftp_conn_open(&fc, &ep, false, err) == -1)
+    if (ftp_conn_open(&fc, &ep, FTP_CLIENT_TIMEOUT_MS, false, err) == -1)
         return -1;
     fc.passive = true;
     int rc = ftp_conn_login(&fc, NULL, NULL, err);

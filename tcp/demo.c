@@ -55,7 +55,7 @@ static int tcp_demo_client(uint16_t port, const struct counters *server, int lin
     int rc = -1;
 
     net_endpoint_from_host_port(TCP_DEFAULT_HOST, port, &ep, err);
-    int fd = net_connect(&ep, TCP_CLIENT_TIMEOUT_MS, err); /* client.connect(ip_port) */
+    int fd = net_connect(&ep, CLI_CONNECT_TIMEOUT_MS, err); /* client.connect(ip_port) */
     if (fd == -1)
         return -1;
     tcp_demo_then_server(lines, &server->conns_total, 1, LLONG_MAX); /* it picks up */

@@ -15,6 +15,8 @@
 //     runs;
 //   - the "measure" button runs a small netdemo compare on the server and
 //     shows its table (the report goes to a state folder of the test's own);
+//   - the FTP panel's line for a download gives the file's size (KiB in
+//     passive mode, bytes in active mode);
 //   - nothing spills sideways at 1024x768 or 1920x1080 (screenshots of both
 //     go to $ARTIFACTS, default build/default/artifacts, with one of the
 //     phone call drawn: docs/hub.png is made from it);
@@ -38,6 +40,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const NETDEMO = path.resolve(process.argv[2] || process.env.NETDEMO_BIN || path.join(ROOT, 'build/default/bin/netdemo'));
 const TCP_DEMO = path.join(path.dirname(NETDEMO), 'tcp-demo');
+const FTP_DEMO = path.join(path.dirname(NETDEMO), 'ftp-demo');
 const WWW = path.join(ROOT, 'www');
 const ARTIFACTS = path.resolve(process.env.ARTIFACTS || path.join(ROOT, 'build/default/artifacts'));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -331,6 +334,27 @@ async function checkMeasure(page) {
   check(rows[2][4] === '–', 'UDP has no bulk figure');
 }
 
+// checkFtpSize: `ftp-demo client` downloads a sample file, a large one in
+// passive mode and a small one in active mode, and keeps its session open
+// meanwhile, so that the RETR line is still among the panel's last lines;
+// that line ends with the file's size.
+async function checkFtpSize(page, ports) {
+  const logLines = () => page.$$eval('.panel[data-server="ftp"] .log li', (lis) => lis.map((li) => li.title));
+  for (const [name, mode] of [['random.bin', []], ['readme.txt', ['--active']]]) {
+    const bytes = (await fs.promises.stat(path.join(ROOT, 'ftp', 'sample', name))).size;
+    const size = bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+    const line = `RETR ${name} (${size})`;
+    const client = spawn(FTP_DEMO, ['client', '-p', String(ports.ftp), ...mode], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      client.stdin.write(`get ${name} /dev/null\n`);
+      await until(`"${line}" in the FTP panel`, async () => (await logLines()).some((l) => l.endsWith(line)));
+      client.stdin.end('quit\n');
+    } finally {
+      if (client.exitCode === null && client.signalCode === null) client.kill('SIGKILL');
+    }
+  }
+}
+
 async function checkLayout(page, width, height) {
   await page.setViewportSize({ width, height });
   await sleep(300);
@@ -507,6 +531,7 @@ async function main() {
     await measureUnderLoad(page, ports.tcp, LOAD);
   await checkNoInjection(page, ports, dialogs);
   await checkMeasure(page);
+  await checkFtpSize(page, ports);
   await checkLayout(page, 1024, 768);
   await checkLayout(page, 1920, 1080);
   await checkPages(url);

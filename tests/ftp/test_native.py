@@ -9,9 +9,48 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 
 import ftp_common as fc
 from ftp_common import FtpTest, payload, WAIT_S
+import harness  # (ftp_common put tests/lib on the path)
+
+
+class PassiveToNowhere:
+    """An FTP server in a thread, enough for a login and an EPSV, that
+    sends the client's passive data connection to data_port: a port that
+    never answers. Serves one client, then closes."""
+
+    def __init__(self, data_port):
+        self.data_port = data_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(WAIT_S)
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        answers = {"USER": "331 Password please.", "PASS": "230 Logged in.",
+                   "TYPE": "200 Type set.", "QUIT": "221 Bye.",
+                   "EPSV": f"229 Entering Extended Passive Mode (|||{self.data_port}|)"}
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return
+        with conn, conn.makefile("rwb") as talk:
+            conn.settimeout(WAIT_S)
+            talk.write(b"220 Ready.\r\n")
+            talk.flush()
+            for line in talk:
+                verb = line.decode(errors="replace").split()[0].upper() if line.strip() else ""
+                talk.write(answers.get(verb, "502 Not here.").encode() + b"\r\n")
+                talk.flush()
+                if verb == "QUIT":
+                    break
+
+    def close(self):
+        self.listener.close()
+        self.thread.join(WAIT_S)
 
 
 class NativeTest(FtpTest):
@@ -172,6 +211,55 @@ class CliTest(FtpTest):
         r = self.run_bin("client", "127.0.0.1", "-H", "127.0.0.1")
         self.assertEqual(r.returncode, 2)
         self.assertIn(b"give the host once", r.stderr)
+
+    def test_a_silent_address_ends_every_client_after_connect_timeout(self):
+        with harness.SilentPort() as port:
+            for command in (["client", "-p", str(port)],
+                            ["get", f"ftp://127.0.0.1:{port}/readme.txt", "-o", "-"],
+                            ["get", "-p", str(port), "readme.txt", "-o", "-"],
+                            ["put", "-p", str(port), os.devnull, "x"]):
+                harness.run_until_no_answer(
+                    self, [fc.BIN, *command, "--connect-timeout", "1"], port,
+                    f"ftp-demo {command[0]}")
+
+    def test_a_passive_data_port_that_never_answers_ends_after_connect_timeout(self):
+        with harness.SilentPort() as data_port:
+            server = PassiveToNowhere(data_port)
+            self.addCleanup(server.close)
+            harness.run_until_no_answer(
+                self, [fc.BIN, "get", f"ftp://127.0.0.1:{server.port}/x", "-o", "-",
+                       "--connect-timeout", "1"], data_port, "ftp-demo get")
+
+    def test_a_bad_connect_timeout_is_refused(self):
+        for command in (["client"], ["get", "ftp://127.0.0.1/x"], ["put", "f", "ftp://h/"]):
+            for value in ("abc", "-1", "0"):
+                r = self.run_bin(*command, "--connect-timeout", value)
+                self.assert_one_line_error(r, 2, f"ftp-demo {command[0]}")
+                self.assertIn(b"invalid --connect-timeout", r.stderr)
+
+    def test_get_and_put_take_host_port_and_a_path_and_trace(self):
+        self.put_file("pub/notes.txt", b"lecture notes\n")
+        srv = self.server("--anonymous-write")
+        r = self.run_bin("get", "-H", "127.0.0.1", "-p", str(srv.port), "pub/notes.txt",
+                         "-o", "-", "--trace")
+        self.assertEqual((r.returncode, r.stdout), (0, b"lecture notes\n"), r.stderr)
+        self.assertIn(b"[ftp client] connect(", r.stderr)
+        with tempfile.NamedTemporaryFile(prefix="up-", suffix=".txt") as f:
+            f.write(b"homework\n")
+            f.flush()
+            r = self.run_bin("put", "-H", f"127.0.0.1:{srv.port}", f.name, "pub/", "--trace")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(b"[ftp client] connect(", r.stderr)
+            self.assertEqual(self.read_file("pub/" + os.path.basename(f.name)), b"homework\n")
+
+    def test_get_and_put_name_the_server_once(self):
+        for args in (["get", "-p", "2121", "ftp://127.0.0.1/x"],
+                     ["put", "-H", "127.0.0.1", "f", "ftp://127.0.0.1/x"]):
+            r = self.run_bin(*args)
+            self.assert_one_line_error(r, 2, f"ftp-demo {args[0]}")
+            self.assertIn(b"give the server once", r.stderr)
+        r = self.run_bin("get", "readme.txt")  # a path needs -H or -p
+        self.assert_one_line_error(r, 2, "ftp-demo get")
 
     def test_client_with_no_server_says_so(self):
         with socket.socket() as s:

@@ -13,6 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from httptest import WAIT_S, HttpTest, make_site  # noqa: E402
+import harness  # noqa: E402  (httptest put tests/lib on the path)
 
 CURL = shutil.which("curl")
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
@@ -140,6 +141,24 @@ class NativeClientTest(HttpTest):
         r = self.get(f"http://127.0.0.1:{port}/")
         self.assertEqual(r.returncode, 1)
         self.assertEqual(len(r.stderr.decode().strip().splitlines()), 1)
+
+    def test_a_silent_address_ends_after_connect_timeout(self):
+        with harness.SilentPort() as port:
+            harness.run_until_no_answer(
+                self, [self.BIN, "get", "--connect-timeout", "1", f"http://127.0.0.1:{port}/"],
+                port, "http-demo get")
+
+    def test_a_bad_connect_timeout_is_refused(self):
+        for value in ("abc", "-1", "0"):
+            r = self.get("--connect-timeout", value, f"{self.url}/hello.txt")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+            self.assertIn(b"invalid --connect-timeout", r.stderr)
+
+    def test_trace_narrates_the_connect(self):
+        r = self.get("--trace", f"{self.url}/hello.txt")
+        self.assertEqual((r.returncode, r.stdout), (0, b"hello\n"), r.stderr)
+        self.assertIn(b"connect(fd", r.stderr)
 
     def test_a_server_that_is_not_http_is_named_in_plain_words(self):
         # the TCP upper-case server answers the request head, upper-cased

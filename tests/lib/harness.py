@@ -86,6 +86,55 @@ class ServerTest(unittest.TestCase):
         self.assertTrue(lines[0].startswith(prog), lines[0])
 
 
+class SilentPort:
+    """A loopback port that never answers a connect, as a wrong address or
+    a firewall that drops packets looks to a client: a listener with a
+    backlog of 0 that never accepts, its one queue slot already taken, so
+    the kernel drops every further SYN (syncookies or not). Use it as
+    `with SilentPort() as port:`; it checks that a connect really hangs."""
+
+    def __enter__(self):
+        self.sockets = []
+        listener = self._keep(socket.socket())
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        self.port = listener.getsockname()[1]
+        self._keep(socket.create_connection(("127.0.0.1", self.port), timeout=WAIT_S))
+        with socket.socket() as probe:
+            probe.setblocking(False)
+            probe.connect_ex(("127.0.0.1", self.port))
+            _, answered, _ = select.select([], [probe], [], 0.3)
+        if answered:
+            self.__exit__()
+            raise unittest.SkipTest("this kernel answers a connect beyond a full backlog")
+        return self.port
+
+    def _keep(self, sock):
+        self.sockets.append(sock)
+        return sock
+
+    def __exit__(self, *exc):
+        for sock in self.sockets:
+            sock.close()
+
+
+def run_until_no_answer(test, argv, port, prog):
+    """Run a client (argv, with --connect-timeout 1 in it) against a
+    SilentPort: it must give up within about a second, exit 1 and say in
+    one line that the address did not answer."""
+    start = time.monotonic()
+    r = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL, timeout=WAIT_S)
+    took = time.monotonic() - start
+    test.assertEqual(r.returncode, 1, r.stderr)
+    lines = r.stderr.decode().strip().splitlines()
+    test.assertEqual(len(lines), 1, r.stderr)
+    test.assertEqual(lines[0], f"{prog}: no answer from 127.0.0.1:{port} within 1 s "
+                     "(is the address right? is a firewall dropping it?)")
+    test.assertGreaterEqual(took, 0.9)
+    test.assertLess(took, 3)
+    return r
+
+
 def assert_same_story(test, run, times=50):
     """A narrated demo (run() -> CompletedProcess) tells the same story
     every time: its two processes print on one terminal, and the lines must

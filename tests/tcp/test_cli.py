@@ -21,6 +21,13 @@ def run(*args, timeout=30):
     return subprocess.run([BIN, *args], capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
+def run_timed(*args):
+    """run(), and how many seconds it took."""
+    start = time.monotonic()
+    r = run(*args)
+    return r, time.monotonic() - start
+
+
 class TcpCliTest(ServerTest):
     def test_the_narration_reads_the_same_on_every_run(self):
         harness.assert_same_story(self, run)
@@ -69,6 +76,26 @@ class TcpCliTest(ServerTest):
             r = run("client", "-p", str(port), "-m", "hello")
             self.assert_one_line_error(r, 1, "tcp-demo")
             self.assertIn(b"refused", r.stderr)
+
+    def test_a_silent_address_ends_after_connect_timeout_not_a_hang(self):
+        with harness.SilentPort() as port:
+            for extra in (["-m", "hello"], []):  # one call, and the pump
+                harness.run_until_no_answer(
+                    self, [BIN, "client", "-p", str(port), "--connect-timeout", "1", *extra],
+                    port, "tcp-demo client")
+
+    def test_a_fraction_of_a_second_is_a_connect_timeout(self):
+        with harness.SilentPort() as port:
+            r, took = run_timed("client", "-p", str(port), "-m", "hi", "--connect-timeout", "0.3")
+        self.assert_one_line_error(r, 1, "tcp-demo client")
+        self.assertIn(b"within 0.3 s", r.stderr)
+        self.assertLess(took, 2)
+
+    def test_a_bad_connect_timeout_is_refused(self):
+        for value in ("abc", "-1", "0", "1s", "", "nan", "99999"):
+            r = run("client", "-p", "9", "-m", "hi", "--connect-timeout", value)
+            self.assert_one_line_error(r, 2, "tcp-demo client")
+            self.assertIn(b"invalid --connect-timeout", r.stderr)
 
     def test_unknown_host_exits_1(self):
         # A 64-byte label is not a valid DNS name, so the resolver fails
@@ -249,9 +276,7 @@ class TcpInteractiveTest(ServerTest):
 
     def test_prints_a_shorter_answer_and_does_not_wait_for_more(self):
         with SeedServer(lambda said: b"OK") as port:
-            start = time.monotonic()
-            r = run("client", "-p", str(port), "-m", "dream is handsome")
-            took = time.monotonic() - start
+            r, took = run_timed("client", "-p", str(port), "-m", "dream is handsome")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout, b"OK\n")
         self.assertLess(took, 5)
@@ -266,9 +291,7 @@ class TcpInteractiveTest(ServerTest):
 
     def test_silence_is_an_error_not_a_hang(self):
         with SeedServer(lambda said: None) as port:
-            start = time.monotonic()
-            r = run("client", "-p", str(port), "-m", "hello", "-t", "500")
-            took = time.monotonic() - start
+            r, took = run_timed("client", "-p", str(port), "-m", "hello", "-t", "500")
         self.assert_one_line_error(r, 1, "tcp-demo client")
         self.assertIn(b"no reply within 500 ms", r.stderr)
         self.assertLess(took, 5)

@@ -197,7 +197,9 @@ function logLine(ev) {
   if (ev.call === '') return ev.text ? `${srv} ${ev.text}` : null;
   if (ev.result < 0 && ev.call !== 'drop') return `${srv} ${t('ev.error', { call: ev.callName })}: ${ev.text}`;
   if (ev.server === 'ftp' && ev.text.startsWith('C> ')) {
-    return `${srv} ${(c && c.user) || peer} ${showPreview(ev).slice(1, -1)}`;
+    const moved = ev.transfer && (ev.transfer.bytes > 0 || ev.transfer.done);
+    return `${srv} ${(c && c.user) || peer} ${showPreview(ev).slice(1, -1)}` +
+      (moved ? ` (${byteSize(ev.transfer.bytes)})` : '');
   }
   if (ev.server === 'ftp' && ev.text.startsWith('S> ')) {
     return /^S> [45]/.test(ev.text) ? `${srv} ${ev.text.slice(3, 80)}` : null;
@@ -222,6 +224,14 @@ function logLine(ev) {
   }
 }
 const S2C_CALLS = new Set(['send', 'sendmsg', 'sendfile', 'sendto']);
+
+// byteSize: a byte count as people read it: 512 B, 1.2 KiB, 3.0 MiB.
+function byteSize(n) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  for (; n >= 1024 && i < units.length - 1; i++) n /= 1024;
+  return i === 0 ? `${n} B` : `${n.toFixed(1)} ${units[i]}`;
+}
 
 function drawPanels(all) {
   const servers = all ? SERVERS : [...store.touched];

@@ -21,6 +21,11 @@ export const CALLS = new Set(['accept', 'recv', 'send', 'sendmsg', 'sendfile', '
   'shutdown', 'close', 'drop', 'socket', 'bind', 'listen', 'setsockopt', 'connect', 'epoll_wait',
   'poll', 'fork', 'waitpid', 'pthread_create', '']);
 
+// An FTP command that moves a file over a data connection, and the calls
+// that move its bytes there.
+const FILE_TRANSFER = /^C> (RETR|STOR|STOU|APPE) /i;
+const DATA_CALLS = new Set(['send', 'sendfile', 'recv']);
+
 // An HTTP connection whose first request is one of these is the page's own.
 const OWN_PREFIXES = ['GET /events', 'GET /hub/', 'GET / ', 'GET /stats', 'GET /netdemo.json', 'GET /favicon'];
 
@@ -55,6 +60,7 @@ export function normalize(raw) {
     preview: str(raw.preview, 200),
     text: str(raw.text, 700),
     request: '', // HTTP: the request this event serves ("GET /echo")
+    transfer: null, // FTP: a RETR or STOR line's file transfer, { bytes, done }
     own: false, // HTTP: that request is this page's own
     arrived: 0, // performance.now() when the page received it
     drawn: false,
@@ -147,6 +153,7 @@ export class Store {
         own: ev.server === 'http' ? null : false, // null: not known yet
         user: '',
         request: '',
+        transfer: null, // an FTP session's file transfer under way
         children: [],
       };
       this.conns.set(id, c);
@@ -232,10 +239,28 @@ export class Store {
     }
     if (c.server === 'http' && ev.call === 'close' && c.own === null) c.own = false;
     if (c.server === 'ftp' && ev.text.startsWith('C> USER ')) c.user = ev.text.slice(8, 48);
+    if (c.server === 'ftp') this.tally(c, ev);
     if (c.parent && !c.user) {
       const p = this.conns.get(c.parent);
       if (p) c.user = p.user;
     }
+  }
+
+  // tally: an FTP file's size as it moves. Each command on the session
+  // ends the tally; a RETR or STOR starts one, which the bytes of the
+  // session's data connections then add to, until one closes. Counted as
+  // the events arrive, so the events a connection later forgets still count.
+  tally(c, ev) {
+    if (!c.parent && ev.text.startsWith('C> ')) {
+      c.transfer = FILE_TRANSFER.test(ev.text) ? { bytes: 0, done: false } : null;
+      ev.transfer = c.transfer;
+      return;
+    }
+    const session = c.parent ? this.conns.get(c.parent) : null;
+    const transfer = session && session.transfer;
+    if (!transfer || transfer.done) return;
+    if (DATA_CALLS.has(ev.call) && ev.result > 0) transfer.bytes += ev.bytes;
+    if (ev.call === 'close') transfer.done = true;
   }
 
   visible(c, showOwn) {
