@@ -2,6 +2,7 @@
  * cli.c - shared command-line conventions.
  */
 #include "cli.h"
+#include "i18n.h"
 #include "net.h"
 #include "trace.h"
 
@@ -33,12 +34,12 @@ int cli_bad_option(const char *prog, char *const argv[], int getopt_result)
     /* getopt_long leaves optind just past the offending word. */
     const char *word = optind > 0 ? argv[optind - 1] : "?";
     if (getopt_result == ':')
-        return cli_error(prog, CLI_EXIT_USAGE, "option '%s' needs a value (see --help)", word);
+        return cli_error(prog, CLI_EXIT_USAGE, _("option '%s' needs a value (see --help)"), word);
     /* A short option names itself by optopt; a long one (even a known one
      * given a value it takes none of: --version=1) by its word. */
     if (optopt > 0 && optopt < 128 && word[0] == '-' && word[1] != '-')
-        return cli_error(prog, CLI_EXIT_USAGE, "unknown option '-%c' (see --help)", optopt);
-    return cli_error(prog, CLI_EXIT_USAGE, "unknown option '%s' (see --help)", word);
+        return cli_error(prog, CLI_EXIT_USAGE, _("unknown option '-%c' (see --help)"), optopt);
+    return cli_error(prog, CLI_EXIT_USAGE, _("unknown option '%s' (see --help)"), word);
 }
 
 const char *cli_version_text(void)
@@ -163,7 +164,7 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
         }
     }
     if (optind < argc && !(cmd->takes & CLI_TAKES_ARGS))
-        return cli_error(cmd->prog, CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)",
+        return cli_error(cmd->prog, CLI_EXIT_USAGE, _("unexpected argument '%s' (see --help)"),
                          argv[optind]);
     return -1;
 }

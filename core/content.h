@@ -26,4 +26,9 @@ int content_dir(const char *name, char *buf, size_t len, char *err);
  * nothing but the one folder it checks; tests give it a made-up exe. */
 int content_dir_from(const char *exe, const char *name, char *buf, size_t len, char *err);
 
+/* content_locale_dir: the translations next to the running program,
+ * <exe dir>/../share/locale, for bindtextdomain() (core/i18n.c). Returns
+ * 0 with the path in buf, or -1 when there is no such folder. */
+int content_locale_dir(char *buf, size_t len);
+
 #endif

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "ftp_client.h"
 #include "ftp_server.h"
+#include "i18n.h"
 #include "trace.h"
 
 #include <stdio.h>
@@ -20,7 +21,7 @@ static const char ftp_demo_usage[] =
 
 int main(int argc, char *argv[])
 {
-    trace_use_locale(); /* before any thread: previews show text on a UTF-8 terminal */
+    i18n_init(); /* before any thread: the language, and text previews on a UTF-8 terminal */
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         fputs(ftp_demo_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "http_client.h"
 #include "http_server.h"
+#include "i18n.h"
 #include "trace.h"
 
 #include <stdio.h>
@@ -20,7 +21,7 @@ static const char http_demo_usage[] =
 
 int main(int argc, char *argv[])
 {
-    trace_use_locale(); /* before any thread: previews show text on a UTF-8 terminal */
+    i18n_init(); /* before any thread: the language, and text previews on a UTF-8 terminal */
     if (argc >= 2 && strcmp(argv[1], "server") == 0)
         return http_server_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "get") == 0)

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "content.h"
 #include "ring.h"
+#include "i18n.h"
 #include "trace.h"
 
 #include "ftp/ftp_server.h"
@@ -316,7 +317,7 @@ int netdemo_run(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
-    trace_use_locale(); /* before any thread: previews show text on a UTF-8 terminal */
+    i18n_init(); /* before any thread: the language, and text previews on a UTF-8 terminal */
     if (argc > 1 && strcmp(argv[1], "compare") == 0)
         return netdemo_compare_main(argc - 1, argv + 1);
     return netdemo_run(argc, argv);

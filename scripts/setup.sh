@@ -14,9 +14,11 @@ set -eu
 # dpkg-dev's dpkg-shlibdeps computes the Debian package's Depends.
 # Run: what building the programs needs, and no more: a lab machine that
 # only runs netdemo gets no test frameworks, browser or packaging tools.
-RUN_PACKAGES="gcc make cmake pkg-config node-llhttp"
+# gettext's msgfmt compiles the translations (po/).
+RUN_PACKAGES="gcc make cmake pkg-config node-llhttp gettext"
 BUILD_PACKAGES="$RUN_PACKAGES clang-format libcriterion-dev dpkg-dev"
-# Integration tests: real peers and namespaces on loopback (nftables loses
+# Integration tests: real peers and namespaces on loopback; locales gives
+# the zh_CN.UTF-8 locale the translation test runs the programs in (nftables loses
 # packets on `netdemo compare --netem`'s link where the kernel has no
 # netem); lintian checks
 # the Debian package; node and npm drive Chromium through playwright-core
@@ -24,7 +26,7 @@ BUILD_PACKAGES="$RUN_PACKAGES clang-format libcriterion-dev dpkg-dev"
 # Chinese page. A nodejs that brings its own npm (NodeSource's does)
 # conflicts with Debian's npm package, so npm is asked for only when the
 # command is missing.
-TEST_PACKAGES="python3 curl lftp iproute2 nftables procps chromium fonts-wqy-zenhei lintian nodejs npm"
+TEST_PACKAGES="python3 curl lftp iproute2 nftables procps locales chromium fonts-wqy-zenhei lintian nodejs npm"
 command -v npm >/dev/null 2>&1 && TEST_PACKAGES="${TEST_PACKAGES% npm}"
 # Benchmarks: the tools netdemo stands beside.
 BENCH_PACKAGES="socat wrk nginx-light lighttpd vsftpd python3-pyftpdlib iperf3 sockperf hyperfine"
@@ -39,6 +41,16 @@ want="$BUILD_PACKAGES $TEST_PACKAGES"
 
 # The browser test's one npm package, pinned by its lock file: installed
 # when missing, once the Debian packages (npm among them) are there.
+# The Chinese locale the translation test uses, generated when missing
+# (Debian ships the definitions in the locales package, compiled on demand).
+zh_locale() {
+    [ "${1:-}" = "--run" ] && return 0
+    locale -a 2>/dev/null | grep -qix 'zh_CN.utf8' && return 0
+    [ "$(id -u)" -eq 0 ] || { echo "setup.sh: run as root to generate zh_CN.UTF-8" >&2; return 1; }
+    echo "setup.sh: generating the zh_CN.UTF-8 locale"
+    localedef -i zh_CN -f UTF-8 zh_CN.UTF-8
+}
+
 browser_deps() {
     [ "${1:-}" = "--run" ] && return 0
     dir=$(cd "$(dirname "$0")/.." && pwd)/tests/browser
@@ -53,6 +65,7 @@ for pkg in $want; do
     [ "$status" = "installed" ] || missing="$missing $pkg"
 done
 if [ -z "$missing" ]; then
+    zh_locale "${1:-}"
     browser_deps "${1:-}"
     exit 0
 fi
@@ -78,4 +91,5 @@ if ! apt-get install -y -q --no-install-recommends $missing; then
     # shellcheck disable=SC2086
     apt-get install -y -q --no-install-recommends $missing
 fi
+zh_locale "${1:-}"
 browser_deps "${1:-}"

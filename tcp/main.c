@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "tcp_server.h"
 #include "tcp_client.h"
+#include "i18n.h"
 #include "trace.h"
 
 #include <stdio.h>
@@ -19,7 +20,7 @@ static const char tcp_demo_usage[] =
 
 int main(int argc, char *argv[])
 {
-    trace_use_locale(); /* before any thread: previews show text on a UTF-8 terminal */
+    i18n_init(); /* before any thread: the language, and text previews on a UTF-8 terminal */
     if (argc < 2)
         return tcp_demo_main();
     if (strcmp(argv[1], "server") == 0)

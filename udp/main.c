@@ -5,6 +5,7 @@
 #include "udp_client.h"
 #include "udp_demo.h"
 #include "udp_server.h"
+#include "i18n.h"
 #include "trace.h"
 
 #include <stdio.h>
@@ -34,7 +35,7 @@ int main(int argc, char *argv[])
         {"ping", udp_ping_main},           {"boundaries", udp_boundaries_main},
         {"multicast", udp_multicast_main},
     };
-    trace_use_locale(); /* before any thread: previews show text on a UTF-8 terminal */
+    i18n_init(); /* before any thread: the language, and text previews on a UTF-8 terminal */
     if (argc < 2)
         return udp_demo_main();
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

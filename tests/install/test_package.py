@@ -105,6 +105,14 @@ class PackageTest(ServerTest):
             for sub, text in cli_help.helps(program(name)).items():
                 self.assertIn("usage:", text, f"{name} {sub or ''} --help")
 
+    def test_unpacked_programs_speak_chinese_from_the_unpacked_catalogue(self):
+        mo = "usr/share/locale/zh_CN/LC_MESSAGES/netdemo.mo"
+        self.assertTrue(os.path.exists(os.path.join(Package.root, mo)), mo)
+        env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "LANGUAGE": "zh_CN"}
+        r = subprocess.run([program("tcp-demo"), "server", "--bogus"], capture_output=True,
+                           text=True, timeout=WAIT_S, env=env, stdin=subprocess.DEVNULL)
+        self.assertEqual((r.returncode, r.stderr), (2, "tcp-demo server: 未知选项 '--bogus'（见 --help）\n"))
+
     def test_unpacked_http_demo_serves_the_unpacked_site(self):
         srv = self.start([program("http-demo"), "server", "-p", "0", "--workers", "1"])
         base = f"http://127.0.0.1:{srv.port}"

@@ -1,0 +1,128 @@
+"""The translations: every message the programs mark for translation has
+a Chinese one, none is left over from text that is gone, and the programs
+speak Chinese in a Chinese locale and English otherwise.
+
+The messages are read from the sources with xgettext, as a translator's
+template would be; msgcmp then says which lack a translation in
+po/zh_CN.po. The programs run from the build tree, which holds the
+compiled catalogue where an installed copy has it (share/locale).
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SRC = BIN = None
+CODE_DIRS = ("core", "proto", "tcp", "udp", "http", "ftp", "clients", "netdemo")
+PO = None
+
+
+def sources():
+    found = []
+    for d in CODE_DIRS:
+        for root, _, files in os.walk(os.path.join(SRC, d)):
+            found += [os.path.join(root, f) for f in files if f.endswith(".c")]
+    return sorted(found)
+
+
+def msgids(path):
+    """The msgids of a .po or .pot file (the header's empty one aside)."""
+    r = subprocess.run(["msgcat", "--no-wrap", "--no-location", path], capture_output=True,
+                       text=True, check=True)
+    ids, current = set(), None
+    for line in r.stdout.splitlines():
+        if line.startswith("msgid "):
+            current = [line[6:]]
+        elif line.startswith('"') and current is not None:
+            current.append(line)
+        elif current is not None:
+            text = "".join(part.strip()[1:-1] for part in current)
+            if text:
+                ids.add(text)
+            current = None
+    return ids
+
+
+def run(program, *args, lang):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    env.update(lang)
+    return subprocess.run([os.path.join(BIN, program), *args], capture_output=True, text=True,
+                          env=env, timeout=10, stdin=subprocess.DEVNULL)
+
+
+ZH = {"LANG": "zh_CN.UTF-8"}
+ZH_WITHOUT_LOCALE = {"LC_ALL": "C.UTF-8", "LANGUAGE": "zh_CN"}  # no zh_CN locale needed
+EN = {"LANG": "C"}
+
+
+class CatalogueTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.pot = os.path.join(cls.tmp.name, "netdemo.pot")
+        subprocess.run(["xgettext", "--language=C", "--from-code=UTF-8", "--keyword=_",
+                        "--keyword=N_", "--add-comments=TRANSLATORS", "-o", cls.pot,
+                        *sources()], check=True, cwd=SRC)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_every_message_has_a_chinese_translation(self):
+        self.assertTrue(msgids(self.pot), "the sources mark no message for translation")
+        r = subprocess.run(["msgcmp", PO, self.pot], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_no_translation_is_left_over(self):
+        stale = msgids(PO) - msgids(self.pot)
+        self.assertEqual(stale, set(), "translations of messages the sources no longer have")
+
+    def test_translations_keep_their_format_conversions(self):
+        r = subprocess.run(["msgfmt", "--check", "-o", os.devnull, PO], capture_output=True,
+                           text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
+class ProgramsTest(unittest.TestCase):
+    def check_both(self, program, *args, english, chinese):
+        en = run(program, *args, lang=EN)
+        self.assertEqual(en.returncode, 2)
+        self.assertIn(english, en.stderr)
+        for lang in (ZH, ZH_WITHOUT_LOCALE):
+            with self.subTest(lang=lang):
+                zh = run(program, *args, lang=lang)
+                self.assertEqual(zh.returncode, 2)
+                self.assertIn(chinese, zh.stderr)
+                self.assertEqual(len(zh.stderr.splitlines()), 1, zh.stderr)
+
+    def test_a_bad_option_is_said_in_the_users_language_by_every_program(self):
+        for program, args in (("tcp-demo", ["server"]), ("udp-demo", ["client"]),
+                              ("http-demo", ["get"]), ("ftp-demo", ["client"]),
+                              ("netdemo", [])):
+            with self.subTest(program=program):
+                self.check_both(program, *args, "--bogus", english="unknown option '--bogus'",
+                                chinese="未知选项 '--bogus'")
+
+    def test_a_missing_value_and_a_stray_word(self):
+        self.check_both("tcp-demo", "server", "-p", english="option '-p' needs a value",
+                        chinese="选项 '-p' 需要一个值")
+        self.check_both("netdemo", "compare", "extra", english="unexpected argument 'extra'",
+                        chinese="多余的参数 'extra'")
+
+    def test_the_zh_cn_locale_exists(self):
+        r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
+        self.assertRegex(r.stdout, re.compile(r"^zh_CN\.utf8$", re.M | re.I),
+                         "scripts/setup.sh generates it")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True, help="the folder with the programs")
+    parser.add_argument("--src", required=True, help="the source tree")
+    args, rest = parser.parse_known_args()
+    BIN, SRC = args.bin, args.src
+    PO = os.path.join(SRC, "po", "zh_CN.po")
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
