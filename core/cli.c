@@ -151,7 +151,7 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
                                  optarg, CLI_CONNECT_TIMEOUT_MAX_MS / 1000);
             break;
         case 'h':
-            fputs(cmd->usage, stdout);
+            fputs(_(cmd->usage), stdout); /* marked N_() where it is written */
             return CLI_EXIT_OK;
         case CLI_OPT_VERSION:
             return cli_version(cmd->version_prog);

@@ -26,6 +26,7 @@
 #include "lossylink.h"
 
 #include "cli.h"
+#include "i18n.h"
 #include "io.h"
 #include "net.h"
 
@@ -63,36 +64,36 @@
 #define COMPARE_NETEM_LOSS   1                 /* --netem's percent, by default */
 
 static const char compare_usage[] =
-    "usage: netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
-    "                       [--only tcp,udp,http,ftp] [--netem[=PERCENT]] [--out DIR]\n"
-    "                       [--json]\n"
-    "\n"
-    "Run the same small workloads over TCP, UDP, HTTP and FTP, on this machine,\n"
-    "with netdemo's own servers on free loopback ports, and print what each costs:\n"
-    "  1. the first byte: one small request and its reply, from nothing;\n"
-    "  2. round trips: N small requests, one after another;\n"
-    "  3. bulk: BYTES one way over TCP, HTTP and FTP, and what the kernel saw;\n"
-    "  4. loss: N datagrams (1000 at most) through a server that drops PERCENT of\n"
-    "     them, plain and with the reliable mode (what TCP adds, made small);\n"
-    "  5. message boundaries: three writes, and the reads TCP and UDP need.\n"
-    "Each workload runs R times; the table shows the median and the range.\n"
-    "\n"
-    "      --size BYTES  the bulk transfer's size, K/M/G for KiB/MiB/GiB (default 64M)\n"
-    "      --count N     requests in the round-trip workload (default 1000)\n"
-    "      --repeat R    runs of each workload (default 5)\n"
-    "      --drop PERCENT  the loss rows' server drops this share (default 10)\n"
-    "      --only LIST   the protocols to run, of tcp, udp, http, ftp (default all)\n"
-    "      --netem[=PERCENT]  also run the TCP and HTTP bulk rows (8M at most) over a\n"
-    "                    link that loses PERCENT (default 1) of the packets each way:\n"
-    "                    a veth pair between two network namespaces, with tc netem\n"
-    "                    (root only; without it, says why and skips those rows)\n"
-    "      --out DIR     also write DIR/report.json and DIR/report.html (charts, in\n"
-    "                    English and Chinese, for a projector)\n"
-    "      --json        print every figure, and the machine's facts, as JSON\n"
-    "  -h, --help        show this help\n"
-    "      --version     print the version and exit\n"
-    "\n"
-    "Exit: 0 ok, 1 a server or a measurement failed, 2 bad usage.\n";
+    N_("usage: netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
+       "                       [--only tcp,udp,http,ftp] [--netem[=PERCENT]] [--out DIR]\n"
+       "                       [--json]\n"
+       "\n"
+       "Run the same small workloads over TCP, UDP, HTTP and FTP, on this machine,\n"
+       "with netdemo's own servers on free loopback ports, and print what each costs:\n"
+       "  1. the first byte: one small request and its reply, from nothing;\n"
+       "  2. round trips: N small requests, one after another;\n"
+       "  3. bulk: BYTES one way over TCP, HTTP and FTP, and what the kernel saw;\n"
+       "  4. loss: N datagrams (1000 at most) through a server that drops PERCENT of\n"
+       "     them, plain and with the reliable mode (what TCP adds, made small);\n"
+       "  5. message boundaries: three writes, and the reads TCP and UDP need.\n"
+       "Each workload runs R times; the table shows the median and the range.\n"
+       "\n"
+       "      --size BYTES  the bulk transfer's size, K/M/G for KiB/MiB/GiB (default 64M)\n"
+       "      --count N     requests in the round-trip workload (default 1000)\n"
+       "      --repeat R    runs of each workload (default 5)\n"
+       "      --drop PERCENT  the loss rows' server drops this share (default 10)\n"
+       "      --only LIST   the protocols to run, of tcp, udp, http, ftp (default all)\n"
+       "      --netem[=PERCENT]  also run the TCP and HTTP bulk rows (8M at most) over a\n"
+       "                    link that loses PERCENT (default 1) of the packets each way:\n"
+       "                    a veth pair between two network namespaces, with tc netem\n"
+       "                    (root only; without it, says why and skips those rows)\n"
+       "      --out DIR     also write DIR/report.json and DIR/report.html (charts, in\n"
+       "                    English and Chinese, for a projector)\n"
+       "      --json        print every figure, and the machine's facts, as JSON\n"
+       "  -h, --help        show this help\n"
+       "      --version     print the version and exit\n"
+       "\n"
+       "Exit: 0 ok, 1 a server or a measurement failed, 2 bad usage.\n");
 
 long compare_loss_datagrams(const struct compare_options *o)
 {
@@ -123,12 +124,12 @@ static int compare_option(void *ctx, int ch, const char *arg, char *err)
     switch (ch) {
     case OPT_COUNT:
         if (cli_parse_long(arg, 1, COMPARE_MAX_COUNT, &o->count) == -1)
-            return cli_reason(err, "invalid --count '%s': a number from 1 to %d", arg,
+            return cli_reason(err, _("invalid --count '%s': a number from 1 to %d"), arg,
                               COMPARE_MAX_COUNT);
         return 0;
     case OPT_REPEAT:
         if (cli_parse_long(arg, 1, COMPARE_MAX_REPEAT, &o->repeat) == -1)
-            return cli_reason(err, "invalid --repeat '%s': a number from 1 to %d", arg,
+            return cli_reason(err, _("invalid --repeat '%s': a number from 1 to %d"), arg,
                               COMPARE_MAX_REPEAT);
         return 0;
     case OPT_ONLY: {
@@ -143,11 +144,12 @@ static int compare_option(void *ctx, int ch, const char *arg, char *err)
                            : strcmp(w, "ftp") == 0  ? ONLY_FTP
                                                     : 0;
             if (bit == 0)
-                return cli_reason(err, "--only: unknown protocol '%s': use tcp, udp, http, ftp", w);
+                return cli_reason(err, _("--only: unknown protocol '%s': use tcp, udp, http, ftp"),
+                                  w);
             o->only |= bit;
         }
         if (o->only == 0)
-            return cli_reason(err, "--only: name at least one of tcp, udp, http, ftp");
+            return cli_reason(err, _("--only: name at least one of tcp, udp, http, ftp"));
         return 0;
     }
     case OPT_JSON:
@@ -158,16 +160,16 @@ static int compare_option(void *ctx, int ch, const char *arg, char *err)
         return 0;
     case OPT_DROP:
         if (cli_parse_long(arg, 1, 100, &o->drop) == -1)
-            return cli_reason(err, "invalid --drop '%s': a percentage from 1 to 100", arg);
+            return cli_reason(err, _("invalid --drop '%s': a percentage from 1 to 100"), arg);
         return 0;
     case OPT_NETEM:
         o->netem = COMPARE_NETEM_LOSS;
         if (arg != NULL && cli_parse_long(arg, 1, 50, &o->netem) == -1)
-            return cli_reason(err, "invalid --netem '%s': a loss percentage from 1 to 50", arg);
+            return cli_reason(err, _("invalid --netem '%s': a loss percentage from 1 to 50"), arg);
         return 0;
     case OPT_SIZE:
         if (parse_size(arg, &o->size) == -1)
-            return cli_reason(err, "invalid --size '%s': bytes from 1 to 16G (K, M, G allowed)",
+            return cli_reason(err, _("invalid --size '%s': bytes from 1 to 16G (K, M, G allowed)"),
                               arg);
         return 0;
     default:
@@ -346,11 +348,11 @@ static double first_ftp(struct netdemo *d, int *keep, char *err)
 }
 
 const struct first_byte compare_first_bytes[FIRST_BYTES] = {
-    {"TCP", ONLY_TCP, 2, 1, "connect, send, receive", first_tcp},
-    {"UDP", ONLY_UDP, 1, 0, "send, receive", first_udp},
-    {"HTTP/1.0", ONLY_HTTP, 2, 1, "a new connection per request", first_http10},
-    {"HTTP/1.1", ONLY_HTTP, 1, 0, "a connection kept open", first_http11},
-    {"FTP", ONLY_FTP, 7, 2, "login, EPSV, RETR of a tiny file", first_ftp},
+    {"TCP", ONLY_TCP, 2, 1, N_("connect, send, receive"), first_tcp},
+    {"UDP", ONLY_UDP, 1, 0, N_("send, receive"), first_udp},
+    {"HTTP/1.0", ONLY_HTTP, 2, 1, N_("a new connection per request"), first_http10},
+    {"HTTP/1.1", ONLY_HTTP, 1, 0, N_("a connection kept open"), first_http11},
+    {"FTP", ONLY_FTP, 7, 2, N_("login, EPSV, RETR of a tiny file"), first_ftp},
 };
 
 /* --- 2. round trips ---------------------------------------------------------- */
@@ -706,8 +708,10 @@ static int content_make(char *dir, uint64_t bulk_size, char *chunk, char *err)
 
 static void progress(const char *what, long run, long runs)
 {
-    if (isatty(STDERR_FILENO))
-        fprintf(stderr, "\r\033[Kmeasuring %s, run %ld of %ld ...", what, run, runs);
+    if (isatty(STDERR_FILENO)) {
+        fprintf(stderr, "\r\033[K");
+        fprintf(stderr, _("measuring %s, run %ld of %ld ..."), what, run, runs);
+    }
 }
 
 /* Workload 1 for one protocol: repeat runs of COMPARE_TRIALS tries, the
@@ -743,7 +747,7 @@ static int loss_run(const struct bulk_ctx *c, const struct compare_options *o, b
     net_endpoint_from_host_port("127.0.0.1", c->lossy_port, &pc.endpoint, err);
     int rc = udp_ping_run(&pc);
     if (reliable && rc != 0)
-        return cli_reason(err, "not every message was delivered (%lu of %ld)", res->received,
+        return cli_reason(err, _("not every message was delivered (%lu of %ld)"), res->received,
                           compare_loss_datagrams(o));
     return 0;
 }

@@ -6,15 +6,18 @@
  */
 #include "compare.h"
 #include "chart.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 /* Bytes on the wire of a bulk run: the payload and every segment's headers,
  * both ways (the ACKs too). 0 when the kernel's view is not known. */
@@ -80,28 +83,56 @@ static bool netem_asked(const struct compare_options *o)
     return o->netem > 0 && (o->only & (ONLY_TCP | ONLY_HTTP));
 }
 
+/* text, then spaces up to width columns of a terminal: a Chinese character
+ * takes two columns and one byte of UTF-8 is not one column, so printf's
+ * %-9s cannot line up translated headings. */
+static void column(const char *text, int width)
+{
+    wchar_t wide[128];
+    size_t n = mbstowcs(wide, text, sizeof wide / sizeof wide[0]);
+    int used = n == (size_t)-1 ? (int)strlen(text) : wcswidth(wide, n);
+    if (used < 0)
+        used = (int)strlen(text);
+    printf("%s%*s", text, width > used ? width - used : 1, "");
+}
+
+/* A section's heading row: "   " then each name in its width; the last
+ * one ends the line. */
+static void heading(const char *const *names, const int *widths, size_t n)
+{
+    fputs("   ", stdout);
+    for (size_t i = 0; i + 1 < n; i++)
+        column(names[i], widths[i]);
+    printf("%s\n", names[n - 1]);
+}
+
 void compare_print_table(const struct compare_options *o, const struct results *r,
                          const struct machine *m)
 {
     char a[64], b[64], c[64];
-    printf("netdemo compare: %s, Linux %s, %ld cores, %s\n", m->date, m->kernel, m->cores, m->cpu);
-    printf("Each figure: the median of %ld run%s (lowest-highest), all on 127.0.0.1.\n\n",
-           o->repeat, o->repeat == 1 ? "" : "s");
+    printf(_("netdemo compare: %s, Linux %s, %ld cores, %s\n"), m->date, m->kernel, m->cores,
+           m->cpu);
+    printf(ngettext("Each figure: the median of %ld run (lowest-highest), all on 127.0.0.1.\n\n",
+                    "Each figure: the median of %ld runs (lowest-highest), all on 127.0.0.1.\n\n",
+                    (unsigned long)o->repeat),
+           o->repeat);
 
-    printf("1. The first byte: one small request and its reply\n\n");
-    printf("   %-9s %-24s %-12s %-12s %s\n", "protocol", "time", "round trips", "connections",
-           "how");
+    printf(_("1. The first byte: one small request and its reply\n\n"));
+    heading((const char *const[]){_("protocol"), _("time"), _("round trips"), _("connections"),
+                                  _("how")},
+            (const int[]){10, 25, 13, 13, 0}, 5);
     for (size_t i = 0; i < FIRST_BYTES; i++)
         if (r->first_ran[i])
             printf("   %-9s %-24s %-12d %-12d %s\n", compare_first_bytes[i].name,
                    time_text(r->first[i], a, sizeof a), compare_first_bytes[i].round_trips,
-                   compare_first_bytes[i].connections, compare_first_bytes[i].what);
-    printf("\n   A round trip is a wait for the other side: a TCP handshake, or a request\n"
-           "   and its reply. UDP needs no connection; HTTP/1.1 reuses one; FTP opens two:\n"
-           "   one for its commands, one for the file.\n\n");
+                   compare_first_bytes[i].connections, _(compare_first_bytes[i].what));
+    printf(_("\n   A round trip is a wait for the other side: a TCP handshake, or a request\n"
+             "   and its reply. UDP needs no connection; HTTP/1.1 reuses one; FTP opens two:\n"
+             "   one for its commands, one for the file.\n\n"));
 
-    printf("2. Round trips: %ld small requests, one after another, on one socket\n\n", o->count);
-    printf("   %-9s %-24s %-24s %s\n", "protocol", "requests/s", "RTT p50", "RTT p99");
+    printf(_("2. Round trips: %ld small requests, one after another, on one socket\n\n"), o->count);
+    heading((const char *const[]){_("protocol"), _("requests/s"), "RTT p50", "RTT p99"},
+            (const int[]){10, 25, 25, 0}, 4);
     for (size_t i = 0; i < ROUND_TRIPS; i++) {
         if (!r->rt_ran[i])
             continue;
@@ -110,21 +141,28 @@ void compare_print_table(const struct compare_options *o, const struct results *
         printf("   %-9s %-24s %-24s %s\n", compare_round_trips[i].name, a,
                time_text(r->p50[i], b, sizeof b), time_text(r->p99[i], c, sizeof c));
     }
-    printf("\n   p50: half the requests were answered faster; p99: all but one in a hundred.\n"
-           "   A round trip runs from this program's send() to the end of its recv(): both\n"
-           "   sides' system calls and the wake-ups between them, as sockperf's ping-pong.\n"
-           "   An HTTP request carries a head of some 40 bytes and its response some 300,\n"
-           "   where the TCP and UDP ones carry the 17 bytes of the seed's message.\n");
+    printf(_("\n   p50: half the requests were answered faster; p99: all but one in a hundred.\n"
+             "   A round trip runs from this program's send() to the end of its recv(): both\n"
+             "   sides' system calls and the wake-ups between them, as sockperf's ping-pong.\n"
+             "   An HTTP request carries a head of some 40 bytes and its response some 300,\n"
+             "   where the TCP and UDP ones carry the 17 bytes of the seed's message.\n"));
 
     print_bulk(o, r);
     print_netem(o, r);
     print_loss(o, r);
-    if (r->bounds_ran)
-        printf("\n5. Message boundaries: the seed's words in %d writes\n\n"
-               "   %-9s %d read%-8s a byte stream: the writes run together\n"
-               "   %-9s %d read%-8s datagrams: each write arrives on its own\n",
-               r->bounds.writes, "TCP", r->bounds.tcp_reads, r->bounds.tcp_reads == 1 ? "" : "s",
-               "UDP", r->bounds.udp_reads, r->bounds.udp_reads == 1 ? "" : "s");
+    if (r->bounds_ran) {
+        printf(_("\n5. Message boundaries: the seed's words in %d writes\n\n"), r->bounds.writes);
+        printf("   %-9s ", "TCP");
+        printf(ngettext("%d read: a byte stream, the writes run together\n",
+                        "%d reads: a byte stream, the writes run together\n",
+                        (unsigned long)r->bounds.tcp_reads),
+               r->bounds.tcp_reads);
+        printf("   %-9s ", "UDP");
+        printf(ngettext("%d read: datagrams, each write arrives on its own\n",
+                        "%d reads: datagrams, each write arrives on its own\n",
+                        (unsigned long)r->bounds.udp_reads),
+               r->bounds.udp_reads);
+    }
 }
 
 /* Section 4 of the table, when the loss rows ran. */
@@ -133,21 +171,24 @@ static void print_loss(const struct compare_options *o, const struct results *r)
     char a[64], b[64];
     if (!r->loss_ran)
         return;
-    printf("\n4. Loss: %ld datagrams through a server that drops %ld%% of them\n\n",
+    printf(_("\n4. Loss: %ld datagrams through a server that drops %ld%% of them\n\n"),
            compare_loss_datagrams(o), o->drop);
     snprintf(a, sizeof a, "%.1f%% (%.1f-%.1f)", r->lost_pct.median, r->lost_pct.min,
              r->lost_pct.max);
     snprintf(b, sizeof b, "%.2f s (%.2f-%.2f)", r->plain_s.median, r->plain_s.min, r->plain_s.max);
-    printf("   %-15s lost %-22s in %s\n", "UDP", a, b);
+    fputs("   ", stdout);
+    column("UDP", 16);
+    printf(_("lost %s in %s\n"), a, b);
     snprintf(a, sizeof a, "%.0f (%.0f-%.0f)", r->resent.median, r->resent.min, r->resent.max);
     snprintf(b, sizeof b, "%.2f s (%.2f-%.2f)", r->reliable_s.median, r->reliable_s.min,
              r->reliable_s.max);
-    printf("   %-15s none lost: %lu of %ld in order, %s resent, in %s\n", "UDP, reliable",
-           r->delivered, o->count, a, b);
-    printf("\n   Plain UDP says nothing of what it lost: the sender only sees no reply, and\n"
-           "   waits %d ms for each before the next. The reliable mode numbers the datagrams,\n"
-           "   keeps several in flight, and sends again what is not acknowledged in time,\n"
-           "   as TCP does. TCP on loopback loses nothing (the bulk rows' 'resent').\n",
+    fputs("   ", stdout);
+    column(_("UDP, reliable"), 16);
+    printf(_("none lost: %lu of %ld in order, %s resent, in %s\n"), r->delivered, o->count, a, b);
+    printf(_("\n   Plain UDP says nothing of what it lost: the sender only sees no reply, and\n"
+             "   waits %d ms for each before the next. The reliable mode numbers the datagrams,\n"
+             "   keeps several in flight, and sends again what is not acknowledged in time,\n"
+             "   as TCP does. TCP on loopback loses nothing (the bulk rows' 'resent').\n"),
            COMPARE_LOSS_WAIT_MS);
 }
 
@@ -160,8 +201,9 @@ static void print_bulk(const struct compare_options *o, const struct results *r)
         any |= r->bulk_ran[i];
     if (!any)
         return;
-    printf("\n3. Bulk: %s one way\n\n", bytes_text(o->size, a, sizeof a));
-    printf("   %-9s %-24s %-16s %s\n", "protocol", "MiB/s", "on the wire", "the kernel's view");
+    printf(_("\n3. Bulk: %s one way\n\n"), bytes_text(o->size, a, sizeof a));
+    heading((const char *const[]){_("protocol"), "MiB/s", _("on the wire"), _("the kernel's view")},
+            (const int[]){10, 25, 17, 0}, 4);
     for (size_t i = 0; i < BULKS; i++) {
         if (!r->bulk_ran[i])
             continue;
@@ -175,18 +217,18 @@ static void print_bulk(const struct compare_options *o, const struct results *r)
                      100.0 * (double)(wire - o->size) / (double)o->size);
         printf("   %-9s %-24s %-16s ", compare_bulks[i].name, a, wire > 0 ? c : "-");
         if (run->has_info)
-            printf("rtt %u us, cwnd %u, %u resent\n", run->info.rtt_us, run->info.cwnd,
+            printf(_("rtt %u us, cwnd %u, %u resent\n"), run->info.rtt_us, run->info.cwnd,
                    run->info.retransmits);
         else
-            printf("(inside the FTP client)\n");
+            printf(_("(inside the FTP client)\n"));
     }
-    printf("\n   MiB/s: the payload over the time from connect() to the end (the server's\n"
-           "   close for TCP, the last byte for HTTP, the 226 reply for FTP), so the\n"
-           "   handshake and TCP's slow start are in it; iperf3 times a steady stream.\n"
-           "   On the wire: the payload and the IP and TCP headers of every segment, both\n"
-           "   ways (%d bytes each, ACKs included), from the kernel's segment counts. On\n"
-           "   loopback a segment carries up to 64 KiB, so the headers cost little; on\n"
-           "   Ethernet one carries 1448 bytes. TCP on loopback loses nothing: 0 resent.\n",
+    printf(_("\n   MiB/s: the payload over the time from connect() to the end (the server's\n"
+             "   close for TCP, the last byte for HTTP, the 226 reply for FTP), so the\n"
+             "   handshake and TCP's slow start are in it; iperf3 times a steady stream.\n"
+             "   On the wire: the payload and the IP and TCP headers of every segment, both\n"
+             "   ways (%d bytes each, ACKs included), from the kernel's segment counts. On\n"
+             "   loopback a segment carries up to 64 KiB, so the headers cost little; on\n"
+             "   Ethernet one carries 1448 bytes. TCP on loopback loses nothing: 0 resent.\n"),
            TCPINFO_HEADER_BYTES);
 }
 
@@ -197,29 +239,30 @@ static void print_netem(const struct compare_options *o, const struct results *r
     if (!netem_asked(o))
         return;
     if (!r->netem_up) {
-        printf("\n3b. Bulk over a lossy link: netem is unavailable, so these rows are skipped:\n"
-               "    %s\n",
+        printf(_("\n3b. Bulk over a lossy link: netem is unavailable, so these rows are "
+                 "skipped:\n    %s\n"),
                r->netem_how);
         return;
     }
-    printf("\n3b. Bulk over a lossy link: %s one way, %s\n\n",
+    printf(_("\n3b. Bulk over a lossy link: %s one way, %s\n\n"),
            bytes_text(r->netem_size, a, sizeof a), r->netem_how);
-    printf("   %-9s %-24s %s\n", "protocol", "MiB/s", "the kernel's view");
+    heading((const char *const[]){_("protocol"), "MiB/s", _("the kernel's view")},
+            (const int[]){10, 25, 0}, 3);
     for (size_t i = 0; i < BULKS; i++) {
         if (!r->netem_ran[i])
             continue;
         const struct bulk_run *run = &r->netem_last[i];
         snprintf(a, sizeof a, "%.1f (%.1f-%.1f)", r->netem_mib_s[i].median, r->netem_mib_s[i].min,
                  r->netem_mib_s[i].max);
-        printf("   %-9s %-24s rtt %u us, cwnd %u, %u resent, %u out of order\n",
-               compare_bulks[i].name, a, run->info.rtt_us, run->info.cwnd, run->info.retransmits,
-               run->info.out_of_order);
+        printf("   %-9s %-24s ", compare_bulks[i].name, a);
+        printf(_("rtt %u us, cwnd %u, %u resent, %u out of order\n"), run->info.rtt_us,
+               run->info.cwnd, run->info.retransmits, run->info.out_of_order);
     }
-    printf("\n   Every byte arrived, in order: TCP sent again what the link lost. The TCP\n"
-           "   row's client sends, so 'resent' is its own; the HTTP row's client receives,\n"
-           "   so it sees the loss as segments that came after a hole, 'out of order'.\n"
-           "   A loss also halves the congestion window, so the rate falls far more than\n"
-           "   the share of packets lost.\n");
+    printf(_("\n   Every byte arrived, in order: TCP sent again what the link lost. The TCP\n"
+             "   row's client sends, so 'resent' is its own; the HTTP row's client receives,\n"
+             "   so it sees the loss as segments that came after a hole, 'out of order'.\n"
+             "   A loss also halves the congestion window, so the rate falls far more than\n"
+             "   the share of packets lost.\n"));
 }
 
 static void json_range(FILE *f, const char *name, struct stats_range r, const char *sep)

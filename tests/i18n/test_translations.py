@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import unittest
 
 SRC = BIN = None
@@ -111,6 +112,31 @@ class ProgramsTest(unittest.TestCase):
                         chinese="选项 '-p' 需要一个值")
         self.check_both("netdemo", "compare", "extra", english="unexpected argument 'extra'",
                         chinese="多余的参数 'extra'")
+
+    def test_netdemo_compare_prints_its_table_in_chinese_fit_for_a_projector(self):
+        for lang in (ZH, ZH_WITHOUT_LOCALE):
+            with self.subTest(lang=lang):
+                r = run("netdemo", "compare", "--only", "tcp,udp", "--size", "1M", "--count",
+                        "50", "--repeat", "1", lang=lang)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                for title in ("1. 第一个字节", "2. 往返", "3. 大量传输", "4. 丢包", "5. 消息边界"):
+                    self.assertIn(title, r.stdout)
+                self.assertNotIn("The first byte", r.stdout)
+                # a Chinese character takes two columns of a terminal
+                width = lambda line: sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1
+                                         for ch in line)
+                widest = max(r.stdout.splitlines(), key=width)
+                self.assertLessEqual(width(widest), 100, widest)
+                heads = [line for line in r.stdout.splitlines() if line.startswith("   协议")]
+                self.assertEqual(len(heads), 3, r.stdout)
+                # the headings line up with their rows: "MiB/s" above the figures
+                bulk_head = heads[2]
+                row = next(line for line in r.stdout.splitlines()
+                           if line.startswith("   TCP") and "MiB" in line)
+                self.assertEqual(width(bulk_head[:bulk_head.index("MiB/s")]),
+                                 len(row[:13]), (bulk_head, row))
+        en = run("netdemo", "compare", "--only", "udp", "--count", "20", "--repeat", "1", lang=EN)
+        self.assertIn("1. The first byte", en.stdout)
 
     def test_the_zh_cn_locale_exists(self):
         r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
