@@ -4,6 +4,7 @@
  * server's do.
  */
 #include "cli.h"
+#include "i18n.h"
 #include "ftp_client.h"
 
 #include <errno.h>
@@ -46,7 +47,7 @@ struct cli_command {
 static int cli_said(struct cli_state *st, int code)
 {
     if (code == -1) {
-        fprintf(stderr, "ftp-demo client: connection lost\n");
+        fprintf(stderr, _("ftp-demo client: connection lost\n"));
         st->connected = false;
         return -1;
     }
@@ -67,7 +68,7 @@ static void cli_read_password(char *out, size_t len)
     struct termios old, quiet;
     bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
     if (tty) {
-        fputs("Password: ", stderr);
+        fputs(_("Password: "), stderr);
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
@@ -109,7 +110,7 @@ static int cmd_open_endpoint(struct cli_state *st, const struct net_endpoint *ep
     st->conn.ascii = st->ascii;
     st->conn.progress = true;
     if (!st->verbose)
-        printf("Connected to %s.\n%s\n", name, st->conn.text);
+        printf(_("Connected to %s.\n%s\n"), name, st->conn.text);
     return cli_login(st, st->user, NULL);
 }
 
@@ -195,7 +196,7 @@ static const char *cli_local_name(const char *remote)
 {
     const char *name = ftp_local_name(remote);
     if (name == NULL)
-        fprintf(stderr, "ftp-demo client: '%s' names no file: skipped\n", remote);
+        fprintf(stderr, _("ftp-demo client: '%s' names no file: skipped\n"), remote);
     return name;
 }
 
@@ -218,7 +219,7 @@ static int cmd_mget(struct cli_state *st, int argc, char **argv)
     FILE *names = tmpfile();
     int rc = 0;
     if (names == NULL)
-        return cli_failed("tmpfile: cannot list");
+        return cli_failed(_("tmpfile: cannot list"));
     if (ftp_conn_list(&st->conn, "NLST", NULL, fileno(names), err) == -1) {
         fclose(names);
         return cli_failed(err);
@@ -245,7 +246,7 @@ static int cmd_mput(struct cli_state *st, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         glob_t g;
         if (glob(argv[i], 0, NULL, &g) != 0) {
-            fprintf(stderr, "ftp-demo client: %s: no match\n", argv[i]);
+            fprintf(stderr, _("ftp-demo client: %s: no match\n"), argv[i]);
             rc = -1;
             continue;
         }
@@ -264,7 +265,7 @@ static int cmd_type(struct cli_state *st, int argc, char **argv)
     (void)argc;
     st->ascii = st->conn.ascii = strcmp(argv[0], "ascii") == 0;
     if (!st->connected) {
-        printf("Will use %s mode.\n", st->ascii ? "ASCII" : "binary");
+        printf(st->ascii ? _("Will use ASCII mode.\n") : _("Will use binary mode.\n"));
         return 0;
     }
     return ftp_conn_type(&st->conn, err) == -1 ? cli_failed(err) : cli_said(st, st->conn.code);
@@ -275,7 +276,7 @@ static int cmd_passive(struct cli_state *st, int argc, char **argv)
     (void)argc;
     (void)argv;
     st->passive = st->conn.passive = !st->passive;
-    printf("Passive mode %s.\n", st->passive ? "on" : "off");
+    printf(st->passive ? _("Passive mode on.\n") : _("Passive mode off.\n"));
     return 0;
 }
 
@@ -290,26 +291,28 @@ static int cmd_quit(struct cli_state *st, int argc, char **argv)
 static int cmd_help(struct cli_state *st, int argc, char **argv);
 
 static const struct cli_command cli_commands[] = {
-    {"open", cmd_open, 1, false, "open HOST [PORT]   connect and log in"},
-    {"user", cmd_user, 1, true, "user NAME [PASS]   log in as NAME"},
-    {"ls", cmd_list, 0, true, "ls [PATH]          names in a folder (NLST)"},
-    {"dir", cmd_list, 0, true, "dir [PATH]         long listing (LIST)"},
-    {"cd", cmd_simple, 1, true, "cd DIR             change folder (CWD)"},
-    {"pwd", cmd_simple, 0, true, "pwd                show the folder (PWD)"},
-    {"get", cmd_get, 1, true, "get REMOTE [LOCAL] download a file (RETR)"},
-    {"put", cmd_put, 1, true, "put LOCAL [REMOTE] upload a file (STOR)"},
-    {"mget", cmd_mget, 1, true, "mget PATTERN...    download the matching files"},
-    {"mput", cmd_mput, 1, true, "mput PATTERN...    upload the matching files"},
-    {"mkdir", cmd_simple, 1, true, "mkdir DIR          make a folder (MKD)"},
-    {"rmdir", cmd_simple, 1, true, "rmdir DIR          remove a folder (RMD)"},
-    {"delete", cmd_simple, 1, true, "delete FILE        remove a file (DELE)"},
-    {"rename", cmd_rename, 2, true, "rename FROM TO     rename (RNFR, RNTO)"},
-    {"size", cmd_simple, 1, true, "size FILE          a file's size (SIZE)"},
-    {"binary", cmd_type, 0, false, "binary             transfer bytes as they are (TYPE I)"},
-    {"ascii", cmd_type, 0, false, "ascii              transfer text, CRLF on the wire (TYPE A)"},
-    {"passive", cmd_passive, 0, false, "passive            toggle passive/active data connections"},
-    {"help", cmd_help, 0, false, "help               this list"},
-    {"quit", cmd_quit, 0, false, "quit               log out and leave"},
+    {"open", cmd_open, 1, false, N_("open HOST [PORT]   connect and log in")},
+    {"user", cmd_user, 1, true, N_("user NAME [PASS]   log in as NAME")},
+    {"ls", cmd_list, 0, true, N_("ls [PATH]          names in a folder (NLST)")},
+    {"dir", cmd_list, 0, true, N_("dir [PATH]         long listing (LIST)")},
+    {"cd", cmd_simple, 1, true, N_("cd DIR             change folder (CWD)")},
+    {"pwd", cmd_simple, 0, true, N_("pwd                show the folder (PWD)")},
+    {"get", cmd_get, 1, true, N_("get REMOTE [LOCAL] download a file (RETR)")},
+    {"put", cmd_put, 1, true, N_("put LOCAL [REMOTE] upload a file (STOR)")},
+    {"mget", cmd_mget, 1, true, N_("mget PATTERN...    download the matching files")},
+    {"mput", cmd_mput, 1, true, N_("mput PATTERN...    upload the matching files")},
+    {"mkdir", cmd_simple, 1, true, N_("mkdir DIR          make a folder (MKD)")},
+    {"rmdir", cmd_simple, 1, true, N_("rmdir DIR          remove a folder (RMD)")},
+    {"delete", cmd_simple, 1, true, N_("delete FILE        remove a file (DELE)")},
+    {"rename", cmd_rename, 2, true, N_("rename FROM TO     rename (RNFR, RNTO)")},
+    {"size", cmd_simple, 1, true, N_("size FILE          a file's size (SIZE)")},
+    {"binary", cmd_type, 0, false, N_("binary             transfer bytes as they are (TYPE I)")},
+    {"ascii", cmd_type, 0, false,
+     N_("ascii              transfer text, CRLF on the wire (TYPE A)")},
+    {"passive", cmd_passive, 0, false,
+     N_("passive            toggle passive/active data connections")},
+    {"help", cmd_help, 0, false, N_("help               this list")},
+    {"quit", cmd_quit, 0, false, N_("quit               log out and leave")},
     {"bye", cmd_quit, 0, false, NULL},
     {"exit", cmd_quit, 0, false, NULL},
 };
@@ -321,7 +324,7 @@ static int cmd_help(struct cli_state *st, int argc, char **argv)
     (void)argv;
     for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
         if (cli_commands[i].help)
-            printf("  %s\n", cli_commands[i].help);
+            printf("  %s\n", _(cli_commands[i].help));
     return 0;
 }
 
@@ -359,16 +362,16 @@ static int cli_run_line(struct cli_state *st, char *line)
         if (strcmp(argv[0], c->name) != 0)
             continue;
         if (argc - 1 < c->min_args) {
-            fprintf(stderr, "usage: %s\n", c->help);
+            fprintf(stderr, _("usage: %s\n"), _(c->help));
             return -1;
         }
         if (c->needs_conn && !st->connected) {
-            fprintf(stderr, "Not connected.\n");
+            fprintf(stderr, _("Not connected.\n"));
             return -1;
         }
         return c->fn(st, argc, argv);
     }
-    fprintf(stderr, "?Invalid command: %s (try help)\n", argv[0]);
+    fprintf(stderr, _("?Invalid command: %s (try help)\n"), argv[0]);
     return -1;
 }
 
@@ -442,7 +445,7 @@ int ftp_client_main(int argc, char *argv[])
     if (optind < argc) {
         if (common.host != syntax.default_host || optind + 1 < argc)
             return cli_error(syntax.prog, CLI_EXIT_USAGE,
-                             "give the host once: ftp-demo client HOST, or -H HOST");
+                             _("give the host once: ftp-demo client HOST, or -H HOST"));
         common.host = argv[optind];
     }
     if (cli_client_endpoint(&common, &ep, err) == -1)

@@ -138,6 +138,27 @@ class ProgramsTest(unittest.TestCase):
         en = run("netdemo", "compare", "--only", "udp", "--count", "20", "--repeat", "1", lang=EN)
         self.assertIn("1. The first byte", en.stdout)
 
+    def test_the_ftp_client_speaks_chinese_and_the_protocol_stays_as_it_is(self):
+        srv = subprocess.Popen([os.path.join(BIN, "ftp-demo"), "server", "-p", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            ready = srv.stdout.readline()
+            port = re.search(r"listening on \S+:(\d+)", ready)
+            self.assertIsNotNone(port, ready)
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+            env.update(ZH)
+            r = subprocess.run([os.path.join(BIN, "ftp-demo"), "client", "-p", port.group(1)],
+                               input="help\npassive\nbogus\nquit\n", capture_output=True,
+                               text=True, env=env, timeout=10)
+        finally:
+            srv.kill()
+            srv.wait()
+        self.assertIn("已连接到", r.stdout)
+        self.assertIn("get REMOTE [LOCAL] 下载一个文件（RETR）", r.stdout)
+        self.assertIn("被动模式：关。", r.stdout)
+        self.assertIn("?无效命令：bogus", r.stderr)
+        self.assertRegex(r.stdout, r"(?m)^220 ", "the server's replies are the protocol's own")
+
     def test_the_zh_cn_locale_exists(self):
         r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
         self.assertRegex(r.stdout, re.compile(r"^zh_CN\.utf8$", re.M | re.I),
