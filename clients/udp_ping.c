@@ -8,6 +8,7 @@
  * the summary shows what reliability costs.
  */
 #include "udp_client.h"
+#include "i18n.h"
 #include "shutdown.h"
 #include "trace.h"
 #include "udp_arq.h"
@@ -163,10 +164,10 @@ static void ping_on_pong(struct ping *p, const struct udp_packet_header *h, size
         udp_rtt_add(&p->rtt, rtt);
     if (h->seq + 1 == p->sent)
         p->last_answered = true;
-    ping_say(p, "%zu bytes from %s: seq=%u rtt=%.4f ms%s\n", len, p->target, h->seq,
+    ping_say(p, _("%zu bytes from %s: seq=%u rtt=%.4f ms%s\n"), len, p->target, h->seq,
              (double)rtt / NS_PER_MS,
-             v == UDP_SEQ_DUPLICATE      ? " (DUP!)"
-             : v == UDP_SEQ_OUT_OF_ORDER ? " (out of order)"
+             v == UDP_SEQ_DUPLICATE      ? _(" (DUP!)")
+             : v == UDP_SEQ_OUT_OF_ORDER ? _(" (out of order)")
                                          : "");
 }
 
@@ -232,8 +233,8 @@ static void ping_summary_rtt(const struct ping *p, const char *note)
     struct udp_rtt_summary s;
     udp_rtt_summarize(&p->rtt, &s);
     if (p->rtt.count > 0)
-        ping_say(p, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms, jitter %.3f ms%s\n", s.min_ms,
-                 s.avg_ms, s.max_ms, s.mdev_ms, s.jitter_ms, note);
+        ping_say(p, _("rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms, jitter %.3f ms%s\n"),
+                 s.min_ms, s.avg_ms, s.max_ms, s.mdev_ms, s.jitter_ms, note);
 }
 
 /* Which datagrams got no reply: the class can look for them in a trace. */
@@ -243,11 +244,11 @@ static void ping_summary_lost(const struct ping *p)
     size_t n = udp_seq_lost(p->seqs, seqs, UDP_PING_LOST_SHOWN);
     if (n == 0)
         return;
-    ping_say(p, "no reply to seq");
+    ping_say(p, "%s", _("no reply to seq"));
     for (size_t i = 0; i < n && i < UDP_PING_LOST_SHOWN; i++)
         ping_say(p, "%s %u", i ? "," : "", seqs[i]);
     if (n > UDP_PING_LOST_SHOWN)
-        ping_say(p, " (+%zu more)", n - UDP_PING_LOST_SHOWN);
+        ping_say(p, _(" (+%zu more)"), n - UDP_PING_LOST_SHOWN);
     ping_say(p, "\n");
 }
 
@@ -255,9 +256,10 @@ static void ping_summary_plain(const struct ping *p)
 {
     const struct udp_seq_tracker *t = p->seqs;
     double lost = p->sent ? 100.0 * (double)(p->sent - t->received) / (double)p->sent : 0;
-    ping_say(p, "\n--- %s udp ping statistics ---\n", p->target);
+    ping_say(p, _("\n--- %s udp ping statistics ---\n"), p->target);
     ping_say(p,
-             "%lu datagrams sent, %llu received, %.1f%% lost, %llu duplicates, %llu out of order\n",
+             _("%lu datagrams sent, %llu received, %.1f%% lost, %llu duplicates, %llu out of "
+               "order\n"),
              p->sent, (unsigned long long)t->received, lost, (unsigned long long)t->duplicates,
              (unsigned long long)t->out_of_order);
     ping_summary_lost(p);
@@ -287,9 +289,11 @@ static int ping_arq_collect(struct ping *p)
     unsigned tries;
     while (udp_arq_deliver(&p->arq, &seq, &latency, &tries)) {
         udp_rtt_add(&p->rtt, latency);
-        ping_say(p, "%zu bytes from %s: seq=%u delivered rtt=%.4f ms (%u %s)\n", p->config->size,
-                 p->target, seq, (double)latency / NS_PER_MS, tries,
-                 tries == 1 ? "transmission" : "transmissions");
+        ping_say(p,
+                 ngettext("%zu bytes from %s: seq=%u delivered rtt=%.4f ms (%u transmission)\n",
+                          "%zu bytes from %s: seq=%u delivered rtt=%.4f ms (%u transmissions)\n",
+                          tries),
+                 p->config->size, p->target, seq, (double)latency / NS_PER_MS, tries);
     }
     return rc;
 }
@@ -309,8 +313,8 @@ static int ping_arq_send(struct ping *p, int64_t *next_new)
              * doubles each time), and silence would look like a hang. */
             const struct udp_arq_slot *slot = &p->arq.slot[seq % UDP_ARQ_WINDOW];
             ping_say(p,
-                     "seq=%u: no ACK in time, sent again (transmission %u of %d; next wait %.0f "
-                     "ms)\n",
+                     _("seq=%u: no ACK in time, sent again (transmission %u of %d; next wait "
+                       "%.0f ms)\n"),
                      seq, slot->tries, UDP_ARQ_MAX_TRIES,
                      (double)(slot->deadline - now) / NS_PER_MS);
             fflush(stdout);
@@ -333,7 +337,7 @@ static int ping_reliable(struct ping *p)
         if (ping_arq_send(p, &next_new) == -1)
             return -1;
         if (p->arq.failed) {
-            fprintf(stderr, "udp-demo ping: seq=%u unacknowledged after %d transmissions\n",
+            fprintf(stderr, _("udp-demo ping: seq=%u unacknowledged after %d transmissions\n"),
                     p->arq.failed_seq, UDP_ARQ_MAX_TRIES);
             return -1;
         }
@@ -350,13 +354,13 @@ static int ping_reliable(struct ping *p)
 static void ping_summary_reliable(const struct ping *p)
 {
     const struct udp_arq *a = &p->arq;
-    ping_say(p, "\n--- %s udp ping --reliable statistics ---\n", p->target);
+    ping_say(p, _("\n--- %s udp ping --reliable statistics ---\n"), p->target);
     ping_say(p,
-             "%u messages delivered in order, each exactly once; %llu transmissions, "
-             "%llu retransmissions, %llu duplicate ACKs suppressed\n",
+             _("%u messages delivered in order, each exactly once; %llu transmissions, "
+               "%llu retransmissions, %llu duplicate ACKs suppressed\n"),
              a->base, (unsigned long long)a->transmissions, (unsigned long long)a->retransmissions,
              (unsigned long long)a->duplicate_acks);
-    ping_summary_rtt(p, " (first transmission to acknowledgement)");
+    ping_summary_rtt(p, _(" (first transmission to acknowledgement)"));
 }
 
 /* --- the run ------------------------------------------------------------ */
@@ -408,8 +412,10 @@ int udp_ping_run(const struct udp_ping_config *config)
         fprintf(stderr, "udp-demo ping: %s\n", err);
         return rc == -2 ? 2 : 1;
     }
-    ping_say(&p, "PING %s (udp%s): %zu bytes per datagram\n", p.target,
-             config->reliable ? ", reliable" : "", config->size);
+    ping_say(&p,
+             config->reliable ? _("PING %s (udp, reliable): %zu bytes per datagram\n")
+                              : _("PING %s (udp): %zu bytes per datagram\n"),
+             p.target, config->size);
     fflush(stdout);
     int64_t start = now_ns();
     rc = config->reliable ? ping_reliable(&p) : ping_plain(&p);

@@ -159,6 +159,23 @@ class ProgramsTest(unittest.TestCase):
         self.assertIn("?无效命令：bogus", r.stderr)
         self.assertRegex(r.stdout, r"(?m)^220 ", "the server's replies are the protocol's own")
 
+    def test_udp_ping_summarises_in_chinese(self):
+        srv = subprocess.Popen([os.path.join(BIN, "udp-demo"), "server", "-p", "0", "--drop",
+                                "30", "--seed", "2"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+        try:
+            ready = srv.stdout.readline()
+            port = re.search(r"listening on \S+:(\d+)", ready)
+            self.assertIsNotNone(port, ready)
+            r = run("udp-demo", "ping", "-p", port.group(1), "-c", "6", "-i", "10", "-t", "200",
+                    lang=ZH)
+        finally:
+            srv.kill()
+            srv.wait()
+        self.assertIn("udp ping 统计", r.stdout)
+        self.assertRegex(r.stdout, r"发出 6 个数据报，收到 \d 个")
+        self.assertIn("没有应答的 seq", r.stdout, "--drop 30 with seed 2 loses some")
+
     def test_the_zh_cn_locale_exists(self):
         r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
         self.assertRegex(r.stdout, re.compile(r"^zh_CN\.utf8$", re.M | re.I),
