@@ -3,6 +3,7 @@
  */
 #include "tcp_client.h"
 #include "cli.h"
+#include "i18n.h"
 #include "io.h"
 #include "trace.h"
 
@@ -62,7 +63,7 @@ static int tcp_client_say(int fd, const char *msg, int timeout_ms, char *err)
             return -1;
         }
         if (ready == 0 && total == 0) {
-            snprintf(err, NET_ERR_LEN, "no reply within %d ms (is it the server you meant?)",
+            snprintf(err, NET_ERR_LEN, _("no reply within %d ms (is it the server you meant?)"),
                      timeout_ms);
             return -1;
         }
@@ -76,7 +77,7 @@ static int tcp_client_say(int fd, const char *msg, int timeout_ms, char *err)
         if (n == 0) {
             TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the server hung up)", fd);
             if (total == 0) {
-                snprintf(err, NET_ERR_LEN, "the server hung up without answering");
+                snprintf(err, NET_ERR_LEN, _("the server hung up without answering"));
                 return -1;
             }
             break;
@@ -213,7 +214,8 @@ static int pump_run(struct pump *p, char *err)
         if (ready == 0 && p->heard)
             return 0;
         if (ready == 0) {
-            snprintf(err, NET_ERR_LEN, "no reply within %d ms of the end of input", p->timeout_ms);
+            snprintf(err, NET_ERR_LEN, _("no reply within %d ms of the end of input"),
+                     p->timeout_ms);
             return -1;
         }
         if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -294,15 +296,15 @@ static int tcp_client_option(void *ctx, int ch, const char *arg, char *err)
     struct tcp_client_args *a = ctx;
     if (ch == 't') {
         if (cli_parse_long(arg, 1, 3600 * 1000, &a->timeout_ms) == -1)
-            return cli_reason(err, "invalid -t '%s': milliseconds, from 1 to 3600000", arg);
+            return cli_reason(err, _("invalid -t '%s': milliseconds, from 1 to 3600000"), arg);
         return 0;
     }
     /* send() of 0 bytes sends nothing at all: the server would see no
      * message, and the client would wait for an answer to silence. */
     if (arg[0] == '\0')
-        return cli_reason(err, "-m '': an empty message sends nothing over TCP; give some text");
+        return cli_reason(err, _("-m '': an empty message sends nothing over TCP; give some text"));
     if (a->count == TCP_CLIENT_MAX_MESSAGES)
-        return cli_reason(err, "at most %d messages", TCP_CLIENT_MAX_MESSAGES);
+        return cli_reason(err, _("at most %d messages"), TCP_CLIENT_MAX_MESSAGES);
     a->messages[a->count++] = arg;
     return 0;
 }

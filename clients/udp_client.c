@@ -8,6 +8,7 @@
  */
 #include "udp_client.h"
 #include "cli.h"
+#include "i18n.h"
 #include "io.h"
 #include "trace.h"
 #include "udp_limits.h"
@@ -23,8 +24,8 @@
 static void set_err(char *err, const char *what, int e)
 {
     if (e == ECONNREFUSED)
-        snprintf(err, NET_ERR_LEN, "%s: %s (ICMP port unreachable: no server on that port)", what,
-                 strerror(e));
+        snprintf(err, NET_ERR_LEN, _("%s: %s (ICMP port unreachable: no server on that port)"),
+                 what, strerror(e));
     else
         snprintf(err, NET_ERR_LEN, "%s: %s", what, strerror(e));
 }
@@ -44,7 +45,7 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
     int rc = io_poll(&pfd, 1, timeout_ms);
     if (rc == 0) {
         TRACE("recv(fd %d) ... nothing within %d ms", fd, timeout_ms);
-        printf("no reply within %d ms\n", timeout_ms);
+        printf(_("no reply within %d ms\n"), timeout_ms);
         fflush(stdout);
         return 1;
     }
@@ -138,7 +139,7 @@ int udp_client_interactive(const struct net_endpoint *ep, int timeout_ms, char *
         if (st == LINE_EOF || st == LINE_ERROR)
             break;
         if (st == LINE_TOO_LONG) {
-            fprintf(stderr, "udp-demo client: line longer than %d bytes, not sent\n",
+            fprintf(stderr, _("udp-demo client: line longer than %d bytes, not sent\n"),
                     UDP_MAX_PAYLOAD_V4);
             continue;
         }
@@ -188,11 +189,11 @@ static int udp_client_option(void *ctx, int ch, const char *arg, char *err)
     struct client_args *a = ctx;
     if (ch == 't') {
         if (cli_parse_long(arg, 1, 3600000, &a->timeout_ms) == -1)
-            return cli_reason(err, "invalid timeout '%s': milliseconds from 1 to 3600000", arg);
+            return cli_reason(err, _("invalid timeout '%s': milliseconds from 1 to 3600000"), arg);
         return 0;
     }
     if (a->count == UDP_CLIENT_MAX_MESSAGES) /* 'm' */
-        return cli_reason(err, "at most %d messages", UDP_CLIENT_MAX_MESSAGES);
+        return cli_reason(err, _("at most %d messages"), UDP_CLIENT_MAX_MESSAGES);
     a->messages[a->count++] = arg;
     return 0;
 }
