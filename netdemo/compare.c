@@ -39,6 +39,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,10 +366,26 @@ const struct round_trip compare_round_trips[ROUND_TRIPS] = {
 
 /* One run: count request/replies on one socket; their RTTs (µs) into rtt,
  * the rate into *per_s. Returns 0 or -1. */
+/* Connections a server has accepted so far, from its counters (as /stats
+ * shows them): the UDP server accepts none, and counts none. */
+static long long accepted(const struct netdemo *d, int service)
+{
+    const void *srv = d->services[service].srv;
+    const struct counters *c = service == NETDEMO_TCP ? ((const struct tcp_server *)srv)->stats
+                               : service == NETDEMO_HTTP
+                                   ? ((const struct http_server *)srv)->stats
+                                   : ((const struct udp_server *)srv)->counters;
+    return atomic_load_explicit(&c->conns_total, memory_order_relaxed);
+}
+
+/* count request/replies on one socket: each one's time into rtt[], the
+ * rate into *per_s, and the connections the server accepted meanwhile
+ * (as its counters saw them) into *conns. Returns 0, or -1 with err. */
 static int round_trip_run(struct netdemo *d, const struct round_trip *w, long count, double *rtt,
-                          double *per_s, char *err)
+                          double *per_s, long long *conns, char *err)
 {
     int service = w->kind == RT_TCP ? NETDEMO_TCP : w->kind == RT_UDP ? NETDEMO_UDP : NETDEMO_HTTP;
+    long long before = accepted(d, service);
     int fd = dial(d->services[service].port, w->kind == RT_UDP ? SOCK_DGRAM : SOCK_STREAM, err);
     if (fd == -1)
         return -1;
@@ -382,6 +399,7 @@ static int round_trip_run(struct netdemo *d, const struct round_trip *w, long co
         rtt[i] = us_since(t0);
     }
     *per_s = (double)count / ((double)(now_ns() - start) / 1e9);
+    *conns = accepted(d, service) - before; /* accepted before the first reply came */
     close(fd);
     return rc;
 }
@@ -827,7 +845,8 @@ static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, struct bulk_ctx
     for (size_t w = 0; w < ROUND_TRIPS; w++) {
         for (long run = 0; run < o->repeat && (o->only & compare_round_trips[w].only); run++) {
             progress(compare_round_trips[w].name, run + 1, o->repeat);
-            if (round_trip_run(d, &compare_round_trips[w], o->count, rtt, &rate[run], err) == -1)
+            if (round_trip_run(d, &compare_round_trips[w], o->count, rtt, &rate[run],
+                               &r->rt_conns[w], err) == -1)
                 return failed_at(err, "round trips", compare_round_trips[w].name);
             p50[run] = stats_percentile(rtt, (size_t)o->count, 50);
             p99[run] = stats_percentile(rtt, (size_t)o->count, 99);

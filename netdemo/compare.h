@@ -80,6 +80,7 @@ struct results {
     bool first_ran[FIRST_BYTES];
     struct stats_range rate[ROUND_TRIPS], p50[ROUND_TRIPS], p99[ROUND_TRIPS];
     bool rt_ran[ROUND_TRIPS];
+    long long rt_conns[ROUND_TRIPS]; /* connections the server accepted, in the last run */
     struct stats_range mib_s[BULKS]; /* MiB a second */
     struct bulk_run last[BULKS];     /* the last run's kernel figures */
     bool bulk_ran[BULKS];

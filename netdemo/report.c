@@ -131,15 +131,17 @@ void compare_print_table(const struct compare_options *o, const struct results *
              "   one for its commands, one for the file.\n\n"));
 
     printf(_("2. Round trips: %ld small requests, one after another, on one socket\n\n"), o->count);
-    heading((const char *const[]){_("protocol"), _("requests/s"), "RTT p50", "RTT p99"},
-            (const int[]){10, 25, 25, 0}, 4);
+    heading((const char *const[]){_("protocol"), _("requests/s"), "RTT p50", "RTT p99",
+                                  _("connections")},
+            (const int[]){10, 25, 25, 25, 0}, 5);
     for (size_t i = 0; i < ROUND_TRIPS; i++) {
         if (!r->rt_ran[i])
             continue;
         snprintf(a, sizeof a, "%.0f (%.0f-%.0f)", r->rate[i].median, r->rate[i].min,
                  r->rate[i].max);
-        printf("   %-9s %-24s %-24s %s\n", compare_round_trips[i].name, a,
-               time_text(r->p50[i], b, sizeof b), time_text(r->p99[i], c, sizeof c));
+        printf("   %-9s %-24s %-24s %-24s %lld\n", compare_round_trips[i].name, a,
+               time_text(r->p50[i], b, sizeof b), time_text(r->p99[i], c, sizeof c),
+               r->rt_conns[i]);
     }
     printf(_("\n   p50: half the requests were answered faster; p99: all but one in a hundred.\n"
              "   A round trip runs from this program's send() to the end of its recv(): both\n"
@@ -288,7 +290,8 @@ static void json_first_byte(FILE *f, const struct compare_options *o, const stru
 static void json_round_trip(FILE *f, const struct compare_options *o, const struct results *r,
                             size_t i)
 {
-    fprintf(f, "{\"protocol\":\"%s\",\"requests\":%ld,", compare_round_trips[i].name, o->count);
+    fprintf(f, "{\"protocol\":\"%s\",\"requests\":%ld,\"connections\":%lld,",
+            compare_round_trips[i].name, o->count, r->rt_conns[i]);
     json_range(f, "per_second", r->rate[i], ",");
     json_range(f, "rtt_p50_us", r->p50[i], ",");
     json_range(f, "rtt_p99_us", r->p99[i], "}");
@@ -465,14 +468,15 @@ static void html_round_trips(FILE *f, const struct compare_options *o, const str
     char what[96];
     snprintf(what, sizeof what, "%ld small requests, one after another, on one socket.", o->count);
     html_section(f, "2. Round trips", "2. 往返", what,
-                 "<th>protocol</th><th>requests a second</th><th>RTT p50</th><th>RTT p99</th>");
+                 "<th>protocol</th><th>requests a second</th><th>RTT p50</th><th>RTT p99</th>"
+                 "<th>connections</th>");
     for (size_t i = 0; i < ROUND_TRIPS; i++) {
         if (!html_row(f, r->rt_ran[i], compare_round_trips[i].name))
             continue;
         html_range_cell(f, r->rate[i], "", 0);
         html_range_cell(f, r->p50[i], "&micro;s", 0);
         html_range_cell(f, r->p99[i], "&micro;s", 0);
-        fputs("</tr>\n", f);
+        fprintf(f, "<td>%lld</td></tr>\n", r->rt_conns[i]);
         bars[n++] = (struct chart_bar){compare_round_trips[i].name, r->rate[i].median};
     }
     fputs("</table>\n", f);

@@ -68,6 +68,13 @@ class CompareTest(unittest.TestCase):
         self.assertGreaterEqual(first["FTP"]["connections"], 2)
         self.assertLess(first["UDP"]["round_trips"], first["TCP"]["round_trips"])
         self.assertLess(first["TCP"]["round_trips"], first["FTP"]["round_trips"])
+        rtt = {row["protocol"]: row for row in report["round_trips"]}
+        self.assertEqual(set(rtt), {"TCP", "UDP", "HTTP/1.1"})
+        # what the servers' counters saw: N requests, one connection, or none
+        self.assertEqual({p: row["connections"] for p, row in rtt.items()},
+                         {"TCP": 1, "UDP": 0, "HTTP/1.1": 1})
+        for row in rtt.values():
+            self.assertEqual(row["requests"], 200)
         bulk = {row["protocol"]: row for row in report["bulk"]}
         self.assertEqual(set(bulk), {"TCP", "HTTP", "FTP"})
         for row in bulk.values():
