@@ -11,7 +11,8 @@
  *      new connection for TCP, HTTP/1.0 and FTP), or over a connection
  *      already open (HTTP/1.1 keep-alive), or with no connection (UDP);
  *   2. round trips: --count small requests one after another;
- *   3. bulk: --size bytes one way, over TCP (to a discard server), HTTP
+ *   3. bulk: --size bytes one way, over TCP (to a discard server), UDP
+ *      (plain: what is lost; and with the reliable mode), HTTP
  *      and FTP, with what the kernel saw of it (TCP_INFO);
  *   4. loss: --count datagrams through a UDP server that drops --drop
  *      percent, plain (what is lost) and with udp-demo ping's reliable
@@ -48,21 +49,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#define COMPARE_MESSAGE      "dream is handsome" /* the seed's words, 17 bytes */
-#define COMPARE_TRIALS       21                  /* first-byte tries in one run: a median */
-#define COMPARE_WAIT_MS      5000                /* any one answer */
-#define COMPARE_HTTP_FILE    "/files/dream.txt"  /* a tiny file of the bundled site */
-#define COMPARE_FTP_FILE     "readme.txt"        /* a tiny file of the bundled sample */
-#define COMPARE_MAX_COUNT    1000000
-#define COMPARE_MAX_REPEAT   100
-#define COMPARE_RESPONSE_MAX 8192 /* a response to the tiny file, head and body */
-#define COMPARE_BULK_FILE    "bulk.bin"
-#define COMPARE_LOSS_SIZE    56                 /* bytes a datagram, as ping's */
-#define COMPARE_CHUNK        (256 * 1024)       /* one send() or recv() of the bulk */
-#define COMPARE_SIZE_DEFAULT (64 * 1024 * 1024) /* --size */
-#define COMPARE_SIZE_MAX     (16ULL << 30)
-#define COMPARE_NETEM_SIZE   (8 * 1024 * 1024) /* the lossy rows' bulk, at most */
-#define COMPARE_NETEM_LOSS   1                 /* --netem's percent, by default */
+#define COMPARE_MESSAGE       "dream is handsome" /* the seed's words, 17 bytes */
+#define COMPARE_TRIALS        21                  /* first-byte tries in one run: a median */
+#define COMPARE_WAIT_MS       5000                /* any one answer */
+#define COMPARE_HTTP_FILE     "/files/dream.txt"  /* a tiny file of the bundled site */
+#define COMPARE_FTP_FILE      "readme.txt"        /* a tiny file of the bundled sample */
+#define COMPARE_MAX_COUNT     1000000
+#define COMPARE_MAX_REPEAT    100
+#define COMPARE_RESPONSE_MAX  8192 /* a response to the tiny file, head and body */
+#define COMPARE_BULK_FILE     "bulk.bin"
+#define COMPARE_LOSS_SIZE     56                 /* bytes a datagram, as ping's */
+#define COMPARE_CHUNK         (256 * 1024)       /* one send() or recv() of the bulk */
+#define COMPARE_SIZE_DEFAULT  (64 * 1024 * 1024) /* --size */
+#define COMPARE_SIZE_MAX      (16ULL << 30)
+#define COMPARE_UDP_SETTLE_MS 50 /* the server's count still this long: it has them all */
+#define COMPARE_NETEM_SIZE    (8 * 1024 * 1024) /* the lossy rows' bulk, at most */
+#define COMPARE_NETEM_LOSS    1                 /* --netem's percent, by default */
 
 static const char compare_usage[] =
     N_("usage: netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
@@ -73,7 +75,8 @@ static const char compare_usage[] =
        "with netdemo's own servers on free loopback ports, and print what each costs:\n"
        "  1. the first byte: one small request and its reply, from nothing;\n"
        "  2. round trips: N small requests, one after another;\n"
-       "  3. bulk: BYTES one way over TCP, HTTP and FTP, and what the kernel saw;\n"
+       "  3. bulk: BYTES one way over TCP, UDP (plain, and reliable), HTTP and FTP,\n"
+       "     with the bytes on the wire, what was lost and what the kernel saw;\n"
        "  4. loss: N datagrams (1000 at most) through a server that drops PERCENT of\n"
        "     them, plain and with the reliable mode (what TCP adds, made small);\n"
        "  5. message boundaries: three writes, and the reads TCP and UDP need.\n"
@@ -467,6 +470,7 @@ static int bulk_on_a_new_connection(struct bulk_ctx *c, uint16_t port,
         return -1;
     int rc = transfer(c, fd, err);
     out->seconds = (double)(now_ns() - t0) / 1e9;
+    out->arrived = c->size; /* TCP delivers all, or the transfer failed */
     out->has_info = tcpinfo_read(fd, &out->info) == 0;
     close(fd);
     return rc;
@@ -552,13 +556,105 @@ static int bulk_ftp(struct bulk_ctx *c, struct bulk_run *out, char *err)
     if (rc == 0)
         rc = ftp_conn_retr(&fc, COMPARE_BULK_FILE, c->devnull, 0, err);
     out->seconds = (double)(now_ns() - t0) / 1e9;
+    out->arrived = c->size;
     out->has_info = false; /* the data connection lives inside the FTP client */
     ftp_conn_close(&fc);
     return rc;
 }
 
+/* The UDP server's counters: what it received and sent, as /stats has it. */
+static const struct counters *udp_counters(const struct netdemo *d)
+{
+    return ((const struct udp_server *)d->services[NETDEMO_UDP].srv)->counters;
+}
+
+static long long counter(const atomic_llong *field)
+{
+    return atomic_load_explicit(field, memory_order_relaxed);
+}
+
+/* Plain UDP: size bytes in datagrams of COMPARE_DATAGRAM, as fast as send()
+ * takes them; nothing waits for the server, so what its socket buffer
+ * cannot hold is lost. The clock stops when the server's count of
+ * datagrams stops moving: it has taken all that will ever arrive. */
+static int bulk_udp(struct bulk_ctx *c, struct bulk_run *out, char *err)
+{
+    const struct counters *k = udp_counters(c->d);
+    long long in0 = counter(&k->bytes_in), n0 = counter(&k->requests);
+    long long out0 = counter(&k->bytes_out);
+    int fd = dial(c->d->services[NETDEMO_UDP].port, SOCK_DGRAM, err);
+    if (fd == -1)
+        return -1;
+    int64_t t0 = now_ns();
+    unsigned long sent = 0;
+    for (uint64_t done = 0; done < c->size; sent++) {
+        size_t n = c->size - done < COMPARE_DATAGRAM ? (size_t)(c->size - done) : COMPARE_DATAGRAM;
+        /* a refused send only reports an earlier datagram's ICMP: go on */
+        if (send(fd, c->chunk, n, 0) == -1 && errno != ECONNREFUSED && errno != ENOBUFS) {
+            snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
+            close(fd);
+            return -1;
+        }
+        done += n;
+    }
+    long long seen = -1;
+    int64_t moved = now_ns();
+    for (int64_t now = moved; now - moved < COMPARE_UDP_SETTLE_MS * 1000000LL &&
+                              now - t0 < (int64_t)COMPARE_WAIT_MS * 1000000;
+         now = now_ns()) {
+        long long n = counter(&k->requests);
+        if (n != seen) {
+            seen = n;
+            moved = now;
+        }
+        usleep(1000);
+    }
+    close(fd);
+    long long replies_bytes = counter(&k->bytes_out) - out0;
+    out->seconds = (double)(moved - t0) / 1e9;
+    out->udp = true;
+    out->datagrams = sent;
+    out->datagrams_arrived = (unsigned long)(seen - n0);
+    out->arrived = (uint64_t)(counter(&k->bytes_in) - in0);
+    out->wire = c->size + (uint64_t)replies_bytes +
+                (sent + (uint64_t)replies_bytes / COMPARE_DATAGRAM) * COMPARE_UDP_HEADERS;
+    return 0;
+}
+
+/* UDP with the reliable mode: udp-demo ping --reliable's own code, size
+ * bytes in datagrams of COMPARE_DATAGRAM, each acknowledged; all arrive. */
+static int bulk_udp_reliable(struct bulk_ctx *c, struct bulk_run *out, char *err)
+{
+    const struct counters *k = udp_counters(c->d);
+    long long out0 = counter(&k->bytes_out);
+    struct udp_ping_result res;
+    struct udp_ping_config pc = {
+        .count = (unsigned long)((c->size + COMPARE_DATAGRAM - 1) / COMPARE_DATAGRAM),
+        .size = COMPARE_DATAGRAM,
+        .timeout_ms = COMPARE_LOSS_WAIT_MS,
+        .reliable = true,
+        .quiet = true,
+        .result = &res};
+    net_endpoint_from_host_port("127.0.0.1", c->d->services[NETDEMO_UDP].port, &pc.endpoint, err);
+    if (udp_ping_run(&pc) != 0)
+        return cli_reason(err, _("not every message was delivered (%lu of %ld)"), res.received,
+                          (long)pc.count);
+    long long acks_bytes = counter(&k->bytes_out) - out0; /* an ACK is the datagram, reflected */
+    out->seconds = res.seconds;
+    out->udp = out->reliable = true;
+    out->datagrams = pc.count;
+    out->datagrams_arrived = res.received;
+    out->resent = res.retransmissions;
+    out->arrived = (uint64_t)res.received * COMPARE_DATAGRAM;
+    out->wire = (uint64_t)res.sent * COMPARE_DATAGRAM + (uint64_t)acks_bytes +
+                (res.sent + (uint64_t)acks_bytes / COMPARE_DATAGRAM) * COMPARE_UDP_HEADERS;
+    return 0;
+}
+
 const struct bulk compare_bulks[BULKS] = {
     {"TCP", ONLY_TCP, bulk_tcp},
+    {"UDP", ONLY_UDP, bulk_udp},
+    {N_("UDP, reliable"), ONLY_UDP, bulk_udp_reliable},
     {"HTTP", ONLY_HTTP, bulk_http},
     {"FTP", ONLY_FTP, bulk_ftp},
 };
@@ -818,7 +914,7 @@ static int bulk_runs(struct bulk_ctx *c, const struct compare_options *o, unsign
             progress(compare_bulks[w].name, run + 1, o->repeat);
             if (compare_bulks[w].run(c, &last[w], err) == -1)
                 return failed_at(err, "bulk", compare_bulks[w].name);
-            rate[run] = (double)c->size / (1 << 20) / last[w].seconds;
+            rate[run] = (double)last[w].arrived / (1 << 20) / last[w].seconds;
             ran[w] = true;
         }
         mib_s[w] = stats_range_of(rate, (size_t)o->repeat);
@@ -892,7 +988,7 @@ struct compare_run {
     struct results *r;
     struct extra sink, lossy; /* the discard server, the lossy UDP server */
     struct bulk_ctx bulk;
-    char dir[64]; /* the served folder, "" until made */
+    char dir[PATH_MAX - 64]; /* the served folder, in $TMPDIR or /tmp; room for its files */
     /* --netem: the link, a discard and a web server at its far end */
     struct lossy_link link;
     struct extra far_sink, far_http;
@@ -940,6 +1036,13 @@ static int netem_start(struct compare_run *c, const struct compare_options *o)
 static int compare_start(struct compare_run *c, const struct compare_options *o, char *err)
 {
     struct cli_common quiet = {.host = "127.0.0.1"}; /* no --trace: silent */
+    const char *tmp = getenv("TMPDIR");
+    int n =
+        snprintf(c->dir, sizeof c->dir, "%s/netdemo-compare-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (n < 0 || (size_t)n >= sizeof c->dir) {
+        c->dir[0] = '\0';
+        return cli_reason(err, "TMPDIR is too long a path");
+    }
     bool read_by_a_row = o->only & (ONLY_HTTP | ONLY_FTP);
     if (content_make(c->dir, read_by_a_row ? o->size : 0, c->bulk.chunk, err) == -1)
         return -1;
@@ -1023,7 +1126,7 @@ int netdemo_compare_main(int argc, char *argv[])
                             .far_http = {.stop = {.pipe = {-1, -1}}},
                             .link = {.home = -1, .server = -1, .client = -1},
                             .bulk = {.chunk = malloc(COMPARE_CHUNK + 1), .devnull = -1},
-                            .dir = "/tmp/netdemo-compare-XXXXXX"};
+                            .dir = ""};
     if (c.d == NULL || c.r == NULL || c.bulk.chunk == NULL) {
         compare_end(&c);
         return cli_error(syntax.prog, CLI_EXIT_FAILURE, "malloc: out of memory");

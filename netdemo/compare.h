@@ -18,6 +18,9 @@
 #define COMPARE_LOSS_WAIT_MS 20   /* a loss row's wait for a reply, and the first RTO */
 #define COMPARE_LOSS_MAX     1000 /* datagrams in a loss run, at most: each lost one waits */
 
+#define COMPARE_DATAGRAM    1024 /* a UDP bulk row's datagrams: 1 KiB, whole in one frame */
+#define COMPARE_UDP_HEADERS 28   /* IPv4 and UDP headers: what a datagram adds on the wire */
+
 enum { ONLY_TCP = 1, ONLY_UDP = 2, ONLY_HTTP = 4, ONLY_FTP = 8, ONLY_ALL = 15 };
 
 struct compare_options {
@@ -37,7 +40,7 @@ struct netdemo;
 struct bulk_ctx;
 
 /* The rows of each workload, in the report's order (compare.c). */
-enum { FIRST_BYTES = 5, ROUND_TRIPS = 3, BULKS = 3 };
+enum { FIRST_BYTES = 5, ROUND_TRIPS = 3, BULKS = 5 };
 
 /* One way to get a first reply, and what it costs by construction. */
 struct first_byte {
@@ -63,8 +66,16 @@ extern const struct round_trip compare_round_trips[ROUND_TRIPS];
 /* One bulk run's result. */
 struct bulk_run {
     double seconds;
-    bool has_info; /* the kernel's view of the connection the data took */
+    uint64_t arrived; /* payload bytes that got there: all of them, but over plain UDP */
+    bool has_info;    /* the kernel's view of the connection the data took */
     struct tcpinfo info;
+    /* the UDP rows: datagrams sent (first transmissions), how many arrived
+     * (at the server, or delivered by the reliable mode), sent again, and
+     * the bytes on the wire both ways (payload, IP and UDP headers) */
+    bool udp, reliable;
+    unsigned long datagrams, datagrams_arrived;
+    unsigned long long resent;
+    uint64_t wire;
 };
 
 struct bulk {

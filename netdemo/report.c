@@ -23,6 +23,8 @@
  * both ways (the ACKs too). 0 when the kernel's view is not known. */
 static uint64_t wire_bytes(const struct bulk_run *b, uint64_t payload)
 {
+    if (b->udp)
+        return b->wire;
     if (!b->has_info)
         return 0;
     return payload + ((uint64_t)b->info.segs_out + b->info.segs_in) * TCPINFO_HEADER_BYTES;
@@ -204,8 +206,8 @@ static void print_bulk(const struct compare_options *o, const struct results *r)
     if (!any)
         return;
     printf(_("\n3. Bulk: %s one way\n\n"), bytes_text(o->size, a, sizeof a));
-    heading((const char *const[]){_("protocol"), "MiB/s", _("on the wire"), _("the kernel's view")},
-            (const int[]){10, 25, 17, 0}, 4);
+    heading((const char *const[]){_("protocol"), "MiB/s", _("on the wire"), _("what happened")},
+            (const int[]){16, 22, 19, 0}, 4);
     for (size_t i = 0; i < BULKS; i++) {
         if (!r->bulk_ran[i])
             continue;
@@ -217,8 +219,17 @@ static void print_bulk(const struct compare_options *o, const struct results *r)
         if (wire > 0)
             snprintf(c, sizeof c, "%s +%.2f%%", bytes_text(wire, w, sizeof w),
                      100.0 * (double)(wire - o->size) / (double)o->size);
-        printf("   %-9s %-24s %-16s ", compare_bulks[i].name, a, wire > 0 ? c : "-");
-        if (run->has_info)
+        printf("   ");
+        column(_(compare_bulks[i].name), 16);
+        printf("%-21s %-18s ", a, wire > 0 ? c : "-");
+        if (run->udp && !run->reliable)
+            printf(_("lost %.1f%% of %lu datagrams\n"),
+                   100.0 * (double)(run->datagrams - run->datagrams_arrived) /
+                       (double)run->datagrams,
+                   run->datagrams);
+        else if (run->udp)
+            printf(_("all %lu arrived, %llu resent\n"), run->datagrams_arrived, run->resent);
+        else if (run->has_info)
             printf(_("rtt %u us, cwnd %u, %u resent\n"), run->info.rtt_us, run->info.cwnd,
                    run->info.retransmits);
         else
@@ -230,8 +241,13 @@ static void print_bulk(const struct compare_options *o, const struct results *r)
              "   On the wire: the payload and the IP and TCP headers of every segment, both\n"
              "   ways (%d bytes each, ACKs included), from the kernel's segment counts. On\n"
              "   loopback a segment carries up to 64 KiB, so the headers cost little; on\n"
-             "   Ethernet one carries 1448 bytes. TCP on loopback loses nothing: 0 resent.\n"),
-           TCPINFO_HEADER_BYTES);
+             "   Ethernet one carries 1448 bytes. TCP on loopback loses nothing: 0 resent.\n"
+             "   UDP goes in datagrams of %d bytes, each with %d bytes of headers. Plain UDP\n"
+             "   sends as fast as it can and nothing waits for the server: what its socket\n"
+             "   cannot hold is lost, and only the server's count says so. The reliable mode\n"
+             "   gets it all there; its acknowledgement is each datagram sent back, so its\n"
+             "   wire carries the data twice (the plain row's server answers each, too).\n"),
+           TCPINFO_HEADER_BYTES, COMPARE_DATAGRAM, COMPARE_UDP_HEADERS);
 }
 
 /* Section 3 again over the lossy link, or why it could not run. */
@@ -301,10 +317,17 @@ static void json_round_trip(FILE *f, const struct compare_options *o, const stru
 static void json_bulk_row(FILE *f, size_t i, uint64_t size, struct stats_range rate,
                           const struct bulk_run *b)
 {
-    fprintf(f, "{\"protocol\":\"%s\",\"payload_bytes\":%llu,", compare_bulks[i].name,
-            (unsigned long long)size);
+    fprintf(f, "{\"protocol\":\"%s\",\"payload_bytes\":%llu,\"arrived_bytes\":%llu,",
+            compare_bulks[i].name, (unsigned long long)size, (unsigned long long)b->arrived);
     json_range(f, "mib_per_second", rate, ",");
-    if (b->has_info)
+    if (b->udp)
+        fprintf(f,
+                "\"wire_bytes\":%llu,\"datagrams\":%lu,\"datagrams_arrived\":%lu,"
+                "\"lost_percent\":%.3f,\"retransmissions\":%llu,\"kernel\":null}",
+                (unsigned long long)b->wire, b->datagrams, b->datagrams_arrived,
+                100.0 * (double)(b->datagrams - b->datagrams_arrived) / (double)b->datagrams,
+                b->resent);
+    else if (b->has_info)
         fprintf(f,
                 "\"wire_bytes\":%llu,\"kernel\":{\"segs_out\":%u,\"segs_in\":%u,"
                 "\"rtt_us\":%u,\"retransmits\":%u,\"cwnd\":%u,\"out_of_order\":%u}}",
@@ -497,30 +520,35 @@ static void html_bulk(FILE *f, const struct compare_options *o, const struct res
     snprintf(what, sizeof what, "%s one way.", bytes_text(o->size, size, sizeof size));
     html_section(f, "3. Bulk transfer", "3. 大量传输", what,
                  "<th>protocol</th><th>MiB a second</th><th>bytes on the wire</th>"
-                 "<th>overhead</th>");
+                 "<th>overhead</th><th>arrived</th>");
     for (size_t i = 0; i < BULKS; i++) {
         if (!html_row(f, r->bulk_ran[i], compare_bulks[i].name))
             continue;
         uint64_t wire = wire_bytes(&r->last[i], o->size);
         html_range_cell(f, r->mib_s[i], "", 0);
         if (wire > 0)
-            fprintf(f, "<td>%llu</td><td>%.2f%%</td></tr>\n", (unsigned long long)wire,
+            fprintf(f, "<td>%llu</td><td>%.2f%%</td>", (unsigned long long)wire,
                     100.0 * (double)(wire - o->size) / (double)o->size);
         else
-            fputs("<td>&ndash;</td><td>&ndash;</td></tr>\n", f);
+            fputs("<td>&ndash;</td><td>&ndash;</td>", f);
+        fprintf(f, "<td>%.1f%%</td></tr>\n", 100.0 * (double)r->last[i].arrived / (double)o->size);
         bars[n++] = (struct chart_bar){compare_bulks[i].name, r->mib_s[i].median};
     }
     fputs("</table>\n", f);
     chart_svg(f, "MiB a second", "%.0f MiB/s", bars, n);
     html_note(
         f,
-        "MiB a second: the payload over the time from connect() to the end, so the handshake "
-        "and TCP's slow start are in it. Overhead: the IP and TCP headers of every segment, "
-        "both ways, beside the payload. On loopback a segment carries up to 64 KiB; on "
-        "Ethernet, 1448 bytes.",
-        "每秒 MiB：有效载荷除以从 connect() 到传输结束的时间，所以握手和 TCP 的慢启动都算在内。"
-        "开销：每个报文段的 IP 和 TCP 头（两个方向）相对于有效载荷的比例。回环接口上一个报文段"
-        "最多带 64 KiB；以太网上是 1448 字节。");
+        "MiB a second: the payload that arrived over the time from connect() to the end, so "
+        "the handshake and TCP's slow start are in it. Overhead: the IP and TCP (or UDP) "
+        "headers, both ways, beside the payload. On loopback a segment carries up to 64 KiB; "
+        "on Ethernet, 1448 bytes. Plain UDP loses what the server's socket cannot hold; the "
+        "reliable mode sends each datagram back as its acknowledgement, so it carries the "
+        "data twice.",
+        "每秒 MiB：到达的有效载荷除以从 connect() 到传输结束的时间，所以握手和 TCP "
+        "的慢启动都算在内。"
+        "开销：IP 和 TCP（或 UDP）头（两个方向）相对于有效载荷的比例。回环接口上一个报文段"
+        "最多带 64 KiB；以太网上是 1448 字节。普通 UDP 会丢掉服务器套接字装不下的数据；可靠模式"
+        "把每个数据报原样发回作为确认，所以数据在线路上走了两遍。");
 }
 
 static void html_netem(FILE *f, const struct results *r)

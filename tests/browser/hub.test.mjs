@@ -331,7 +331,8 @@ async function checkMeasure(page) {
     `the table's rows: ${names}`);
   const tcp = rows[1];
   check(/^[\d,.]+ µs$/.test(tcp[1]) && /^[\d,.]+ MiB\/s$/.test(tcp[4]), `the TCP row: ${tcp}`);
-  check(rows[2][4] === '–', 'UDP has no bulk figure');
+  check(/^[\d,.]+ MiB\/s$/.test(rows[2][4]), `the UDP row's bulk figure (reliable mode): ${rows[2]}`);
+  check(rows.slice(1).every((r) => /^[\d,.]+ µs$/.test(r[1])), `every row has its first byte: ${rows}`);
 }
 
 // checkFtpSize: `ftp-demo client` downloads a sample file, a large one in

@@ -25,11 +25,14 @@ CI_RUN = ["--size", "1M", "--count", "200", "--repeat", "1"]
 
 
 STATE = tempfile.mkdtemp(prefix="netdemo-state-")  # XDG_STATE_HOME: the latest report
+TMP = tempfile.mkdtemp(prefix="netdemo-tmp-")  # TMPDIR: where a run makes its folder
+RUN_FOLDERS = os.path.join(TMP, "netdemo-compare-*")
 
 
 def compare(*args, timeout=60):
     return subprocess.run([BIN, "compare", *args], capture_output=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL, env={**os.environ, "XDG_STATE_HOME": STATE})
+                          stdin=subprocess.DEVNULL,
+                          env={**os.environ, "XDG_STATE_HOME": STATE, "TMPDIR": TMP})
 
 
 def http_get(port, path):
@@ -44,14 +47,14 @@ def http_get(port, path):
 
 class CompareTest(unittest.TestCase):
     def test_a_ci_sized_run_has_every_protocol_and_workload(self):
-        before = set(glob.glob("/tmp/netdemo-compare-*"))
+        before = set(glob.glob(RUN_FOLDERS))
         start = time.monotonic()
         r = compare(*CI_RUN, "--json")
         took = time.monotonic() - start
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertLess(took, 30, "a CI-sized run must take under 30 s")
         report = json.loads(r.stdout)
-        self.assertEqual(set(glob.glob("/tmp/netdemo-compare-*")), before, "its folder is gone")
+        self.assertEqual(set(glob.glob(RUN_FOLDERS)), before, "its folder is gone")
         for fact in ("kernel", "cpu", "cores", "date"):
             self.assertIn(fact, report["machine"])
         first = {row["protocol"]: row for row in report["first_byte"]}
@@ -76,10 +79,22 @@ class CompareTest(unittest.TestCase):
         for row in rtt.values():
             self.assertEqual(row["requests"], 200)
         bulk = {row["protocol"]: row for row in report["bulk"]}
-        self.assertEqual(set(bulk), {"TCP", "HTTP", "FTP"})
+        self.assertEqual(set(bulk), {"TCP", "UDP", "UDP, reliable", "HTTP", "FTP"})
         for row in bulk.values():
             self.assertEqual(row["payload_bytes"], 1 << 20, "payload is --size")
             self.assertGreater(row["mib_per_second"]["median"], 0)
+        for name in ("UDP", "UDP, reliable"):  # datagrams of 1 KiB, both ways with headers
+            row = bulk[name]
+            self.assertEqual(row["datagrams"], 1024, row)
+            self.assertGreater(row["wire_bytes"], row["arrived_bytes"], row)
+            self.assertEqual(row["arrived_bytes"], row["datagrams_arrived"] * 1024, row)
+            self.assertAlmostEqual(row["lost_percent"],
+                                   100 * (1 - row["datagrams_arrived"] / row["datagrams"]))
+        reliable = bulk["UDP, reliable"]
+        self.assertEqual((reliable["arrived_bytes"], reliable["lost_percent"]), (1 << 20, 0),
+                         "the reliable mode gets everything there")
+        # every ACK is the datagram sent back: the wire carries the data twice
+        self.assertGreaterEqual(reliable["wire_bytes"], 2 * (1 << 20))
         for name in ("TCP", "HTTP"):  # the kernel's view of the connection the data took
             row = bulk[name]
             self.assertGreaterEqual(row["wire_bytes"], row["payload_bytes"], row)
@@ -125,6 +140,8 @@ class CompareTest(unittest.TestCase):
         self.assertIn("3. Bulk: 1.0 MiB one way", text)
         self.assertIn("4. Loss: 200 datagrams through a server that drops 10% of them", text)
         self.assertIn("5. Message boundaries: the seed's words in 3 writes", text)
+        self.assertRegex(text, r"\n   UDP +\d+ \(\d+-\d+\) .* lost [\d.]+% of 1024 datagrams\n")
+        self.assertRegex(text, r"\n   UDP, reliable +\d+ \(\d+-\d+\) .* all 1024 arrived, \d+ resent\n")
 
     def test_out_writes_a_self_contained_report_that_a_browser_renders(self):
         out = tempfile.mkdtemp(prefix="netdemo-report-")
@@ -220,15 +237,16 @@ class CompareTest(unittest.TestCase):
     def test_ctrl_c_mid_run_leaves_no_folder_behind(self):
         for sig in (signal.SIGINT, signal.SIGTERM):
             with self.subTest(signal=sig.name):
-                before = set(glob.glob("/tmp/netdemo-compare-*"))
+                before = set(glob.glob(RUN_FOLDERS))
                 p = subprocess.Popen([BIN, "compare", "--size", "16M", "--repeat", "20"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      stdin=subprocess.DEVNULL,
-                                     env={**os.environ, "XDG_STATE_HOME": STATE})
+                                     env={**os.environ, "XDG_STATE_HOME": STATE,
+                                          "TMPDIR": TMP})
                 try:
                     deadline = time.monotonic() + harness.WAIT_S
                     # the folder is made first: once it is there, the run is under way
-                    while set(glob.glob("/tmp/netdemo-compare-*")) == before:
+                    while set(glob.glob(RUN_FOLDERS)) == before:
                         self.assertLess(time.monotonic(), deadline, "no folder was made")
                         time.sleep(0.02)
                     time.sleep(0.3)
@@ -237,7 +255,7 @@ class CompareTest(unittest.TestCase):
                 finally:
                     p.kill()
                     p.wait()
-                self.assertEqual(set(glob.glob("/tmp/netdemo-compare-*")), before)
+                self.assertEqual(set(glob.glob(RUN_FOLDERS)), before)
 
     def test_bad_usage_exits_2_with_one_line(self):
         for args in (["--count", "0"], ["--repeat", "x"], ["--only", "smtp"], ["--only", ""],
@@ -265,3 +283,4 @@ if __name__ == "__main__":
         harness.main_with_bin(__name__)
     finally:
         shutil.rmtree(STATE, True)
+        shutil.rmtree(TMP, True)

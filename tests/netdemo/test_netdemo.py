@@ -955,12 +955,16 @@ class CompareButtonTest(NetdemoTest):
     /compare/report.json and /compare show what it measured."""
 
     def setUp(self):
-        state = tempfile.mkdtemp(prefix="netdemo-state-")
-        self.addCleanup(shutil.rmtree, state, True)
-        old = os.environ.get("XDG_STATE_HOME")
-        os.environ["XDG_STATE_HOME"] = state  # netdemo and its run keep the report here
-        self.addCleanup(lambda: os.environ.pop("XDG_STATE_HOME") if old is None
-                        else os.environ.update(XDG_STATE_HOME=old))
+        # netdemo and its run keep the report in XDG_STATE_HOME, and make
+        # the run's folder in TMPDIR: both the test's own
+        for name, prefix in (("XDG_STATE_HOME", "netdemo-state-"), ("TMPDIR", "netdemo-tmp-")):
+            folder = tempfile.mkdtemp(prefix=prefix)
+            self.addCleanup(shutil.rmtree, folder, True)
+            old = os.environ.get(name)
+            os.environ[name] = folder
+            self.addCleanup(lambda name=name, old=old: os.environ.pop(name) if old is None
+                            else os.environ.update({name: old}))
+        self.run_folders = os.path.join(os.environ["TMPDIR"], "netdemo-compare-*")
 
     def job(self, srv, method, path, status):
         r, body = srv.get(path, method=method)
@@ -1005,7 +1009,7 @@ class CompareButtonTest(NetdemoTest):
         self.assertEqual(self.until_finished(srv)["state"], "done")
 
     def test_stopping_netdemo_mid_run_ends_the_run_and_its_folder(self):
-        before = set(glob.glob("/tmp/netdemo-compare-*"))
+        before = set(glob.glob(self.run_folders))
         srv = self.netdemo()
         self.assertEqual(self.job(srv, "POST", "/compare/run", 202)["state"], "running")
         deadline = time.monotonic() + WAIT_S
@@ -1014,7 +1018,7 @@ class CompareButtonTest(NetdemoTest):
             time.sleep(0.01)
         self.assertEqual(srv.stop(timeout=WAIT_S), 0)
         self.assertEqual(children_of_group(srv.proc.pid, field=3), [], "the run ended too")
-        self.assertEqual(set(glob.glob("/tmp/netdemo-compare-*")), before, "and its folder")
+        self.assertEqual(set(glob.glob(self.run_folders)), before, "and its folder")
 
 
 class StopTest(NetdemoTest):

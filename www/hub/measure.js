@@ -65,6 +65,7 @@ function drawTable() {
   const rtt = byProtocol(report.round_trips);
   const bulk = byProtocol(report.bulk);
   bulk.set('HTTP/1.1', bulk.get('HTTP')); // the bulk GET is an HTTP/1.1 request
+  bulk.set('UDP', bulk.get('UDP, reliable')); // all of it arrives, as over TCP
   const table = document.createElement('table');
   table.className = 'measure-table';
   const head = document.createElement('tr');
