@@ -643,8 +643,8 @@ static void print_html(FILE *f, const struct compare_options *o, const struct re
     fprintf(f, ", %ld cores, ", m->cores);
     chart_escape(f, m->cpu);
     fprintf(f,
-            ". Each figure is the median of %ld runs (lowest&ndash;highest), on 127.0.0.1.</p>\n",
-            o->repeat);
+            ". Each figure is the median of %ld run%s (lowest&ndash;highest), on 127.0.0.1.</p>\n",
+            o->repeat, o->repeat == 1 ? "" : "s");
     if (memchr(r->first_ran, true, FIRST_BYTES) != NULL)
         html_first_byte(f, r);
     if (memchr(r->rt_ran, true, ROUND_TRIPS) != NULL)
