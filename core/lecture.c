@@ -112,6 +112,21 @@ void lecture_print(const char *label, const char *fmt, ...)
     (void)io_write_all(STDOUT_FILENO, out, (size_t)n);
 }
 
+const char *lecture_size(unsigned long long bytes, char *out, size_t outlen)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) {
+        snprintf(out, outlen, "%llu B", bytes);
+        return out;
+    }
+    double n = (double)bytes / 1024;
+    size_t unit = 0;
+    for (; n >= 1024 && unit + 1 < sizeof units / sizeof *units; unit++)
+        n /= 1024;
+    snprintf(out, outlen, "%.1f %s", n, units[unit]);
+    return out;
+}
+
 void lecture_end(void)
 {
     char out[LECTURE_LINE_LEN];

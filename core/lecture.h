@@ -20,6 +20,7 @@
 #define NETDEMO_LECTURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define LECTURE_BURST      20  /* lines printed at once before the limit bites */
 #define LECTURE_PER_SECOND 10  /* then at most this many a second */
@@ -48,6 +49,11 @@ void lecture_print(const char *label, const char *fmt, ...) __attribute__((forma
         if (lecture_admit())                                                                       \
             lecture_print(label, __VA_ARGS__);                                                     \
     } while (0)
+
+/* lecture_size: a byte count as a lecture line shows it, "121 B",
+ * "1.2 KiB", "3.0 MiB", in out (LECTURE_SIZE_LEN bytes). Returns out. */
+#define LECTURE_SIZE_LEN 32
+const char *lecture_size(unsigned long long bytes, char *out, size_t outlen);
 
 /* lecture_end: say how many lines were held back since the last one
  * shown, if any (a server's last words before it exits). */
