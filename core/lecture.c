@@ -6,6 +6,7 @@
 #include "io.h"
 #include "trace_text.h"
 
+#include <poll.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -87,8 +88,22 @@ static int lecture_held_line(char *out, size_t outlen)
     return n < (int)outlen ? n : (int)outlen - 1;
 }
 
+/* May a line go to stdout without waiting? A terminal held by Ctrl-S, or
+ * a pipe that nobody reads (a test that only wanted the ready line), must
+ * never stop a server: the line is then held back like one over the
+ * limit. A pipe with room for one more page takes a short line at once. */
+static bool lecture_stdout_ready(void)
+{
+    struct pollfd out = {.fd = STDOUT_FILENO, .events = POLLOUT};
+    return poll(&out, 1, 0) == 1 && (out.revents & POLLOUT);
+}
+
 void lecture_print(const char *label, const char *fmt, ...)
 {
+    if (!lecture_stdout_ready()) {
+        atomic_fetch_add_explicit(&lecture->held, 1, memory_order_relaxed);
+        return;
+    }
     char text[LECTURE_LINE_LEN], safe[LECTURE_LINE_LEN], out[2 * LECTURE_LINE_LEN];
     va_list ap;
     va_start(ap, fmt);
@@ -133,6 +148,6 @@ void lecture_end(void)
     if (!atomic_load(&lecture->on))
         return;
     int n = lecture_held_line(out, sizeof out);
-    if (n > 0)
+    if (n > 0 && lecture_stdout_ready())
         (void)io_write_all(STDOUT_FILENO, out, (size_t)n);
 }

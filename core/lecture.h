@@ -11,10 +11,12 @@
  *
  * A flood of callers must not flood the screen, nor slow the server: at
  * most LECTURE_BURST lines at once, then LECTURE_PER_SECOND a second. The
- * check comes before anything is formatted and takes no lock; lines held
+ * check comes before anything is formatted and takes no lock. Lines held
  * back are counted, and the next line shown (or lecture_end) says how
- * many. The state lives in shared memory, so the TCP fork model's
- * children count against the same limit as their parent.
+ * many; so are lines stdout cannot take at once (a pipe nobody reads): a
+ * server never waits for its log. The state lives in shared memory, so
+ * the TCP fork model's children count against the same limit as their
+ * parent.
  */
 #ifndef NETDEMO_LECTURE_H
 #define NETDEMO_LECTURE_H
