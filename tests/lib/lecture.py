@@ -20,6 +20,7 @@ class LectureLog:
         self.server = server
         self.fd = server.proc.stdout.fileno()
         self.text = ""
+        self.stderr = ""
 
     def _read(self, timeout):
         ready, _, _ = select.select([self.fd], [], [], timeout)
@@ -39,8 +40,11 @@ class LectureLog:
                 raise AssertionError(f"no line matching {pattern!r} in {self.text!r}")
 
     def stop(self, test):
-        """Stop the server (SIGTERM, exit 0) and return every line it printed."""
-        test.assertEqual(self.server.stop(), 0, self.server.stderr())
+        """Stop the server (SIGTERM, exit 0) and return every line it
+        printed; what it printed on stderr is then in self.stderr."""
+        code = self.server.stop()
+        self.stderr = self.server.stderr()
+        test.assertEqual(code, 0, self.stderr)
         while self._read(WAIT_S):
             pass
         return self.text.splitlines()
