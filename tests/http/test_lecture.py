@@ -5,7 +5,6 @@ import http.client
 import os
 import sys
 import time
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import ServerTest, WAIT_S, main_with_bin  # noqa: E402
@@ -49,8 +48,7 @@ class HttpLectureTest(ServerTest):
         conn, _ = self.connection(srv.port)
         self.assertEqual(self.get(conn, "/echo"), 200)
         conn.close()
-        time.sleep(0.2)  # time for a line, were one coming
-        self.assertEqual(log.stop(self), [])
+        log.assert_silent(self)
 
     def test_quiet_prints_nothing_per_connection(self):
         self.check_silent("--quiet")

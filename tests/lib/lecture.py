@@ -50,6 +50,13 @@ class LectureLog:
         return self.text.splitlines()
 
 
+    def assert_silent(self, test):
+        """Give a line time to come, were one coming; then stop the server
+        and check that it printed none."""
+        time.sleep(0.2)
+        test.assertEqual(self.stop(test), [])
+
+
 def held_count(lines):
     """The lines the log says it held back, added up."""
     return sum(int(m.group(1)) for m in map(HELD.match, lines) if m)
