@@ -3,6 +3,7 @@ first request and the status; a kept-alive connection's later requests add
 none; none with --quiet or --trace; a flood held to the rate limit."""
 import http.client
 import os
+import socket
 import sys
 import time
 
@@ -42,6 +43,15 @@ class HttpLectureTest(ServerTest):
         lines = log.stop(self)
         self.assertEqual(lines, [f"connection from 127.0.0.1:{me}: GET /echo -> 200",
                                  f"connection from 127.0.0.1:{them}: GET /no-such-page -> 404"])
+
+    def test_a_request_that_does_not_parse_is_told_by_its_status(self):
+        srv, log = self.server()
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=WAIT_S) as s:
+            me = s.getsockname()[1]
+            s.sendall(b"GET / HTTP/1.1\r\nno colon here\r\n\r\n")
+            self.assertRegex(s.recv(64), rb"^HTTP/1\.1 400 ")
+        self.assertEqual(log.wait_for(f":{me}:"),
+                         f"connection from 127.0.0.1:{me}: a request it could not parse -> 400")
 
     def check_silent(self, *flags):
         srv, log = self.server(*flags)
