@@ -94,7 +94,9 @@ pport=$(free_port)
 $on_server $PY -m pyftpdlib -i 127.0.0.1 -p "$pport" -d "$root" -w > "$work/pyftpdlib.log" 2>&1 & pids="$pids $!"
 
 dport=$(free_port)
-$on_server "$BIN/ftp-demo" server -p "$dport" -r "$root" --anonymous-write --write > "$work/ftp-demo.log" 2>&1 & pids="$pids $!"
+# --quiet: no line per session and transfer, as vsftpd runs with its
+# transfer log off (xferlog_enable=NO above).
+$on_server "$BIN/ftp-demo" server -p "$dport" -r "$root" --anonymous-write --write --quiet > "$work/ftp-demo.log" 2>&1 & pids="$pids $!"
 
 for p in $vport $pport $dport; do wait_port "$p"; done
 

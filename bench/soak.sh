@@ -125,7 +125,9 @@ def soak(name, proc, total, step):
 
 
 def serve_and_soak(prog, options, total, make_step):
-    """Start prog's server on a free port, soak it, and stop it."""
+    """Start prog's server on a free port, soak it, and stop it. Its line
+    per caller stays on (no --quiet), into a pipe nobody reads past the
+    ready line: the soak also shows that an unread log never stalls it."""
     proc, port = start([f"{args.bindir}/{prog}", "server", "-p", "0", *options])
     try:
         return soak(prog, proc, total, make_step(port))

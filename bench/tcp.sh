@@ -84,7 +84,9 @@ kill "$spid"; wait "$spid" 2>/dev/null || true
 
 for model in iterative fork thread epoll; do
     out=$(mktemp)
-    "$BIN/tcp-demo" server -p 0 --model "$model" --mode echo > "$out" &
+    # --quiet: no line per caller, so the figures measure serving, not
+    # logging (socat logs nothing either)
+    "$BIN/tcp-demo" server -p 0 --model "$model" --mode echo --quiet > "$out" &
     pid=$!
     i=0; until grep -q 'listening on' "$out"; do i=$((i+1)); [ $i -lt 100 ] || exit 1; sleep 0.05; done
     port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$out")

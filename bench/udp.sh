@@ -136,7 +136,8 @@ stop_server() {
 dps() { # SERVER-KIND SIZE [PAYLOAD-FILE] -> replies per second
     port=$(free_port)
     case $1 in
-        netdemo) start_server $BIN server -p "$port" --mode echo ;;
+        # --quiet: no line per datagram; sockperf's server logs none either
+        netdemo) start_server $BIN server -p "$port" --mode echo --quiet ;;
         socat) start_server socat UDP-RECVFROM:"$port",bind=127.0.0.1,fork PIPE ;;
         sockperf) start_server sockperf server -i 127.0.0.1 -p "$port" ;;
     esac
@@ -183,7 +184,7 @@ sockperf_rtt() {
 netdemo_ping_rtt() { # SERVER-KIND COUNT
     port=$(free_port)
     case $1 in
-        netdemo) start_server $PIN $BIN server -p "$port" --mode echo ;;
+        netdemo) start_server $PIN $BIN server -p "$port" --mode echo --quiet ;;
         socat) start_server $PIN socat UDP-RECVFROM:"$port",bind=127.0.0.1,fork PIPE ;;
     esac
     $PIN $BIN ping -p "$port" -c "$2" -i 0 -s 64 -t 100 >"$TMP/ping.out" || true

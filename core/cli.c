@@ -92,7 +92,7 @@ static void cli_long_options(const struct cli_syntax *cmd, struct option *all)
 {
     size_t n = 0;
     for (const struct option *o = cmd->options; o != NULL && o->name != NULL; o++)
-        if (n < CLI_MAX_OPTIONS - 7)
+        if (n < CLI_MAX_OPTIONS - 8)
             all[n++] = *o;
     if (cmd->takes & CLI_TAKES_HOST)
         all[n++] = (struct option){"host", required_argument, NULL, 'H'};
@@ -101,6 +101,8 @@ static void cli_long_options(const struct cli_syntax *cmd, struct option *all)
     if (cmd->takes & CLI_TAKES_CONNECT_TIMEOUT)
         all[n++] =
             (struct option){"connect-timeout", required_argument, NULL, CLI_OPT_CONNECT_TIMEOUT};
+    if (cmd->takes & CLI_TAKES_QUIET)
+        all[n++] = (struct option){"quiet", no_argument, NULL, CLI_OPT_QUIET};
     all[n++] = (struct option){"trace", no_argument, NULL, CLI_OPT_TRACE};
     all[n++] = (struct option){"help", no_argument, NULL, 'h'};
     all[n++] = (struct option){"version", no_argument, NULL, CLI_OPT_VERSION};
@@ -141,6 +143,9 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
         switch (ch) {
         case CLI_OPT_TRACE:
             common->trace = true;
+            break;
+        case CLI_OPT_QUIET:
+            common->quiet = true;
             break;
         case CLI_OPT_CONNECT_TIMEOUT:
             if (cli_parse_seconds(optarg, CLI_CONNECT_TIMEOUT_MAX_MS,

@@ -48,6 +48,7 @@ int cli_parse_long(const char *text, long min, long max, long *out);
  * forms). */
 #define CLI_OPT_TRACE           1001
 #define CLI_OPT_CONNECT_TIMEOUT 1002
+#define CLI_OPT_QUIET           1003 /* --quiet: a server's lecture log off (lecture.h) */
 
 /* --connect-timeout: how long a client waits for a server to answer its
  * connect before it gives up, as curl's flag of that name (seconds). A
@@ -69,6 +70,7 @@ struct cli_common {
     bool port_given;        /* -p was on the command line */
     bool trace;             /* --trace */
     int connect_timeout_ms; /* --connect-timeout, or CLI_CONNECT_TIMEOUT_MS */
+    bool quiet;             /* --quiet */
 };
 
 /* Which of the common options a command takes besides --trace, --help and
@@ -80,6 +82,7 @@ enum cli_takes {
     CLI_TAKES_PORT_ZERO = 4,        /* -p 0 picks a free port (servers) */
     CLI_TAKES_ARGS = 8,             /* words after the options, left at optind */
     CLI_TAKES_CONNECT_TIMEOUT = 16, /* --connect-timeout SECONDS (TCP clients) */
+    CLI_TAKES_QUIET = 32,           /* --quiet (servers) */
 };
 
 /* One command line's syntax: its name, help and own options. */

@@ -4,6 +4,7 @@
  */
 #include "serve.h"
 
+#include "lecture.h"
 #include "net.h"
 #include "trace.h"
 
@@ -23,7 +24,7 @@ static int server_parse(const struct server_ops *ops, void *config, int argc, ch
         .prog = ops->prog,
         .version_prog = ops->version_prog,
         .usage = ops->usage,
-        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT | CLI_TAKES_PORT_ZERO,
+        .takes = CLI_TAKES_HOST | CLI_TAKES_PORT | CLI_TAKES_PORT_ZERO | CLI_TAKES_QUIET,
         .default_host = ops->default_host,
         .default_port = ops->default_port,
         .options = ops->options,
@@ -39,6 +40,10 @@ static int server_parse(const struct server_ops *ops, void *config, int argc, ch
     rc = ops->finish(config, &common, err);
     if (rc != CLI_EXIT_OK)
         return cli_error(ops->prog, rc, "%s", err);
+    /* A line per caller, unless asked for silence or for the trace, which
+     * narrates every call: two narrations would interleave. */
+    if (!common.quiet && !common.trace)
+        lecture_start(false);
     return -1;
 }
 
@@ -55,6 +60,7 @@ static int server_run(const struct server_ops *ops, const void *config, void *sr
     }
     ops->announce(srv);
     int rc = ops->serve(srv, err);
+    lecture_end();
     if (ops->report != NULL)
         ops->report(srv);
     ops->close(srv);

@@ -2,7 +2,7 @@
  * serve.h - the one way a netdemo server program starts.
  *
  * Every server command does the same: parse the options all servers share
- * (-H, -p, --trace, --help, --version) and its own, open, print one ready
+ * (-H, -p, --trace, --quiet, --help, --version) and its own, open, print one ready
  * line, serve until stopped, close, and return an exit code. A server
  * describes only what is its own in a struct server_ops table, and
  * server_main() runs the rest, so the four programs cannot drift apart in

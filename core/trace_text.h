@@ -1,6 +1,7 @@
 /*
- * trace_text.h - trace.c's use of trace_text.c: what the sinks write.
- * Not for other modules: they call trace_preview().
+ * trace_text.h - trace.c's use of trace_text.c: what the sinks write
+ * (and lecture.c's, whose lines a peer's words may fill too). Not for
+ * other modules: they call trace_preview().
  */
 #ifndef NETDEMO_TRACE_TEXT_H
 #define NETDEMO_TRACE_TEXT_H

@@ -3,6 +3,7 @@
  * help, status and the transfer settings (TYPE, MODE, STRU).
  */
 #include "ftp_session.h"
+#include "lecture.h"
 #include "trace.h"
 
 #include <stdio.h>
@@ -58,6 +59,9 @@ void ftp_cmd_pass(struct ftp_session *s, const char *arg)
         s->can_write = s->anonymous ? cfg->anonymous_write : cfg->write;
         TRACE("login: %s%s", s->anonymous ? "anonymous" : s->user,
               s->can_write ? " (read-write)" : " (read-only)");
+        /* the user's name, never the password: vsftpd's rule for its log */
+        LECTURE("FTP", "session from %s: logged in as %s%s", s->peer_text,
+                s->anonymous ? "anonymous" : s->user, s->can_write ? " (read-write)" : "");
         ftp_reply(s, FTP_LOGGED_IN, "Login successful.");
         return;
     }

@@ -22,6 +22,7 @@
 #include "ftp_ascii.h"
 #include "ftp_path.h"
 #include "ftp_session.h"
+#include "lecture.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -97,6 +98,18 @@ static void transfer_finish(struct ftp_session *s, int dfd, int rc, const char *
         ftp_reply(s, rc == -2 ? FTP_LOCAL_ERROR : FTP_TRANSFER_ABORTED, "%s", failure);
 }
 
+/* The lecture line for a transfer that went through: "RETR readme.txt
+ * (121 B)", the name as the client gave it. */
+static void transfer_tell(const struct ftp_session *s, int rc, const char *verb, const char *arg,
+                          long long bytes)
+{
+    char size[LECTURE_SIZE_LEN];
+    if (rc == 0 && !s->abort_seen)
+        LECTURE("FTP", "session from %s: %s %.60s%s (%s)", s->peer_text, verb, arg,
+                strlen(arg) > 60 ? "..." : "",
+                lecture_size(bytes > 0 ? (unsigned long long)bytes : 0, size, sizeof size));
+}
+
 /* Open real only if it is a regular file. O_NONBLOCK makes the open of a
  * FIFO (or a device) return at once instead of waiting for its other end,
  * which would stall the session thread past shutdown; the type is then
@@ -142,6 +155,7 @@ void ftp_cmd_retr(struct ftp_session *s, const char *arg)
         int rc =
             s->ascii ? send_ascii(s, dfd, ffd, off) : send_binary(s, dfd, ffd, off, st.st_size);
         transfer_finish(s, dfd, rc, "Failure writing network stream.");
+        transfer_tell(s, rc, "RETR", arg, (long long)(st.st_size - off));
     }
     close(ffd);
 }
@@ -279,6 +293,8 @@ static void store(struct ftp_session *s, const char *arg, bool append)
     else
         transfer_finish(s, dfd, rc,
                         rc == -2 ? "Failure writing to local file." : "Transfer failed.");
+    if (dfd != -1 && stat(real, &st) == 0) /* the file as the upload left it */
+        transfer_tell(s, rc, append ? "APPE" : "STOR", arg, (long long)st.st_size);
 }
 
 void ftp_cmd_stor(struct ftp_session *s, const char *arg)

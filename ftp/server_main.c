@@ -17,7 +17,7 @@ static const char ftp_server_usage[] =
     "                       [--anonymous] [--anonymous-write] [--write]\n"
     "                       [--pasv-ports LO-HI] [--pasv-address IP]\n"
     "                       [--max-sessions N] [--max-per-ip N] [--idle-timeout S]\n"
-    "                       [--disable CMD,...] [--trace]\n"
+    "                       [--disable CMD,...] [--quiet] [--trace]\n"
     "\n"
     "An FTP server (RFC 959, 2389, 2428, 3659) that curl, ftplib and lftp use.\n"
     "\n"
@@ -36,12 +36,17 @@ static const char ftp_server_usage[] =
     "      --max-per-ip N       sessions at once from one address (default 20)\n"
     "      --idle-timeout S     close idle sessions after S seconds (default 300)\n"
     "      --disable CMD,...    answer these commands with 502 (e.g. EPSV,MLSD)\n"
+    "      --quiet              print no line per session and transfer\n"
     "      --trace              log the control conversation and data connections\n"
+    "                           (and no line per session and transfer)\n"
     "  -h, --help               show this help\n"
     "      --version            print the version and exit\n"
     "\n"
-    "It prints one line when ready: 'listening on ADDRESS ...'. Ctrl-C stops it\n"
-    "cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
+    "It prints one line when ready: 'listening on ADDRESS ...', then one when a\n"
+    "session logs in and one per file moved (never a password), at most 10 a second:\n"
+    "  session from 127.0.0.1:53122: logged in as anonymous\n"
+    "  session from 127.0.0.1:53122: RETR readme.txt (121 B)\n"
+    "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
 
 enum {
     OPT_USER = 256,
@@ -56,7 +61,7 @@ enum {
     OPT_DISABLE,
 };
 
-/* Its own options; -H, -p, --trace, --help and --version are every server's (serve.h). */
+/* Its own options; -H, -p, --quiet, --trace, --help and --version are every server's (serve.h). */
 static const struct option ftp_server_options[] = {
     {"root", required_argument, NULL, 'r'},
     {"user", required_argument, NULL, OPT_USER},

@@ -18,6 +18,7 @@
 #include "http_events.h"
 
 #include "io.h"
+#include "lecture.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -258,6 +259,25 @@ static void worker_on_cache_sweep(struct loop *loop, void *ctx)
         w->cache_sweep = loop_add_timer(loop, HTTP_FILECACHE_SWEEP_MS, worker_on_cache_sweep, w);
 }
 
+/* The lecture line for a connection's first request and its status.
+ * The ones after it on a kept-alive connection say nothing: one line a
+ * connection, as the other servers print, shows keep-alive at work. */
+static void conn_tell(struct http_conn *c, const struct http_request *req, bool parsed, int status)
+{
+    char peer[NET_ADDRSTR_LEN];
+    bool first = !c->heard;
+    c->heard = true;
+    if (!first || !lecture_admit())
+        return;
+    net_format_addr(&c->peer.sa, c->peer_len, peer, sizeof peer);
+    if (parsed)
+        lecture_print("HTTP", "connection from %s: %s %.60s%s -> %d", peer, req->method,
+                      req->target, strlen(req->target) > 60 ? "..." : "", status);
+    else
+        lecture_print("HTTP", "connection from %s: a request it could not parse -> %d", peer,
+                      status);
+}
+
 /* A request is parsed (or failed to parse): decide the response. */
 static void conn_respond(struct http_conn *c, enum http_parse_result r)
 {
@@ -307,6 +327,7 @@ static void conn_respond(struct http_conn *c, enum http_parse_result r)
                  parsed ? http_version_name(req->version) : "-");
         http_access_log(srv, peer, line, resp->status, resp->send_body ? resp->body_len : 0);
     }
+    conn_tell(c, req, parsed, resp->status);
     /* Nagle's algorithm would hold the last small packet of a response
      * until the client ACKs the one before: only a connection that stays
      * open needs it off. A closing one is flushed by close() (nginx, too,

@@ -50,6 +50,7 @@ struct http_conn {
     } peer;
     socklen_t peer_len;
     bool nodelay;               /* TCP_NODELAY is set (once the connection is kept open) */
+    bool heard;                 /* a request has come: its lecture line is said */
     bool events_slot;           /* holds one of the server's /events places */
     struct http_events *events; /* the stream, once CONN_STREAMING */
     struct http_conn *prev, *next;

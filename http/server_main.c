@@ -15,6 +15,7 @@ static const char http_server_usage[] =
     "                        [--access-log FILE|-] [--trace] [--show-requests]\n"
     "                        [--timeout SECS] [--idle-timeout SECS] [--max-conns N]\n"
     "                        [--max-head BYTES] [--sendfile-min BYTES] [--no-defer-accept]\n"
+    "                        [--quiet]\n"
     "\n"
     "The S of the B/S model: a small HTTP/1.0 and 1.1 static file server that\n"
     "browsers, curl and Python use. GET and HEAD serve files; /echo shows the\n"
@@ -42,14 +43,18 @@ static const char http_server_usage[] =
     "                         to arrive (TCP_DEFER_ACCEPT, as Apache does). Use this to\n"
     "                         watch accept() the moment `nc` connects, with --trace\n"
     "      --show-requests    print each request head on stderr as it arrives\n"
-    "      --trace            narrate each socket call on stderr\n"
+    "      --quiet            print no line per connection\n"
+    "      --trace            narrate each socket call on stderr (and no line per\n"
+    "                         connection)\n"
     "  -h, --help             show this help\n"
     "      --version          print the version and exit\n"
     "\n"
-    "It prints one line when ready: 'listening on ADDRESS (N workers, root DIR)'.\n"
+    "It prints one line when ready: 'listening on ADDRESS (N workers, root DIR)',\n"
+    "then one per connection with its first request, at most 10 a second:\n"
+    "  connection from 127.0.0.1:53122: GET /echo -> 200\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
 
-/* Its own options; -H, -p, --trace, --help and --version are every server's (serve.h). */
+/* Its own options; -H, -p, --quiet, --trace, --help and --version are every server's (serve.h). */
 static const struct option http_server_options[] = {
     {"docroot", required_argument, NULL, 'r'},   {"http1.0", no_argument, NULL, '0'},
     {"workers", required_argument, NULL, 'w'},   {"access-log", required_argument, NULL, 'a'},

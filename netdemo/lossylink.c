@@ -68,7 +68,7 @@ static int run(char *const argv[], char *err)
         return 0;
     said[got] = '\0';
     said[strcspn(said, "\n")] = '\0';
-    snprintf(err, NET_ERR_LEN, "%s: %s", argv[0], said[0] ? said : "failed");
+    snprintf(err, NET_ERR_LEN, "%.16s: %.200s", argv[0], said[0] ? said : "failed");
     return -1;
 }
 

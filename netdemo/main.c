@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "content.h"
+#include "lecture.h"
 #include "ring.h"
 #include "i18n.h"
 #include "trace.h"
@@ -35,7 +36,7 @@
 static const char netdemo_usage[] =
     "usage: netdemo [-H HOST] [--tcp PORT] [--udp PORT] [--http PORT] [--ftp PORT]\n"
     "               [--www DIR] [--ftp-root DIR] [--model MODEL] [--drop PERCENT]\n"
-    "               [--workers N] [--trace] [--version]\n"
+    "               [--workers N] [--quiet] [--trace] [--version]\n"
     "       netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
     "                       [--only LIST] [--out DIR] [--json]\n"
     "\n"
@@ -55,11 +56,13 @@ static const char netdemo_usage[] =
     "                      epoll (default)\n"
     "      --drop PERCENT  the UDP server loses this share of datagrams on purpose\n"
     "      --workers N     the web server's event loops (default: one per core)\n"
-    "      --trace         also print every socket call on stderr\n"
+    "      --quiet         no line per caller (who called and what they said)\n"
+    "      --trace         print every socket call on stderr instead\n"
     "  -h, --help          show this help\n"
     "      --version       print the version and exit\n"
     "\n"
-    "It prints one line per server, with a command to try, then the hub's address.\n"
+    "It prints one line per server, with a command to try, then the hub's address,\n"
+    "then a line per caller, labelled with its server (at most 10 a second).\n"
     "'netdemo compare' measures the same workloads over all four protocols instead\n"
     "(netdemo compare --help).\n"
     "Ctrl-C stops every server cleanly. Exit: 0 ok, 1 cannot start (a port in use),\n"
@@ -257,7 +260,7 @@ static int netdemo_start(struct netdemo *d, int argc, char *argv[])
         .prog = "netdemo",
         .version_prog = "netdemo",
         .usage = netdemo_usage,
-        .takes = CLI_TAKES_HOST,
+        .takes = CLI_TAKES_HOST | CLI_TAKES_QUIET,
         .default_host = "127.0.0.1",
         .options = netdemo_options,
         .short_options = "",
@@ -294,9 +297,14 @@ static int netdemo_start(struct netdemo *d, int argc, char *argv[])
         return cli_error("netdemo", CLI_EXIT_FAILURE, "%s", err);
     netdemo_about(d);
     netdemo_announce(d);
+    /* each server's line per caller, after the announcement; not with
+     * --trace, which narrates every call already */
+    if (!common.quiet && !common.trace)
+        lecture_start(true);
     rc = netdemo_start_threads(d, err) == -1 ? cli_error("netdemo", CLI_EXIT_FAILURE, "%s", err)
                                              : CLI_EXIT_OK;
     int joined = netdemo_join(d);
+    lecture_end();
     netdemo_close(d);
     return rc != CLI_EXIT_OK ? rc : joined;
 }

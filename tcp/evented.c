@@ -28,6 +28,7 @@ struct evented_server;
 struct evented_call {
     int fd;
     struct trace_conn trace; /* its id and addresses in trace events */
+    bool heard;              /* has it said anything yet (its lecture line) */
     struct evented_server *server;
     /* the unsent part of a reply, while FLUSHING */
     char *pending;
@@ -106,13 +107,14 @@ static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned m
             counters_add(es->srv->stats, errors, 1);
         } else {
             TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the caller hung up)", fd);
+            tcp_tell_silent(fd, call->heard);
         }
         evented_hang_up(call);
         return;
     }
     TRACE_DATA("recv", n, es->buf, (size_t)n, "recv(fd %d) -> %zd bytes", fd, n);
     counters_add(es->srv->stats, bytes_in, n);
-    size_t reply = tcp_answer(es->srv->config.mode, es->buf, (size_t)n);
+    size_t reply = tcp_answer_call(es->srv, fd, es->buf, (size_t)n, &call->heard);
     if (reply > 0 && evented_send(call, es->buf, reply) == -1)
         evented_hang_up(call);
 }

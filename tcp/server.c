@@ -4,6 +4,7 @@
  */
 #include "tcp_server.h"
 #include "io.h"
+#include "lecture.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -158,10 +159,46 @@ int tcp_accept_call(struct tcp_server *srv, int timeout_ms)
     return conn;
 }
 
+/* The caller's address for a lecture line. */
+static const char *tcp_peer_text(int conn, char *out, size_t outlen)
+{
+    struct sockaddr_storage peer;
+    socklen_t len = sizeof peer;
+    if (getpeername(conn, (struct sockaddr *)&peer, &len) == -1)
+        return "an unknown address"; /* reset before we asked */
+    return net_format_addr((struct sockaddr *)&peer, len, out, outlen);
+}
+
+size_t tcp_answer_call(struct tcp_server *srv, int conn, char *buf, size_t len, bool *heard)
+{
+    bool tell = !*heard && lecture_admit();
+    *heard = true;
+    if (!tell)
+        return tcp_answer(srv->config.mode, buf, len);
+    char peer[NET_ADDRSTR_LEN], said[TRACE_PREVIEW_TEXT_LEN], answer[TRACE_PREVIEW_TEXT_LEN];
+    trace_preview(buf, len, said, sizeof said); /* before the answer overwrites it */
+    size_t reply = tcp_answer(srv->config.mode, buf, len);
+    if (reply == 0)
+        lecture_print("TCP", "call from %s: %s", tcp_peer_text(conn, peer, sizeof peer), said);
+    else
+        lecture_print("TCP", "call from %s: %s -> %s", tcp_peer_text(conn, peer, sizeof peer), said,
+                      trace_preview(buf, reply, answer, sizeof answer));
+    return reply;
+}
+
+void tcp_tell_silent(int conn, bool heard)
+{
+    char peer[NET_ADDRSTR_LEN];
+    if (!heard)
+        LECTURE("TCP", "call from %s: hung up without a word",
+                tcp_peer_text(conn, peer, sizeof peer));
+}
+
 /* comm_loop: listen, then speak, until the caller hangs up. */
 void tcp_comm_loop(struct tcp_server *srv, int conn)
 {
     char buf[TCP_BUFSIZE];
+    bool heard = false; /* has the caller said anything yet (its lecture line) */
 
     trace_conn_here(conn, 0); /* this thread's events are this call's, until hang-up */
 
@@ -180,12 +217,13 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
         }
         if (n == 0) {
             TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the caller hung up)", conn);
+            tcp_tell_silent(conn, heard);
             return;
         }
         TRACE_DATA("recv", n, buf, (size_t)n, "recv(fd %d) -> %zd bytes", conn, n);
         counters_add(srv->stats, bytes_in, n);
 
-        if (tcp_answer(srv->config.mode, buf, (size_t)n) == 0)
+        if (tcp_answer_call(srv, conn, buf, (size_t)n, &heard) == 0)
             continue; /* discard mode: listen only */
         /* speak: conn.send() - all of it, unless Ctrl-C comes first */
         if (io_send_all_until(conn, buf, (size_t)n, stop_fd(srv->stop)) == -1) {

@@ -9,7 +9,7 @@
 
 static const char tcp_server_usage[] =
     "usage: tcp-demo server [-H HOST] [-p PORT] [--model iterative|fork|thread|epoll]\n"
-    "                       [--mode upper|echo|discard] [--trace]\n"
+    "                       [--mode upper|echo|discard] [--quiet] [--trace]\n"
     "\n"
     "The seed's phone-call server: it answers every byte it receives,\n"
     "upper-cased (--mode upper, the default) or unchanged (--mode echo); or it\n"
@@ -23,14 +23,17 @@ static const char tcp_server_usage[] =
     "                     thread:    a thread per caller\n"
     "                     epoll:     one thread, an event loop (default)\n"
     "      --mode M       upper (default), echo or discard\n"
-    "      --trace        narrate each socket call on stderr\n"
+    "      --quiet        print no line per caller\n"
+    "      --trace        narrate each socket call on stderr (and no line per caller)\n"
     "  -h, --help         show this help\n"
     "      --version      print the version and exit\n"
     "\n"
-    "It prints one line when ready: 'listening on ADDRESS (model M, mode M)'.\n"
+    "It prints one line when ready: 'listening on ADDRESS (model M, mode M)', then\n"
+    "one per caller at its first message, at most 10 a second:\n"
+    "  call from 127.0.0.1:53122: \"dream is handsome\" -> \"DREAM IS HANDSOME\"\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
 
-/* Its own options; -H, -p, --trace, --help and --version are every server's (serve.h). */
+/* Its own options; -H, -p, --quiet, --trace, --help and --version are every server's (serve.h). */
 static const struct option tcp_server_options[] = {
     {"model", required_argument, NULL, 'M'},
     {"mode", required_argument, NULL, 'o'},

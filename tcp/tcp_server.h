@@ -82,6 +82,16 @@ int tcp_accept_call(struct tcp_server *srv, int timeout_ms);
  * up. Counts bytes and errors. */
 void tcp_comm_loop(struct tcp_server *srv, int conn);
 
+/* tcp_answer_call: tcp_answer for the len bytes a caller on conn sent,
+ * and at its first message (*heard false; then set) the lecture line,
+ * who called, what they said, and the answer (lecture.h). Returns the
+ * reply's length, as tcp_answer. */
+size_t tcp_answer_call(struct tcp_server *srv, int conn, char *buf, size_t len, bool *heard);
+
+/* tcp_tell_silent: the lecture line for a caller on conn that hangs up
+ * without having said anything (heard false). */
+void tcp_tell_silent(int conn, bool heard);
+
 /* tcp_hang_up: close a connection and count it closed (conn.close()). */
 void tcp_hang_up(struct tcp_server *srv, int conn);
 

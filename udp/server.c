@@ -22,6 +22,7 @@
  * sendmmsg(). Without them the loop pays one branch per datagram for them.
  */
 #include "udp_server.h"
+#include "lecture.h"
 #include "trace.h"
 #include "udp_limits.h"
 #include "udp_packet.h"
@@ -244,6 +245,31 @@ static const char *udp_why_not(struct udp_batch *b, int i, bool *refused)
     return NULL;
 }
 
+/* What a lecture line shows of a datagram: a ping's header, "PING seq 7
+ * (64 bytes)", or a preview of its bytes. Returns out. */
+static const char *udp_shown(const void *data, size_t len, char *out, size_t outlen)
+{
+    if (udp_packet_describe(data, len, out, outlen) == -1)
+        trace_preview(data, len, out, outlen);
+    return out;
+}
+
+/* The lecture line for datagram i: what it said (as shown before the
+ * answer overwrote it), then its answer, or why it got none. */
+static void udp_tell(const struct udp_batch *b, int i, const char *said, const char *why,
+                     bool refused)
+{
+    const struct msghdr *m = &b->in[i].msg_hdr;
+    char peer[NET_ADDRSTR_LEN], answer[TRACE_PREVIEW_TEXT_LEN];
+    net_format_addr(m->msg_name, m->msg_namelen, peer, sizeof peer);
+    if (why != NULL)
+        lecture_print("UDP", "datagram from %s: %s, %s%s", peer, said, refused ? "refused: " : "",
+                      why);
+    else
+        lecture_print("UDP", "datagram from %s: %s -> %s", peer, said,
+                      udp_shown(m->msg_iov->iov_base, b->in[i].msg_len, answer, sizeof answer));
+}
+
 /* Decide about datagram i of the batch. Returns true when its reply, built
  * in place, should be sent; otherwise it is counted as dropped. */
 static bool udp_take(struct udp_batch *b, int i)
@@ -257,8 +283,14 @@ static bool udp_take(struct udp_batch *b, int i)
     counters_add(srv->counters, bytes_in, (long long)len);
     if (trace_on())
         udp_trace_datagram(srv, false, m->msg_iov->iov_base, len, &b->peers[i], m->msg_namelen);
+    char said[TRACE_PREVIEW_TEXT_LEN];
+    bool tell = lecture_admit(); /* one line a datagram, as the limit allows */
+    if (tell)
+        udp_shown(m->msg_iov->iov_base, len, said, sizeof said);
     bool refused;
     const char *why = udp_why_not(b, i, &refused);
+    if (tell)
+        udp_tell(b, i, said, why, refused);
     if (why != NULL) {
         counters_add(&srv->stats, dropped, 1);
         counters_add(srv->counters, dropped, 1);

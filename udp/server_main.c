@@ -14,7 +14,8 @@
 
 static const char udp_server_usage[] =
     "usage: udp-demo server [-H HOST] [-p PORT] [--mode upper|echo] [--drop PERCENT]\n"
-    "                       [--dup PERCENT] [--reorder PERCENT] [--seed N] [--trace]\n"
+    "                       [--dup PERCENT] [--reorder PERCENT] [--seed N] [--quiet]\n"
+    "                       [--trace]\n"
     "\n"
     "A datagram server: recvfrom() a request, sendto() one reply to its sender.\n"
     "No listen(), no accept(), no connection.\n"
@@ -33,7 +34,9 @@ static const char udp_server_usage[] =
     "      --seed N        make the --drop, --dup and --reorder decisions\n"
     "                      reproducible (default: from the clock; the seed used is\n"
     "                      printed at start)\n"
+    "      --quiet         print no line per datagram\n"
     "      --trace         narrate each datagram on stderr (at most 20 lines a second)\n"
+    "                      and print no line per datagram\n"
     "  -h, --help          show this help\n"
     "      --version       print the version and exit\n"
     "\n"
@@ -41,12 +44,14 @@ static const char udp_server_usage[] =
     "Like inetd's echo, it never answers source port 0, ports below 1024 (services\n"
     "that answer on their own) or its own address and port: one forged datagram\n"
     "must not set it answering itself, or another service, without end.\n"
-    "It prints one line when ready: 'listening on ADDRESS (...)'. At exit it prints\n"
-    "its counts on stderr: received = answered + dropped + failed (an answer sent\n"
-    "twice or late counts once).\n"
+    "It prints one line when ready: 'listening on ADDRESS (...)', then one per\n"
+    "datagram, at most 10 a second (the rest are counted):\n"
+    "  datagram from 127.0.0.1:53122: \"dream is handsome\" -> \"DREAM IS HANDSOME\"\n"
+    "At exit it prints its counts on stderr: received = answered + dropped + failed\n"
+    "(an answer sent twice or late counts once).\n"
     "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
 
-/* Its own options; -H, -p, --trace, --help and --version are every server's (serve.h). */
+/* Its own options; -H, -p, --quiet, --trace, --help and --version are every server's (serve.h). */
 static const struct option udp_server_options[] = {
     {"mode", required_argument, NULL, 'o'}, {"drop", required_argument, NULL, 'd'},
     {"dup", required_argument, NULL, 'u'},  {"reorder", required_argument, NULL, 'r'},

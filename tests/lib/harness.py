@@ -230,11 +230,16 @@ def exchange(sock, payload, chunk=1 << 16):
     return bytes(got)
 
 
-def main_with_bin(module_name):
-    """Run the tests of a module that drives one program: --bin sets its BIN."""
+def main_with_bin(module_name, *options):
+    """Run the tests of a module that drives one program: --bin sets its BIN,
+    and each of options ("model") a required --model that sets its MODEL."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
+    for option in options:
+        parser.add_argument(f"--{option}", required=True)
     args, rest = parser.parse_known_args()
     module = sys.modules[module_name]
     module.BIN = args.bin
+    for option in options:
+        setattr(module, option.upper(), getattr(args, option))
     unittest.main(module=module, argv=[sys.argv[0], *rest], verbosity=2)
