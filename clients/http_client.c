@@ -476,7 +476,7 @@ static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
     int rc = cli_parse(&syntax, opts, argc, argv, &common);
     if (rc != -1)
         return rc;
-    trace_program.to_stderr = common.trace;
+    trace_set_depth(&trace_program, common.trace);
     opts->connect_timeout_ms = common.connect_timeout_ms;
     if (optind != argc - 1)
         return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s (see --help)",

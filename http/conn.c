@@ -153,13 +153,16 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
     do {
         n = sendmsg(c->fd, &msg, flags);
     } while (n == -1 && errno == EINTR);
+    /* The response is the lesson; the copy and MSG_MORE say why at --trace=detail. */
     TRACE_DATA("sendmsg", n, msg.msg_iov[0].iov_base,
                n > 0 && (size_t)n < msg.msg_iov[0].iov_len ? (size_t)n : msg.msg_iov[0].iov_len,
                "sendmsg(fd %d, head %zu + body %zu bytes%s%s) -> %zd", c->fd, head_left,
-               file_left && !small ? 0 : iov[1].iov_len, small ? " (a small file, copied)" : "",
-               file_left && !small ? ", MSG_MORE: sendfile() sends the body"
-               : flags & MSG_MORE  ? ", MSG_MORE: close() sends the FIN with it"
-                                   : "",
+               file_left && !small ? 0 : iov[1].iov_len,
+               small && trace_detail_on() ? " (a small file, copied)" : "",
+               !trace_detail_on()    ? ""
+               : file_left && !small ? ", MSG_MORE: sendfile() sends the body"
+               : flags & MSG_MORE    ? ", MSG_MORE: close() sends the FIN with it"
+                                     : "",
                n);
     if (n > 0) {
         size_t k = (size_t)n < head_left ? (size_t)n : head_left;
@@ -220,8 +223,8 @@ static int conn_send(struct http_conn *c)
             return conn_wait_drain(c, progressed);
         if (n <= 0)
             return -1; /* an error, or the file shrank under us */
-        TRACE_CALL("sendfile", n, NULL, 0, "sendfile(fd %d, file fd %d, %zd bytes)", c->fd,
-                   resp->fd, n);
+        TRACE_DETAIL_CALL("sendfile", n, NULL, 0, "sendfile(fd %d, file fd %d, %zd bytes)", c->fd,
+                          resp->fd, n);
         resp->file_off += (uint64_t)n;
         this_turn += (uint64_t)n;
         counters_add(stats, bytes_out, n);
@@ -342,7 +345,7 @@ static bool conn_wants_body(struct http_conn *c)
 {
     struct http_request *req = &c->work->req;
     if (!http_handle_reads_body(req)) {
-        TRACE("fd %d: answered from the head; its body is not read", c->fd);
+        TRACE_DETAIL("fd %d: answered from the head; its body is not read", c->fd);
         req->keep_alive = false;
         conn_respond(c, HTTP_PARSE_HEAD);
         return false;
@@ -528,11 +531,11 @@ static void conn_on_timeout(struct loop *loop, void *ctx)
     trace_conn_enter(c->trace);
     c->timer = NULL;
     if (c->state != CONN_READING || c->work == NULL) {
-        TRACE("fd %d: timed out; closing", c->fd);
+        TRACE_DETAIL("fd %d: timed out; closing", c->fd);
         http_conn_close(c);
         return;
     }
-    TRACE("fd %d: request head too slow; 408", c->fd);
+    TRACE_DETAIL("fd %d: request head too slow; 408", c->fd);
     c->parser.status = HTTP_REQUEST_TIMEOUT;
     conn_respond(c, HTTP_PARSE_ERROR);
     conn_advance(c);

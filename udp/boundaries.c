@@ -199,7 +199,7 @@ int udp_boundaries_main(int argc, char *argv[])
     int rc = cli_parse(&syntax, NULL, argc, argv, &common);
     if (rc != -1)
         return rc;
-    trace_program.to_stderr = common.trace;
+    trace_set_depth(&trace_program, common.trace);
     trace_set_role("boundaries");
     return udp_boundaries_run();
 }

@@ -346,7 +346,7 @@ static int mcast_parse(int argc, char *argv[], struct mcast_options *opt)
     int rc = cli_parse(&syntax, &a, argc, argv, &common);
     if (rc != -1)
         return rc;
-    trace_program.to_stderr = common.trace;
+    trace_set_depth(&trace_program, common.trace);
     if (mcast_parse_group(a.group, common.port, opt) == -1)
         return cli_error(MCAST_PROG, CLI_EXIT_USAGE,
                          "--group '%s': not a multicast address (224.0.0.0/4 or ff00::/8)",
