@@ -12,7 +12,7 @@
 
 static const char http_server_usage[] =
     "usage: http-demo server [-H HOST] [-p PORT] [-r DOCROOT] [--http1.0] [--workers N]\n"
-    "                        [--access-log FILE|-] [--trace] [--show-requests]\n"
+    "                        [--access-log FILE|-] [--trace[=detail]] [--show-requests]\n"
     "                        [--timeout SECS] [--idle-timeout SECS] [--max-conns N]\n"
     "                        [--max-head BYTES] [--sendfile-min BYTES] [--no-defer-accept]\n"
     "\n"
@@ -43,6 +43,7 @@ static const char http_server_usage[] =
     "                         watch accept() the moment `nc` connects, with --trace\n"
     "      --show-requests    print each request head on stderr as it arrives\n"
     "      --trace            narrate each socket call on stderr\n"
+    "                         =detail: socket options, batches, sendfile too\n"
     "  -h, --help             show this help\n"
     "      --version          print the version and exit\n"
     "\n"

@@ -34,7 +34,7 @@
 static const char netdemo_usage[] =
     "usage: netdemo [-H HOST] [--tcp PORT] [--udp PORT] [--http PORT] [--ftp PORT]\n"
     "               [--www DIR] [--ftp-root DIR] [--model MODEL] [--drop PERCENT]\n"
-    "               [--workers N] [--trace] [--version]\n"
+    "               [--workers N] [--trace[=detail]] [--version]\n"
     "       netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
     "                       [--only LIST] [--out DIR] [--json]\n"
     "\n"
@@ -55,6 +55,7 @@ static const char netdemo_usage[] =
     "      --drop PERCENT  the UDP server loses this share of datagrams on purpose\n"
     "      --workers N     the web server's event loops (default: one per core)\n"
     "      --trace         also print every socket call on stderr\n"
+    "                      =detail: socket options, batches, sendfile too\n"
     "  -h, --help          show this help\n"
     "      --version       print the version and exit\n"
     "\n"

@@ -9,7 +9,7 @@
 
 static const char tcp_server_usage[] =
     "usage: tcp-demo server [-H HOST] [-p PORT] [--model iterative|fork|thread|epoll]\n"
-    "                       [--mode upper|echo|discard] [--trace]\n"
+    "                       [--mode upper|echo|discard] [--trace[=detail]]\n"
     "\n"
     "The seed's phone-call server: it answers every byte it receives,\n"
     "upper-cased (--mode upper, the default) or unchanged (--mode echo); or it\n"
@@ -24,6 +24,7 @@ static const char tcp_server_usage[] =
     "                     epoll:     one thread, an event loop (default)\n"
     "      --mode M       upper (default), echo or discard\n"
     "      --trace        narrate each socket call on stderr\n"
+    "                     =detail: socket options, batches, sendfile too\n"
     "  -h, --help         show this help\n"
     "      --version      print the version and exit\n"
     "\n"

@@ -267,9 +267,9 @@ out:
 
 static const char mcast_usage[] =
     "usage: udp-demo multicast send [--group G] [-p PORT] [--ttl N] [--if ADDR]\n"
-    "                               [-m MESSAGE]... [--trace]\n"
+    "                               [-m MESSAGE]... [--trace[=detail]]\n"
     "       udp-demo multicast listen [--group G] [-p PORT] [--if ADDR] [-c COUNT]\n"
-    "                               [--trace]\n"
+    "                               [--trace[=detail]]\n"
     "\n"
     "One sender, many listeners: start 'listen' in several terminals, then 'send'.\n"
     "\n"
@@ -284,6 +284,7 @@ static const char mcast_usage[] =
     "                       of input)\n"
     "  -c, --count N        listen: stop after N datagrams (default: until Ctrl-C)\n"
     "      --trace          narrate each socket call on stderr\n"
+    "                       =detail: socket options, batches, sendfile too\n"
     "  -h, --help           show this help\n"
     "      --version        print the version and exit\n"
     "\n"

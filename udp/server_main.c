@@ -14,7 +14,8 @@
 
 static const char udp_server_usage[] =
     "usage: udp-demo server [-H HOST] [-p PORT] [--mode upper|echo] [--drop PERCENT]\n"
-    "                       [--dup PERCENT] [--reorder PERCENT] [--seed N] [--trace]\n"
+    "                       [--dup PERCENT] [--reorder PERCENT] [--seed N]\n"
+    "                       [--trace[=detail]]\n"
     "\n"
     "A datagram server: recvfrom() a request, sendto() one reply to its sender.\n"
     "No listen(), no accept(), no connection.\n"
@@ -34,6 +35,7 @@ static const char udp_server_usage[] =
     "                      reproducible (default: from the clock; the seed used is\n"
     "                      printed at start)\n"
     "      --trace         narrate each datagram on stderr (at most 20 lines a second)\n"
+    "                      =detail: socket options, batches, sendfile too\n"
     "  -h, --help          show this help\n"
     "      --version       print the version and exit\n"
     "\n"
