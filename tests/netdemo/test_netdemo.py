@@ -926,7 +926,7 @@ class StartTest(NetdemoTest):
     def test_bad_usage_exits_2_with_one_line(self):
         for args in (["--drop", "101"], ["--drop", "-1"], ["--model", "nope"],
                      ["--tcp", "70000"], ["--http", "x"], ["-H", "unix:/x"], ["--nope"],
-                     ["extra"]):
+                     ["extra"], ["--trace=loud"]):
             with self.subTest(args=args):
                 # Port 0 for every other server, should the bad flag be taken.
                 argv = [program("netdemo"), *args]
