@@ -249,7 +249,7 @@ class SendPathTest(HttpTest):
     def test_a_large_body_goes_out_in_slices_byte_exact(self):
         """Over 256 KiB, a body leaves at most 64 KiB per turn of the loop,
         so large downloads take turns; the bytes are the same."""
-        server = self.serve("--workers", "1", "--trace")
+        server = self.serve("--workers", "1", "--trace=detail")
         size = 3 * 1024 * 1024 + 7
         data = pattern(size, seed=7)
         with open(os.path.join(self.root, "big.bin"), "wb") as f:

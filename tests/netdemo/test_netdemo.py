@@ -476,6 +476,26 @@ class ExchangeTest(NetdemoTest):
                                  (1, 17, 17), stats)
                 self.stopped_cleanly(srv)
 
+    def test_the_page_sees_the_engineering_only_at_trace_detail(self):
+        """Each server feeds the page at its own --trace depth: the epoll
+        model's epoll_ctl calls join the phone call's lesson only in a
+        netdemo run with --trace=detail."""
+        for flags, detail in (((), False), (("--trace=detail",), True)):
+            with self.subTest(flags=flags):
+                srv = self.netdemo("--model", "epoll", *flags)
+                rd = self.reader(srv)
+                self.following(srv, rd)
+                got, me = tcp_phone_call(srv.ports["tcp"])
+                self.assertEqual(got, ANSWER)
+                events = rd.wait_for(lambda evs: any(e["peer"] == me and e["call"] == "close"
+                                                     for e in evs), what="the close")
+                conn = [e for e in events if e["peer"] == me][0]["conn"]
+                seq = [e["call"] for e in calls(events, conn)]
+                self.assertEqual([c for c in seq if c != "epoll_ctl"],
+                                 ["accept", "recv", "send", "recv", "close"])
+                self.assertEqual("epoll_ctl" in seq, detail, seq)
+                self.stopped_cleanly(srv)
+
     def test_the_commands_it_prints_work_as_printed(self):
         for host in ("127.0.0.1", "::1"):
             with self.subTest(host=host):
