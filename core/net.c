@@ -514,6 +514,9 @@ int net_accept(int listen_fd, bool nonblock, struct sockaddr_storage *peer, char
     } else {
         trace_not_accepted(fd);
     }
+    TRACE_DETAIL("  ... accept4(SOCK_CLOEXEC%s): fd %d %s", nonblock ? "|SOCK_NONBLOCK" : "", fd,
+                 nonblock ? "is non-blocking from the start, no fcntl() needed"
+                          : "is not left open in a program the server runs");
     if (peer != NULL)
         memcpy(peer, &ss, sizeof ss);
     return fd;
