@@ -127,6 +127,21 @@ static const char *conn_small_body(struct http_conn *c, struct http_response *re
     return n == (ssize_t)left ? c->w->small_body : NULL; /* short: let sendfile() decide */
 }
 
+/* What a sendmsg trace line says after its sizes. The lesson hears only
+ * that the file follows; --trace=detail hears why the body was copied and
+ * what MSG_MORE holds the bytes for. */
+static const char *conn_send_note(bool copied, bool file_follows, bool more)
+{
+    if (!trace_detail_on())
+        return file_follows ? ", the file follows" : "";
+    if (file_follows)
+        return ", MSG_MORE: sendfile() sends the body";
+    if (copied)
+        return more ? " (a small file, copied), MSG_MORE: close() sends the FIN with it"
+                    : " (a small file, copied)";
+    return more ? ", MSG_MORE: close() sends the FIN with it" : "";
+}
+
 /* One send of what is in memory: the head, and the memory body or a small
  * file body (conn_small_body()). When a larger file follows,
  * MSG_MORE holds the head back so it shares a packet with the first body
@@ -153,17 +168,11 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
     do {
         n = sendmsg(c->fd, &msg, flags);
     } while (n == -1 && errno == EINTR);
-    /* The response is the lesson; the copy and MSG_MORE say why at --trace=detail. */
     TRACE_DATA("sendmsg", n, msg.msg_iov[0].iov_base,
                n > 0 && (size_t)n < msg.msg_iov[0].iov_len ? (size_t)n : msg.msg_iov[0].iov_len,
-               "sendmsg(fd %d, head %zu + body %zu bytes%s%s) -> %zd", c->fd, head_left,
+               "sendmsg(fd %d, head %zu + body %zu bytes%s) -> %zd", c->fd, head_left,
                file_left && !small ? 0 : iov[1].iov_len,
-               small && trace_detail_on() ? " (a small file, copied)" : "",
-               !trace_detail_on()    ? ""
-               : file_left && !small ? ", MSG_MORE: sendfile() sends the body"
-               : flags & MSG_MORE    ? ", MSG_MORE: close() sends the FIN with it"
-                                     : "",
-               n);
+               conn_send_note(small != NULL, file_left && !small, flags & MSG_MORE), n);
     if (n > 0) {
         size_t k = (size_t)n < head_left ? (size_t)n : head_left;
         resp->head_off += k;
