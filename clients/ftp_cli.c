@@ -377,7 +377,7 @@ static int cli_run_line(struct cli_state *st, char *line)
 
 static const char ftp_client_usage[] =
     "usage: ftp-demo client [HOST] [-H HOST] [-p PORT] [-u USER] [--active] [-v]\n"
-    "                       [--connect-timeout SECONDS] [--trace]\n"
+    "                       [--connect-timeout SECONDS] [--trace[=detail]]\n"
     "\n"
     "The interactive FTP client. It connects to HOST (default 127.0.0.1), then\n"
     "reads commands from the terminal (or from stdin in a script); 'help' lists\n"
@@ -394,6 +394,7 @@ static const char ftp_client_usage[] =
     "                    control or a passive data connection) within SECONDS\n"
     "                    (default 10; 0.5 is half a second)\n"
     "      --trace       narrate each socket call on stderr\n"
+    "                    =detail: socket options, batches, sendfile too\n"
     "  -h, --help        show this help\n"
     "      --version     print the version and exit\n"
     "\n"

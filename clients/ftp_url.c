@@ -159,6 +159,7 @@ static int url_target(const char *text, const struct cli_common *common, struct 
     "                       give up on a server that does not answer a connect\n"                  \
     "                       within SECONDS (default 10; 0.5 is half a second)\n"                   \
     "      --trace          narrate each socket call on stderr\n"                                  \
+    "                       =detail: socket options, batches, sendfile too\n"                      \
     "  -h, --help           show this help\n"                                                      \
     "      --version        print the version and exit\n"                                          \
     "\n"                                                                                           \
@@ -167,7 +168,7 @@ static int url_target(const char *text, const struct cli_common *common, struct 
 static const char ftp_get_usage[] =
     "usage: ftp-demo get ftp://[user[:pass]@]host[:port]/path [-o FILE] [--active] [-v]\n"
     "       ftp-demo get [-H HOST] [-p PORT] PATH [-o FILE] [--active] [-v]\n"
-    "       (either form also takes [--connect-timeout SECONDS] [--trace])\n"
+    "       (either form also takes [--connect-timeout SECONDS] [--trace[=detail]])\n"
     "\n"
     "Download one file without a prompt. Without -o it is saved under its own\n"
     "name in this folder; '-o -' writes it to stdout.\n"
@@ -177,7 +178,7 @@ static const char ftp_get_usage[] =
 static const char ftp_put_usage[] =
     "usage: ftp-demo put FILE ftp://[user[:pass]@]host[:port]/path [--active] [-v]\n"
     "       ftp-demo put [-H HOST] [-p PORT] FILE [PATH] [--active] [-v]\n"
-    "       (either form also takes [--connect-timeout SECONDS] [--trace])\n"
+    "       (either form also takes [--connect-timeout SECONDS] [--trace[=detail]])\n"
     "\n"
     "Upload one file without a prompt. A path ending in '/' (or none, with -H\n"
     "and -p) keeps FILE's name.\n"

@@ -369,7 +369,7 @@ out:
 static const char http_get_usage[] =
     "usage: http-demo get URL [-v] [-I] [-o FILE] [--http1.0] [--fail] [-H 'Name: value']...\n"
     "                         [--unix-socket PATH] [--connect-timeout SECONDS]\n"
-    "                         [--trace]\n"
+    "                         [--trace[=detail]]\n"
     "\n"
     "Fetch one http:// URL, as a browser would, and print the body on stdout.\n"
     "It follows no redirect: a 301 is shown as it came.\n"
@@ -388,6 +388,7 @@ static const char http_get_usage[] =
     "                       give up on a server that does not answer the connect\n"
     "                       within SECONDS (default 10; 0.5 is half a second)\n"
     "      --trace          narrate each socket call on stderr\n"
+    "                       =detail: socket options, batches, sendfile too\n"
     "  -h, --help           show this help\n"
     "      --version        print the version and exit\n"
     "\n"
@@ -476,7 +477,7 @@ static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
     int rc = cli_parse(&syntax, opts, argc, argv, &common);
     if (rc != -1)
         return rc;
-    trace_program.to_stderr = common.trace;
+    trace_set_depth(&trace_program, common.trace);
     opts->connect_timeout_ms = common.connect_timeout_ms;
     if (optind != argc - 1)
         return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s (see --help)",

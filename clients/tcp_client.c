@@ -260,7 +260,7 @@ int tcp_client_pump(const struct net_endpoint *ep, int connect_timeout_ms, int t
 
 static const char tcp_client_usage[] =
     "usage: tcp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [-t MS]\n"
-    "                       [--connect-timeout SECONDS] [--trace]\n"
+    "                       [--connect-timeout SECONDS] [--trace[=detail]]\n"
     "\n"
     "The seed's phone-call client.\n"
     "\n"
@@ -274,6 +274,7 @@ static const char tcp_client_usage[] =
     "                       give up on a server that does not answer the connect\n"
     "                       within SECONDS (default 10; 0.5 is half a second)\n"
     "      --trace          narrate each socket call on stderr\n"
+    "                       =detail: socket options, batches, sendfile too\n"
     "  -h, --help           show this help\n"
     "      --version        print the version and exit\n"
     "\n"

@@ -159,7 +159,8 @@ int udp_client_interactive(const struct net_endpoint *ep, int timeout_ms, char *
 /* --- command line --------------------------------------------------------- */
 
 static const char udp_client_usage[] =
-    "usage: udp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [-t TIMEOUT_MS] [--trace]\n"
+    "usage: udp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [-t TIMEOUT_MS]\n"
+    "                       [--trace[=detail]]\n"
     "\n"
     "Send datagrams to udp-demo server and print the replies.\n"
     "\n"
@@ -169,6 +170,7 @@ static const char udp_client_usage[] =
     "                         repeat for more\n"
     "  -t, --timeout MS       wait this long for each reply (default 1000)\n"
     "      --trace            narrate each socket call on stderr\n"
+    "                         =detail: socket options, batches, sendfile too\n"
     "  -h, --help             show this help\n"
     "      --version          print the version and exit\n"
     "\n"

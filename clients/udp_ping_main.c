@@ -12,7 +12,7 @@
 
 static const char udp_ping_usage[] =
     "usage: udp-demo ping [-H HOST] [-p PORT] [-c COUNT] [-i INTERVAL_MS] [-s SIZE]\n"
-    "                     [-t TIMEOUT_MS] [--reliable] [--trace]\n"
+    "                     [-t TIMEOUT_MS] [--reliable] [--trace[=detail]]\n"
     "\n"
     "Like ping(8), over UDP to udp-demo server: each datagram carries a sequence\n"
     "number and its send time. A line per reply with its round-trip time, then\n"
@@ -33,6 +33,7 @@ static const char udp_ping_usage[] =
     "                         a small ARQ: acknowledgements, retransmission on\n"
     "                         timeout, duplicate suppression\n"
     "      --trace            narrate each datagram on stderr\n"
+    "                         =detail: socket options, batches, sendfile too\n"
     "  -h, --help             show this help\n"
     "      --version          print the version and exit\n"
     "\n"

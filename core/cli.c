@@ -103,7 +103,7 @@ static void cli_long_options(const struct cli_syntax *cmd, struct option *all)
             (struct option){"connect-timeout", required_argument, NULL, CLI_OPT_CONNECT_TIMEOUT};
     if (cmd->takes & CLI_TAKES_QUIET)
         all[n++] = (struct option){"quiet", no_argument, NULL, CLI_OPT_QUIET};
-    all[n++] = (struct option){"trace", no_argument, NULL, CLI_OPT_TRACE};
+    all[n++] = (struct option){"trace", optional_argument, NULL, CLI_OPT_TRACE};
     all[n++] = (struct option){"help", no_argument, NULL, 'h'};
     all[n++] = (struct option){"version", no_argument, NULL, CLI_OPT_VERSION};
     all[n] = (struct option){0};
@@ -142,7 +142,9 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
         }
         switch (ch) {
         case CLI_OPT_TRACE:
-            common->trace = true;
+            if (trace_parse_depth(optarg, &common->trace) == -1)
+                return cli_error(cmd->prog, CLI_EXIT_USAGE, "invalid --trace '%s': use %s", optarg,
+                                 TRACE_USAGE_FORMS);
             break;
         case CLI_OPT_QUIET:
             common->quiet = true;
@@ -213,6 +215,6 @@ int cli_client_endpoint(const struct cli_common *common, struct net_endpoint *ep
 
 void cli_trace_client(const struct cli_common *common, const char *role)
 {
-    trace_program.to_stderr = common->trace;
+    trace_set_depth(&trace_program, common->trace);
     trace_bind(&trace_program, role);
 }

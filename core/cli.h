@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "trace.h"
+
 #define CLI_EXIT_OK      0
 #define CLI_EXIT_FAILURE 1 /* a port in use, a refused connection, an unknown host */
 #define CLI_EXIT_USAGE   2 /* an unknown flag, a bad port or value */
@@ -68,7 +70,7 @@ struct cli_common {
     bool host_given;        /* -H was on the command line */
     uint16_t port;          /* -p, or the command's default */
     bool port_given;        /* -p was on the command line */
-    bool trace;             /* --trace */
+    enum trace_depth trace; /* --trace, --trace=detail */
     int connect_timeout_ms; /* --connect-timeout, or CLI_CONNECT_TIMEOUT_MS */
     bool quiet;             /* --quiet */
 };

@@ -3,6 +3,7 @@
  */
 #include "loop.h"
 #include "net.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -112,6 +113,9 @@ static int loop_grow(struct loop *loop, int fd)
     return 0;
 }
 
+/* epoll's names for a mask, for --trace=detail. */
+static const char *const loop_events_name[] = {"0", "EPOLLIN", "EPOLLOUT", "EPOLLIN|EPOLLOUT"};
+
 int loop_watch(struct loop *loop, int fd, unsigned mask, loop_fd_fn *fn, void *ctx)
 {
     if (fd < 0 || loop_grow(loop, fd) == -1)
@@ -125,6 +129,9 @@ int loop_watch(struct loop *loop, int fd, unsigned mask, loop_fd_fn *fn, void *c
     int op = h->fn == NULL ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
     if (epoll_ctl(loop->epfd, op, fd, &ev) == -1)
         return -1;
+    TRACE_DETAIL_CALL("epoll_ctl", 0, NULL, 0, "epoll_ctl(epfd %d, %s, fd %d, %s) -> 0", loop->epfd,
+                      op == EPOLL_CTL_ADD ? "ADD" : "MOD", fd,
+                      loop_events_name[mask & (LOOP_READABLE | LOOP_WRITABLE)]);
     *h = (struct loop_handler){.fn = fn, .ctx = ctx, .mask = mask};
     return 0;
 }
@@ -134,6 +141,8 @@ void loop_unwatch(struct loop *loop, int fd)
     if (fd < 0 || fd >= loop->nhandlers || loop->handlers[fd].fn == NULL)
         return;
     epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+    TRACE_DETAIL_CALL("epoll_ctl", 0, NULL, 0, "epoll_ctl(epfd %d, DEL, fd %d) -> 0", loop->epfd,
+                      fd);
     loop->handlers[fd] = (struct loop_handler){0};
 }
 

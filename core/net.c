@@ -247,6 +247,9 @@ int net_set_nonblock(int fd, bool on, char *err)
         net_set_error(err, "fcntl(F_SETFL): %s", strerror(errno));
         return -1;
     }
+    TRACE_DETAIL_CALL(
+        "fcntl", 0, NULL, 0, "fcntl(fd %d, F_SETFL, %sO_NONBLOCK) -> 0%s", fd, on ? "" : "~",
+        on ? ": a call that would wait fails with EAGAIN instead" : ": calls wait again");
     return 0;
 }
 
@@ -257,6 +260,10 @@ int net_set_nodelay(int fd, char *err)
         net_set_error(err, "setsockopt(TCP_NODELAY): %s", strerror(errno));
         return -1;
     }
+    TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
+                      "setsockopt(fd %d, TCP_NODELAY) -> 0: small writes leave at once, not "
+                      "held for Nagle's algorithm",
+                      fd);
     return 0;
 }
 
@@ -266,6 +273,10 @@ int net_limit_unsent(int fd, int bytes, char *err)
         net_set_error(err, "setsockopt(TCP_NOTSENT_LOWAT): %s", strerror(errno));
         return -1;
     }
+    TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
+                      "setsockopt(fd %d, TCP_NOTSENT_LOWAT, %d bytes) -> 0: little waits unsent "
+                      "in the kernel",
+                      fd, bytes);
     return 0;
 }
 
@@ -377,6 +388,11 @@ static int net_bind_one(const struct addrinfo *ai, bool reuseport, char *err)
         close(fd);
         return -1;
     }
+    if (ai->ai_socktype == SOCK_STREAM)
+        TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
+                          "setsockopt(fd %d, SO_REUSEADDR) -> 0: a restart need not wait out "
+                          "TIME_WAIT",
+                          fd);
     /* SO_REUSEPORT: several sockets share the port; the kernel spreads
      * new connections across them (one per worker thread). */
     if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes) == -1) {
@@ -384,6 +400,11 @@ static int net_bind_one(const struct addrinfo *ai, bool reuseport, char *err)
         close(fd);
         return -1;
     }
+    if (reuseport)
+        TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
+                          "setsockopt(fd %d, SO_REUSEPORT) -> 0: each worker listens on the port, "
+                          "the kernel spreads connections among them",
+                          fd);
     /* "::" should mean every address, IPv4 too, whatever the sysctl says. */
     if (ai->ai_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no);
@@ -446,7 +467,7 @@ int net_listen_reuseport(const struct net_endpoint *ep, int backlog, bool nonblo
         close(fd);
         return -1;
     }
-    TRACE_CALL("listen", 0, NULL, 0, "listen(fd %d, backlog %d) -> 0 (SO_REUSEPORT)", fd, backlog);
+    TRACE_CALL("listen", 0, NULL, 0, "listen(fd %d, backlog %d) -> 0", fd, backlog);
     if (nonblock && net_set_nonblock(fd, true, err) == -1) {
         close(fd);
         return -1;
@@ -493,6 +514,9 @@ int net_accept(int listen_fd, bool nonblock, struct sockaddr_storage *peer, char
     } else {
         trace_not_accepted(fd);
     }
+    TRACE_DETAIL("  ... accept4(SOCK_CLOEXEC%s): fd %d %s", nonblock ? "|SOCK_NONBLOCK" : "", fd,
+                 nonblock ? "is non-blocking from the start, no fcntl() needed"
+                          : "is not left open in a program the server runs");
     if (peer != NULL)
         memcpy(peer, &ss, sizeof ss);
     return fd;

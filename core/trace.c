@@ -53,12 +53,30 @@ static void trace_arm_fork(void)
     pthread_atfork(trace_lock_take, trace_lock_give, trace_lock_give);
 }
 
-void tracer_init(struct tracer *t, const char *server, bool to_stderr, unsigned rate)
+void tracer_init(struct tracer *t, const char *server, enum trace_depth depth, unsigned rate)
 {
     pthread_once(&trace_fork_once, trace_arm_fork);
-    *t = (struct tracer){.server = server, .to_stderr = to_stderr, .rate = rate};
+    *t = (struct tracer){.server = server, .rate = rate};
+    trace_set_depth(t, depth);
     atomic_init(&t->ring_window, 0);
     atomic_init(&t->ring_in_window, 0);
+}
+
+void trace_set_depth(struct tracer *t, enum trace_depth depth)
+{
+    t->to_stderr = depth != TRACE_OFF;
+    t->detail = depth == TRACE_DETAIL;
+}
+
+int trace_parse_depth(const char *value, enum trace_depth *out)
+{
+    if (value == NULL)
+        *out = TRACE_LESSON;
+    else if (strcmp(value, "detail") == 0)
+        *out = TRACE_DETAIL;
+    else
+        return -1;
+    return 0;
 }
 
 void trace_bind(struct tracer *t, const char *role)
@@ -291,8 +309,11 @@ static void trace_to_ring(struct ring *r, const char *call, int64_t result, cons
     gettimeofday(&tv, NULL);
     ev.time_us = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
     ev.result = result;
-    /* recv, recvfrom, send, sendto, sendmsg, sendfile: the result is a count */
-    if (result > 0 && (strncmp(call, "recv", 4) == 0 || strncmp(call, "send", 4) == 0))
+    /* recv, recvfrom, send, sendto, sendmsg, sendfile: the result is a
+     * count of bytes; recvmmsg's and sendmmsg's is of datagrams, whose
+     * bytes their recvfrom and sendto events carry */
+    if (result > 0 && (strncmp(call, "recv", 4) == 0 || strncmp(call, "send", 4) == 0) &&
+        strstr(call, "mmsg") == NULL)
         ev.bytes = (uint64_t)result;
     if (c != NULL) {
         ev.conn = c->id;

@@ -18,6 +18,16 @@
  *     children) never interleave, and at most the tracer's rate a second;
  *   - the process's ring (trace_attach_ring), which live viewers follow.
  *
+ * Trace points come at two depths. The lesson's (TRACE, TRACE_CALL,
+ * TRACE_DATA) are the seed tutorial's calls and their results in plain
+ * words: socket, bind, listen, accept, connect, send/recv, sendto/recvfrom,
+ * shutdown, close, and each model's own lesson (fork, pthread_create,
+ * epoll_wait). The engineering's (TRACE_DETAIL, TRACE_DETAIL_CALL) are
+ * the rest: socket options, O_NONBLOCK, recvmmsg batches, MSG_MORE,
+ * sendfile, epoll_ctl, timers. --trace shows the lesson; --trace=detail
+ * both. A tracer's depth holds for both sinks: a live page sees the
+ * engineering only from a server traced with --trace=detail.
+ *
  * Each server has its own tracer, so tracing is switched per server. A
  * thread works for one tracer at a time (trace_bind). With neither sink,
  * a trace point costs one branch. An attached ring takes events only while
@@ -50,10 +60,18 @@ struct ring;
  * and readers are told of them as missed. */
 #define TRACE_RING_PER_SECOND 2000
 
+/* How deep a tracer narrates: --trace, --trace=detail. */
+enum trace_depth {
+    TRACE_OFF,    /* no --trace: events only for a live page, lesson ones */
+    TRACE_LESSON, /* --trace: the seed's calls */
+    TRACE_DETAIL, /* --trace=detail: the engineering too */
+};
+
 /* One server's tracing, or one program's. */
 struct tracer {
     const char *server; /* "tcp", "udp", "http", "ftp", or the program's name */
-    bool to_stderr;     /* --trace */
+    bool to_stderr;     /* --trace, at either depth */
+    bool detail;        /* --trace=detail: TRACE_DETAIL* points too, in both sinks */
     unsigned rate;      /* stderr lines a second; 0: no limit */
     /* the rate limit's state, under trace.c's lock */
     time_t window;         /* the second being counted */
@@ -111,6 +129,15 @@ static inline bool trace_on(void)
                              atomic_load_explicit(&trace_ring_followers, memory_order_relaxed) > 0);
 }
 
+/* trace_detail_on: trace_on for an engineering trace point. Its first
+ * test is trace_on's, so it too costs one branch when off. */
+static inline bool trace_detail_on(void)
+{
+    return trace_here.on && trace_here.tracer->detail &&
+           (trace_here.tracer->to_stderr ||
+            atomic_load_explicit(&trace_ring_followers, memory_order_relaxed) > 0);
+}
+
 /* TRACE(fmt, ...): a narration line, no call. One branch when off. */
 #define TRACE(...)                                                                                 \
     do {                                                                                           \
@@ -136,9 +163,36 @@ static inline bool trace_on(void)
             trace_data_log(call, (int64_t)(result), data, len, __VA_ARGS__);                       \
     } while (0)
 
+/* TRACE_DETAIL(fmt, ...), TRACE_DETAIL_CALL(call, result, data, len,
+ * fmt, ...): TRACE and TRACE_CALL for the engineering, made only at
+ * --trace=detail. */
+#define TRACE_DETAIL(...)                                                                          \
+    do {                                                                                           \
+        if (trace_detail_on())                                                                     \
+            trace_log(__VA_ARGS__);                                                                \
+    } while (0)
+
+#define TRACE_DETAIL_CALL(call, result, data, len, ...)                                            \
+    do {                                                                                           \
+        if (trace_detail_on())                                                                     \
+            trace_call_log(call, (int64_t)(result), data, len, __VA_ARGS__);                       \
+    } while (0)
+
 /* tracer_init: a tracer for server (a string that outlives it), printing
- * on stderr or not, at most rate lines a second there (0: no limit). */
-void tracer_init(struct tracer *t, const char *server, bool to_stderr, unsigned rate);
+ * on stderr at depth (TRACE_OFF: not at all), at most rate lines a second
+ * there (0: no limit). */
+void tracer_init(struct tracer *t, const char *server, enum trace_depth depth, unsigned rate);
+
+/* trace_set_depth: t prints on stderr at depth from now on (a program's
+ * tracer, after its options are parsed). */
+void trace_set_depth(struct tracer *t, enum trace_depth depth);
+
+/* trace_parse_depth: what --trace's value asks for: none (NULL) the
+ * lesson, "detail" the engineering too. Returns 0, or -1 for any other. */
+int trace_parse_depth(const char *value, enum trace_depth *out);
+
+/* What a program's --help and a bad --trace say of the two forms. */
+#define TRACE_USAGE_FORMS "--trace (the lesson's calls) or --trace=detail (the engineering too)"
 
 /* trace_bind: this thread's events go to t from now on, labelled role (a
  * string that outlives the thread). Call at the start of every thread

@@ -60,8 +60,8 @@ struct ftp_config {
     int max_sessions;
     int max_per_ip;
     int idle_timeout_s;
-    uint64_t disabled; /* bit i: command table entry i answers 502 */
-    bool trace;        /* --trace: narrate on stderr */
+    uint64_t disabled;      /* bit i: command table entry i answers 502 */
+    enum trace_depth trace; /* --trace: narrate on stderr, at this depth */
 };
 
 struct ftp_session;

@@ -128,6 +128,21 @@ static const char *conn_small_body(struct http_conn *c, struct http_response *re
     return n == (ssize_t)left ? c->w->small_body : NULL; /* short: let sendfile() decide */
 }
 
+/* What a sendmsg trace line says after its sizes. The lesson hears only
+ * that the file follows; --trace=detail hears why the body was copied and
+ * what MSG_MORE holds the bytes for. */
+static const char *conn_send_note(bool copied, bool file_follows, bool more)
+{
+    if (!trace_detail_on())
+        return file_follows ? ", the file follows" : "";
+    if (file_follows)
+        return ", MSG_MORE: sendfile() sends the body";
+    if (copied)
+        return more ? " (a small file, copied), MSG_MORE: close() sends the FIN with it"
+                    : " (a small file, copied)";
+    return more ? ", MSG_MORE: close() sends the FIN with it" : "";
+}
+
 /* One send of what is in memory: the head, and the memory body or a small
  * file body (conn_small_body()). When a larger file follows,
  * MSG_MORE holds the head back so it shares a packet with the first body
@@ -156,12 +171,9 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
     } while (n == -1 && errno == EINTR);
     TRACE_DATA("sendmsg", n, msg.msg_iov[0].iov_base,
                n > 0 && (size_t)n < msg.msg_iov[0].iov_len ? (size_t)n : msg.msg_iov[0].iov_len,
-               "sendmsg(fd %d, head %zu + body %zu bytes%s%s) -> %zd", c->fd, head_left,
-               file_left && !small ? 0 : iov[1].iov_len, small ? " (a small file, copied)" : "",
-               file_left && !small ? ", MSG_MORE: sendfile() sends the body"
-               : flags & MSG_MORE  ? ", MSG_MORE: close() sends the FIN with it"
-                                   : "",
-               n);
+               "sendmsg(fd %d, head %zu + body %zu bytes%s) -> %zd", c->fd, head_left,
+               file_left && !small ? 0 : iov[1].iov_len,
+               conn_send_note(small != NULL, file_left && !small, flags & MSG_MORE), n);
     if (n > 0) {
         size_t k = (size_t)n < head_left ? (size_t)n : head_left;
         resp->head_off += k;
@@ -221,8 +233,8 @@ static int conn_send(struct http_conn *c)
             return conn_wait_drain(c, progressed);
         if (n <= 0)
             return -1; /* an error, or the file shrank under us */
-        TRACE_CALL("sendfile", n, NULL, 0, "sendfile(fd %d, file fd %d, %zd bytes)", c->fd,
-                   resp->fd, n);
+        TRACE_DETAIL_CALL("sendfile", n, NULL, 0, "sendfile(fd %d, file fd %d, %zd bytes)", c->fd,
+                          resp->fd, n);
         resp->file_off += (uint64_t)n;
         this_turn += (uint64_t)n;
         counters_add(stats, bytes_out, n);
@@ -363,7 +375,7 @@ static bool conn_wants_body(struct http_conn *c)
 {
     struct http_request *req = &c->work->req;
     if (!http_handle_reads_body(req)) {
-        TRACE("fd %d: answered from the head; its body is not read", c->fd);
+        TRACE_DETAIL("fd %d: answered from the head; its body is not read", c->fd);
         req->keep_alive = false;
         conn_respond(c, HTTP_PARSE_HEAD);
         return false;
@@ -549,11 +561,11 @@ static void conn_on_timeout(struct loop *loop, void *ctx)
     trace_conn_enter(c->trace);
     c->timer = NULL;
     if (c->state != CONN_READING || c->work == NULL) {
-        TRACE("fd %d: timed out; closing", c->fd);
+        TRACE_DETAIL("fd %d: timed out; closing", c->fd);
         http_conn_close(c);
         return;
     }
-    TRACE("fd %d: request head too slow; 408", c->fd);
+    TRACE_DETAIL("fd %d: request head too slow; 408", c->fd);
     c->parser.status = HTTP_REQUEST_TIMEOUT;
     conn_respond(c, HTTP_PARSE_ERROR);
     conn_advance(c);

@@ -33,7 +33,7 @@ struct http_config {
     size_t sendfile_min;    /* --sendfile-min: smaller file bodies are copied */
     size_t head_max;        /* --max-head: a longer request line + headers gets 431 */
     bool defer_accept;      /* accept once the request arrives (--no-defer-accept) */
-    bool trace;             /* --trace: narrate on stderr */
+    enum trace_depth trace; /* --trace: narrate on stderr, at this depth */
     /* What netdemo adds to the server it runs; NULL/0 in http-demo. */
     const char *home;         /* a file served for "/" ("/hub/index.html") */
     const char *about_json;   /* the body of /netdemo.json */

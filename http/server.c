@@ -100,6 +100,11 @@ static int server_open_listeners(struct http_server *srv, char *err)
             snprintf(err, NET_ERR_LEN, "setsockopt(TCP_DEFER_ACCEPT): %s", strerror(errno));
             return -1;
         }
+        if (!ep.is_unix && srv->config.defer_accept)
+            TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
+                              "setsockopt(fd %d, TCP_DEFER_ACCEPT, %d s) -> 0: accept() wakes "
+                              "when the request is in",
+                              fd, secs);
         /* Little unsent data per socket: large bodies then leave from
          * the worker's core (see net.h). With a client reading 10 MiB
          * bodies on two cores this doubled the requests per second. */

@@ -12,7 +12,7 @@
 
 static const char http_server_usage[] =
     "usage: http-demo server [-H HOST] [-p PORT] [-r DOCROOT] [--http1.0] [--workers N]\n"
-    "                        [--access-log FILE|-] [--trace] [--show-requests]\n"
+    "                        [--access-log FILE|-] [--trace[=detail]] [--show-requests]\n"
     "                        [--timeout SECS] [--idle-timeout SECS] [--max-conns N]\n"
     "                        [--max-head BYTES] [--sendfile-min BYTES] [--no-defer-accept]\n"
     "                        [--quiet]\n"
@@ -46,6 +46,7 @@ static const char http_server_usage[] =
     "      --quiet            print no line per connection\n"
     "      --trace            narrate each socket call on stderr (and no line per\n"
     "                         connection)\n"
+    "                         =detail: socket options, batches, sendfile too\n"
     "  -h, --help             show this help\n"
     "      --version          print the version and exit\n"
     "\n"

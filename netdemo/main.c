@@ -36,7 +36,7 @@
 static const char netdemo_usage[] =
     "usage: netdemo [-H HOST] [--tcp PORT] [--udp PORT] [--http PORT] [--ftp PORT]\n"
     "               [--www DIR] [--ftp-root DIR] [--model MODEL] [--drop PERCENT]\n"
-    "               [--workers N] [--quiet] [--trace] [--version]\n"
+    "               [--workers N] [--quiet] [--trace[=detail]] [--version]\n"
     "       netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
     "                       [--only LIST] [--out DIR] [--json]\n"
     "\n"
@@ -58,6 +58,7 @@ static const char netdemo_usage[] =
     "      --workers N     the web server's event loops (default: one per core)\n"
     "      --quiet         no line per caller (who called and what they said)\n"
     "      --trace         print every socket call on stderr instead\n"
+    "                      =detail: socket options, batches, sendfile too\n"
     "  -h, --help          show this help\n"
     "      --version       print the version and exit\n"
     "\n"

@@ -90,8 +90,9 @@ int tcp_demo_main(void)
     char err[NET_ERR_LEN];
     uint16_t port = 0;
 
-    config.trace = true;
-    trace_program.to_stderr = true;
+    /* The demo is the lesson: its servers' calls, not the engineering. */
+    config.trace = TRACE_LESSON;
+    trace_set_depth(&trace_program, TRACE_LESSON);
     fputs(tcp_demo_intro, stderr);
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);

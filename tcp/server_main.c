@@ -9,7 +9,7 @@
 
 static const char tcp_server_usage[] =
     "usage: tcp-demo server [-H HOST] [-p PORT] [--model iterative|fork|thread|epoll]\n"
-    "                       [--mode upper|echo|discard] [--quiet] [--trace]\n"
+    "                       [--mode upper|echo|discard] [--quiet] [--trace[=detail]]\n"
     "\n"
     "The seed's phone-call server: it answers every byte it receives,\n"
     "upper-cased (--mode upper, the default) or unchanged (--mode echo); or it\n"
@@ -25,6 +25,7 @@ static const char tcp_server_usage[] =
     "      --mode M       upper (default), echo or discard\n"
     "      --quiet        print no line per caller\n"
     "      --trace        narrate each socket call on stderr (and no line per caller)\n"
+    "                     =detail: socket options, batches, sendfile too\n"
     "  -h, --help         show this help\n"
     "      --version      print the version and exit\n"
     "\n"

@@ -39,7 +39,7 @@ struct tcp_config {
     struct net_endpoint endpoint;
     enum tcp_model model;
     enum tcp_mode mode;
-    bool trace; /* --trace: narrate on stderr */
+    enum trace_depth trace; /* --trace: narrate on stderr, at this depth */
 };
 
 struct tcp_server {

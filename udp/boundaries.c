@@ -178,13 +178,14 @@ int udp_boundaries_run(void)
 }
 
 static const char udp_boundaries_usage[] =
-    "usage: udp-demo boundaries [--trace]\n"
+    "usage: udp-demo boundaries [--trace[=detail]]\n"
     "\n"
     "Send \"dream\", \" is\", \" handsome\" with three writes over TCP and over UDP\n"
     "on loopback, and print what each receiver's reads return: TCP may merge\n"
     "them (a byte stream), UDP keeps three messages (datagrams).\n"
     "\n"
     "      --trace   narrate each socket call on stderr\n"
+    "                =detail: socket options, batches, sendfile too\n"
     "  -h, --help    show this help\n"
     "      --version print the version and exit\n";
 
@@ -199,7 +200,7 @@ int udp_boundaries_main(int argc, char *argv[])
     int rc = cli_parse(&syntax, NULL, argc, argv, &common);
     if (rc != -1)
         return rc;
-    trace_program.to_stderr = common.trace;
+    trace_set_depth(&trace_program, common.trace);
     trace_set_role("boundaries");
     return udp_boundaries_run();
 }

@@ -79,7 +79,7 @@ out:
 /* The exchange itself; returns 0 or -1 (reason in err). */
 static int udp_demo_exchange(struct stop *stop, char *err)
 {
-    struct udp_config config = {.mode = UDP_MODE_UPPER, .trace = true};
+    struct udp_config config = {.mode = UDP_MODE_UPPER, .trace = TRACE_LESSON};
     struct udp_server srv;
     uint16_t port = 0;
 
@@ -121,7 +121,7 @@ int udp_demo_main(void)
     struct stop stop;
     char err[NET_ERR_LEN];
 
-    trace_program.to_stderr = true;
+    trace_set_depth(&trace_program, TRACE_LESSON); /* the lesson, as tcp-demo's */
     fputs(udp_demo_intro, stderr);
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);

@@ -267,9 +267,9 @@ out:
 
 static const char mcast_usage[] =
     "usage: udp-demo multicast send [--group G] [-p PORT] [--ttl N] [--if ADDR]\n"
-    "                               [-m MESSAGE]... [--trace]\n"
+    "                               [-m MESSAGE]... [--trace[=detail]]\n"
     "       udp-demo multicast listen [--group G] [-p PORT] [--if ADDR] [-c COUNT]\n"
-    "                               [--trace]\n"
+    "                               [--trace[=detail]]\n"
     "\n"
     "One sender, many listeners: start 'listen' in several terminals, then 'send'.\n"
     "\n"
@@ -284,6 +284,7 @@ static const char mcast_usage[] =
     "                       of input)\n"
     "  -c, --count N        listen: stop after N datagrams (default: until Ctrl-C)\n"
     "      --trace          narrate each socket call on stderr\n"
+    "                       =detail: socket options, batches, sendfile too\n"
     "  -h, --help           show this help\n"
     "      --version        print the version and exit\n"
     "\n"
@@ -346,7 +347,7 @@ static int mcast_parse(int argc, char *argv[], struct mcast_options *opt)
     int rc = cli_parse(&syntax, &a, argc, argv, &common);
     if (rc != -1)
         return rc;
-    trace_program.to_stderr = common.trace;
+    trace_set_depth(&trace_program, common.trace);
     if (mcast_parse_group(a.group, common.port, opt) == -1)
         return cli_error(MCAST_PROG, CLI_EXIT_USAGE,
                          "--group '%s': not a multicast address (224.0.0.0/4 or ff00::/8)",

@@ -102,6 +102,10 @@ static void udp_grow_buffers(int fd)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
     if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) == -1)
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
+                      "setsockopt(fd %d, SO_RCVBUF, SO_SNDBUF, %d bytes): a burst waits in the "
+                      "kernel instead of being lost",
+                      fd, size);
 }
 
 /* The rest of open, with this thread's events going to the server. */
@@ -149,8 +153,9 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, str
     /* Said here, in the caller's thread, not when serving starts: a demo
      * that forks the server then prints it before its client's lines. */
     if (rc == 0)
-        TRACE("recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d datagrams per system call",
-              UDP_BATCH);
+        TRACE_DETAIL("recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d datagrams per "
+                     "system call",
+                     UDP_BATCH);
     trace_restore(was);
     return rc;
 }
@@ -367,6 +372,9 @@ static void udp_send_replies(struct udp_batch *b, int count)
             sent++; /* that reply is lost; try the rest */
             continue;
         }
+        TRACE_DETAIL_CALL("sendmmsg", n, NULL, 0,
+                          "sendmmsg(fd %d, %d replies) -> %d datagrams in one call", srv->fd,
+                          count - sent, n);
         for (int i = sent; i < sent + n; i++) {
             if (trace_on())
                 udp_trace_reply(b, i);
@@ -449,6 +457,10 @@ static int udp_serve_batch(struct udp_batch *b)
         }
         return 0;
     }
+    /* The batch is engineering; the lesson reads one recvfrom() a datagram. */
+    TRACE_DETAIL_CALL("recvmmsg", n, NULL, 0,
+                      "recvmmsg(fd %d, %u slots, MSG_WAITFORONE) -> %d datagrams in one call",
+                      srv->fd, b->want, n);
     int replies = 0;
     for (int i = 0; i < n; i++) {
         if (!udp_take(b, i))

@@ -15,7 +15,7 @@
 static const char udp_server_usage[] =
     "usage: udp-demo server [-H HOST] [-p PORT] [--mode upper|echo] [--drop PERCENT]\n"
     "                       [--dup PERCENT] [--reorder PERCENT] [--seed N] [--quiet]\n"
-    "                       [--trace]\n"
+    "                       [--trace[=detail]]\n"
     "\n"
     "A datagram server: recvfrom() a request, sendto() one reply to its sender.\n"
     "No listen(), no accept(), no connection.\n"
@@ -37,6 +37,7 @@ static const char udp_server_usage[] =
     "      --quiet         print no line per datagram\n"
     "      --trace         narrate each datagram on stderr (at most 20 lines a second)\n"
     "                      and print no line per datagram\n"
+    "                      =detail: socket options, batches, sendfile too\n"
     "  -h, --help          show this help\n"
     "      --version       print the version and exit\n"
     "\n"

@@ -28,9 +28,10 @@ int udp_source_enable(int fd, const struct sockaddr *local, bool *enabled, char 
         snprintf(err, NET_ERR_LEN, "setsockopt(IP_PKTINFO): %s", strerror(errno));
         return -1;
     }
-    TRACE_CALL("setsockopt", 0, NULL, 0,
-               "setsockopt(fd %d, %s) -> 0: each reply leaves from the address its request came to",
-               fd, local->sa_family == AF_INET ? "IP_PKTINFO" : "IPV6_RECVPKTINFO, IP_PKTINFO");
+    TRACE_DETAIL_CALL(
+        "setsockopt", 0, NULL, 0,
+        "setsockopt(fd %d, %s) -> 0: each reply leaves from the address its request came to", fd,
+        local->sa_family == AF_INET ? "IP_PKTINFO" : "IPV6_RECVPKTINFO, IP_PKTINFO");
     *enabled = true;
     return 0;
 }

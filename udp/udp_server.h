@@ -36,7 +36,7 @@ struct udp_config {
     unsigned dup_percent;     /* 0 .. 100: answers sent twice */
     unsigned reorder_percent; /* 0 .. 100: answers sent after the next one */
     uint64_t seed;            /* for the drop, dup and reorder decisions */
-    bool trace;               /* --trace: narrate on stderr */
+    enum trace_depth trace;   /* --trace: narrate on stderr, at this depth */
 };
 
 /* Every datagram received ends in exactly one of answered, dropped or

@@ -167,7 +167,7 @@ static struct ring *follow(struct tracer *tracer, const char *role, struct ring_
     struct ring *r = ring_create(8, TRACE_RING_RECORD_SIZE, NULL);
     cr_assert_not_null(r);
     trace_show_utf8(true);
-    tracer_init(tracer, "tcp", false, 0);
+    tracer_init(tracer, "tcp", TRACE_OFF, 0);
     trace_attach_ring(r);
     trace_ring_follow(true);
     trace_bind(tracer, role);

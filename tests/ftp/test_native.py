@@ -281,7 +281,8 @@ class CliTest(FtpTest):
         for args in (["server", "--bogus"], ["server", "-p", "70000"], ["server", "--disable", "FOO"],
                      ["server", "--user", "nocolon"], ["server", "--pasv-ports", "90-80"],
                      ["server", "--pasv-address", "::1"], ["server", "--idle-timeout", "0"],
-                     ["frobnicate"], ["get"], ["put", "onlyfile"]):
+                     ["frobnicate"], ["get"], ["put", "onlyfile"], ["server", "--trace=loud"],
+                     ["client", "--trace=loud"], ["get", "--trace=loud", "x"]):
             r = self.run_bin(*args)
             self.assertEqual(r.returncode, 2, (args, r.stderr))
             self.assertEqual(len(r.stderr.splitlines()), 1, (args, r.stderr))

@@ -172,6 +172,32 @@ class TraceWorkersTest(HttpTest):
                 self.assertEqual(len(listens), workers, server.stderr())
 
 
+class TraceDepthTest(HttpTest):
+    def test_reuseport_and_sendfile_are_told_only_with_trace_detail(self):
+        self.base, root, _ = httptest.make_site(self)
+        big = os.path.join(root, "big.bin")
+        with open(big, "wb") as f:
+            f.write(pattern(100000, seed=7))
+        for flag, detail in (("--trace", False), ("--trace=detail", True)):
+            with self.subTest(flag=flag):
+                server = httptest.Server([self.BIN, "server", "-p", "0", "-r", root, "--workers",
+                                          "2", flag], ready=r"listening on (\S+) \(2 workers,")
+                self.addCleanup(server.kill)
+                port = server.port
+                self.assertEqual(raw(port, b"GET /big.bin HTTP/1.0\r\n\r\n")[-100000:],
+                                 pattern(100000, seed=7))
+                self.assertEqual(server.stop(), 0)
+                err = server.stderr()
+                self.assertEqual(len(re.findall(r"\blisten\(fd \d+", err)), 2, err)
+                self.assertRegex(err, r'recv\(fd \d+\) -> \d+ bytes "GET /big\.bin HTTP/1\.0')
+                self.assertRegex(err, r'sendmsg\(fd \d+, head \d+ \+ body 0 bytes[,)].* "HTTP/1\.1 200')
+                for pattern_ in (r"setsockopt\(fd \d+, SO_REUSEPORT\) -> 0",
+                                 r"sendfile\(fd \d+, file fd \d+, \d+ bytes\)",
+                                 r"MSG_MORE: sendfile\(\) sends the body",
+                                 r"epoll_ctl\(epfd \d+, ADD, fd \d+, EPOLLIN\)"):
+                    (self.assertRegex if detail else self.assertNotRegex)(err, pattern_)
+
+
 class SendPathTest(HttpTest):
     """Small file bodies leave in one write with the head; larger ones by
     sendfile(). --trace shows which, and the bytes are the same either way."""
@@ -195,7 +221,7 @@ class SendPathTest(HttpTest):
         return server.proc.stderr.read().decode()
 
     def serve_sizes(self, *extra):
-        server = self.serve("--workers", "1", "--trace", *extra)
+        server = self.serve("--workers", "1", "--trace=detail", *extra)
         self.data = {n: pattern(n, seed=n % 251) for n in self.SIZES}
         for n, data in self.data.items():
             with open(os.path.join(self.root, f"f{n}.bin"), "wb") as f:
@@ -223,7 +249,7 @@ class SendPathTest(HttpTest):
     def test_a_large_body_goes_out_in_slices_byte_exact(self):
         """Over 256 KiB, a body leaves at most 64 KiB per turn of the loop,
         so large downloads take turns; the bytes are the same."""
-        server = self.serve("--workers", "1", "--trace")
+        server = self.serve("--workers", "1", "--trace=detail")
         size = 3 * 1024 * 1024 + 7
         data = pattern(size, seed=7)
         with open(os.path.join(self.root, "big.bin"), "wb") as f:
@@ -754,7 +780,8 @@ class CliTest(HttpTest):
                      ["server", "--timeout", "x"], ["server", "--sendfile-min", "-1"],
                      ["server", "--sendfile-min", "2000000"], ["server", "--max-head", "100"],
                      ["server", "--max-head", "2000000"], ["get"], ["get", "ftp://x/"],
-                     ["get", "http://127.0.0.1:1/", "-H", "no colon"], ["frob"]):
+                     ["get", "http://127.0.0.1:1/", "-H", "no colon"], ["frob"],
+                     ["server", "--trace=loud"], ["get", "http://127.0.0.1:1/", "--trace=x"]):
             self.assert_one_line_error(self.run_cli(*args), 2, "http-demo")
 
     def test_startup_failures_exit_1(self):

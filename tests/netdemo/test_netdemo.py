@@ -476,6 +476,28 @@ class ExchangeTest(NetdemoTest):
                                  (1, 17, 17), stats)
                 self.stopped_cleanly(srv)
 
+    def test_the_page_sees_the_engineering_only_at_trace_detail(self):
+        """Each server feeds the page at its own --trace depth: the epoll
+        model's epoll_ctl calls join the phone call's lesson only in a
+        netdemo run with --trace=detail."""
+        for flags, detail in (((), False), (("--trace=detail",), True)):
+            with self.subTest(flags=flags):
+                srv = self.netdemo("--model", "epoll", *flags)
+                rd = self.reader(srv)
+                self.following(srv, rd)
+                got, me = tcp_phone_call(srv.ports["tcp"])
+                self.assertEqual(got, ANSWER)
+                events = rd.wait_for(lambda evs: any(e["peer"] == me and e["call"] == "close"
+                                                     for e in evs), what="the close")
+                conn = [e for e in events if e["peer"] == me][0]["conn"]
+                seq = [e["call"] for e in calls(events, conn)]
+                lesson = ["accept", "recv", "send", "recv", "close"]
+                if detail:
+                    self.assertIn("epoll_ctl", seq)
+                    seq = [c for c in seq if c not in ("epoll_ctl", "")]  # "": a detail note
+                self.assertEqual(seq, lesson)
+                self.stopped_cleanly(srv)
+
     def test_the_commands_it_prints_work_as_printed(self):
         for host in ("127.0.0.1", "::1"):
             with self.subTest(host=host):
@@ -926,7 +948,7 @@ class StartTest(NetdemoTest):
     def test_bad_usage_exits_2_with_one_line(self):
         for args in (["--drop", "101"], ["--drop", "-1"], ["--model", "nope"],
                      ["--tcp", "70000"], ["--http", "x"], ["-H", "unix:/x"], ["--nope"],
-                     ["extra"]):
+                     ["extra"], ["--trace=loud"]):
             with self.subTest(args=args):
                 # Port 0 for every other server, should the bad flag be taken.
                 argv = [program("netdemo"), *args]

@@ -181,6 +181,47 @@ class TcpCliTest(ServerTest):
                 self.assertNotIn("descriptor table", err)
 
 
+class TcpTraceDepthTest(ServerTest):
+    """--trace tells the seed's calls; --trace=detail adds the engineering."""
+
+    LESSON = (r"\[tcp server\] listen\(fd \d+", r"\[tcp server\] epoll_wait\(\)",
+              r"\[tcp server\] accept\(fd \d+\)", r'\[tcp server\] recv\(fd \d+\) -> 2 bytes "hi"',
+              r'\[tcp server\] send\(fd \d+, 2 bytes\) -> 2 "HI"', r"\[tcp server\] close\(fd \d+\)",
+              r"\[tcp client\] connect\(fd \d+", r'\[tcp client\] send\(fd \d+, 2 bytes\) -> 2 "hi"')
+    DETAIL = (r"\[tcp server\] setsockopt\(fd \d+, SO_REUSEADDR\) -> 0",
+              r"\[tcp server\] fcntl\(fd \d+, F_SETFL, O_NONBLOCK\) -> 0",
+              r"\[tcp server\] epoll_ctl\(epfd \d+, ADD, fd \d+, EPOLLIN\) -> 0",
+              r"\[tcp server\] epoll_ctl\(epfd \d+, DEL, fd \d+\) -> 0",
+              r"\[tcp client\] fcntl\(fd \d+, F_SETFL, O_NONBLOCK\) -> 0")
+
+    def traced(self, flag):
+        """One message through an epoll server and a client, both run with
+        flag; returns their stderr together."""
+        srv = self.start([BIN, "server", "-p", "0", flag, "--model", "epoll"])
+        r = run("client", "-p", str(srv.port), "-m", "hi", flag)
+        self.assertEqual((r.returncode, r.stdout), (0, b"HI\n"), r.stderr)
+        self.assertEqual(srv.stop(), 0)
+        return srv.stderr() + r.stderr.decode()
+
+    def test_detail_lines_appear_only_with_trace_detail(self):
+        lesson, detail = self.traced("--trace"), self.traced("--trace=detail")
+        for pattern in self.LESSON:
+            self.assertRegex(lesson, pattern)
+            self.assertRegex(detail, pattern)
+        for pattern in self.DETAIL:
+            self.assertNotRegex(lesson, pattern)
+            self.assertRegex(detail, pattern)
+
+    def test_a_bad_trace_value_is_refused_naming_both_forms(self):
+        for command in (["server", "-p", "0"], ["client", "-p", "9", "-m", "x"]):
+            for value in ("loud", "", "DETAIL", "lesson"):
+                with self.subTest(command=command[0], value=value):
+                    r = run(*command, f"--trace={value}")
+                    self.assert_one_line_error(r, 2, f"tcp-demo {command[0]}")
+                    self.assertIn(b"--trace (", r.stderr)
+                    self.assertIn(b"--trace=detail (", r.stderr)
+
+
 class TcpInteractiveTest(ServerTest):
     """The client on a terminal: each typed line is sent, its answer printed."""
 

@@ -120,6 +120,31 @@ class UdpCliTest(ServerTest):
         self.assertEqual(srv.stop(), 0)
         return r.stdout, srv.stderr()
 
+    def test_trace_detail_adds_the_batches_to_each_datagram(self):
+        for flag, detail in (("--trace", False), ("--trace=detail", True)):
+            with self.subTest(flag=flag):
+                srv = self.start([BIN, "server", "-p", "0", flag])
+                r = run("client", "-p", str(srv.port), "-m", "hi", flag)
+                self.assertEqual(r.stdout, b"HI\n", r.stderr)
+                self.assertEqual(srv.stop(), 0)
+                err = srv.stderr()
+                self.assertRegex(err, r'recvfrom\(fd \d+\) -> 2 bytes from 127\.0\.0\.1:\d+ "hi"')
+                self.assertRegex(err, r'sendto\(fd \d+, 2 bytes, 127\.0\.0\.1:\d+\) -> 2 "HI"')
+                self.assertRegex(r.stderr.decode(), r'\[udp client\] recv\(fd \d+\) -> 2 bytes "HI"')
+                for pattern in (r"recvmmsg\(fd \d+, \d+ slots, MSG_WAITFORONE\) -> 1 datagrams",
+                                r"sendmmsg\(fd \d+, 1 replies\) -> 1 datagrams",
+                                r"setsockopt\(fd \d+, SO_RCVBUF, SO_SNDBUF",
+                                r"recvmmsg\(\)/sendmmsg\(\): recvfrom\(\)/sendto\(\) for up to"):
+                    (self.assertRegex if detail else self.assertNotRegex)(err, pattern)
+
+    def test_a_bad_trace_value_is_refused(self):
+        for command in (["server"], ["client", "-m", "x"], ["ping", "-c", "1"], ["boundaries"],
+                        ["multicast", "listen"]):
+            with self.subTest(command=command[0]):
+                r = run(*command, "--trace=loud")
+                self.assert_one_line_error(r, 2, "udp-demo")
+                self.assertIn(b"--trace=detail", r.stderr)
+
     def test_trace_narrates_the_server(self):
         out, err = self.traced_exchange("--drop", "100", "--seed", "1", message="lost",
                                         timeout_ms=100)

@@ -19,7 +19,9 @@ export const SERVERS = ['tcp', 'udp', 'http', 'ftp'];
 // The calls the page knows how to draw; any other name is shown as "other".
 export const CALLS = new Set(['accept', 'recv', 'send', 'sendmsg', 'sendfile', 'recvfrom', 'sendto',
   'shutdown', 'close', 'drop', 'socket', 'bind', 'listen', 'setsockopt', 'connect', 'epoll_wait',
-  'poll', 'fork', 'waitpid', 'pthread_create', '']);
+  'poll', 'fork', 'waitpid', 'pthread_create',
+  // only from a server run with --trace=detail: the engineering
+  'epoll_ctl', 'fcntl', 'recvmmsg', 'sendmmsg', '']);
 
 // An FTP command that moves a file over a data connection, and the calls
 // that move its bytes there.
