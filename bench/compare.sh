@@ -4,7 +4,10 @@
 #
 #   bench/compare.sh [SECONDS [ROUNDS]]   (default 5 s per reference run, 3 rounds)
 #
-#   - TCP bulk throughput against iperf3's single stream (target: within 15 %);
+#   - TCP bulk throughput against iperf3's single stream (target: within 15 %),
+#     both pinned to one CPU: on two virtual CPUs the scheduler puts sender
+#     and receiver together or apart at random, which moves either tool by
+#     40 % from one run to the next;
 #   - TCP and UDP round-trip p50 against sockperf's ping-pong (within 15 %),
 #     both sides pinned to one CPU, as bench/udp.sh explains;
 #   - the HTTP/1.0 first byte against curl's time_starttransfer for the same
@@ -31,7 +34,7 @@ done
 TMP=$(mktemp -d)
 PIDS=""
 # whatever happens: every server started here stopped, the folder gone
-trap 'kill $PIDS 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
+trap 'kill $PIDS 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT INT TERM
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -67,12 +70,12 @@ while [ $round -le "$ROUNDS" ]; do
     R="$TMP/round$round"
     mkdir -p "$R"
     # --- TCP bulk: netdemo compare, then iperf3's one stream, one way ----------
-    $ND compare --only tcp --size 4G --count 1 --repeat 3 --json >"$R/bulk.json"
+    $PIN $ND compare --only tcp --size 4G --count 1 --repeat 3 --json >"$R/bulk.json"
     port=$(free_port)
-    iperf3 -s -1 -p "$port" >/dev/null 2>&1 &
+    $PIN iperf3 -s -1 -p "$port" >/dev/null 2>&1 &
     PIDS="$PIDS $!"
     sleep 0.5
-    iperf3 -c 127.0.0.1 -p "$port" -t "$SECS" -J >"$R/iperf3.json"
+    $PIN iperf3 -c 127.0.0.1 -p "$port" -t "$SECS" -J >"$R/iperf3.json"
 
     # --- round trips: netdemo compare, then sockperf ping-pong, pinned --------
     $PIN $ND compare --only tcp,udp --size 1M --count 50000 --repeat 3 --json >"$R/rtt.json"
@@ -147,6 +150,7 @@ for i, (name, tool, tol) in enumerate(figures):
     print(f"| {name:24} | {cells:40} | {ratio:11.2f}x | {'±' + str(int(tol * 100)) + '% ' + ok:>12} | {tool}")
     print(f"| {'':24} | {'ratios ' + ' '.join(f'{x:.2f}' for x in ratios):40} | {'':12} | {'':12} |")
 print()
+print("Each pair ran on one CPU (taskset), but the first byte's.")
 print("What the figures include: the TCP bulk row times 4 GiB from the connect to the")
 print("server's close, iperf3 a steady stream for its whole -t; the round trips carry 17")
 print("bytes each way, as sockperf's -m 17 does here; netdemo's first byte reads the whole")
