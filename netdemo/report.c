@@ -148,6 +148,8 @@ void compare_print_table(const struct compare_options *o, const struct results *
     printf(_("\n   p50: half the requests were answered faster; p99: all but one in a hundred.\n"
              "   A round trip runs from this program's send() to the end of its recv(): both\n"
              "   sides' system calls and the wake-ups between them, as sockperf's ping-pong.\n"
+             "   The TCP server is tcp-demo's epoll model: each message costs it one\n"
+             "   epoll_wait() more than a server that blocks in recv() on its one caller.\n"
              "   An HTTP request carries a head of some 40 bytes and its response some 300,\n"
              "   where the TCP and UDP ones carry the 17 bytes of the seed's message.\n"));
 
@@ -507,9 +509,12 @@ static void html_round_trips(FILE *f, const struct compare_options *o, const str
     html_note(f,
               "p50: half the requests were answered faster; p99: all but one in a hundred. A "
               "round trip runs from this program's send() to the end of its recv(): both sides' "
-              "system calls and the wake-ups between them.",
+              "system calls and the wake-ups between them. The TCP server is the epoll model: "
+              "each message costs it one epoll_wait() more than a server that blocks in recv() on "
+              "its one caller.",
               "p50：一半的请求比它快；p99：一百个里只有一个比它慢。一次往返从本程序的 send() "
-              "算到它的 recv() 结束：包括双方的系统调用和其间的唤醒。");
+              "算到它的 recv() 结束：包括双方的系统调用和其间的唤醒。TCP 服务器用的是 epoll "
+              "模型：每条消息比只在一个调用者上阻塞于 recv() 的服务器多一次 epoll_wait()。");
 }
 
 static void html_bulk(FILE *f, const struct compare_options *o, const struct results *r)
