@@ -6,6 +6,7 @@
 #include "net.h"
 #include "ring.h"
 #include "trace_text.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -428,7 +429,8 @@ void trace_accepted(int listen_fd, int fd, const char *peer)
     if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
         net_format_addr((struct sockaddr *)&ss, len, c.local, sizeof c.local);
     trace_here.conn = &c;
-    trace_call_log("accept", fd, NULL, 0, "accept(fd %d) -> fd %d, peer %s", listen_fd, fd, peer);
+    trace_call_log("accept", fd, NULL, 0, _("accept(fd %d) -> fd %d, peer %s"), listen_fd, fd,
+                   peer);
     /* Once a process: "[::ffff:127.0.0.1]" puzzles a class the first time. */
     static atomic_bool mapped_told;
     if (strncmp(peer, "[::ffff:", 8) == 0 && !atomic_exchange(&mapped_told, true))

@@ -20,6 +20,7 @@
 #include "tcp_client.h"
 #include "tcp_server.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -32,10 +33,10 @@
 #define TCP_DEMO_WAIT_MS 2000 /* the longest the client waits for the server's line */
 
 static const char tcp_demo_intro[] =
-    "The seed's phone call over TCP (SOCK_STREAM), narrated call by call:\n"
-    "  server: socket() buys a phone, bind() puts in the SIM card, listen() waits,\n"
-    "          accept() picks up, recv()/send() listen and speak, close() hangs up.\n"
-    "  client: socket() buys a phone, connect() dials, send()/recv(), close().\n";
+    N_("The seed's phone call over TCP (SOCK_STREAM), narrated call by call:\n"
+       "  server: socket() buys a phone, bind() puts in the SIM card, listen() waits,\n"
+       "          accept() picks up, recv()/send() listen and speak, close() hangs up.\n"
+       "  client: socket() buys a phone, connect() dials, send()/recv(), close().\n");
 
 /* After one of the client's steps: wait until the server has done its
  * part (*field within [min, max]), then print what it said. */
@@ -93,7 +94,7 @@ int tcp_demo_main(void)
     /* The demo is the lesson: its servers' calls, not the engineering. */
     config.trace = TRACE_LESSON;
     trace_set_depth(&trace_program, TRACE_LESSON);
-    fputs(tcp_demo_intro, stderr);
+    fputs(_(tcp_demo_intro), stderr);
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
 

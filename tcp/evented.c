@@ -14,6 +14,7 @@
 #include "io.h"
 #include "loop.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -106,7 +107,7 @@ static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned m
             TRACE_CALL("recv", -1, NULL, 0, "recv(fd %d) -> -1 (%s)", fd, strerror(errno));
             counters_add(es->srv->stats, errors, 1);
         } else {
-            TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the caller hung up)", fd);
+            TRACE_CALL("recv", 0, NULL, 0, _("recv(fd %d) -> 0 (the caller hung up)"), fd);
             tcp_tell_silent(fd, call->heard);
         }
         evented_hang_up(call);

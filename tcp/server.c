@@ -6,6 +6,7 @@
 #include "io.h"
 #include "lecture.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -125,7 +126,7 @@ void tcp_server_close(struct tcp_server *srv)
     struct trace_thread was = trace_bind_for(&srv->tracer, "tcp server");
     if (srv->listen_fd != -1) {
         close(srv->listen_fd);
-        TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0 (listening socket)", srv->listen_fd);
+        TRACE_CALL("close", 0, NULL, 0, _("close(fd %d) -> 0 (listening socket)"), srv->listen_fd);
         if (srv->config.endpoint.is_unix)
             unlink(srv->config.endpoint.host);
     }
@@ -216,7 +217,7 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
             return;
         }
         if (n == 0) {
-            TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the caller hung up)", conn);
+            TRACE_CALL("recv", 0, NULL, 0, _("recv(fd %d) -> 0 (the caller hung up)"), conn);
             tcp_tell_silent(conn, heard);
             return;
         }

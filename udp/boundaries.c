@@ -14,6 +14,7 @@
 #include "net.h"
 #include "trace.h"
 #include "udp_demo.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -74,28 +75,33 @@ static int boundaries_tcp(FILE *show, int *reads_out, char *err)
                    len, len);
     }
     shutdown(client, SHUT_WR);
-    TRACE_CALL("shutdown", 0, NULL, 0, "shutdown(fd %d, SHUT_WR) -> 0 (FIN: no more data)", client);
+    TRACE_CALL("shutdown", 0, NULL, 0, _("shutdown(fd %d, SHUT_WR) -> 0 (FIN: no more data)"),
+               client);
     struct pollfd pfd = {.fd = server, .events = POLLRDHUP};
     poll(&pfd, 1, BOUNDARIES_WAIT_MS);
     TRACE_CALL("poll", 1, NULL, 0,
-               "poll(fd %d, POLLRDHUP) -> the FIN is in, so are all three writes", server);
+               _("poll(fd %d, POLLRDHUP) -> the FIN is in, so are all three writes"), server);
     if (show != NULL)
-        fprintf(show, "TCP (SOCK_STREAM, a byte stream): the receiver reads once all three have "
-                      "arrived\n");
+        fprintf(show, "%s",
+                _("TCP (SOCK_STREAM, a byte stream): the receiver reads once all "
+                  "three have arrived\n"));
     int reads = 0;
     for (;;) {
         ssize_t n = io_read_some(server, buf, sizeof buf);
         if (n <= 0) {
             if (show != NULL)
                 fprintf(show, "  recv() #%d -> %s\n", reads + 1,
-                        n == 0 ? "0 (end of stream)" : strerror(errno));
+                        n == 0 ? _("0 (end of stream)") : strerror(errno));
             break;
         }
         boundaries_print_read(show, "recv()", ++reads, buf, n);
     }
     if (show != NULL)
-        fprintf(show, "  %d writes, %d read%s of data: TCP keeps no message boundaries.\n\n",
-                BOUNDARIES_COUNT, reads, reads == 1 ? "" : "s");
+        fprintf(show,
+                ngettext("  %d writes, %d read of data: TCP keeps no message boundaries.\n\n",
+                         "  %d writes, %d reads of data: TCP keeps no message boundaries.\n\n",
+                         (unsigned long)reads),
+                BOUNDARIES_COUNT, reads);
     *reads_out = reads;
     close(client);
     close(server);
@@ -134,7 +140,8 @@ static int boundaries_udp(FILE *show, int *reads_out, char *err)
                    rc);
     }
     if (show != NULL)
-        fprintf(show, "UDP (SOCK_DGRAM, datagrams): the receiver reads once all three were sent\n");
+        fprintf(show, "%s",
+                _("UDP (SOCK_DGRAM, datagrams): the receiver reads once all three were sent\n"));
     int reads = 0;
     while (reads < BOUNDARIES_COUNT && boundaries_readable(rx)) {
         ssize_t n = recv(rx, buf, sizeof buf, 0);
@@ -143,7 +150,7 @@ static int boundaries_udp(FILE *show, int *reads_out, char *err)
         boundaries_print_read(show, "recvfrom()", ++reads, buf, n);
     }
     if (show != NULL)
-        fprintf(show, "  %d writes, %d reads: each datagram keeps its boundaries.\n",
+        fprintf(show, _("  %d writes, %d reads: each datagram keeps its boundaries.\n"),
                 BOUNDARIES_COUNT, reads);
     *reads_out = reads;
     close(tx);
@@ -155,7 +162,7 @@ int udp_boundaries_measure(struct udp_boundaries *out, FILE *show, char *err)
 {
     out->writes = BOUNDARIES_COUNT;
     if (show != NULL) {
-        fprintf(show, "Three writes, back to back:");
+        fprintf(show, "%s", _("Three writes, back to back:"));
         for (int i = 0; i < BOUNDARIES_COUNT; i++)
             fprintf(show, " \"%s\"", boundaries_words[i]);
         fprintf(show, "\n\n");

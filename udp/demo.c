@@ -18,6 +18,7 @@
 #include "udp_demo.h"
 #include "udp_limits.h"
 #include "udp_server.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -32,11 +33,11 @@
 #define UDP_DEMO_WAIT_MS 2000 /* the longest the client waits for the server's line */
 
 static const char udp_demo_intro[] =
-    "The seed's exchange over UDP (SOCK_DGRAM), narrated call by call:\n"
-    "  server: socket() and bind(), then recvfrom() a datagram and sendto() the\n"
-    "          reply to the address it came from. No listen(), no accept().\n"
-    "  client: socket(), then send() and recv(). Its connect() sends nothing:\n"
-    "          it only remembers the server's address.\n";
+    N_("The seed's exchange over UDP (SOCK_DGRAM), narrated call by call:\n"
+       "  server: socket() and bind(), then recvfrom() a datagram and sendto() the\n"
+       "          reply to the address it came from. No listen(), no accept().\n"
+       "  client: socket(), then send() and recv(). Its connect() sends nothing:\n"
+       "          it only remembers the server's address.\n");
 
 /* The client's side: one datagram out, one back, then the server's
  * lines. Returns 0, or -1 with the reason in err. */
@@ -122,7 +123,7 @@ int udp_demo_main(void)
     char err[NET_ERR_LEN];
 
     trace_set_depth(&trace_program, TRACE_LESSON); /* the lesson, as tcp-demo's */
-    fputs(udp_demo_intro, stderr);
+    fputs(_(udp_demo_intro), stderr);
     if (stop_watch_signals(err) == -1 || stop_open(&stop, err) == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     int rc = udp_demo_exchange(&stop, err);
@@ -130,7 +131,7 @@ int udp_demo_main(void)
     if (rc == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     fflush(stdout);
-    fputs("\nAnd the first question of the class: what is the difference?\n", stderr);
+    fputs(_("\nAnd the first question of the class: what is the difference?\n"), stderr);
     putchar('\n');
     trace_set_role("boundaries");
     return udp_boundaries_run();

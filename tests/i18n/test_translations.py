@@ -176,6 +176,32 @@ class ProgramsTest(unittest.TestCase):
         self.assertRegex(r.stdout, r"发出 6 个数据报，收到 \d 个")
         self.assertIn("没有应答的 seq", r.stdout, "--drop 30 with seed 2 loses some")
 
+    def same_story(self, program, times):
+        """The narrated demo in Chinese, run times times: the same lines
+        every time, apart from ports and descriptor numbers."""
+        first = None
+        for _ in range(times):
+            r = run(program, lang=ZH)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            text = re.sub(r"fd \d+", "fd N", re.sub(r":\d+", ":P", r.stderr + r.stdout))
+            if first is None:
+                first = text
+            self.assertEqual(text, first)
+        return first
+
+    def test_tcp_demo_narrates_the_phone_call_in_chinese_the_same_every_time(self):
+        text = self.same_story("tcp-demo", 20)
+        self.assertIn("socket() 买手机，bind() 插上电话卡", text)
+        self.assertIn("recv(fd N) -> 0（对方挂断了）", text)
+        self.assertIn("DREAM IS HANDSOME", text, "the seed's words are the message, not translated")
+        self.assertNotIn("buys a phone", text)
+
+    def test_udp_demo_narrates_in_chinese_the_same_every_time(self):
+        text = self.same_story("udp-demo", 10)
+        self.assertIn("没有 listen()，也没有 accept()", text)
+        self.assertIn("写了 3 次，读到数据 1 次：TCP 不保留消息边界。", text)
+        self.assertIn("写了 3 次，读了 3 次：每个数据报都保留自己的边界。", text)
+
     def test_the_zh_cn_locale_exists(self):
         r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
         self.assertRegex(r.stdout, re.compile(r"^zh_CN\.utf8$", re.M | re.I),
