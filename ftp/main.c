@@ -11,19 +11,19 @@
 #include <string.h>
 
 static const char ftp_demo_usage[] =
-    "usage: ftp-demo COMMAND [OPTIONS]\n"
-    "\n"
-    "  ftp-demo server           run the FTP server (see 'ftp-demo server --help')\n"
-    "  ftp-demo client [HOST]    the interactive client (see 'ftp-demo client --help')\n"
-    "  ftp-demo get URL [-o FILE]  download ftp://[user[:pass]@]host[:port]/path\n"
-    "  ftp-demo put FILE URL       upload FILE to ftp://...\n"
-    "  ftp-demo --version          print the version\n";
+    N_("usage: ftp-demo COMMAND [OPTIONS]\n"
+       "\n"
+       "  ftp-demo server           run the FTP server (see 'ftp-demo server --help')\n"
+       "  ftp-demo client [HOST]    the interactive client (see 'ftp-demo client --help')\n"
+       "  ftp-demo get URL [-o FILE]  download ftp://[user[:pass]@]host[:port]/path\n"
+       "  ftp-demo put FILE URL       upload FILE to ftp://...\n"
+       "  ftp-demo --version          print the version\n");
 
 int main(int argc, char *argv[])
 {
     i18n_init(); /* before any thread: the language, and text previews on a UTF-8 terminal */
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        fputs(ftp_demo_usage, argc < 2 ? stderr : stdout);
+        fputs(_(ftp_demo_usage), argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0)

@@ -11,13 +11,13 @@
 #include <string.h>
 
 static const char http_demo_usage[] =
-    "usage: http-demo server|get [OPTIONS]\n"
-    "\n"
-    "  http-demo server    serve the bundled site, or a folder (see 'http-demo server --help')\n"
-    "  http-demo get URL   fetch a URL and show what goes over the wire (see --help)\n"
-    "  http-demo --version print the version\n"
-    "\n"
-    "Then open http://127.0.0.1:8080/ in a browser: that is the B/S model.\n";
+    N_("usage: http-demo server|get [OPTIONS]\n"
+       "\n"
+       "  http-demo server    serve the bundled site, or a folder (see 'http-demo server --help')\n"
+       "  http-demo get URL   fetch a URL and show what goes over the wire (see --help)\n"
+       "  http-demo --version print the version\n"
+       "\n"
+       "Then open http://127.0.0.1:8080/ in a browser: that is the B/S model.\n");
 
 int main(int argc, char *argv[])
 {
@@ -27,13 +27,13 @@ int main(int argc, char *argv[])
     if (argc >= 2 && strcmp(argv[1], "get") == 0)
         return http_client_main(argc - 1, argv + 1);
     if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        fputs(http_demo_usage, stdout);
+        fputs(_(http_demo_usage), stdout);
         return CLI_EXIT_OK;
     }
     if (argc >= 2 && strcmp(argv[1], "--version") == 0)
         return cli_version("http-demo");
     if (argc < 2) {
-        fputs(http_demo_usage, stderr);
+        fputs(_(http_demo_usage), stderr);
         return CLI_EXIT_USAGE;
     }
     return cli_error("http-demo", CLI_EXIT_USAGE, "unknown command '%s' (see --help)", argv[1]);

@@ -11,12 +11,12 @@
 #include <string.h>
 
 static const char tcp_demo_usage[] =
-    "usage: tcp-demo [server|client] [OPTIONS]\n"
-    "\n"
-    "  tcp-demo            play the seed's phone call end to end on a free port\n"
-    "  tcp-demo server     run the upper-case/echo server (see 'tcp-demo server --help')\n"
-    "  tcp-demo client     talk to it (see 'tcp-demo client --help')\n"
-    "  tcp-demo --version  print the version\n";
+    N_("usage: tcp-demo [server|client] [OPTIONS]\n"
+       "\n"
+       "  tcp-demo            play the seed's phone call end to end on a free port\n"
+       "  tcp-demo server     run the upper-case/echo server (see 'tcp-demo server --help')\n"
+       "  tcp-demo client     talk to it (see 'tcp-demo client --help')\n"
+       "  tcp-demo --version  print the version\n");
 
 int main(int argc, char *argv[])
 {
@@ -28,7 +28,7 @@ int main(int argc, char *argv[])
     if (strcmp(argv[1], "client") == 0)
         return tcp_client_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        fputs(tcp_demo_usage, stdout);
+        fputs(_(tcp_demo_usage), stdout);
         return CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0)

@@ -12,18 +12,18 @@
 #include <string.h>
 
 static const char udp_demo_usage[] =
-    "usage: udp-demo [server|client|ping|boundaries|multicast] [OPTIONS]\n"
-    "\n"
-    "  udp-demo             the seed's exchange over UDP on a free port, then\n"
-    "                       'boundaries'\n"
-    "  udp-demo server      the datagram server (upper-case or echo, --drop)\n"
-    "  udp-demo client      send datagrams, print the replies\n"
-    "  udp-demo ping        loss, duplicates, reordering, RTT and jitter;\n"
-    "                       --reliable adds an ARQ\n"
-    "  udp-demo boundaries  three writes over TCP and over UDP: what the reads see\n"
-    "  udp-demo multicast   send|listen: one sender, many listeners\n"
-    "\n"
-    "Each command has --help; --version prints the version.\n";
+    N_("usage: udp-demo [server|client|ping|boundaries|multicast] [OPTIONS]\n"
+       "\n"
+       "  udp-demo             the seed's exchange over UDP on a free port, then\n"
+       "                       'boundaries'\n"
+       "  udp-demo server      the datagram server (upper-case or echo, --drop)\n"
+       "  udp-demo client      send datagrams, print the replies\n"
+       "  udp-demo ping        loss, duplicates, reordering, RTT and jitter;\n"
+       "                       --reliable adds an ARQ\n"
+       "  udp-demo boundaries  three writes over TCP and over UDP: what the reads see\n"
+       "  udp-demo multicast   send|listen: one sender, many listeners\n"
+       "\n"
+       "Each command has --help; --version prints the version.\n");
 
 int main(int argc, char *argv[])
 {
@@ -42,7 +42,7 @@ int main(int argc, char *argv[])
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        fputs(udp_demo_usage, stdout);
+        fputs(_(udp_demo_usage), stdout);
         return CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0)

@@ -202,6 +202,18 @@ class ProgramsTest(unittest.TestCase):
         self.assertIn("写了 3 次，读到数据 1 次：TCP 不保留消息边界。", text)
         self.assertIn("写了 3 次，读了 3 次：每个数据报都保留自己的边界。", text)
 
+    def test_translated_help_names_every_flag_the_english_one_does(self):
+        for argv in (["tcp-demo"], ["tcp-demo", "server"], ["tcp-demo", "client"],
+                     ["udp-demo"], ["http-demo"], ["ftp-demo"], ["netdemo", "compare"]):
+            with self.subTest(argv=argv):
+                en = run(*argv, "--help", lang=EN)
+                zh = run(*argv, "--help", lang=ZH)
+                self.assertEqual((en.returncode, zh.returncode), (0, 0))
+                self.assertTrue(zh.stdout.startswith("用法："), zh.stdout[:80])
+                flags = set(re.findall(r"(?<![\w-])--?[a-z][a-z0-9-]*", en.stdout))
+                missing = flags - set(re.findall(r"(?<![\w-])--?[a-z][a-z0-9-]*", zh.stdout))
+                self.assertEqual(missing, set(), "the Chinese help drops flags")
+
     def test_the_zh_cn_locale_exists(self):
         r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
         self.assertRegex(r.stdout, re.compile(r"^zh_CN\.utf8$", re.M | re.I),
