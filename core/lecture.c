@@ -5,6 +5,7 @@
 #include "lecture.h"
 #include "io.h"
 #include "trace_text.h"
+#include "i18n.h"
 
 #include <poll.h>
 #include <stdarg.h>
@@ -83,8 +84,10 @@ static int lecture_held_line(char *out, size_t outlen)
     unsigned long held = atomic_exchange_explicit(&lecture->held, 0, memory_order_relaxed);
     if (held == 0)
         return 0;
-    int n = snprintf(out, outlen, "... %lu more line%s not shown (at most %d a second)\n", held,
-                     held == 1 ? "" : "s", LECTURE_PER_SECOND);
+    int n = snprintf(out, outlen,
+                     ngettext("... %lu more line not shown (at most %d a second)\n",
+                              "... %lu more lines not shown (at most %d a second)\n", held),
+                     held, LECTURE_PER_SECOND);
     return n < (int)outlen ? n : (int)outlen - 1;
 }
 

@@ -5,6 +5,7 @@
 #include "ftp_session.h"
 #include "lecture.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -60,8 +61,8 @@ void ftp_cmd_pass(struct ftp_session *s, const char *arg)
         TRACE("login: %s%s", s->anonymous ? "anonymous" : s->user,
               s->can_write ? " (read-write)" : " (read-only)");
         /* the user's name, never the password: vsftpd's rule for its log */
-        LECTURE("FTP", "session from %s: logged in as %s%s", s->peer_text,
-                s->anonymous ? "anonymous" : s->user, s->can_write ? " (read-write)" : "");
+        LECTURE("FTP", _("session from %s: logged in as %s%s"), s->peer_text,
+                s->anonymous ? "anonymous" : s->user, s->can_write ? _(" (read-write)") : "");
         ftp_reply(s, FTP_LOGGED_IN, "Login successful.");
         return;
     }

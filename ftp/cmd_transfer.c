@@ -24,6 +24,7 @@
 #include "ftp_session.h"
 #include "lecture.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,7 +106,7 @@ static void transfer_tell(const struct ftp_session *s, int rc, const char *verb,
 {
     char size[LECTURE_SIZE_LEN];
     if (rc == 0 && !s->abort_seen)
-        LECTURE("FTP", "session from %s: %s %.60s%s (%s)", s->peer_text, verb, arg,
+        LECTURE("FTP", _("session from %s: %s %.60s%s (%s)"), s->peer_text, verb, arg,
                 strlen(arg) > 60 ? "..." : "",
                 lecture_size(bytes > 0 ? (unsigned long long)bytes : 0, size, sizeof size));
 }

@@ -20,6 +20,7 @@
 #include "io.h"
 #include "lecture.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -283,10 +284,10 @@ static void conn_tell(struct http_conn *c, const struct http_request *req, bool 
         return;
     net_format_addr(&c->peer.sa, c->peer_len, peer, sizeof peer);
     if (parsed)
-        lecture_print("HTTP", "connection from %s: %s %.60s%s -> %d", peer, req->method,
+        lecture_print("HTTP", _("connection from %s: %s %.60s%s -> %d"), peer, req->method,
                       req->target, strlen(req->target) > 60 ? "..." : "", status);
     else
-        lecture_print("HTTP", "connection from %s: a request it could not parse -> %d", peer,
+        lecture_print("HTTP", _("connection from %s: a request it could not parse -> %d"), peer,
                       status);
 }
 

@@ -180,10 +180,10 @@ size_t tcp_answer_call(struct tcp_server *srv, int conn, char *buf, size_t len, 
     trace_preview(buf, len, said, sizeof said); /* before the answer overwrites it */
     size_t reply = tcp_answer(srv->config.mode, buf, len);
     if (reply == 0)
-        lecture_print("TCP", "call from %s: %s", tcp_peer_text(conn, peer, sizeof peer), said);
+        lecture_print("TCP", _("call from %s: %s"), tcp_peer_text(conn, peer, sizeof peer), said);
     else
-        lecture_print("TCP", "call from %s: %s -> %s", tcp_peer_text(conn, peer, sizeof peer), said,
-                      trace_preview(buf, reply, answer, sizeof answer));
+        lecture_print("TCP", _("call from %s: %s -> %s"), tcp_peer_text(conn, peer, sizeof peer),
+                      said, trace_preview(buf, reply, answer, sizeof answer));
     return reply;
 }
 
@@ -191,7 +191,7 @@ void tcp_tell_silent(int conn, bool heard)
 {
     char peer[NET_ADDRSTR_LEN];
     if (!heard)
-        LECTURE("TCP", "call from %s: hung up without a word",
+        LECTURE("TCP", _("call from %s: hung up without a word"),
                 tcp_peer_text(conn, peer, sizeof peer));
 }
 

@@ -3,6 +3,7 @@
  */
 #include "udp_peer.h"
 #include "udp_limits.h"
+#include "i18n.h"
 
 #include <netinet/in.h>
 #include <stdint.h>
@@ -57,14 +58,14 @@ bool udp_peer_may_answer(const struct sockaddr *peer, const struct sockaddr *loc
     const char *reason = NULL;
 
     if (!udp_peer_ip_of(peer, &from) || !udp_peer_ip_of(local, &self))
-        reason = "not an IP address";
+        reason = N_("not an IP address");
     else if (from.port == 0)
-        reason = "source port 0: no socket can receive the reply";
+        reason = N_("source port 0: no socket can receive the reply");
     else if (from.port < UDP_PEER_MIN_PORT)
-        reason = "a well-known source port: that service answers on its own";
+        reason = N_("a well-known source port: that service answers on its own");
     else if (from.port == self.port &&
              (udp_peer_ip_is_any(&self) || memcmp(&from.addr, &self.addr, sizeof from.addr) == 0))
-        reason = "source is this server's own address and port: it would answer itself";
+        reason = N_("source is this server's own address and port: it would answer itself");
     if (why != NULL)
         *why = reason;
     return reason == NULL;

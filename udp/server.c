@@ -28,6 +28,7 @@
 #include "udp_packet.h"
 #include "udp_peer.h"
 #include "udp_source.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -240,13 +241,13 @@ static const char *udp_why_not(struct udp_batch *b, int i, bool *refused)
         return why;
     }
     if (drop)
-        return "dropped on purpose (--drop)";
+        return N_("dropped on purpose (--drop)");
     if (m->msg_flags & MSG_TRUNC) {
         counters_add(&srv->stats, truncated, 1);
-        return "truncated (MSG_TRUNC): larger than the buffer, not answered";
+        return N_("truncated (MSG_TRUNC): larger than the buffer, not answered");
     }
     if (!udp_answer(srv->config.mode, m->msg_iov->iov_base, b->in[i].msg_len))
-        return "a reply (PONG/ACK): not answered";
+        return N_("a reply (PONG/ACK): not answered");
     return NULL;
 }
 
@@ -268,10 +269,10 @@ static void udp_tell(const struct udp_batch *b, int i, const char *said, const c
     char peer[NET_ADDRSTR_LEN], answer[TRACE_PREVIEW_TEXT_LEN];
     net_format_addr(m->msg_name, m->msg_namelen, peer, sizeof peer);
     if (why != NULL)
-        lecture_print("UDP", "datagram from %s: %s, %s%s", peer, said, refused ? "refused: " : "",
-                      why);
+        lecture_print("UDP", _("datagram from %s: %s, %s%s"), peer, said,
+                      refused ? _("refused: ") : "", _(why));
     else
-        lecture_print("UDP", "datagram from %s: %s -> %s", peer, said,
+        lecture_print("UDP", _("datagram from %s: %s -> %s"), peer, said,
                       udp_shown(m->msg_iov->iov_base, b->in[i].msg_len, answer, sizeof answer));
 }
 
@@ -300,7 +301,7 @@ static bool udp_take(struct udp_batch *b, int i)
         counters_add(&srv->stats, dropped, 1);
         counters_add(srv->counters, dropped, 1);
         /* "drop" is no system call: a live page draws the datagram as lost */
-        TRACE_CALL("drop", 0, NULL, 0, "  ... %s%s", refused ? "refused: " : "", why);
+        TRACE_CALL("drop", 0, NULL, 0, "  ... %s%s", refused ? _("refused: ") : "", _(why));
     }
     trace_conn_leave();
     return why == NULL;

@@ -10,6 +10,7 @@ compiled catalogue where an installed copy has it (share/locale).
 import argparse
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -213,6 +214,25 @@ class ProgramsTest(unittest.TestCase):
                 flags = set(re.findall(r"(?<![\w-])--?[a-z][a-z0-9-]*", en.stdout))
                 missing = flags - set(re.findall(r"(?<![\w-])--?[a-z][a-z0-9-]*", zh.stdout))
                 self.assertEqual(missing, set(), "the Chinese help drops flags")
+
+    def test_the_servers_lecture_line_in_chinese(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        env.update(ZH)
+        srv = subprocess.Popen([os.path.join(BIN, "tcp-demo"), "server", "-p", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env=env)
+        try:
+            ready = srv.stdout.readline()
+            port = re.search(r"listening on \S+:(\d+)", ready)
+            self.assertIsNotNone(port, ready)
+            with socket.create_connection(("127.0.0.1", int(port.group(1))), timeout=5) as c:
+                c.sendall(b"dream is handsome")
+                self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
+            line = srv.stdout.readline()
+        finally:
+            srv.kill()
+            srv.wait()
+        self.assertRegex(line, r'^127\.0\.0\.1:\d+ 来电："dream is handsome" -> "DREAM IS HANDSOME"$')
 
     def test_the_zh_cn_locale_exists(self):
         r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
