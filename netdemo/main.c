@@ -34,40 +34,40 @@
 #include <sys/stat.h>
 
 static const char netdemo_usage[] =
-    "usage: netdemo [-H HOST] [--tcp PORT] [--udp PORT] [--http PORT] [--ftp PORT]\n"
-    "               [--www DIR] [--ftp-root DIR] [--model MODEL] [--drop PERCENT]\n"
-    "               [--workers N] [--quiet] [--trace[=detail]] [--version]\n"
-    "       netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
-    "                       [--only LIST] [--out DIR] [--json]\n"
-    "\n"
-    "Start the four servers of the lesson in one process, and a live page (the\n"
-    "hub) that draws every socket call they make as it happens.\n"
-    "\n"
-    "  -H, --host HOST     address all four listen on (default 127.0.0.1; 0.0.0.0\n"
-    "                      lets the students' machines in: think twice)\n"
-    "      --tcp PORT      the TCP upper-case server (default 9000)\n"
-    "      --udp PORT      the UDP upper-case server (default 9001)\n"
-    "      --http PORT     the web server and the hub (default 8080)\n"
-    "      --ftp PORT      the FTP server, anonymous and read-only (default 2121)\n"
-    "                      (0 for any of the four picks a free port)\n"
-    "      --www DIR       the site the web server serves (default: the bundled one)\n"
-    "      --ftp-root DIR  the folder FTP serves (default: the bundled sample)\n"
-    "      --model M       the TCP server's concurrency: iterative, fork, thread or\n"
-    "                      epoll (default)\n"
-    "      --drop PERCENT  the UDP server loses this share of datagrams on purpose\n"
-    "      --workers N     the web server's event loops (default: one per core)\n"
-    "      --quiet         no line per caller (who called and what they said)\n"
-    "      --trace         print every socket call on stderr instead\n"
-    "                      =detail: socket options, batches, sendfile too\n"
-    "  -h, --help          show this help\n"
-    "      --version       print the version and exit\n"
-    "\n"
-    "It prints one line per server, with a command to try, then the hub's address,\n"
-    "then a line per caller, labelled with its server (at most 10 a second).\n"
-    "'netdemo compare' measures the same workloads over all four protocols instead\n"
-    "(netdemo compare --help).\n"
-    "Ctrl-C stops every server cleanly. Exit: 0 ok, 1 cannot start (a port in use),\n"
-    "2 bad usage.\n";
+    N_("usage: netdemo [-H HOST] [--tcp PORT] [--udp PORT] [--http PORT] [--ftp PORT]\n"
+       "               [--www DIR] [--ftp-root DIR] [--model MODEL] [--drop PERCENT]\n"
+       "               [--workers N] [--quiet] [--trace[=detail]] [--version]\n"
+       "       netdemo compare [--size BYTES] [--count N] [--repeat R] [--drop PERCENT]\n"
+       "                       [--only LIST] [--netem[=PERCENT]] [--out DIR] [--json]\n"
+       "\n"
+       "Start the four servers of the lesson in one process, and a live page (the\n"
+       "hub) that draws every socket call they make as it happens.\n"
+       "\n"
+       "  -H, --host HOST     address all four listen on (default 127.0.0.1; 0.0.0.0\n"
+       "                      lets the students' machines in: think twice)\n"
+       "      --tcp PORT      the TCP upper-case server (default 9000)\n"
+       "      --udp PORT      the UDP upper-case server (default 9001)\n"
+       "      --http PORT     the web server and the hub (default 8080)\n"
+       "      --ftp PORT      the FTP server, anonymous and read-only (default 2121)\n"
+       "                      (0 for any of the four picks a free port)\n"
+       "      --www DIR       the site the web server serves (default: the bundled one)\n"
+       "      --ftp-root DIR  the folder FTP serves (default: the bundled sample)\n"
+       "      --model M       the TCP server's concurrency: iterative, fork, thread or\n"
+       "                      epoll (default)\n"
+       "      --drop PERCENT  the UDP server loses this share of datagrams on purpose\n"
+       "      --workers N     the web server's event loops (default: one per core)\n"
+       "      --quiet         no line per caller (who called and what they said)\n"
+       "      --trace         print every socket call on stderr instead\n"
+       "                      =detail: socket options, batches, sendfile too\n"
+       "  -h, --help          show this help\n"
+       "      --version       print the version and exit\n"
+       "\n"
+       "It prints one line per server, with a command to try, then the hub's address,\n"
+       "then a line per caller, labelled with its server (at most 10 a second).\n"
+       "'netdemo compare' measures the same workloads over all four protocols instead\n"
+       "(netdemo compare --help).\n"
+       "Ctrl-C stops every server cleanly. Exit: 0 ok, 1 cannot start (a port in use),\n"
+       "2 bad usage.\n");
 
 enum {
     OPT_TCP = 2000,
@@ -112,7 +112,7 @@ static int netdemo_option(void *ctx, int ch, const char *arg, char *err)
     case OPT_FTP: {
         struct netdemo_service *s = &d->services[service_of_option(ch)];
         if (cli_parse_long(arg, 0, 65535, &v) == -1)
-            return cli_reason(err, "invalid %s '%s': expected a port from 0 to 65535", s->flag,
+            return cli_reason(err, _("invalid %s '%s': expected a port from 0 to 65535"), s->flag,
                               arg);
         s->port = (uint16_t)v;
         return 0;
@@ -125,16 +125,17 @@ static int netdemo_option(void *ctx, int ch, const char *arg, char *err)
         return 0;
     case OPT_MODEL:
         if (tcp_parse_model(arg, &d->tcp.model) == -1)
-            return cli_reason(err, "unknown model '%s': use iterative, fork, thread or epoll", arg);
+            return cli_reason(err, _("unknown model '%s': use iterative, fork, thread or epoll"),
+                              arg);
         return 0;
     case OPT_DROP:
         if (cli_parse_long(arg, 0, 100, &v) == -1)
-            return cli_reason(err, "invalid --drop '%s': a percentage from 0 to 100", arg);
+            return cli_reason(err, _("invalid --drop '%s': a percentage from 0 to 100"), arg);
         d->udp.drop_percent = (unsigned)v;
         return 0;
     case OPT_WORKERS:
         if (cli_parse_long(arg, 1, HTTP_MAX_WORKERS, &v) == -1)
-            return cli_reason(err, "invalid --workers '%s': a number from 1 to %d", arg,
+            return cli_reason(err, _("invalid --workers '%s': a number from 1 to %d"), arg,
                               HTTP_MAX_WORKERS);
         d->http.workers = (int)v;
         return 0;
@@ -223,33 +224,33 @@ static void netdemo_announce(const struct netdemo *d)
 
     if (host_is_any(d->host)) {
         fprintf(stderr,
-                "netdemo: warning: listening on every address of this machine (-H %s): anyone "
-                "on its networks can reach the four servers, read the FTP folder and watch the "
-                "hub\n",
+                _("netdemo: warning: listening on every address of this machine (-H %s): anyone "
+                  "on its networks can reach the four servers, read the FTP folder and watch the "
+                  "hub\n"),
                 d->host);
-        printf("Students can reach this machine at:");
+        printf("%s", _("Students can reach this machine at:"));
         for (int i = 0; i < d->naddresses; i++)
             printf(" %s", d->addresses[i]);
-        printf("%s\n", d->naddresses == 0 ? " (no network address found)" : "");
+        printf("%s\n", d->naddresses == 0 ? _(" (no network address found)") : "");
     }
     snprintf(url, sizeof url, "tcp://%s:%u", h, sv[NETDEMO_TCP].port);
-    printf("%-6s%s  tcp-demo client -H %s -p %u -m 'dream is handsome' (C/S, %s model)\n", "TCP",
+    printf(_("%-6s%s  tcp-demo client -H %s -p %u -m 'dream is handsome' (C/S, %s model)\n"), "TCP",
            url, bare, sv[NETDEMO_TCP].port, tcp_model_name(d->tcp.model));
     snprintf(url, sizeof url, "udp://%s:%u", h, sv[NETDEMO_UDP].port);
     printf("%-6s%s  udp-demo client -H %s -p %u -m 'dream is handsome' (C/S", "UDP", url, bare,
            sv[NETDEMO_UDP].port);
     if (d->udp.drop_percent > 0)
-        printf(", %u%% dropped", d->udp.drop_percent);
+        printf(_(", %u%% dropped"), d->udp.drop_percent);
     printf(")\n");
-    printf("%-6shttp://%s:%u/  open in a browser (B/S)\n", "HTTP", h, sv[NETDEMO_HTTP].port);
+    printf(_("%-6shttp://%s:%u/  open in a browser (B/S)\n"), "HTTP", h, sv[NETDEMO_HTTP].port);
     printf("%-6sftp://%s:%u/  ftp-demo client %s -p %u (C/S)\n", "FTP", h, sv[NETDEMO_FTP].port,
            bare, sv[NETDEMO_FTP].port);
     if (d->http.home != NULL)
-        printf("Hub   http://%s:%u/  every socket call above, drawn live\n", h,
+        printf(_("Hub   http://%s:%u/  every socket call above, drawn live\n"), h,
                sv[NETDEMO_HTTP].port);
     else
-        printf("Hub   none: %s has no %s\n", d->http.docroot, NETDEMO_HUB_PAGE);
-    printf("Ctrl-C stops them all.\n");
+        printf(_("Hub   none: %s has no %s\n"), d->http.docroot, NETDEMO_HUB_PAGE);
+    printf("%s", _("Ctrl-C stops them all.\n"));
     fflush(stdout);
 }
 

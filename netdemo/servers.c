@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "content.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -126,7 +127,7 @@ int netdemo_open(struct netdemo *d, char *err)
         struct netdemo_service *s = &d->services[i];
         if (stop_open(&s->stop, why) == -1 || s->open(s->srv, d, &s->stop, why) == -1) {
             if (strstr(why, strerror(EADDRINUSE)) != NULL)
-                cli_reason(err, "%s port %u is in use (try %s %u)", s->label, s->port, s->flag,
+                cli_reason(err, _("%s port %u is in use (try %s %u)"), s->label, s->port, s->flag,
                            s->port < 65535 ? s->port + 1 : 1024);
             else
                 cli_reason(err, "%s: %s", s->label, why);

@@ -205,7 +205,7 @@ class ProgramsTest(unittest.TestCase):
 
     def test_translated_help_names_every_flag_the_english_one_does(self):
         for argv in (["tcp-demo"], ["tcp-demo", "server"], ["tcp-demo", "client"],
-                     ["udp-demo"], ["http-demo"], ["ftp-demo"], ["netdemo", "compare"]):
+                     ["udp-demo"], ["http-demo"], ["ftp-demo"], ["netdemo"], ["netdemo", "compare"]):
             with self.subTest(argv=argv):
                 en = run(*argv, "--help", lang=EN)
                 zh = run(*argv, "--help", lang=ZH)
@@ -233,6 +233,28 @@ class ProgramsTest(unittest.TestCase):
             srv.kill()
             srv.wait()
         self.assertRegex(line, r'^127\.0\.0\.1:\d+ 来电："dream is handsome" -> "DREAM IS HANDSOME"$')
+
+    def test_netdemo_announces_its_servers_in_chinese(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        env.update(ZH)
+        nd = subprocess.Popen([os.path.join(BIN, "netdemo"), "--tcp", "0", "--udp", "0",
+                               "--http", "0", "--ftp", "0", "--quiet"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True, env=env)
+        lines = []
+        try:
+            while len(lines) < 10:
+                line = nd.stdout.readline()
+                if not line:
+                    break
+                lines.append(line)
+                if line.startswith("Ctrl-C"):
+                    break
+        finally:
+            nd.kill()
+            nd.wait()
+        text = "".join(lines)
+        self.assertRegex(text, r"(?m)^HTTP  http://127\.0\.0\.1:\d+/  用浏览器打开（B/S）$")
+        self.assertIn("Ctrl-C 全部停止。", text)
 
     def test_the_zh_cn_locale_exists(self):
         r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
