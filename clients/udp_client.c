@@ -159,25 +159,25 @@ int udp_client_interactive(const struct net_endpoint *ep, int timeout_ms, char *
 /* --- command line --------------------------------------------------------- */
 
 static const char udp_client_usage[] =
-    "usage: udp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [-t TIMEOUT_MS]\n"
-    "                       [--trace[=detail]]\n"
-    "\n"
-    "Send datagrams to udp-demo server and print the replies.\n"
-    "\n"
-    "  -H, --host HOST        server address (default 127.0.0.1)\n"
-    "  -p, --port PORT        server port (default 9001)\n"
-    "  -m, --message TEXT     send TEXT as one datagram and print the reply;\n"
-    "                         repeat for more\n"
-    "  -t, --timeout MS       wait this long for each reply (default 1000)\n"
-    "      --trace            narrate each socket call on stderr\n"
-    "                         =detail: socket options, batches, sendfile too\n"
-    "  -h, --help             show this help\n"
-    "      --version          print the version and exit\n"
-    "\n"
-    "Without -m, each line of input is sent as one datagram (without its newline).\n"
-    "A reply that does not come prints 'no reply within MS ms': UDP does not\n"
-    "retransmit.\n"
-    "Exit: 0 every message answered, 1 some were not or an error, 2 bad usage.\n";
+    N_("usage: udp-demo client [-H HOST] [-p PORT] [-m MESSAGE]... [-t TIMEOUT_MS]\n"
+       "                       [--trace[=detail]]\n"
+       "\n"
+       "Send datagrams to udp-demo server and print the replies.\n"
+       "\n"
+       "  -H, --host HOST        server address (default 127.0.0.1)\n"
+       "  -p, --port PORT        server port (default 9001)\n"
+       "  -m, --message TEXT     send TEXT as one datagram and print the reply;\n"
+       "                         repeat for more\n"
+       "  -t, --timeout MS       wait this long for each reply (default 1000)\n"
+       "      --trace            narrate each socket call on stderr\n"
+       "                         =detail: socket options, batches, sendfile too\n"
+       "  -h, --help             show this help\n"
+       "      --version          print the version and exit\n"
+       "\n"
+       "Without -m, each line of input is sent as one datagram (without its newline).\n"
+       "A reply that does not come prints 'no reply within MS ms': UDP does not\n"
+       "retransmit.\n"
+       "Exit: 0 every message answered, 1 some were not or an error, 2 bad usage.\n");
 
 /* What `udp-demo client` was asked besides -H and -p, filled from argv. */
 struct client_args {

@@ -205,7 +205,7 @@ class ProgramsTest(unittest.TestCase):
 
     def test_translated_help_names_every_flag_the_english_one_does(self):
         for argv in (["tcp-demo"], ["tcp-demo", "server"], ["tcp-demo", "client"],
-                     ["udp-demo"], ["http-demo"], ["ftp-demo"], ["netdemo"], ["netdemo", "compare"]):
+                     ["udp-demo"], ["udp-demo", "server"], ["udp-demo", "client"], ["http-demo"], ["ftp-demo"], ["netdemo"], ["netdemo", "compare"]):
             with self.subTest(argv=argv):
                 en = run(*argv, "--help", lang=EN)
                 zh = run(*argv, "--help", lang=ZH)
