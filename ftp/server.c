@@ -6,6 +6,7 @@
 #include "ftp_server.h"
 #include "ftp_session.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -22,12 +23,12 @@ static int ftp_server_setup(struct ftp_server *srv, char *err)
     pthread_mutex_init(&srv->lock, NULL);
     pthread_cond_init(&srv->all_gone, NULL);
     if (realpath(srv->config.root, srv->root_real) == NULL) {
-        snprintf(err, NET_ERR_LEN, "root %.200s: %s", srv->config.root, strerror(errno));
+        snprintf(err, NET_ERR_LEN, _("root %.200s: %s"), srv->config.root, strerror(errno));
         return -1;
     }
     srv->stats = counters_new("ftp");
     if (srv->stats == NULL) {
-        snprintf(err, NET_ERR_LEN, "counters: out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("counters: out of memory"));
         return -1;
     }
     srv->listen_fd = net_listen(&srv->config.endpoint, NET_BACKLOG, false, err);
