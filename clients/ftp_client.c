@@ -9,6 +9,7 @@
 #include "ftp_client.h"
 #include "ftp_hostport.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -107,12 +108,12 @@ int ftp_conn_open(struct ftp_conn *c, const struct net_endpoint *ep, int connect
     if (line_reader_init(&c->reader, c->ctrl, FTP_CLIENT_LINE_MAX) == -1) {
         close(c->ctrl);
         c->ctrl = -1;
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("out of memory"));
         return -1;
     }
     if (ftp_conn_reply(c) != 220) {
-        snprintf(err, NET_ERR_LEN, "no greeting: %.200s",
-                 c->code == -1 ? "connection lost" : c->text);
+        snprintf(err, NET_ERR_LEN, _("no greeting: %.200s"),
+                 c->code == -1 ? _("connection lost") : c->text);
         ftp_conn_close(c);
         return -1;
     }
@@ -136,8 +137,8 @@ int ftp_conn_login(struct ftp_conn *c, const char *user, const char *pass, char 
     if (code == 331)
         code = ftp_conn_cmd(c, "PASS %s", user ? (pass ? pass : "") : FTP_CLIENT_ANON_PASS);
     if (code != 230) {
-        snprintf(err, NET_ERR_LEN, "login failed: %.200s",
-                 code == -1 ? "connection lost" : c->text);
+        snprintf(err, NET_ERR_LEN, _("login failed: %.200s"),
+                 code == -1 ? _("connection lost") : c->text);
         return -1;
     }
     return 0;

@@ -5,6 +5,7 @@
 #include "ftp_ascii.h"
 #include "ftp_client.h"
 #include "ftp_hostport.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +31,21 @@ static int conn_error(char *err, const char *what, int e)
     return -1;
 }
 
+/* A transfer command refused, or its final reply not 2xx: the server's
+ * reply line, as it came. */
+static void server_said(const struct ftp_conn *c, char *err)
+{
+    if (c->code == -1) {
+        snprintf(err, NET_ERR_LEN, "%s", _("connection lost"));
+        return;
+    }
+    /* TRANSLATORS: the FTP server's reply to a transfer (RETR, STOR, LIST
+       ...), e.g. "550 No such file or directory.": the English shows it
+       alone; a translation may say that the server answered so, and keeps
+       the reply itself unchanged. */
+    snprintf(err, NET_ERR_LEN, _("%.200s"), c->text);
+}
+
 static long long ns_between(const struct timespec *a, const struct timespec *b)
 {
     return (b->tv_sec - a->tv_sec) * 1000000000LL + (b->tv_nsec - a->tv_nsec);
@@ -52,9 +68,11 @@ static void progress_draw(struct progress *p, bool final)
         bar[i] = i < filled ? '#' : ' ';
     bar[PROGRESS_WIDTH] = '\0';
     double eta = rate > 0 && p->total > p->done ? (double)(p->total - p->done) / rate : 0;
-    fprintf(stderr, "\r[%s] %3d%% %10llu bytes %8.2f MB/s ETA %02d:%02d%s", bar,
-            p->total ? (int)(p->done * 100 / p->total) : 100, (unsigned long long)p->done,
-            rate / 1e6, (int)eta / 60, (int)eta % 60, final ? "\n" : "");
+    char line[PROGRESS_WIDTH + 128];
+    snprintf(line, sizeof line, _("[%s] %3d%% %10llu bytes %8.2f MB/s ETA %02d:%02d%s"), bar,
+             p->total ? (int)(p->done * 100 / p->total) : 100, (unsigned long long)p->done,
+             rate / 1e6, (int)eta / 60, (int)eta % 60, final ? "\n" : "");
+    fprintf(stderr, "\r%s", line); /* back to the start of the line: the bar redrawn */
 }
 
 static void progress_start(struct progress *p, bool on, uint64_t total)
@@ -89,12 +107,12 @@ static int data_passive(struct ftp_conn *c, char *err)
     } else if (c->code != -1 && to.ss_family == AF_INET && ftp_conn_cmd(c, "PASV") == 227) {
         struct sockaddr_in a;
         if (ftp_parse_pasv_reply(c->text, &a) == -1) {
-            snprintf(err, NET_ERR_LEN, "cannot read the PASV reply: %.200s", c->text);
+            snprintf(err, NET_ERR_LEN, _("cannot read the PASV reply: %.200s"), c->text);
             return -1;
         }
         set_port(&to, ntohs(a.sin_port));
     } else {
-        snprintf(err, NET_ERR_LEN, "passive mode refused: %.200s", c->text);
+        snprintf(err, NET_ERR_LEN, _("passive mode refused: %.200s"), c->text);
         return -1;
     }
     int fd = net_connect_addr((struct sockaddr *)&to, sa_len(&to), c->connect_timeout_ms, err);
@@ -102,7 +120,7 @@ static int data_passive(struct ftp_conn *c, char *err)
         return -1;
     if (c->verbose) {
         char where[NET_ADDRSTR_LEN];
-        fprintf(stderr, "-- data connection open (passive, to %s)\n",
+        fprintf(stderr, _("-- data connection open (passive, to %s)\n"),
                 net_format_addr((struct sockaddr *)&to, sizeof to, where, sizeof where));
     }
     return fd;
@@ -119,7 +137,7 @@ static int data_active(struct ftp_conn *c, char *err)
     int fd = socket(here.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd == -1 || bind(fd, (struct sockaddr *)&here, sa_len(&here)) == -1 ||
         listen(fd, 1) == -1 || net_local_port(fd, &port, NULL) == -1) {
-        snprintf(err, NET_ERR_LEN, "data listen: %s", strerror(errno));
+        snprintf(err, NET_ERR_LEN, _("data listen: %s"), strerror(errno));
         if (fd != -1)
             close(fd);
         return -1;
@@ -130,13 +148,13 @@ static int data_active(struct ftp_conn *c, char *err)
         if (here.ss_family != AF_INET ||
             ftp_format_port_arg((struct sockaddr_in *)&here, arg, sizeof arg) == -1 ||
             ftp_conn_cmd(c, "PORT %s", arg) != 200) {
-            snprintf(err, NET_ERR_LEN, "active mode refused: %.200s", c->text);
+            snprintf(err, NET_ERR_LEN, _("active mode refused: %.200s"), c->text);
             close(fd);
             return -1;
         }
     }
     if (c->verbose)
-        fprintf(stderr, "-- data listening (active, port %u)\n", port);
+        fprintf(stderr, _("-- data listening (active, port %u)\n"), port);
     return fd;
 }
 
@@ -149,7 +167,7 @@ static int data_begin(struct ftp_conn *c, const char *cmd, const char *arg, char
         return -1;
     int code = arg ? ftp_conn_cmd(c, "%s %s", cmd, arg) : ftp_conn_cmd(c, "%s", cmd);
     if (code != 125 && code != 150) {
-        snprintf(err, NET_ERR_LEN, "%.200s", code == -1 ? "connection lost" : c->text);
+        server_said(c, err);
         close(fd);
         return -1;
     }
@@ -159,9 +177,9 @@ static int data_begin(struct ftp_conn *c, const char *cmd, const char *arg, char
     int conn = poll(&pfd, 1, FTP_CLIENT_TIMEOUT_MS) == 1 ? net_accept(fd, false, NULL, err) : -1;
     close(fd);
     if (conn == -1)
-        snprintf(err, NET_ERR_LEN, "the server did not connect for the data");
+        snprintf(err, NET_ERR_LEN, "%s", _("the server did not connect for the data"));
     else if (c->verbose)
-        fprintf(stderr, "-- data connection open (active, accepted)\n");
+        fputs(_("-- data connection open (active, accepted)\n"), stderr);
     return conn;
 }
 
@@ -170,10 +188,10 @@ static int data_end(struct ftp_conn *c, int fd, int rc, uint64_t bytes, char *er
 {
     close(fd);
     if (c->verbose)
-        fprintf(stderr, "-- data connection closed (%llu bytes)\n", (unsigned long long)bytes);
+        fprintf(stderr, _("-- data connection closed (%llu bytes)\n"), (unsigned long long)bytes);
     int code = ftp_conn_reply(c);
     if (rc == 0 && code != 226 && code != 250) {
-        snprintf(err, NET_ERR_LEN, "%.200s", code == -1 ? "connection lost" : c->text);
+        server_said(c, err);
         return -1;
     }
     return rc;
@@ -186,11 +204,11 @@ static int copy_in(struct ftp_conn *c, int fd, int out, struct progress *p, char
     char *buf = malloc(2 * FTP_CLIENT_BUFSIZE + 1);
     int rc = -1;
     if (buf == NULL)
-        return conn_error(err, "out of memory", ENOMEM);
+        return conn_error(err, _("out of memory"), ENOMEM);
     for (;;) {
         ssize_t n = io_read_some(fd, buf, FTP_CLIENT_BUFSIZE);
         if (n == -1) {
-            conn_error(err, "data recv", errno);
+            conn_error(err, _("data recv"), errno);
             break;
         }
         char *data = buf;
@@ -221,7 +239,7 @@ static int copy_out(struct ftp_conn *c, int in, int fd, struct progress *p, char
     char *buf = malloc(3 * FTP_CLIENT_BUFSIZE);
     int rc = -1;
     if (buf == NULL)
-        return conn_error(err, "out of memory", ENOMEM);
+        return conn_error(err, _("out of memory"), ENOMEM);
     for (;;) {
         ssize_t n = io_read_some(in, buf, FTP_CLIENT_BUFSIZE);
         if (n <= 0) {
@@ -236,7 +254,7 @@ static int copy_out(struct ftp_conn *c, int in, int fd, struct progress *p, char
             m = ftp_ascii_to_net(&st, buf, m, data);
         }
         if (io_write_all(fd, data, m) == -1) {
-            conn_error(err, "data send", errno);
+            conn_error(err, _("data send"), errno);
             break;
         }
         p->done += (uint64_t)n;

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "ftp_client.h"
 #include "percent.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -127,12 +128,12 @@ static int url_target(const char *text, const struct cli_common *common, struct 
 {
     char why[NET_ERR_LEN];
     if (strncmp(text, "ftp://", 6) == 0 && url_server_given(common))
-        return cli_reason(err, "give the server once: in the URL, or with -H and -p");
+        return cli_reason(err, "%s", _("give the server once: in the URL, or with -H and -p"));
     if (!url_server_given(common)) {
         if (ftp_parse_url(text, url) == -1)
             return cli_reason(err,
-                              "'%s' is no ftp://[user[:pass]@]host[:port]/path URL (a PATH "
-                              "needs -H or -p)",
+                              _("'%s' is no ftp://[user[:pass]@]host[:port]/path URL (a PATH "
+                                "needs -H or -p)"),
                               text);
         if (net_endpoint_from_host_port(url->host, url->port, ep, why) == -1)
             return cli_reason(err, "%s", why);
@@ -140,49 +141,61 @@ static int url_target(const char *text, const struct cli_common *common, struct 
     }
     *url = (struct ftp_url){0};
     if (strlen(text) >= sizeof url->path || strpbrk(text, "\r\n") != NULL)
-        return cli_reason(err, "'%s' is no path a server can take", text);
+        return cli_reason(err, _("'%s' is no path a server can take"), text);
     memcpy(url->path, text, strlen(text) + 1);
     return cli_client_endpoint(common, ep, err);
 }
 
-/* The help for -H and -p, and for the options after -o, that get and
- * put share. */
-#define FTP_URL_SERVER_HELP                                                                        \
-    "  -H, --host HOST      server address, with a PATH instead of a URL (default\n"               \
-    "                       127.0.0.1; HOST:PORT works too); logs in as anonymous\n"               \
-    "  -p, --port PORT      server port, with a PATH (default 2121)\n"
-#define FTP_URL_TRANSFER_HELP                                                                      \
-    "      --active         the server connects to us for data (PORT/EPRT)\n"                      \
-    "  -v, --verbose        show the control conversation (C>/S>) and the data\n"                  \
-    "                       connections\n"                                                         \
-    "      --connect-timeout SECONDS\n"                                                            \
-    "                       give up on a server that does not answer a connect\n"                  \
-    "                       within SECONDS (default 10; 0.5 is half a second)\n"                   \
-    "      --trace          narrate each socket call on stderr\n"                                  \
-    "                       =detail: socket options, batches, sendfile too\n"                      \
-    "  -h, --help           show this help\n"                                                      \
-    "      --version        print the version and exit\n"                                          \
-    "\n"                                                                                           \
-    "Exit: 0 ok, 1 failure, 2 usage.\n"
-
+/* The help of get and put. Each is one whole text, so that it is
+ * translated whole: their -H, -p and the options after -o read the same. */
 static const char ftp_get_usage[] =
-    "usage: ftp-demo get ftp://[user[:pass]@]host[:port]/path [-o FILE] [--active] [-v]\n"
-    "       ftp-demo get [-H HOST] [-p PORT] PATH [-o FILE] [--active] [-v]\n"
-    "       (either form also takes [--connect-timeout SECONDS] [--trace[=detail]])\n"
-    "\n"
-    "Download one file without a prompt. Without -o it is saved under its own\n"
-    "name in this folder; '-o -' writes it to stdout.\n"
-    "\n" FTP_URL_SERVER_HELP
-    "  -o, --output FILE    save as FILE ('-' for stdout)\n" FTP_URL_TRANSFER_HELP;
+    N_("usage: ftp-demo get ftp://[user[:pass]@]host[:port]/path [-o FILE] [--active] [-v]\n"
+       "       ftp-demo get [-H HOST] [-p PORT] PATH [-o FILE] [--active] [-v]\n"
+       "       (either form also takes [--connect-timeout SECONDS] [--trace[=detail]])\n"
+       "\n"
+       "Download one file without a prompt. Without -o it is saved under its own\n"
+       "name in this folder; '-o -' writes it to stdout.\n"
+       "\n"
+       "  -H, --host HOST      server address, with a PATH instead of a URL (default\n"
+       "                       127.0.0.1; HOST:PORT works too); logs in as anonymous\n"
+       "  -p, --port PORT      server port, with a PATH (default 2121)\n"
+       "  -o, --output FILE    save as FILE ('-' for stdout)\n"
+       "      --active         the server connects to us for data (PORT/EPRT)\n"
+       "  -v, --verbose        show the control conversation (C>/S>) and the data\n"
+       "                       connections\n"
+       "      --connect-timeout SECONDS\n"
+       "                       give up on a server that does not answer a connect\n"
+       "                       within SECONDS (default 10; 0.5 is half a second)\n"
+       "      --trace          narrate each socket call on stderr\n"
+       "                       =detail: socket options, batches, sendfile too\n"
+       "  -h, --help           show this help\n"
+       "      --version        print the version and exit\n"
+       "\n"
+       "Exit: 0 ok, 1 failure, 2 usage.\n");
 
 static const char ftp_put_usage[] =
-    "usage: ftp-demo put FILE ftp://[user[:pass]@]host[:port]/path [--active] [-v]\n"
-    "       ftp-demo put [-H HOST] [-p PORT] FILE [PATH] [--active] [-v]\n"
-    "       (either form also takes [--connect-timeout SECONDS] [--trace[=detail]])\n"
-    "\n"
-    "Upload one file without a prompt. A path ending in '/' (or none, with -H\n"
-    "and -p) keeps FILE's name.\n"
-    "\n" FTP_URL_SERVER_HELP FTP_URL_TRANSFER_HELP;
+    N_("usage: ftp-demo put FILE ftp://[user[:pass]@]host[:port]/path [--active] [-v]\n"
+       "       ftp-demo put [-H HOST] [-p PORT] FILE [PATH] [--active] [-v]\n"
+       "       (either form also takes [--connect-timeout SECONDS] [--trace[=detail]])\n"
+       "\n"
+       "Upload one file without a prompt. A path ending in '/' (or none, with -H\n"
+       "and -p) keeps FILE's name.\n"
+       "\n"
+       "  -H, --host HOST      server address, with a PATH instead of a URL (default\n"
+       "                       127.0.0.1; HOST:PORT works too); logs in as anonymous\n"
+       "  -p, --port PORT      server port, with a PATH (default 2121)\n"
+       "      --active         the server connects to us for data (PORT/EPRT)\n"
+       "  -v, --verbose        show the control conversation (C>/S>) and the data\n"
+       "                       connections\n"
+       "      --connect-timeout SECONDS\n"
+       "                       give up on a server that does not answer a connect\n"
+       "                       within SECONDS (default 10; 0.5 is half a second)\n"
+       "      --trace          narrate each socket call on stderr\n"
+       "                       =detail: socket options, batches, sendfile too\n"
+       "  -h, --help           show this help\n"
+       "      --version        print the version and exit\n"
+       "\n"
+       "Exit: 0 ok, 1 failure, 2 usage.\n");
 
 /* The options of get and put besides the common ones. */
 struct url_args {
@@ -249,12 +262,12 @@ int ftp_get_main(int argc, char *argv[])
     if (rc != -1)
         return rc;
     if (optind + 1 != argc)
-        return cli_error(prog, CLI_EXIT_USAGE,
-                         "give one URL (ftp://[user[:pass]@]host[:port]/path) or one PATH");
+        return cli_error(prog, CLI_EXIT_USAGE, "%s",
+                         _("give one URL (ftp://[user[:pass]@]host[:port]/path) or one PATH"));
     if (url_target(argv[optind], &common, &url, &ep, err) == -1)
         return cli_error(prog, CLI_EXIT_USAGE, "%s", err);
     if (url.path[0] == '\0')
-        return cli_error(prog, CLI_EXIT_USAGE, "'%s' names no file", argv[optind]);
+        return cli_error(prog, CLI_EXIT_USAGE, _("'%s' names no file"), argv[optind]);
     cli_trace_client(&common, "ftp client");
     const char *output = a.output;
     if (output == NULL)
@@ -294,9 +307,9 @@ int ftp_put_main(int argc, char *argv[])
     /* FILE and a URL; or, with -H or -p, FILE and an optional PATH */
     int words = argc - optind;
     if (words != 2 && !(words == 1 && url_server_given(&common)))
-        return cli_error(prog, CLI_EXIT_USAGE,
-                         "give FILE and ftp://[user[:pass]@]host[:port]/path, or -H/-p, FILE "
-                         "and a PATH");
+        return cli_error(prog, CLI_EXIT_USAGE, "%s",
+                         _("give FILE and ftp://[user[:pass]@]host[:port]/path, or -H/-p, FILE "
+                           "and a PATH"));
     const char *target = words == 2 ? argv[optind + 1] : "";
     if (url_target(target, &common, &url, &ep, err) == -1)
         return cli_error(prog, CLI_EXIT_USAGE, "%s", err);

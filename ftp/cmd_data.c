@@ -12,6 +12,7 @@
 #include "loop.h"
 #include "ftp_session.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -135,7 +136,7 @@ void ftp_data_passive(struct ftp_session *s, bool extended)
         ftp_reply(s, FTP_CANT_OPEN_DATA, "Cannot open a passive port.");
         return;
     }
-    TRACE("data: listening on port %u for %s", port, s->peer_text);
+    TRACE(_("data: listening on port %u for %s"), port, s->peer_text);
     if (extended)
         ftp_reply(s, FTP_EPSV_OK, "Entering Extended Passive Mode (|||%u|).", port);
     else
@@ -259,7 +260,7 @@ static int data_accept(struct ftp_session *s)
             continue;
         if (ftp_same_host(&peer, &s->peer))
             return fd;
-        TRACE("data: refused a connection from %s (not the client)",
+        TRACE(_("data: refused a connection from %s (not the client)"),
               net_format_addr((struct sockaddr *)&peer, sizeof peer, who, sizeof who));
         counters_add(s->srv->stats, errors, 1);
         close(fd);
@@ -318,7 +319,9 @@ int ftp_data_try_open(struct ftp_session *s)
     /* Its own lifeline, linked to the session's. */
     trace_conn_begin(&s->data_trace, fd, s->trace.id);
     trace_conn_enter(&s->data_trace);
-    TRACE("data: connection open (fd %d, %s)", fd, passive ? "passive" : "active");
+    TRACE(passive ? _("data: connection open (fd %d, passive)")
+                  : _("data: connection open (fd %d, active)"),
+          fd);
     trace_conn_enter(&s->trace);
     return fd;
 }
@@ -344,7 +347,7 @@ int ftp_data_open(struct ftp_session *s)
 void ftp_data_close(struct ftp_session *s, int fd)
 {
     trace_conn_enter(&s->data_trace);
-    TRACE_CALL("close", 0, NULL, 0, "data: connection closed (fd %d)", fd);
+    TRACE_CALL("close", 0, NULL, 0, _("data: connection closed (fd %d)"), fd);
     close(fd);
     trace_conn_enter(&s->trace);
 }
@@ -355,8 +358,8 @@ void ftp_data_trace(struct ftp_session *s, const char *call, int fd, ssize_t n, 
     if (!trace_on())
         return;
     trace_conn_enter(&s->data_trace);
-    TRACE_CALL(call, n, data, len, "data: %s(fd %d) -> %zd%s", call, fd, n,
-               n == 0 ? " (the client closed: end of file)" : " bytes");
+    TRACE_CALL(call, n, data, len, _("data: %s(fd %d) -> %zd%s"), call, fd, n,
+               n == 0 ? _(" (the client closed: end of file)") : _(" bytes"));
     trace_conn_enter(&s->trace);
 }
 

@@ -36,5 +36,5 @@ int main(int argc, char *argv[])
         return ftp_get_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "put") == 0)
         return ftp_put_main(argc - 1, argv + 1);
-    return cli_error("ftp-demo", CLI_EXIT_USAGE, "unknown command '%s' (see --help)", argv[1]);
+    return cli_error("ftp-demo", CLI_EXIT_USAGE, _("unknown command '%s' (see --help)"), argv[1]);
 }

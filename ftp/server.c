@@ -6,6 +6,7 @@
 #include "ftp_server.h"
 #include "ftp_session.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -22,12 +23,12 @@ static int ftp_server_setup(struct ftp_server *srv, char *err)
     pthread_mutex_init(&srv->lock, NULL);
     pthread_cond_init(&srv->all_gone, NULL);
     if (realpath(srv->config.root, srv->root_real) == NULL) {
-        snprintf(err, NET_ERR_LEN, "root %.200s: %s", srv->config.root, strerror(errno));
+        snprintf(err, NET_ERR_LEN, _("root %.200s: %s"), srv->config.root, strerror(errno));
         return -1;
     }
     srv->stats = counters_new("ftp");
     if (srv->stats == NULL) {
-        snprintf(err, NET_ERR_LEN, "counters: out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("counters: out of memory"));
         return -1;
     }
     srv->listen_fd = net_listen(&srv->config.endpoint, NET_BACKLOG, false, err);
@@ -86,10 +87,10 @@ static void *session_thread(void *arg)
     trace_bind(&srv->tracer, "ftp session");
     trace_conn_begin(&s->trace, s->ctrl_fd, 0);
     trace_conn_enter(&s->trace);
-    TRACE("session: %s connected (fd %d)", s->peer_text, s->ctrl_fd);
+    TRACE(_("session: %s connected (fd %d)"), s->peer_text, s->ctrl_fd);
     ftp_session_run(s);
     ftp_data_forget(s);
-    TRACE_CALL("close", 0, NULL, 0, "session: %s closed", s->peer_text);
+    TRACE_CALL("close", 0, NULL, 0, _("session: %s closed"), s->peer_text);
     trace_conn_leave();
 
     pthread_mutex_lock(&srv->lock);
@@ -126,7 +127,7 @@ static bool session_over_limit(struct ftp_server *srv, int fd, const struct sock
         why = busy_ip;
     if (why == NULL)
         return false;
-    TRACE("session: refused (%s)", why == busy ? "--max-sessions" : "--max-per-ip");
+    TRACE(_("session: refused (%s)"), why == busy ? "--max-sessions" : "--max-per-ip");
     (void)!write(fd, why, strlen(why)); /* best effort: the socket is fresh */
     close(fd);
     return true;

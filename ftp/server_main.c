@@ -7,47 +7,48 @@
 #include "ftp_server.h"
 #include "ftp_session.h"
 #include "serve.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char ftp_server_usage[] =
-    "usage: ftp-demo server [-H HOST] [-p PORT] [-r ROOT] [--user NAME:PASSWORD]...\n"
-    "                       [--anonymous] [--anonymous-write] [--write]\n"
-    "                       [--pasv-ports LO-HI] [--pasv-address IP]\n"
-    "                       [--max-sessions N] [--max-per-ip N] [--idle-timeout S]\n"
-    "                       [--disable CMD,...] [--quiet] [--trace[=detail]]\n"
-    "\n"
-    "An FTP server (RFC 959, 2389, 2428, 3659) that curl, ftplib and lftp use.\n"
-    "\n"
-    "  -H, --host HOST          address to listen on (default 127.0.0.1)\n"
-    "  -p, --port PORT          port to listen on (default 2121; 0 picks a free one)\n"
-    "  -r, --root DIR           folder to serve (default: the shipped sample folder,\n"
-    "                           share/netdemo/ftp-sample beside the program's bin/)\n"
-    "      --user NAME:PASS     a user who may log in (repeatable); with users,\n"
-    "                           anonymous login is off unless --anonymous\n"
-    "      --anonymous          allow USER anonymous (the default without --user)\n"
-    "      --anonymous-write    let anonymous users upload and change files too\n"
-    "      --write              let logged-in users upload and change files\n"
-    "      --pasv-ports LO-HI   passive data ports (default: any free port)\n"
-    "      --pasv-address IP    IPv4 address to announce in 227 replies (behind NAT)\n"
-    "      --max-sessions N     sessions at once (default 100; more get 421)\n"
-    "      --max-per-ip N       sessions at once from one address (default 20)\n"
-    "      --idle-timeout S     close idle sessions after S seconds (default 300)\n"
-    "      --disable CMD,...    answer these commands with 502 (e.g. EPSV,MLSD)\n"
-    "      --quiet              print no line per session and transfer\n"
-    "      --trace              log the control conversation and data connections\n"
-    "                           (and no line per session and transfer)\n"
-    "                           =detail: socket options, batches, sendfile too\n"
-    "  -h, --help               show this help\n"
-    "      --version            print the version and exit\n"
-    "\n"
-    "It prints one line when ready: 'listening on ADDRESS ...', then one when a\n"
-    "session logs in and one per file moved (never a password), at most 10 a second:\n"
-    "  session from 127.0.0.1:53122: logged in as anonymous\n"
-    "  session from 127.0.0.1:53122: RETR readme.txt (121 B)\n"
-    "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
+    N_("usage: ftp-demo server [-H HOST] [-p PORT] [-r ROOT] [--user NAME:PASSWORD]...\n"
+       "                       [--anonymous] [--anonymous-write] [--write]\n"
+       "                       [--pasv-ports LO-HI] [--pasv-address IP]\n"
+       "                       [--max-sessions N] [--max-per-ip N] [--idle-timeout S]\n"
+       "                       [--disable CMD,...] [--quiet] [--trace[=detail]]\n"
+       "\n"
+       "An FTP server (RFC 959, 2389, 2428, 3659) that curl, ftplib and lftp use.\n"
+       "\n"
+       "  -H, --host HOST          address to listen on (default 127.0.0.1)\n"
+       "  -p, --port PORT          port to listen on (default 2121; 0 picks a free one)\n"
+       "  -r, --root DIR           folder to serve (default: the shipped sample folder,\n"
+       "                           share/netdemo/ftp-sample beside the program's bin/)\n"
+       "      --user NAME:PASS     a user who may log in (repeatable); with users,\n"
+       "                           anonymous login is off unless --anonymous\n"
+       "      --anonymous          allow USER anonymous (the default without --user)\n"
+       "      --anonymous-write    let anonymous users upload and change files too\n"
+       "      --write              let logged-in users upload and change files\n"
+       "      --pasv-ports LO-HI   passive data ports (default: any free port)\n"
+       "      --pasv-address IP    IPv4 address to announce in 227 replies (behind NAT)\n"
+       "      --max-sessions N     sessions at once (default 100; more get 421)\n"
+       "      --max-per-ip N       sessions at once from one address (default 20)\n"
+       "      --idle-timeout S     close idle sessions after S seconds (default 300)\n"
+       "      --disable CMD,...    answer these commands with 502 (e.g. EPSV,MLSD)\n"
+       "      --quiet              print no line per session and transfer\n"
+       "      --trace              log the control conversation and data connections\n"
+       "                           (and no line per session and transfer)\n"
+       "                           =detail: socket options, batches, sendfile too\n"
+       "  -h, --help               show this help\n"
+       "      --version            print the version and exit\n"
+       "\n"
+       "It prints one line when ready: 'listening on ADDRESS ...', then one when a\n"
+       "session logs in and one per file moved (never a password), at most 10 a second:\n"
+       "  session from 127.0.0.1:53122: logged in as anonymous\n"
+       "  session from 127.0.0.1:53122: RETR readme.txt (121 B)\n"
+       "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n");
 
 enum {
     OPT_USER = 256,
@@ -131,7 +132,7 @@ static int parse_limit(int ch, const char *arg, struct ftp_config *c, char *err)
 {
     long v;
     if (cli_parse_long(arg, 1, ch == OPT_IDLE ? 86400 : 100000, &v) == -1)
-        return cli_reason(err, "bad number '%s'", arg);
+        return cli_reason(err, _("bad number '%s'"), arg);
     if (ch == OPT_IDLE)
         c->idle_timeout_s = (int)v;
     else if (ch == OPT_MAX_SESSIONS)
@@ -167,7 +168,7 @@ static int ftp_server_option(void *config, int ch, const char *arg, char *err)
         return 0;
     case OPT_USER:
         if (parse_user(arg, c) == -1)
-            return cli_reason(err, "bad --user '%s': use NAME:PASSWORD", arg);
+            return cli_reason(err, _("bad --user '%s': use NAME:PASSWORD"), arg);
         return 0;
     case OPT_ANON:
         c->anonymous = true;
@@ -181,12 +182,12 @@ static int ftp_server_option(void *config, int ch, const char *arg, char *err)
         return 0;
     case OPT_PASV_PORTS:
         if (parse_range(arg, c) == -1)
-            return cli_reason(err, "bad --pasv-ports '%s': use LO-HI, 1024-65535", arg);
+            return cli_reason(err, _("bad --pasv-ports '%s': use LO-HI, 1024-65535"), arg);
         return 0;
     case OPT_PASV_ADDR: {
         struct in_addr a;
         if (inet_pton(AF_INET, arg, &a) != 1)
-            return cli_reason(err, "bad --pasv-address '%s': use an IPv4 address", arg);
+            return cli_reason(err, _("bad --pasv-address '%s': use an IPv4 address"), arg);
         snprintf(c->pasv_address, sizeof c->pasv_address, "%s", arg);
         return 0;
     }
@@ -196,7 +197,7 @@ static int ftp_server_option(void *config, int ch, const char *arg, char *err)
         return parse_limit(ch, arg, c, err);
     case OPT_DISABLE:
         if (parse_disable(arg, c, bad, sizeof bad) == -1)
-            return cli_reason(err, "--disable: unknown command '%s'", bad);
+            return cli_reason(err, _("--disable: unknown command '%s'"), bad);
         return 0;
     default:
         return 0;
@@ -212,14 +213,14 @@ static int ftp_server_finish(void *config, const struct cli_common *common, char
     if (net_endpoint_from_host_port(common->host, common->port, &c->endpoint, err) == -1 ||
         c->endpoint.is_unix) {
         if (c->endpoint.is_unix)
-            cli_reason(err, "FTP needs an IP address, not a Unix socket");
+            cli_reason(err, _("FTP needs an IP address, not a Unix socket"));
         return CLI_EXIT_USAGE;
     }
     /* Anonymous login is on when asked for, or when no user is given. */
     c->anonymous = c->anonymous || c->user_count == 0;
     /* Without -r, the sample installed beside the program (core/content.c). */
     if (c->root[0] == '\0' && content_dir(CONTENT_SAMPLE, c->root, sizeof c->root, why) == -1) {
-        cli_reason(err, "bundled sample folder not found (%s); give a folder with -r DIR",
+        cli_reason(err, _("bundled sample folder not found (%s); give a folder with -r DIR"),
                    c->root[0] != '\0' ? c->root : why);
         return CLI_EXIT_FAILURE;
     }
@@ -252,16 +253,26 @@ static void ftp_server_announce(const void *server)
 {
     const struct ftp_server *srv = server;
     char where[NET_WHERE_LEN];
+    bool writable = srv->config.write || srv->config.anonymous_write;
 
     net_format_listening(srv->listen_fd, &srv->config.endpoint, where, sizeof where);
     if (srv->config.anonymous && srv->config.anonymous_write && !bound_to_loopback(srv->listen_fd))
         fprintf(stderr,
-                "ftp-demo server: warning: anonymous users may write, and %s is not a "
-                "loopback address\n",
+                _("ftp-demo server: warning: anonymous users may write, and %s is not a "
+                  "loopback address\n"),
                 where);
-    printf("ftp-demo server: listening on %s (root %s, %s%s)\n", where, srv->root_real,
-           srv->config.anonymous ? "anonymous " : "users only, ",
-           srv->config.write || srv->config.anonymous_write ? "read-write" : "read-only");
+    /* Scripts read the words up to the address and the space after it:
+     * they stay as they are in every language; only the details in
+     * parentheses are translated. */
+    printf("ftp-demo server: listening on %s ", where);
+    if (srv->config.anonymous)
+        printf(writable ? _("(root %s, anonymous read-write)\n")
+                        : _("(root %s, anonymous read-only)\n"),
+               srv->root_real);
+    else
+        printf(writable ? _("(root %s, users only, read-write)\n")
+                        : _("(root %s, users only, read-only)\n"),
+               srv->root_real);
     fflush(stdout);
 }
 
