@@ -3,6 +3,7 @@
  */
 #include "http_client.h"
 #include "cli.h"
+#include "i18n.h"
 #include "io.h"
 #include "trace.h"
 
@@ -33,30 +34,30 @@ int http_url_parse(const char *url, struct http_url *out, char *err)
 {
     char hostport[NET_HOST_LEN + 8];
     if (strncasecmp(url, "http://", 7) != 0) {
-        snprintf(err, NET_ERR_LEN, "%s: only http:// URLs are supported", url);
+        snprintf(err, NET_ERR_LEN, _("%s: only http:// URLs are supported"), url);
         return -1;
     }
     if (!url_is_visible(url)) {
-        snprintf(err, NET_ERR_LEN, "%s: a space or control character in the URL", url);
+        snprintf(err, NET_ERR_LEN, _("%s: a space or control character in the URL"), url);
         return -1;
     }
     const char *auth = url + 7;
     size_t alen = strcspn(auth, "/?#");
     if (alen == 0 || alen >= sizeof hostport) {
-        snprintf(err, NET_ERR_LEN, "%s: no host, or a host too long", url);
+        snprintf(err, NET_ERR_LEN, _("%s: no host, or a host too long"), url);
         return -1;
     }
     memcpy(hostport, auth, alen);
     hostport[alen] = '\0';
     if (strchr(hostport, '@') != NULL) {
-        snprintf(err, NET_ERR_LEN, "%s: user names in URLs are not supported", url);
+        snprintf(err, NET_ERR_LEN, _("%s: user names in URLs are not supported"), url);
         return -1;
     }
     if (net_parse_endpoint(hostport, 80, &out->endpoint, err) == -1)
         return -1;
     if (out->endpoint.is_unix || out->endpoint.port == 0) {
         snprintf(err, NET_ERR_LEN, "%s: %s", url,
-                 out->endpoint.is_unix ? "no http:// URL names a Unix socket" : "port 0");
+                 out->endpoint.is_unix ? _("no http:// URL names a Unix socket") : _("port 0"));
         return -1;
     }
     snprintf(out->host_header, sizeof out->host_header, "%s", hostport);
@@ -65,7 +66,7 @@ int http_url_parse(const char *url, struct http_url *out, char *err)
     int n =
         snprintf(out->path, sizeof out->path, "%s%.*s", rest[0] == '/' ? "" : "/", (int)plen, rest);
     if (n < 0 || (size_t)n >= sizeof out->path) {
-        snprintf(err, NET_ERR_LEN, "%s: path too long", url);
+        snprintf(err, NET_ERR_LEN, _("%s: path too long"), url);
         return -1;
     }
     return 0;
@@ -184,7 +185,7 @@ static int on_headers_complete(llhttp_t *ll)
     show_head_line(s, "", 0);
     /* llhttp 8.1 takes "HTTP/1.1 1 OK"; RFC 9112 section 4 wants three digits. */
     if (ll->status_code < 100 || ll->status_code > 999) {
-        s->error = "Invalid status code";
+        s->error = N_("Invalid status code"); /* llhttp's words, translated when printed */
         return -1;
     }
     s->status = ll->status_code;
@@ -246,16 +247,16 @@ int http_client_response_feed(struct http_client_response *r, const char *buf, s
     }
     char preview[TRACE_PREVIEW_TEXT_LEN];
     if (r->error != NULL)
-        snprintf(err, NET_ERR_LEN, "%s", r->error);
+        snprintf(err, NET_ERR_LEN, "%s", _(r->error));
     else if (n == 0 && r->received == 0)
-        snprintf(err, NET_ERR_LEN, "the server hung up without answering");
+        snprintf(err, NET_ERR_LEN, _("the server hung up without answering"));
     else if (n == 0)
-        snprintf(err, NET_ERR_LEN, "the server closed before the response was complete");
+        snprintf(err, NET_ERR_LEN, _("the server closed before the response was complete"));
     else if (r->status == 0 && r->received == 0) /* its first bytes are no status line */
-        snprintf(err, NET_ERR_LEN, "the answer is not HTTP: it began %s",
+        snprintf(err, NET_ERR_LEN, _("the answer is not HTTP: it began %s"),
                  trace_preview(buf, n, preview, sizeof preview));
     else
-        snprintf(err, NET_ERR_LEN, "a malformed response (%s)", llhttp_get_error_reason(&r->ll));
+        snprintf(err, NET_ERR_LEN, _("a malformed response (%s)"), llhttp_get_error_reason(&r->ll));
     return -1;
 }
 
@@ -266,13 +267,13 @@ static int read_response(int fd, struct http_client_response *s, char *err)
     int rc = 0;
 
     if (buf == NULL) {
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, _("out of memory"));
         return -1;
     }
     while (rc == 0) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         if (poll(&pfd, 1, HTTP_CLIENT_IO_MS) == 0) {
-            snprintf(err, NET_ERR_LEN, "no answer for %d s (does it speak HTTP?)",
+            snprintf(err, NET_ERR_LEN, _("no answer for %d s (does it speak HTTP?)"),
                      HTTP_CLIENT_IO_MS / 1000);
             rc = -1;
             break;
@@ -308,7 +309,7 @@ int http_client_get(const struct http_get_options *opts, char *err)
     int rc = -1, fd = -1;
 
     if (s == NULL) {
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, _("out of memory"));
         return -1;
     }
     http_client_response_init(s, opts, stdout);
@@ -323,7 +324,7 @@ int http_client_get(const struct http_get_options *opts, char *err)
             goto out;
         len = build_request(opts, &url, request, sizeof request);
         if (len == -1)
-            snprintf(err, NET_ERR_LEN, "request head too long");
+            snprintf(err, NET_ERR_LEN, _("request head too long"));
     }
     if (len == -1)
         goto out;
@@ -350,11 +351,14 @@ int http_client_get(const struct http_get_options *opts, char *err)
         char where[NET_HOST_LEN + 16], line[sizeof where + NET_ERR_LEN];
         snprintf(line, sizeof line, "%s: %s", http_url_where(&url, where, sizeof where), why);
         size_t k = strnlen(line, NET_ERR_LEN - 1); /* cut to err's size */
+        while (k > 0 &&
+               ((unsigned char)line[k] & 0xC0) == 0x80) /* and never inside a UTF-8 character */
+            k--;
         memcpy(err, line, k);
         err[k] = '\0';
     }
     if (s->write_failed || fflush(s->out) == EOF) {
-        snprintf(err, NET_ERR_LEN, "writing the body: %s", strerror(errno));
+        snprintf(err, NET_ERR_LEN, _("writing the body: %s"), strerror(errno));
         rc = -1;
     }
 out:
@@ -367,32 +371,32 @@ out:
 }
 
 static const char http_get_usage[] =
-    "usage: http-demo get URL [-v] [-I] [-o FILE] [--http1.0] [--fail] [-H 'Name: value']...\n"
-    "                         [--unix-socket PATH] [--connect-timeout SECONDS]\n"
-    "                         [--trace[=detail]]\n"
-    "\n"
-    "Fetch one http:// URL, as a browser would, and print the body on stdout.\n"
-    "It follows no redirect: a 301 is shown as it came.\n"
-    "\n"
-    "  -v, --verbose        show what goes over the wire on stderr: the request\n"
-    "                       lines sent ('> ') and the response head received ('< ')\n"
-    "  -I, --head           send HEAD and print the response head\n"
-    "  -o, --output FILE    write the body to FILE instead of stdout\n"
-    "      --http1.0        speak HTTP/1.0 instead of HTTP/1.1\n"
-    "      --fail           exit 22 on a status of 400 or more (as curl), no body\n"
-    "  -H, --header 'N: V'  add a header line (replaces ours of the same name); -H is\n"
-    "                       curl's header flag here: the host is in the URL\n"
-    "      --unix-socket PATH  connect to the Unix socket PATH (as curl): the URL\n"
-    "                       still gives the Host and the path\n"
-    "      --connect-timeout SECONDS\n"
-    "                       give up on a server that does not answer the connect\n"
-    "                       within SECONDS (default 10; 0.5 is half a second)\n"
-    "      --trace          narrate each socket call on stderr\n"
-    "                       =detail: socket options, batches, sendfile too\n"
-    "  -h, --help           show this help\n"
-    "      --version        print the version and exit\n"
-    "\n"
-    "Exit: 0 ok, 1 could not fetch, 2 bad usage, 22 --fail and an error status.\n";
+    N_("usage: http-demo get URL [-v] [-I] [-o FILE] [--http1.0] [--fail] [-H 'Name: value']...\n"
+       "                         [--unix-socket PATH] [--connect-timeout SECONDS]\n"
+       "                         [--trace[=detail]]\n"
+       "\n"
+       "Fetch one http:// URL, as a browser would, and print the body on stdout.\n"
+       "It follows no redirect: a 301 is shown as it came.\n"
+       "\n"
+       "  -v, --verbose        show what goes over the wire on stderr: the request\n"
+       "                       lines sent ('> ') and the response head received ('< ')\n"
+       "  -I, --head           send HEAD and print the response head\n"
+       "  -o, --output FILE    write the body to FILE instead of stdout\n"
+       "      --http1.0        speak HTTP/1.0 instead of HTTP/1.1\n"
+       "      --fail           exit 22 on a status of 400 or more (as curl), no body\n"
+       "  -H, --header 'N: V'  add a header line (replaces ours of the same name); -H is\n"
+       "                       curl's header flag here: the host is in the URL\n"
+       "      --unix-socket PATH  connect to the Unix socket PATH (as curl): the URL\n"
+       "                       still gives the Host and the path\n"
+       "      --connect-timeout SECONDS\n"
+       "                       give up on a server that does not answer the connect\n"
+       "                       within SECONDS (default 10; 0.5 is half a second)\n"
+       "      --trace          narrate each socket call on stderr\n"
+       "                       =detail: socket options, batches, sendfile too\n"
+       "  -h, --help           show this help\n"
+       "      --version        print the version and exit\n"
+       "\n"
+       "Exit: 0 ok, 1 could not fetch, 2 bad usage, 22 --fail and an error status.\n");
 
 /* A -H value must be one "Name: value" line: no CR or LF may smuggle in
  * a second header or a second request. */
@@ -438,13 +442,13 @@ static int http_get_option(void *ctx, int ch, const char *arg, char *err)
     default: /* 'H', curl's header flag: this command has no host flag */
         if (looks_like_a_host(arg))
             return cli_reason(err,
-                              "-H '%s': -H adds a header here, as curl's does ('Name: value'); "
-                              "the host goes in the URL: http://%s/",
+                              _("-H '%s': -H adds a header here, as curl's does ('Name: value'); "
+                                "the host goes in the URL: http://%s/"),
                               arg, arg);
         if (!header_is_valid(arg))
-            return cli_reason(err, "-H '%s': use 'Name: value'", arg);
+            return cli_reason(err, _("-H '%s': use 'Name: value'"), arg);
         if (opts->nheaders == HTTP_CLIENT_MAX_HEADERS)
-            return cli_reason(err, "at most %d -H options", HTTP_CLIENT_MAX_HEADERS);
+            return cli_reason(err, _("at most %d -H options"), HTTP_CLIENT_MAX_HEADERS);
         opts->headers[opts->nheaders++] = arg;
         return 0;
     }
@@ -480,8 +484,9 @@ static int http_get_parse(int argc, char *argv[], struct http_get_options *opts)
     trace_set_depth(&trace_program, common.trace);
     opts->connect_timeout_ms = common.connect_timeout_ms;
     if (optind != argc - 1)
-        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s (see --help)",
-                         optind >= argc ? "a URL is required" : "one URL only");
+        return cli_error(syntax.prog, CLI_EXIT_USAGE, "%s",
+                         optind >= argc ? _("a URL is required (see --help)")
+                                        : _("one URL only (see --help)"));
     opts->url = argv[optind];
     return -1;
 }
@@ -503,6 +508,7 @@ int http_client_main(int argc, char *argv[])
     if (status == -1)
         return cli_error("http-demo get", CLI_EXIT_FAILURE, "%s", err);
     if (opts.fail && status >= 400)
-        return cli_error("http-demo get", HTTP_CLIENT_EXIT_FAIL, "the server answered %d", status);
+        return cli_error("http-demo get", HTTP_CLIENT_EXIT_FAIL, _("the server answered %d"),
+                         status);
     return CLI_EXIT_OK;
 }

@@ -93,7 +93,7 @@ void http_conn_close(struct http_conn *c)
 static void conn_linger(struct http_conn *c)
 {
     shutdown(c->fd, SHUT_WR);
-    TRACE_CALL("shutdown", 0, NULL, 0, "shutdown(fd %d, SHUT_WR) -> 0 (response sent; closing)",
+    TRACE_CALL("shutdown", 0, NULL, 0, _("shutdown(fd %d, SHUT_WR) -> 0 (response sent; closing)"),
                c->fd);
     c->state = CONN_LINGERING;
     work_release(c->w, c->work);
@@ -135,13 +135,13 @@ static const char *conn_small_body(struct http_conn *c, struct http_response *re
 static const char *conn_send_note(bool copied, bool file_follows, bool more)
 {
     if (!trace_detail_on())
-        return file_follows ? ", the file follows" : "";
+        return file_follows ? _(", the file follows") : "";
     if (file_follows)
-        return ", MSG_MORE: sendfile() sends the body";
+        return _(", MSG_MORE: sendfile() sends the body");
     if (copied)
-        return more ? " (a small file, copied), MSG_MORE: close() sends the FIN with it"
-                    : " (a small file, copied)";
-    return more ? ", MSG_MORE: close() sends the FIN with it" : "";
+        return more ? _(" (a small file, copied), MSG_MORE: close() sends the FIN with it")
+                    : _(" (a small file, copied)");
+    return more ? _(", MSG_MORE: close() sends the FIN with it") : "";
 }
 
 /* One send of what is in memory: the head, and the memory body or a small
@@ -172,7 +172,7 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
     } while (n == -1 && errno == EINTR);
     TRACE_DATA("sendmsg", n, msg.msg_iov[0].iov_base,
                n > 0 && (size_t)n < msg.msg_iov[0].iov_len ? (size_t)n : msg.msg_iov[0].iov_len,
-               "sendmsg(fd %d, head %zu + body %zu bytes%s) -> %zd", c->fd, head_left,
+               _("sendmsg(fd %d, head %zu + body %zu bytes%s) -> %zd"), c->fd, head_left,
                file_left && !small ? 0 : iov[1].iov_len,
                conn_send_note(small != NULL, file_left && !small, flags & MSG_MORE), n);
     if (n > 0) {
@@ -258,7 +258,7 @@ static void conn_show_request(const struct http_request *req, const char *peer)
     size_t len = 0;
     char *text = http_request_head_text(req, &len);
     if (text != NULL)
-        fprintf(stderr, "[http server] request from %s:\n%.*s\n", peer, (int)len, text);
+        fprintf(stderr, _("[http server] request from %s:\n%.*s\n"), peer, (int)len, text);
     free(text);
 }
 
@@ -376,7 +376,7 @@ static bool conn_wants_body(struct http_conn *c)
 {
     struct http_request *req = &c->work->req;
     if (!http_handle_reads_body(req)) {
-        TRACE_DETAIL("fd %d: answered from the head; its body is not read", c->fd);
+        TRACE_DETAIL(_("fd %d: answered from the head; its body is not read"), c->fd);
         req->keep_alive = false;
         conn_respond(c, HTTP_PARSE_HEAD);
         return false;
@@ -512,7 +512,7 @@ static void conn_on_readable(struct http_conn *c)
         if (n == -1)
             counters_add(w->srv->stats, errors, 1);
         TRACE_CALL("recv", n, NULL, 0, "recv(fd %d) -> %zd (%s)", c->fd, n,
-                   n == 0 ? "the client closed" : strerror(errno));
+                   n == 0 ? _("the client closed") : strerror(errno));
         http_conn_close(c);
         return;
     }
@@ -562,11 +562,11 @@ static void conn_on_timeout(struct loop *loop, void *ctx)
     trace_conn_enter(c->trace);
     c->timer = NULL;
     if (c->state != CONN_READING || c->work == NULL) {
-        TRACE_DETAIL("fd %d: timed out; closing", c->fd);
+        TRACE_DETAIL(_("fd %d: timed out; closing"), c->fd);
         http_conn_close(c);
         return;
     }
-    TRACE_DETAIL("fd %d: request head too slow; 408", c->fd);
+    TRACE_DETAIL(_("fd %d: request head too slow; 408"), c->fd);
     c->parser.status = HTTP_REQUEST_TIMEOUT;
     conn_respond(c, HTTP_PARSE_ERROR);
     conn_advance(c);

@@ -36,5 +36,5 @@ int main(int argc, char *argv[])
         fputs(_(http_demo_usage), stderr);
         return CLI_EXIT_USAGE;
     }
-    return cli_error("http-demo", CLI_EXIT_USAGE, "unknown command '%s' (see --help)", argv[1]);
+    return cli_error("http-demo", CLI_EXIT_USAGE, _("unknown command '%s' (see --help)"), argv[1]);
 }

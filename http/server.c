@@ -3,6 +3,7 @@
  * the listening sockets and the worker threads.
  */
 #include "http_server.h"
+#include "i18n.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -44,7 +45,7 @@ static int server_open_root(struct http_server *srv, char *err)
         return -1;
     }
     if (!S_ISDIR(st.st_mode) || strlen(resolved) >= sizeof srv->root) {
-        snprintf(err, NET_ERR_LEN, "%s: not a directory", srv->config.docroot);
+        snprintf(err, NET_ERR_LEN, _("%s: not a directory"), srv->config.docroot);
         return -1;
     }
     memcpy(srv->root, resolved, strlen(resolved) + 1);
@@ -102,8 +103,8 @@ static int server_open_listeners(struct http_server *srv, char *err)
         }
         if (!ep.is_unix && srv->config.defer_accept)
             TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                              "setsockopt(fd %d, TCP_DEFER_ACCEPT, %d s) -> 0: accept() wakes "
-                              "when the request is in",
+                              _("setsockopt(fd %d, TCP_DEFER_ACCEPT, %d s) -> 0: accept() "
+                                "wakes when the request is in"),
                               fd, secs);
         /* Little unsent data per socket: large bodies then leave from
          * the worker's core (see net.h). With a client reading 10 MiB
@@ -125,7 +126,7 @@ static int http_server_setup(struct http_server *srv, char *err)
         srv->listen_fds[i] = -1;
     srv->stats = counters_new("http");
     if (srv->stats == NULL) {
-        snprintf(err, NET_ERR_LEN, "counters: out of memory");
+        snprintf(err, NET_ERR_LEN, _("counters: out of memory"));
         return -1;
     }
     if (server_open_root(srv, err) == -1 || server_open_log(srv, err) == -1 ||
@@ -172,7 +173,7 @@ int http_server_serve(struct http_server *srv, char *err)
     int n = srv->config.workers;
     struct worker_thread *threads = calloc((size_t)n, sizeof *threads);
     if (threads == NULL) {
-        snprintf(err, NET_ERR_LEN, "http: out of memory");
+        snprintf(err, NET_ERR_LEN, _("http: out of memory"));
         return -1;
     }
     /* Worker 0 runs in this thread; the others get their own. */
@@ -203,7 +204,8 @@ void http_server_close(struct http_server *srv)
     struct trace_thread was = trace_bind_for(&srv->tracer, "http server");
     for (int i = 0; i < srv->nlisten; i++) {
         close(srv->listen_fds[i]);
-        TRACE_CALL("close", 0, NULL, 0, "close(fd %d) -> 0 (listening socket)", srv->listen_fds[i]);
+        TRACE_CALL("close", 0, NULL, 0, _("close(fd %d) -> 0 (listening socket)"),
+                   srv->listen_fds[i]);
         srv->listen_fds[i] = -1;
     }
     if (srv->nlisten > 0 && srv->config.endpoint.is_unix)

@@ -6,54 +6,55 @@
 #include "content.h"
 #include "http_server.h"
 #include "serve.h"
+#include "i18n.h"
 
 #include <limits.h>
 #include <stdio.h>
 
 static const char http_server_usage[] =
-    "usage: http-demo server [-H HOST] [-p PORT] [-r DOCROOT] [--http1.0] [--workers N]\n"
-    "                        [--access-log FILE|-] [--trace[=detail]] [--show-requests]\n"
-    "                        [--timeout SECS] [--idle-timeout SECS] [--max-conns N]\n"
-    "                        [--max-head BYTES] [--sendfile-min BYTES] [--no-defer-accept]\n"
-    "                        [--quiet]\n"
-    "\n"
-    "The S of the B/S model: a small HTTP/1.0 and 1.1 static file server that\n"
-    "browsers, curl and Python use. GET and HEAD serve files; /echo shows the\n"
-    "request exactly as the browser sent it (?raw for plain text); /stats shows\n"
-    "the counters as JSON.\n"
-    "\n"
-    "  -H, --host HOST        address to listen on (default 127.0.0.1; '::' for every\n"
-    "                         IPv6 and IPv4 address; unix:/path for a Unix socket)\n"
-    "  -p, --port PORT        port to listen on (default 8080; 0 picks a free one)\n"
-    "  -r, --docroot DIR      folder to serve (default: the bundled site,\n"
-    "                         share/netdemo/www beside the program's bin/)\n"
-    "      --http1.0          answer as HTTP/1.0: one request per connection\n"
-    "      --workers N        event loops, one thread each (default: one per core;\n"
-    "                         one with --trace, so the trace shows one listener)\n"
-    "      --access-log FILE  log each request in Common Log Format ('-': stdout)\n"
-    "      --timeout SECS     time allowed to send a request head (default 10); 408\n"
-    "      --idle-timeout SECS  close idle keep-alive connections (default 15)\n"
-    "      --max-conns N      open connections allowed (default 20000); more get 503\n"
-    "      --max-head BYTES   longest request line and headers (default 16384); 431\n"
-    "      --sendfile-min BYTES  send file bodies of this size and larger with\n"
-    "                         sendfile(); smaller ones are copied into the same write\n"
-    "                         as the head (default 16384; 0: always sendfile)\n"
-    "      --no-defer-accept  accept each connection as soon as it is made; by default\n"
-    "                         accept() waits (about a second at most) for the request\n"
-    "                         to arrive (TCP_DEFER_ACCEPT, as Apache does). Use this to\n"
-    "                         watch accept() the moment `nc` connects, with --trace\n"
-    "      --show-requests    print each request head on stderr as it arrives\n"
-    "      --quiet            print no line per connection\n"
-    "      --trace            narrate each socket call on stderr (and no line per\n"
-    "                         connection)\n"
-    "                         =detail: socket options, batches, sendfile too\n"
-    "  -h, --help             show this help\n"
-    "      --version          print the version and exit\n"
-    "\n"
-    "It prints one line when ready: 'listening on ADDRESS (N workers, root DIR)',\n"
-    "then one per connection with its first request, at most 10 a second:\n"
-    "  connection from 127.0.0.1:53122: GET /echo -> 200\n"
-    "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n";
+    N_("usage: http-demo server [-H HOST] [-p PORT] [-r DOCROOT] [--http1.0] [--workers N]\n"
+       "                        [--access-log FILE|-] [--trace[=detail]] [--show-requests]\n"
+       "                        [--timeout SECS] [--idle-timeout SECS] [--max-conns N]\n"
+       "                        [--max-head BYTES] [--sendfile-min BYTES] [--no-defer-accept]\n"
+       "                        [--quiet]\n"
+       "\n"
+       "The S of the B/S model: a small HTTP/1.0 and 1.1 static file server that\n"
+       "browsers, curl and Python use. GET and HEAD serve files; /echo shows the\n"
+       "request exactly as the browser sent it (?raw for plain text); /stats shows\n"
+       "the counters as JSON.\n"
+       "\n"
+       "  -H, --host HOST        address to listen on (default 127.0.0.1; '::' for every\n"
+       "                         IPv6 and IPv4 address; unix:/path for a Unix socket)\n"
+       "  -p, --port PORT        port to listen on (default 8080; 0 picks a free one)\n"
+       "  -r, --docroot DIR      folder to serve (default: the bundled site,\n"
+       "                         share/netdemo/www beside the program's bin/)\n"
+       "      --http1.0          answer as HTTP/1.0: one request per connection\n"
+       "      --workers N        event loops, one thread each (default: one per core;\n"
+       "                         one with --trace, so the trace shows one listener)\n"
+       "      --access-log FILE  log each request in Common Log Format ('-': stdout)\n"
+       "      --timeout SECS     time allowed to send a request head (default 10); 408\n"
+       "      --idle-timeout SECS  close idle keep-alive connections (default 15)\n"
+       "      --max-conns N      open connections allowed (default 20000); more get 503\n"
+       "      --max-head BYTES   longest request line and headers (default 16384); 431\n"
+       "      --sendfile-min BYTES  send file bodies of this size and larger with\n"
+       "                         sendfile(); smaller ones are copied into the same write\n"
+       "                         as the head (default 16384; 0: always sendfile)\n"
+       "      --no-defer-accept  accept each connection as soon as it is made; by default\n"
+       "                         accept() waits (about a second at most) for the request\n"
+       "                         to arrive (TCP_DEFER_ACCEPT, as Apache does). Use this to\n"
+       "                         watch accept() the moment `nc` connects, with --trace\n"
+       "      --show-requests    print each request head on stderr as it arrives\n"
+       "      --quiet            print no line per connection\n"
+       "      --trace            narrate each socket call on stderr (and no line per\n"
+       "                         connection)\n"
+       "                         =detail: socket options, batches, sendfile too\n"
+       "  -h, --help             show this help\n"
+       "      --version          print the version and exit\n"
+       "\n"
+       "It prints one line when ready: 'listening on ADDRESS (N workers, root DIR)',\n"
+       "then one per connection with its first request, at most 10 a second:\n"
+       "  connection from 127.0.0.1:53122: GET /echo -> 200\n"
+       "Ctrl-C stops it cleanly. Exit: 0 ok, 1 cannot start, 2 bad usage.\n");
 
 /* Its own options; -H, -p, --quiet, --trace, --help and --version are every server's (serve.h). */
 static const struct option http_server_options[] = {
@@ -78,7 +79,7 @@ static int parse_seconds(const char *flag, const char *text, int *ms, char *err)
 {
     long v;
     if (cli_parse_long(text, 1, 3600, &v) == -1)
-        return cli_reason(err, "%s: '%s' is not a number of seconds (1-3600)", flag, text);
+        return cli_reason(err, _("%s: '%s' is not a number of seconds (1-3600)"), flag, text);
     *ms = (int)v * 1000;
     return 0;
 }
@@ -87,7 +88,7 @@ static int parse_count(const char *flag, const char *text, long max, int *out, c
 {
     long v;
     if (cli_parse_long(text, 1, max, &v) == -1)
-        return cli_reason(err, "%s: '%s' is not a number from 1 to %ld", flag, text, max);
+        return cli_reason(err, _("%s: '%s' is not a number from 1 to %ld"), flag, text, max);
     *out = (int)v;
     return 0;
 }
@@ -97,7 +98,8 @@ static int parse_bytes(const char *flag, const char *text, long min, long max, s
 {
     long v;
     if (cli_parse_long(text, min, max, &v) == -1)
-        return cli_reason(err, "%s: '%s' is not a number of bytes (%ld-%ld)", flag, text, min, max);
+        return cli_reason(err, _("%s: '%s' is not a number of bytes (%ld-%ld)"), flag, text, min,
+                          max);
     *out = (size_t)v;
     return 0;
 }
@@ -160,7 +162,7 @@ static int http_server_find_site(struct http_server_args *a, char *err)
     if (a->config.docroot != NULL)
         return 0;
     if (content_dir(CONTENT_SITE, a->site, sizeof a->site, why) == -1)
-        return cli_reason(err, "bundled site not found (%s); give a folder with -r DIR",
+        return cli_reason(err, _("bundled site not found (%s); give a folder with -r DIR"),
                           a->site[0] != '\0' ? a->site : why);
     a->config.docroot = a->site;
     return 0;
@@ -188,9 +190,12 @@ static void http_server_announce(const void *server)
     char where[NET_WHERE_LEN];
 
     net_format_listening(srv->listen_fds[0], &srv->config.endpoint, where, sizeof where);
-    printf("http-demo server: listening on %s (%d worker%s, root %s%s)\n", where,
-           srv->config.workers, srv->config.workers == 1 ? "" : "s", srv->root,
-           srv->config.http10 ? ", HTTP/1.0" : "");
+    /* Scripts read "http-demo server: listening on ADDRESS" in every
+     * language; only the details after it are translated. */
+    printf("http-demo server: listening on %s", where);
+    printf(ngettext(" (%d worker, root %s%s)\n", " (%d workers, root %s%s)\n",
+                    (unsigned long)srv->config.workers),
+           srv->config.workers, srv->root, srv->config.http10 ? _(", HTTP/1.0") : "");
     fflush(stdout);
 }
 

@@ -3,6 +3,7 @@
  * stop on shutdown.
  */
 #include "http_conn.h"
+#include "i18n.h"
 
 #include "io.h"
 #include "trace.h"
@@ -48,7 +49,7 @@ static void worker_refuse(struct http_worker *w, int conn)
 {
     /* best effort: the socket buffer of a new connection has room */
     ssize_t n = io_write_some(conn, http_busy_response, sizeof http_busy_response - 1);
-    TRACE_DETAIL("fd %d: connection limit reached; 503 (%zd bytes)", conn, n);
+    TRACE_DETAIL(_("fd %d: connection limit reached; 503 (%zd bytes)"), conn, n);
     counters_add(w->srv->stats, errors, 1);
     close(conn);
 }
@@ -100,7 +101,7 @@ int http_worker_run(struct http_server *srv, int listen_fd, char *err)
     w.small_body = malloc(srv->config.sendfile_min + 1);
     if (w.loop == NULL || w.buf == NULL || w.small_body == NULL) {
         if (w.loop != NULL)
-            snprintf(err, NET_ERR_LEN, "http worker: out of memory");
+            snprintf(err, NET_ERR_LEN, _("http worker: out of memory"));
         goto out;
     }
     if (loop_watch(w.loop, listen_fd, LOOP_READABLE, worker_on_accept, &w) == -1 ||
