@@ -143,8 +143,10 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
         switch (ch) {
         case CLI_OPT_TRACE:
             if (trace_parse_depth(optarg, &common->trace) == -1)
-                return cli_error(cmd->prog, CLI_EXIT_USAGE, "invalid --trace '%s': use %s", optarg,
-                                 TRACE_USAGE_FORMS);
+                return cli_error(cmd->prog, CLI_EXIT_USAGE,
+                                 _("invalid --trace '%s': use --trace (the lesson's calls) or "
+                                   "--trace=detail (the engineering too)"),
+                                 optarg);
             break;
         case CLI_OPT_QUIET:
             common->quiet = true;
@@ -153,8 +155,8 @@ int cli_parse(const struct cli_syntax *cmd, void *ctx, int argc, char *argv[],
             if (cli_parse_seconds(optarg, CLI_CONNECT_TIMEOUT_MAX_MS,
                                   &common->connect_timeout_ms) == -1)
                 return cli_error(cmd->prog, CLI_EXIT_USAGE,
-                                 "invalid --connect-timeout '%s': seconds, more than 0 and at "
-                                 "most %d (0.5 is half a second)",
+                                 _("invalid --connect-timeout '%s': seconds, more than 0 and "
+                                   "at most %d (0.5 is half a second)"),
                                  optarg, CLI_CONNECT_TIMEOUT_MAX_MS / 1000);
             break;
         case 'h':
@@ -206,9 +208,9 @@ int cli_client_endpoint(const struct cli_common *common, struct net_endpoint *ep
         return 0;
     }
     if (net_parse_endpoint(host, common->port, ep, why) == -1)
-        return cli_reason(err, "%s (use -H HOST -p PORT)", why);
+        return cli_reason(err, _("%s (use -H HOST -p PORT)"), why);
     if (common->port_given && ep->port != common->port)
-        return cli_reason(err, "-H %s and -p %u name two ports: give the port once", host,
+        return cli_reason(err, _("-H %s and -p %u name two ports: give the port once"), host,
                           common->port);
     return 0;
 }

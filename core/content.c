@@ -2,6 +2,7 @@
  * content.c - find the bundled content relative to the running program.
  */
 #include "content.h"
+#include "i18n.h"
 #include "net.h"
 
 #include <errno.h>
@@ -48,7 +49,7 @@ static int beside(const char *exe, const char *rel, const char *name, char *buf,
     int n = snprintf(buf, len, "%.*s/%s%s%s", (int)dir_len, exe, rel, name ? "/" : "",
                      name ? name : "");
     if (n < 0 || (size_t)n >= len) {
-        content_set_error(err, exe, "path too long");
+        content_set_error(err, exe, _("path too long"));
         return -1;
     }
     struct stat st;
@@ -57,7 +58,7 @@ static int beside(const char *exe, const char *rel, const char *name, char *buf,
         return -1;
     }
     if (!S_ISDIR(st.st_mode)) {
-        content_set_error(err, buf, "not a directory");
+        content_set_error(err, buf, _("not a directory"));
         return -1;
     }
     return 0;

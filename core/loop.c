@@ -2,6 +2,7 @@
  * loop.c - the epoll event loop and its timer heap.
  */
 #include "loop.h"
+#include "i18n.h"
 #include "net.h"
 #include "trace.h"
 
@@ -61,7 +62,7 @@ struct loop *loop_create(int max_fds, char *err)
     struct loop *loop = calloc(1, sizeof *loop);
     if (loop == NULL) {
         if (err)
-            snprintf(err, NET_ERR_LEN, "loop: out of memory");
+            snprintf(err, NET_ERR_LEN, "%s", _("loop: out of memory"));
         return NULL;
     }
     loop->epfd = epoll_create1(EPOLL_CLOEXEC);

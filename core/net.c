@@ -6,6 +6,7 @@
  * socket / bind / listen / accept on a server, socket / connect on a client.
  */
 #include "net.h"
+#include "i18n.h"
 #include "io.h"
 #include "trace.h"
 
@@ -45,7 +46,7 @@ int net_parse_port(const char *text, bool allow_zero, uint16_t *out, char *err)
     const char *p = text;
 
     if (*p == '\0') {
-        net_set_error(err, "invalid port '': expected a number from 1 to 65535");
+        net_set_error(err, _("invalid port '': expected a number from 1 to 65535"));
         return -1;
     }
     for (; *p; p++) {
@@ -56,7 +57,7 @@ int net_parse_port(const char *text, bool allow_zero, uint16_t *out, char *err)
         v = v * 10 + (unsigned long)(*p - '0');
     }
     if (v > 65535 || (v == 0 && !allow_zero)) {
-        net_set_error(err, "invalid port '%s': expected a number from %d to 65535", text,
+        net_set_error(err, _("invalid port '%s': expected a number from %d to 65535"), text,
                       allow_zero ? 0 : 1);
         return -1;
     }
@@ -67,11 +68,12 @@ int net_parse_port(const char *text, bool allow_zero, uint16_t *out, char *err)
 static int net_copy_host(struct net_endpoint *out, const char *host, size_t len, char *err)
 {
     if (len == 0) {
-        net_set_error(err, "invalid address: empty host");
+        net_set_error(err, _("invalid address: empty host"));
         return -1;
     }
     if (len >= sizeof out->host) {
-        net_set_error(err, "invalid address: host is longer than %zu bytes", sizeof out->host - 1);
+        net_set_error(err, _("invalid address: host is longer than %zu bytes"),
+                      sizeof out->host - 1);
         return -1;
     }
     memcpy(out->host, host, len);
@@ -89,7 +91,7 @@ int net_parse_endpoint(const char *text, uint16_t default_port, struct net_endpo
         const char *path = text + 5;
         struct sockaddr_un sun;
         if (*path == '\0' || strlen(path) >= sizeof sun.sun_path) {
-            net_set_error(err, "invalid address '%s': a Unix path of 1 to %zu bytes", text,
+            net_set_error(err, _("invalid address '%s': a Unix path of 1 to %zu bytes"), text,
                           sizeof sun.sun_path - 1);
             return -1;
         }
@@ -99,7 +101,7 @@ int net_parse_endpoint(const char *text, uint16_t default_port, struct net_endpo
     if (text[0] == '[') { /* [v6]:port - the brackets keep the colons apart */
         const char *close = strchr(text, ']');
         if (close == NULL || (close[1] != '\0' && close[1] != ':')) {
-            net_set_error(err, "invalid address '%s': expected [IPv6]:PORT", text);
+            net_set_error(err, _("invalid address '%s': expected [IPv6]:PORT"), text);
             return -1;
         }
         host = text + 1;
@@ -118,7 +120,7 @@ int net_parse_endpoint(const char *text, uint16_t default_port, struct net_endpo
         return -1;
     if (port == NULL) {
         if (default_port == 0) {
-            net_set_error(err, "invalid address '%s': a port is required (HOST:PORT)", text);
+            net_set_error(err, _("invalid address '%s': a port is required (HOST:PORT)"), text);
             return -1;
         }
         out->port = default_port;
@@ -249,7 +251,7 @@ int net_set_nonblock(int fd, bool on, char *err)
     }
     TRACE_DETAIL_CALL(
         "fcntl", 0, NULL, 0, "fcntl(fd %d, F_SETFL, %sO_NONBLOCK) -> 0%s", fd, on ? "" : "~",
-        on ? ": a call that would wait fails with EAGAIN instead" : ": calls wait again");
+        on ? _(": a call that would wait fails with EAGAIN instead") : _(": calls wait again"));
     return 0;
 }
 
@@ -261,8 +263,8 @@ int net_set_nodelay(int fd, char *err)
         return -1;
     }
     TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                      "setsockopt(fd %d, TCP_NODELAY) -> 0: small writes leave at once, not "
-                      "held for Nagle's algorithm",
+                      _("setsockopt(fd %d, TCP_NODELAY) -> 0: small writes leave at once, not "
+                        "held for Nagle's algorithm"),
                       fd);
     return 0;
 }
@@ -274,8 +276,8 @@ int net_limit_unsent(int fd, int bytes, char *err)
         return -1;
     }
     TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                      "setsockopt(fd %d, TCP_NOTSENT_LOWAT, %d bytes) -> 0: little waits unsent "
-                      "in the kernel",
+                      _("setsockopt(fd %d, TCP_NOTSENT_LOWAT, %d bytes) -> 0: little waits "
+                        "unsent in the kernel"),
                       fd, bytes);
     return 0;
 }
@@ -390,8 +392,8 @@ static int net_bind_one(const struct addrinfo *ai, bool reuseport, char *err)
     }
     if (ai->ai_socktype == SOCK_STREAM)
         TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                          "setsockopt(fd %d, SO_REUSEADDR) -> 0: a restart need not wait out "
-                          "TIME_WAIT",
+                          _("setsockopt(fd %d, SO_REUSEADDR) -> 0: a restart need not wait "
+                            "out TIME_WAIT"),
                           fd);
     /* SO_REUSEPORT: several sockets share the port; the kernel spreads
      * new connections across them (one per worker thread). */
@@ -402,8 +404,8 @@ static int net_bind_one(const struct addrinfo *ai, bool reuseport, char *err)
     }
     if (reuseport)
         TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                          "setsockopt(fd %d, SO_REUSEPORT) -> 0: each worker listens on the port, "
-                          "the kernel spreads connections among them",
+                          _("setsockopt(fd %d, SO_REUSEPORT) -> 0: each worker listens on the "
+                            "port, the kernel spreads connections among them"),
                           fd);
     /* "::" should mean every address, IPv4 too, whatever the sysctl says. */
     if (ai->ai_family == AF_INET6)
@@ -456,7 +458,7 @@ int net_listen(const struct net_endpoint *ep, int backlog, bool nonblock, char *
 int net_listen_reuseport(const struct net_endpoint *ep, int backlog, bool nonblock, char *err)
 {
     if (ep->is_unix) {
-        net_set_error(err, "listen: SO_REUSEPORT needs an IP endpoint");
+        net_set_error(err, _("listen: SO_REUSEPORT needs an IP endpoint"));
         return -1;
     }
     int fd = net_bind_endpoint(ep, SOCK_STREAM, true, err);
@@ -478,7 +480,7 @@ int net_listen_reuseport(const struct net_endpoint *ep, int backlog, bool nonblo
 int net_udp_bind(const struct net_endpoint *ep, bool nonblock, char *err)
 {
     if (ep->is_unix) {
-        net_set_error(err, "bind: Unix datagram endpoints are not supported");
+        net_set_error(err, _("bind: Unix datagram endpoints are not supported"));
         return -1;
     }
     int fd = net_bind_endpoint(ep, SOCK_DGRAM, false, err);
@@ -515,8 +517,8 @@ int net_accept(int listen_fd, bool nonblock, struct sockaddr_storage *peer, char
         trace_not_accepted(fd);
     }
     TRACE_DETAIL("  ... accept4(SOCK_CLOEXEC%s): fd %d %s", nonblock ? "|SOCK_NONBLOCK" : "", fd,
-                 nonblock ? "is non-blocking from the start, no fcntl() needed"
-                          : "is not left open in a program the server runs");
+                 nonblock ? _("is non-blocking from the start, no fcntl() needed")
+                          : _("is not left open in a program the server runs"));
     if (peer != NULL)
         memcpy(peer, &ss, sizeof ss);
     return fd;
@@ -565,12 +567,12 @@ static void net_connect_error(char *err, const char *addr, int e, int timeout_ms
 {
     if (e == ETIMEDOUT && timeout_ms > 0)
         net_set_error(err,
-                      "no answer from %s within %g s (is the address right? is a firewall "
-                      "dropping it?)",
+                      _("no answer from %s within %g s (is the address right? is a firewall "
+                        "dropping it?)"),
                       addr, timeout_ms / 1000.0);
     else
         net_set_error(err, "connect %s: %s%s", addr, strerror(e),
-                      e == ECONNREFUSED ? " (is the server running, on that port?)" : "");
+                      e == ECONNREFUSED ? _(" (is the server running, on that port?)") : "");
 }
 
 /* Create a socket for one address and connect it; returns fd or -1. */
@@ -624,7 +626,7 @@ int net_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms, c
 int net_udp_connect(const struct net_endpoint *ep, char *err)
 {
     if (ep->is_unix) {
-        net_set_error(err, "connect: Unix datagram endpoints are not supported");
+        net_set_error(err, _("connect: Unix datagram endpoints are not supported"));
         return -1;
     }
     return net_connect_endpoint(ep, SOCK_DGRAM, 0, err);

@@ -9,6 +9,7 @@
  * overwritten it: the reader lost that record.
  */
 #include "ring.h"
+#include "i18n.h"
 
 #include "net.h"
 
@@ -47,7 +48,7 @@ struct ring *ring_create(size_t slots, size_t record_size, char *err)
     if (slots < 2 || (slots & (slots - 1)) != 0 || record_size == 0 ||
         record_size > RING_RECORD_MAX) {
         if (err)
-            snprintf(err, NET_ERR_LEN, "ring: %zu slots of %zu bytes: bad size", slots,
+            snprintf(err, NET_ERR_LEN, _("ring: %zu slots of %zu bytes: bad size"), slots,
                      record_size);
         return NULL;
     }

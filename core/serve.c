@@ -3,6 +3,7 @@
  * a running server out, an exit code back to main().
  */
 #include "serve.h"
+#include "i18n.h"
 
 #include "lecture.h"
 #include "net.h"
@@ -78,7 +79,7 @@ int server_main(const struct server_ops *ops, int argc, char *argv[])
     int rc;
 
     if (config == NULL || srv == NULL) {
-        rc = cli_error(ops->prog, CLI_EXIT_FAILURE, "malloc: out of memory");
+        rc = cli_error(ops->prog, CLI_EXIT_FAILURE, _("malloc: out of memory"));
     } else {
         rc = server_parse(ops, config, argc, argv, err);
         if (rc == -1)

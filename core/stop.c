@@ -7,6 +7,7 @@
  * open and close also take, so no handle is closed while it is written to.
  */
 #include "stop.h"
+#include "i18n.h"
 
 #include "loop.h"
 #include "shutdown.h"
@@ -45,7 +46,7 @@ int stop_open(struct stop *s, char *err)
     if (i == STOP_MAX) {
         stop_close(s);
         if (err)
-            snprintf(err, NET_ERR_LEN, "stop: more than %d servers at once", STOP_MAX);
+            snprintf(err, NET_ERR_LEN, _("stop: more than %d servers at once"), STOP_MAX);
         return -1;
     }
     return 0;

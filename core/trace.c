@@ -283,9 +283,13 @@ static void trace_to_stderr(struct tracer *t, const char *role, const char *text
     pthread_mutex_unlock(&trace_lock);
     /* One write() per line: lines from other processes (a forked server,
      * its children) never interleave mid-line. */
-    if (dropped > 0)
-        trace_write(line, snprintf(line, sizeof line, "%s[%s]%s (%lu trace lines suppressed)\n", on,
-                                   role, off, dropped));
+    if (dropped > 0) {
+        char note[128];
+        snprintf(note, sizeof note,
+                 ngettext("(%lu trace line suppressed)", "(%lu trace lines suppressed)", dropped),
+                 dropped);
+        trace_write(line, snprintf(line, sizeof line, "%s[%s]%s %s\n", on, role, off, note));
+    }
     if (admit)
         trace_write(line, snprintf(line, sizeof line, "%s[%s]%s %s\n", on, role, off, text));
 }
@@ -434,8 +438,8 @@ void trace_accepted(int listen_fd, int fd, const char *peer)
     /* Once a process: "[::ffff:127.0.0.1]" puzzles a class the first time. */
     static atomic_bool mapped_told;
     if (strncmp(peer, "[::ffff:", 8) == 0 && !atomic_exchange(&mapped_told, true))
-        trace_log("  (%s is an IPv4 caller on an IPv6 socket: its address, mapped into "
-                  "IPv6's ::ffff:0:0/96)",
+        trace_log(_("  (%s is an IPv4 caller on an IPv6 socket: its address, mapped into "
+                    "IPv6's ::ffff:0:0/96)"),
                   peer);
     trace_here.conn = was;
 }

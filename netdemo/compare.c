@@ -40,6 +40,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,7 +204,7 @@ static int wait_readable(int fd, char *err)
     int rc = io_poll(&p, 1, COMPARE_WAIT_MS);
     if (rc == 1)
         return 0;
-    snprintf(err, NET_ERR_LEN, "%s", rc == 0 ? "no answer within 5 s" : strerror(errno));
+    snprintf(err, NET_ERR_LEN, "%s", rc == 0 ? _("no answer within 5 s") : strerror(errno));
     return -1;
 }
 
@@ -216,7 +217,7 @@ static ssize_t read_reply(int fd, char *buf, size_t n, char *err)
     ssize_t r = io_read_some(fd, buf, n);
     if (r == -1)
         snprintf(err, NET_ERR_LEN, "%s",
-                 errno == EAGAIN || errno == EWOULDBLOCK ? "no answer within 5 s"
+                 errno == EAGAIN || errno == EWOULDBLOCK ? _("no answer within 5 s")
                                                          : strerror(errno));
     return r;
 }
@@ -229,7 +230,7 @@ static int read_answer(int fd, char *buf, size_t n, char *err)
         ssize_t r = read_reply(fd, buf + got, n - got, err);
         if (r <= 0) {
             if (r == 0)
-                snprintf(err, NET_ERR_LEN, "recv: the server hung up");
+                snprintf(err, NET_ERR_LEN, "%s", _("recv: the server hung up"));
             return -1;
         }
         got += (size_t)r;
@@ -267,7 +268,7 @@ static int http_exchange(int fd, bool keep_alive, char *err)
             break;
         if (r <= 0) {
             if (r == 0)
-                snprintf(err, NET_ERR_LEN, "recv: the server hung up");
+                snprintf(err, NET_ERR_LEN, "%s", _("recv: the server hung up"));
             return -1;
         }
         got += (size_t)r;
@@ -537,7 +538,7 @@ static int http_get_bulk(struct bulk_ctx *c, int fd, char *err)
             return -1;
         ssize_t r = io_read_some(fd, c->chunk + got, COMPARE_RESPONSE_MAX - 1 - got);
         if (r <= 0) {
-            snprintf(err, NET_ERR_LEN, "recv: the server hung up in the head");
+            snprintf(err, NET_ERR_LEN, "%s", _("recv: the server hung up in the head"));
             return -1;
         }
         got += (size_t)r;
@@ -553,7 +554,7 @@ static int http_get_bulk(struct bulk_ctx *c, int fd, char *err)
     if (rest == -1)
         return -1;
     if (body + (uint64_t)rest != c->size) {
-        snprintf(err, NET_ERR_LEN, "GET /%s: %llu bytes, not %llu", COMPARE_BULK_FILE,
+        snprintf(err, NET_ERR_LEN, _("GET /%s: %llu bytes, not %llu"), COMPARE_BULK_FILE,
                  (unsigned long long)(body + (uint64_t)rest), (unsigned long long)c->size);
         return -1;
     }
@@ -709,12 +710,12 @@ static int extra_start(struct extra *x, const struct server_ops *ops, const void
     x->ops = ops;
     x->srv = calloc(1, ops->server_size);
     if (x->srv == NULL)
-        return cli_reason(err, "out of memory");
+        return cli_reason(err, "%s", _("out of memory"));
     if (stop_open(&x->stop, err) == -1 || ops->open(x->srv, config, &x->stop, err) == -1)
         return -1;
     x->opened = true;
     x->started = pthread_create(&x->thread, NULL, extra_serve, x) == 0;
-    return x->started ? 0 : cli_reason(err, "pthread_create: out of threads");
+    return x->started ? 0 : cli_reason(err, "%s", _("pthread_create: out of threads"));
 }
 
 static void extra_end(struct extra *x)
@@ -901,7 +902,7 @@ static int loss_runs(const struct bulk_ctx *c, const struct compare_options *o, 
     double *lost = runs, *resent = runs + o->repeat, *secs = runs + 2 * o->repeat;
     struct udp_ping_result res;
     for (long run = 0; run < o->repeat; run++) {
-        progress("loss, plain UDP", run + 1, o->repeat);
+        progress(_("loss, plain UDP"), run + 1, o->repeat);
         if (loss_run(c, o, false, &res, err) == -1)
             return -1;
         lost[run] = 100.0 * (double)(res.sent - res.received) / (double)res.sent;
@@ -910,7 +911,7 @@ static int loss_runs(const struct bulk_ctx *c, const struct compare_options *o, 
     r->lost_pct = stats_range_of(lost, (size_t)o->repeat);
     r->plain_s = stats_range_of(secs, (size_t)o->repeat);
     for (long run = 0; run < o->repeat; run++) {
-        progress("loss, reliable UDP", run + 1, o->repeat);
+        progress(_("loss, reliable UDP"), run + 1, o->repeat);
         if (loss_run(c, o, true, &res, err) == -1)
             return -1;
         resent[run] = (double)res.retransmissions;
@@ -923,11 +924,16 @@ static int loss_runs(const struct bulk_ctx *c, const struct compare_options *o, 
     return 0;
 }
 
-/* Say in err which measurement failed. Returns -1. */
-static int failed_at(char *err, const char *workload, const char *name)
+/* Say in err which measurement failed: add " (workload, name)", made
+ * of fmt and its name. Returns -1. */
+static int failed_at(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int failed_at(char *err, const char *fmt, ...)
 {
     size_t n = strlen(err);
-    snprintf(err + n, CLI_ERR_LEN - n, " (%s, %s)", workload, name);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + n, CLI_ERR_LEN - n, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -939,9 +945,9 @@ static int bulk_runs(struct bulk_ctx *c, const struct compare_options *o, unsign
 {
     for (size_t w = 0; w < BULKS; w++) {
         for (long run = 0; run < o->repeat && (only & compare_bulks[w].only); run++) {
-            progress(compare_bulks[w].name, run + 1, o->repeat);
+            progress(_(compare_bulks[w].name), run + 1, o->repeat);
             if (compare_bulks[w].run(c, &last[w], err) == -1)
-                return failed_at(err, "bulk", compare_bulks[w].name);
+                return failed_at(err, _(" (bulk, %s)"), _(compare_bulks[w].name));
             rate[run] = (double)last[w].arrived / (1 << 20) / last[w].seconds;
             ran[w] = true;
         }
@@ -962,7 +968,7 @@ static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, struct bulk_ctx
         if (!(o->only & compare_first_bytes[w].only))
             continue;
         if (first_byte_runs(d, &compare_first_bytes[w], o->repeat, runs, err) == -1)
-            return failed_at(err, "the first byte", compare_first_bytes[w].name);
+            return failed_at(err, _(" (the first byte, %s)"), compare_first_bytes[w].name);
         r->first[w] = stats_range_of(runs, repeat);
         r->first_ran[w] = true;
     }
@@ -971,7 +977,7 @@ static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, struct bulk_ctx
             progress(compare_round_trips[w].name, run + 1, o->repeat);
             if (round_trip_run(d, &compare_round_trips[w], o->count, rtt, &rate[run],
                                &r->rt_conns[w], err) == -1)
-                return failed_at(err, "round trips", compare_round_trips[w].name);
+                return failed_at(err, _(" (round trips, %s)"), compare_round_trips[w].name);
             p50[run] = stats_percentile(rtt, (size_t)o->count, 50);
             p99[run] = stats_percentile(rtt, (size_t)o->count, 99);
             r->rt_ran[w] = true;
@@ -984,12 +990,12 @@ static int measure_all(struct netdemo *d, struct bulk_ctx *bulk, struct bulk_ctx
         return -1;
     if (netem != NULL && bulk_runs(netem, o, o->only & (ONLY_TCP | ONLY_HTTP), rate, r->netem_mib_s,
                                    r->netem_last, r->netem_ran, err) == -1)
-        return failed_at(err, "bulk", "the lossy link");
+        return failed_at(err, _(" (bulk, %s)"), _("the lossy link"));
     if ((o->only & ONLY_UDP) && loss_runs(bulk, o, r, runs, err) == -1)
-        return failed_at(err, "loss", "UDP");
+        return failed_at(err, _(" (loss, %s)"), "UDP");
     if (o->only & (ONLY_TCP | ONLY_UDP)) {
         if (udp_boundaries_measure(&r->bounds, NULL, err) == -1)
-            return failed_at(err, "message boundaries", "TCP and UDP");
+            return failed_at(err, _(" (message boundaries, %s)"), _("TCP and UDP"));
         r->bounds_ran = true;
     }
     return 0;
@@ -1001,7 +1007,7 @@ static int measure(struct netdemo *d, struct bulk_ctx *bulk, struct bulk_ctx *ne
 {
     double *runs = calloc((size_t)o->repeat * 3, sizeof *runs);
     double *rtt = calloc((size_t)o->count, sizeof *rtt);
-    int rc = runs == NULL || rtt == NULL ? cli_reason(err, "out of memory")
+    int rc = runs == NULL || rtt == NULL ? cli_reason(err, "%s", _("out of memory"))
                                          : measure_all(d, bulk, netem, o, r, runs, rtt, err);
     if (isatty(STDERR_FILENO))
         fputs("\r\033[K", stderr);
@@ -1069,7 +1075,7 @@ static int compare_start(struct compare_run *c, const struct compare_options *o,
         snprintf(c->dir, sizeof c->dir, "%s/netdemo-compare-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (n < 0 || (size_t)n >= sizeof c->dir) {
         c->dir[0] = '\0';
-        return cli_reason(err, "TMPDIR is too long a path");
+        return cli_reason(err, "%s", _("TMPDIR is too long a path"));
     }
     bool read_by_a_row = o->only & (ONLY_HTTP | ONLY_FTP);
     if (content_make(c->dir, read_by_a_row ? o->size : 0, c->bulk.chunk, err) == -1)
@@ -1157,7 +1163,7 @@ int netdemo_compare_main(int argc, char *argv[])
                             .dir = ""};
     if (c.d == NULL || c.r == NULL || c.bulk.chunk == NULL) {
         compare_end(&c);
-        return cli_error(syntax.prog, CLI_EXIT_FAILURE, "malloc: out of memory");
+        return cli_error(syntax.prog, CLI_EXIT_FAILURE, "%s", _("malloc: out of memory"));
     }
     remove_on_signals();
     bool started = compare_start(&c, &o, err) == 0;

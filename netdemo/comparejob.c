@@ -3,6 +3,7 @@
  * button (comparejob.h says why it is a child process).
  */
 #include "comparejob.h"
+#include "i18n.h"
 
 #include "io.h"
 
@@ -92,7 +93,7 @@ static void *job_wait(void *arg)
         double left = deadline - now_s();
         if (io_poll(&p, 1, left > 0 ? (int)(left * 1000) + 1 : 0) == 0 && !ended) {
             kill(job->pid, SIGTERM); /* it removes its folder, then ends */
-            snprintf(last, sizeof last, "took longer than %d s", COMPARE_JOB_LIMIT_S);
+            snprintf(last, sizeof last, _("took longer than %d s"), COMPARE_JOB_LIMIT_S);
             ended = true;
             deadline = now_s() + 3600; /* now wait for its end */
             continue;
@@ -122,10 +123,11 @@ static void *job_wait(void *arg)
     job->said = -1;
     job->seconds = now_s() - job->started;
     bool ok = !ended && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!ok && last[0] == '\0')
-        snprintf(last, sizeof last, "netdemo compare ended with %s %d",
-                 WIFSIGNALED(status) ? "signal" : "exit code",
-                 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    if (!ok && last[0] == '\0' && WIFSIGNALED(status))
+        snprintf(last, sizeof last, _("netdemo compare ended with signal %d"), WTERMSIG(status));
+    else if (!ok && last[0] == '\0')
+        snprintf(last, sizeof last, _("netdemo compare ended with exit code %d"),
+                 WEXITSTATUS(status));
     snprintf(job->error, sizeof job->error, "%s", ok ? "" : last);
     job->state = ok ? COMPARE_JOB_DONE : COMPARE_JOB_FAILED;
     job->pid = -1;
@@ -151,7 +153,7 @@ static void job_start(struct compare_job *job)
     job->has_waiter = rc == 0;
     job->state = rc == 0 ? COMPARE_JOB_RUNNING : COMPARE_JOB_FAILED;
     if (rc != 0)
-        snprintf(job->error, sizeof job->error, "could not start netdemo compare: %s",
+        snprintf(job->error, sizeof job->error, _("could not start netdemo compare: %s"),
                  strerror(rc));
 }
 

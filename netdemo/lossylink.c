@@ -9,6 +9,7 @@
  * type, run in the namespace this thread is in, as a child inherits it.
  */
 #include "lossylink.h"
+#include "i18n.h"
 
 #include "net.h"
 
@@ -68,7 +69,7 @@ static int run(char *const argv[], char *err)
         return 0;
     said[got] = '\0';
     said[strcspn(said, "\n")] = '\0';
-    snprintf(err, NET_ERR_LEN, "%.16s: %.200s", argv[0], said[0] ? said : "failed");
+    snprintf(err, NET_ERR_LEN, "%.16s: %.200s", argv[0], said[0] ? said : _("failed"));
     return -1;
 }
 
@@ -79,7 +80,7 @@ static int new_namespace(char *err)
     int ns = -1;
     if (unshare(CLONE_NEWNET) == -1 ||
         (ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) == -1)
-        snprintf(err, NET_ERR_LEN, "a network namespace: %s", strerror(errno));
+        snprintf(err, NET_ERR_LEN, _("a network namespace: %s"), strerror(errno));
     return ns;
 }
 
@@ -104,7 +105,7 @@ static int end_up(struct lossy_link *link, const char *dev, const char *addr, un
     char *netem[] = {"tc",    "qdisc", "add", "dev",   (char *)dev, "root",
                      "netem", "loss",  loss,  "delay", delay,       NULL};
     if (run(netem, why) == 0) {
-        snprintf(link->how, sizeof link->how, "tc netem: %u%% loss and %d ms delay each way",
+        snprintf(link->how, sizeof link->how, _("tc netem: %u%% loss and %d ms delay each way"),
                  percent, LOSSY_DELAY_MS);
         return 0;
     }
@@ -117,11 +118,11 @@ static int end_up(struct lossy_link *link, const char *dev, const char *addr, un
              dev, percent);
     char *nft[] = {"nft", rule, NULL};
     if (run(nft, err) == 0) {
-        snprintf(link->how, sizeof link->how, "nftables: %u%% loss each way (no netem here)",
+        snprintf(link->how, sizeof link->how, _("nftables: %u%% loss each way (no netem here)"),
                  percent);
         return 0;
     }
-    snprintf(err, NET_ERR_LEN, "no tc netem (%.80s), and no nftables either", why);
+    snprintf(err, NET_ERR_LEN, _("no tc netem (%.80s), and no nftables either"), why);
     return -1;
 }
 
@@ -158,7 +159,7 @@ int lossy_link_open(struct lossy_link *link, unsigned percent, char *err)
 {
     *link = (struct lossy_link){.home = -1, .server = -1, .client = -1};
     if (geteuid() != 0) {
-        snprintf(err, NET_ERR_LEN, "it needs root, to make network namespaces");
+        snprintf(err, NET_ERR_LEN, "%s", _("it needs root, to make network namespaces"));
         return -1;
     }
     link->home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);

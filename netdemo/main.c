@@ -273,7 +273,7 @@ static int netdemo_start(struct netdemo *d, int argc, char *argv[])
 
     for (int i = 0; i < NETDEMO_SERVICES; i++)
         if (d->services[i].srv == NULL)
-            return cli_error("netdemo", CLI_EXIT_FAILURE, "malloc: out of memory");
+            return cli_error("netdemo", CLI_EXIT_FAILURE, "%s", _("malloc: out of memory"));
     int rc = cli_parse(&syntax, d, argc, argv, &common);
     if (rc != -1)
         return rc;
@@ -315,7 +315,7 @@ int netdemo_run(int argc, char *argv[])
 {
     struct netdemo *d = netdemo_new();
     if (d == NULL)
-        return cli_error("netdemo", CLI_EXIT_FAILURE, "malloc: out of memory");
+        return cli_error("netdemo", CLI_EXIT_FAILURE, "%s", _("malloc: out of memory"));
     compare_job_init(&d->job);
     int rc = netdemo_start(d, argc, argv);
     compare_job_end(&d->job); /* a comparison the button started, if still going */

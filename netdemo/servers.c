@@ -44,7 +44,7 @@ int netdemo_configure(struct netdemo *d, const struct cli_common *common, char *
     if (net_endpoint_from_host_port(common->host, 1, &d->tcp.endpoint, err) == -1)
         return CLI_EXIT_USAGE;
     if (d->tcp.endpoint.is_unix) {
-        cli_reason(err, "-H needs an IP address: UDP and FTP cannot use a Unix socket");
+        cli_reason(err, "%s", _("-H needs an IP address: UDP and FTP cannot use a Unix socket"));
         return CLI_EXIT_USAGE;
     }
     if (net_endpoint_from_host_port(common->host, sv[NETDEMO_TCP].port, &d->tcp.endpoint, err) ==
@@ -61,7 +61,7 @@ int netdemo_configure(struct netdemo *d, const struct cli_common *common, char *
     if (d->www != NULL) {
         d->http.docroot = d->www;
     } else if (content_dir(CONTENT_SITE, d->site, sizeof d->site, why) == -1) {
-        cli_reason(err, "bundled site not found (%s); give a folder with --www DIR", why);
+        cli_reason(err, _("bundled site not found (%s); give a folder with --www DIR"), why);
         return CLI_EXIT_FAILURE;
     } else {
         d->http.docroot = d->site;
@@ -78,7 +78,7 @@ int netdemo_configure(struct netdemo *d, const struct cli_common *common, char *
     if (d->ftp_root != NULL) {
         snprintf(d->ftp.root, sizeof d->ftp.root, "%s", d->ftp_root);
     } else if (content_dir(CONTENT_SAMPLE, d->ftp.root, sizeof d->ftp.root, why) == -1) {
-        cli_reason(err, "bundled FTP folder not found (%s); give one with --ftp-root DIR", why);
+        cli_reason(err, _("bundled FTP folder not found (%s); give one with --ftp-root DIR"), why);
         return CLI_EXIT_FAILURE;
     }
     return CLI_EXIT_OK;
@@ -154,7 +154,7 @@ int netdemo_start_threads(struct netdemo *d, char *err)
         s->started = pthread_create(&s->thread, NULL, netdemo_serve_one, s) == 0;
         if (!s->started) {
             netdemo_stop(d);
-            return cli_reason(err, "%s: pthread_create: out of threads", s->label);
+            return cli_reason(err, _("%s: pthread_create: out of threads"), s->label);
         }
     }
     return 0;
@@ -178,7 +178,7 @@ int netdemo_join(struct netdemo *d)
         s->started = false;
         /* One server failing stops only itself; it says why. */
         if (s->rc == -1)
-            rc = cli_error("netdemo", CLI_EXIT_FAILURE, "%s stopped: %s", s->label, s->err);
+            rc = cli_error("netdemo", CLI_EXIT_FAILURE, _("%s stopped: %s"), s->label, s->err);
     }
     return rc;
 }
