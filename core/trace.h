@@ -191,9 +191,6 @@ void trace_set_depth(struct tracer *t, enum trace_depth depth);
  * lesson, "detail" the engineering too. Returns 0, or -1 for any other. */
 int trace_parse_depth(const char *value, enum trace_depth *out);
 
-/* What a program's --help and a bad --trace say of the two forms. */
-#define TRACE_USAGE_FORMS "--trace (the lesson's calls) or --trace=detail (the engineering too)"
-
 /* trace_bind: this thread's events go to t from now on, labelled role (a
  * string that outlives the thread). Call at the start of every thread
  * that works for a server, and in a forked child. */

@@ -237,14 +237,15 @@ static void netdemo_announce(const struct netdemo *d)
     printf(_("%-6s%s  tcp-demo client -H %s -p %u -m 'dream is handsome' (C/S, %s model)\n"), "TCP",
            url, bare, sv[NETDEMO_TCP].port, tcp_model_name(d->tcp.model));
     snprintf(url, sizeof url, "udp://%s:%u", h, sv[NETDEMO_UDP].port);
-    printf("%-6s%s  udp-demo client -H %s -p %u -m 'dream is handsome' (C/S", "UDP", url, bare,
+    printf("%-6s%s  udp-demo client -H %s -p %u -m 'dream is handsome'", "UDP", url, bare,
            sv[NETDEMO_UDP].port);
     if (d->udp.drop_percent > 0)
-        printf(_(", %u%% dropped"), d->udp.drop_percent);
-    printf(")\n");
+        printf(_(" (C/S, %u%% dropped)\n"), d->udp.drop_percent);
+    else
+        printf("%s\n", _(" (C/S)"));
     printf(_("%-6shttp://%s:%u/  open in a browser (B/S)\n"), "HTTP", h, sv[NETDEMO_HTTP].port);
-    printf("%-6sftp://%s:%u/  ftp-demo client %s -p %u (C/S)\n", "FTP", h, sv[NETDEMO_FTP].port,
-           bare, sv[NETDEMO_FTP].port);
+    printf(_("%-6sftp://%s:%u/  ftp-demo client %s -p %u (C/S)\n"), "FTP", h,
+           sv[NETDEMO_FTP].port, bare, sv[NETDEMO_FTP].port);
     if (d->http.home != NULL)
         printf(_("Hub   http://%s:%u/  every socket call above, drawn live\n"), h,
                sv[NETDEMO_HTTP].port);

@@ -10,6 +10,7 @@ compiled catalogue where an installed copy has it (share/locale).
 import argparse
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -154,6 +155,7 @@ class ProgramsTest(unittest.TestCase):
         finally:
             srv.kill()
             srv.wait()
+            srv.stdout.close()
         self.assertIn("已连接到", r.stdout)
         self.assertIn("get REMOTE [LOCAL] 下载一个文件（RETR）", r.stdout)
         self.assertIn("被动模式：关。", r.stdout)
@@ -173,6 +175,7 @@ class ProgramsTest(unittest.TestCase):
         finally:
             srv.kill()
             srv.wait()
+            srv.stdout.close()
         self.assertIn("udp ping 统计", r.stdout)
         self.assertRegex(r.stdout, r"发出 6 个数据报，收到 \d 个")
         self.assertIn("没有应答的 seq", r.stdout, "--drop 30 with seed 2 loses some")
@@ -205,7 +208,10 @@ class ProgramsTest(unittest.TestCase):
 
     def test_translated_help_names_every_flag_the_english_one_does(self):
         for argv in (["tcp-demo"], ["tcp-demo", "server"], ["tcp-demo", "client"],
-                     ["udp-demo"], ["udp-demo", "server"], ["udp-demo", "client"], ["http-demo"], ["ftp-demo"], ["netdemo"], ["netdemo", "compare"]):
+                     ["udp-demo"], ["udp-demo", "server"], ["udp-demo", "client"], ["http-demo"],
+                     ["http-demo", "server"], ["http-demo", "get"], ["ftp-demo"],
+                     ["ftp-demo", "server"], ["ftp-demo", "client"], ["ftp-demo", "get"],
+                     ["ftp-demo", "put"], ["netdemo"], ["netdemo", "compare"]):
             with self.subTest(argv=argv):
                 en = run(*argv, "--help", lang=EN)
                 zh = run(*argv, "--help", lang=ZH)
@@ -232,6 +238,7 @@ class ProgramsTest(unittest.TestCase):
         finally:
             srv.kill()
             srv.wait()
+            srv.stdout.close()
         self.assertRegex(line, r'^127\.0\.0\.1:\d+ 来电："dream is handsome" -> "DREAM IS HANDSOME"$')
 
     def test_netdemo_announces_its_servers_in_chinese(self):
@@ -252,9 +259,212 @@ class ProgramsTest(unittest.TestCase):
         finally:
             nd.kill()
             nd.wait()
+            nd.stdout.close()
         text = "".join(lines)
         self.assertRegex(text, r"(?m)^HTTP  http://127\.0\.0\.1:\d+/  用浏览器打开（B/S）$")
         self.assertIn("Ctrl-C 全部停止。", text)
+
+    def test_ftp_get_says_in_chinese_that_a_file_is_missing_and_the_reply_stays(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        env.update(ZH)
+        srv = subprocess.Popen([os.path.join(BIN, "ftp-demo"), "server", "-p", "0", "--quiet"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env=env)
+        try:
+            ready = srv.stdout.readline()
+            # scripts read the words up to the address: the same in every language
+            port = re.match(r"ftp-demo server: listening on 127\.0\.0\.1:(\d+) （根目录 ", ready)
+            self.assertIsNotNone(port, ready)
+            url = f"ftp://127.0.0.1:{port.group(1)}/no-such-file.txt"
+            runs = {str(lang): run("ftp-demo", "get", url, "-o", "-", lang=lang)
+                    for lang in (ZH, ZH_WITHOUT_LOCALE, EN)}
+        finally:
+            srv.kill()
+            srv.wait()
+            srv.stdout.close()
+        for lang in (ZH, ZH_WITHOUT_LOCALE):
+            with self.subTest(lang=lang):
+                zh = runs[str(lang)]
+                self.assertEqual((zh.returncode, zh.stdout), (1, ""), zh.stderr)
+                # the server's reply is the protocol's: its code and text as they came
+                self.assertEqual(zh.stderr,
+                                 "ftp-demo get: 服务器答复：550 No such file or directory.\n")
+        en = runs[str(EN)]
+        self.assertEqual(en.returncode, 1)
+        self.assertEqual(en.stderr, "ftp-demo get: 550 No such file or directory.\n")
+
+    def test_ftp_server_traces_its_two_channels_in_chinese(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        env.update(ZH)
+        srv = subprocess.Popen([os.path.join(BIN, "ftp-demo"), "server", "-p", "0", "--trace"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
+        try:
+            ready = srv.stdout.readline()
+            port = re.match(r"ftp-demo server: listening on \S+:(\d+)", ready)
+            self.assertIsNotNone(port, ready)
+            got = run("ftp-demo", "get", f"ftp://127.0.0.1:{port.group(1)}/readme.txt", "-o",
+                      "-", lang=ZH)
+            self.assertEqual(got.returncode, 0, got.stderr)
+            srv.send_signal(signal.SIGINT)  # Ctrl-C: it stops cleanly, its trace written
+            _, trace = srv.communicate(timeout=10)
+        finally:
+            srv.kill()
+            srv.wait()
+            srv.stdout.close()
+        self.assertRegex(trace, r"会话：127\.0\.0\.1:\d+ 已连接（fd \d+）")
+        self.assertRegex(trace, r"数据：在端口 \d+ 上为 127\.0\.0\.1:\d+ 监听")
+        self.assertIn("登录：anonymous（只读）", trace)
+        self.assertRegex(trace, r"C> RETR readme\.txt")   # what the client said stays as it was
+        self.assertRegex(trace, r"S> 226 ")                # and so do the server's replies
+        self.assertNotIn("data: connection", trace)
+
+    def test_http_get_says_a_refused_port_in_chinese(self):
+        with socket.socket() as s:  # a port nobody listens on
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        url = "http://127.0.0.1:%d/" % port
+        en = run("http-demo", "get", url, lang=EN)
+        self.assertEqual(en.returncode, 1, en.stderr)
+        self.assertIn("Connection refused", en.stderr)
+        zh = run("http-demo", "get", url, lang=ZH)
+        self.assertEqual(zh.returncode, en.returncode, zh.stderr)
+        self.assertEqual(len(zh.stderr.splitlines()), 1, zh.stderr)
+        self.assertTrue(zh.stderr.startswith("http-demo get: "), zh.stderr)
+        self.assertIn("127.0.0.1:%d" % port, zh.stderr)
+        self.assertIn("拒绝连接", zh.stderr)  # strerror(ECONNREFUSED) in the user's language
+        self.assertNotIn("Connection refused", zh.stderr)
+        self.assertEqual(zh.stdout, "")
+
+    def test_http_get_says_in_chinese_that_the_peer_does_not_speak_http(self):
+        import threading
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        port = listener.getsockname()[1]
+
+        def greet_like_ssh():
+            for _ in range(2):  # one connection per language
+                try:
+                    conn, _addr = listener.accept()
+                except OSError:
+                    return
+                with conn:
+                    conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+                    conn.settimeout(2)
+                    try:
+                        conn.recv(4096)
+                    except OSError:
+                        pass
+
+        t = threading.Thread(target=greet_like_ssh, daemon=True)
+        t.start()
+        try:
+            url = "http://127.0.0.1:%d/" % port
+            en = run("http-demo", "get", url, lang=EN)
+            zh = run("http-demo", "get", url, lang=ZH)
+        finally:
+            listener.close()
+            t.join(5)
+        self.assertEqual(en.returncode, 1, en.stderr)
+        self.assertIn("the answer is not HTTP: it began", en.stderr)
+        self.assertEqual(zh.returncode, 1, zh.stderr)
+        self.assertEqual(len(zh.stderr.splitlines()), 1, zh.stderr)
+        self.assertRegex(zh.stderr, r"^http-demo get: 127\.0\.0\.1:\d+: 对方的回答不是 HTTP：它的开头是 ")
+        self.assertIn("SSH-2.0-OpenSSH_9.6", zh.stderr, "what the peer sent is shown as it came")
+
+    def test_http_server_keeps_its_ready_line_and_get_speaks_chinese(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        env.update(ZH)
+        with tempfile.TemporaryDirectory() as root:
+            with open(os.path.join(root, "index.html"), "w") as f:
+                f.write("<p>hi</p>\n")
+            srv = subprocess.Popen([os.path.join(BIN, "http-demo"), "server", "-p", "0", "-r",
+                                    root, "--workers", "1"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True, env=env)
+            try:
+                ready = srv.stdout.readline()
+                # scripts read "http-demo server: listening on ADDRESS" in every language
+                port = re.match(r"http-demo server: listening on 127\.0\.0\.1:(\d+)（1 个工作线程，根目录 ",
+                                ready)
+                self.assertIsNotNone(port, ready)
+                url = "http://127.0.0.1:%s/" % port.group(1)
+                ok = run("http-demo", "get", url, lang=ZH)
+                missing = run("http-demo", "get", "--fail", url + "missing.html", lang=ZH)
+                bad = run("http-demo", "get", "ftp://127.0.0.1/", lang=ZH)
+            finally:
+                srv.kill()
+                srv.wait()
+                srv.stdout.close()
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+        self.assertEqual(ok.stdout, "<p>hi</p>\n", "the body is the server's, never translated")
+        self.assertEqual(missing.returncode, 22, missing.stderr)
+        self.assertEqual(missing.stderr, "http-demo get: 服务器回答了 404\n")
+        self.assertEqual(bad.returncode, 2, bad.stderr)
+        self.assertEqual(bad.stderr, "http-demo get: ftp://127.0.0.1/：只支持 http:// URL\n")
+
+    def test_a_refused_connection_is_said_in_chinese_with_its_hint(self):
+        with socket.socket() as s:  # a port nobody listens on: bound, never listening
+            s.bind(("127.0.0.1", 0))
+            port = str(s.getsockname()[1])
+            en = run("tcp-demo", "client", "-p", port, "-m", "hi", lang=EN)
+            self.assertNotEqual(en.returncode, 0)
+            self.assertIn(f"connect 127.0.0.1:{port}: ", en.stderr)
+            self.assertIn("(is the server running, on that port?)", en.stderr)
+            for lang in (ZH, ZH_WITHOUT_LOCALE):
+                with self.subTest(lang=lang):
+                    zh = run("tcp-demo", "client", "-p", port, "-m", "hi", lang=lang)
+                    self.assertEqual(zh.returncode, en.returncode)
+                    self.assertTrue(zh.stderr.startswith(f"tcp-demo client: connect 127.0.0.1:{port}: "),
+                                    zh.stderr)
+                    self.assertIn("（服务器在运行吗？是在这个端口上吗？）", zh.stderr)
+                    self.assertNotIn("is the server running", zh.stderr)
+                    self.assertEqual(len(zh.stderr.splitlines()), 1, zh.stderr)
+
+    def test_a_bad_port_or_address_is_said_in_chinese(self):
+        self.check_both("tcp-demo", "client", "-p", "70000",
+                        english="invalid port '70000': expected a number from 1 to 65535",
+                        chinese="无效的端口 '70000'：应为 1 到 65535 之间的数")
+        self.check_both("tcp-demo", "server", "-p", "x",
+                        english="invalid port 'x': expected a number from 0 to 65535",
+                        chinese="无效的端口 'x'：应为 0 到 65535 之间的数")
+        self.check_both("tcp-demo", "client", "-H", "[::1",
+                        english="invalid address '[::1': expected [IPv6]:PORT (use -H HOST -p PORT)",
+                        chinese="无效的地址 '[::1'：应为 [IPv6]:PORT（请用 -H HOST -p PORT）")
+        self.check_both("tcp-demo", "client", "-H", "127.0.0.1:9000", "-p", "9001",
+                        english="-H 127.0.0.1:9000 and -p 9001 name two ports: give the port once",
+                        chinese="-H 127.0.0.1:9000 和 -p 9001 给了两个端口：端口只给一次")
+        self.check_both("tcp-demo", "server", "--trace=loud",
+                        english="invalid --trace 'loud': use --trace (the lesson's calls) or "
+                                "--trace=detail (the engineering too)",
+                        chinese="无效的 --trace 'loud'：请用 --trace（课上讲的调用）")
+        self.check_both("netdemo", "-H", "unix:/tmp/netdemo-i18n.sock",
+                        english="-H needs an IP address: UDP and FTP cannot use a Unix socket",
+                        chinese="-H 需要 IP 地址：UDP 和 FTP 不能用 Unix 套接字")
+
+    def test_the_trace_explains_a_mapped_address_in_chinese_and_keeps_the_ready_line(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        env.update(ZH)
+        srv = subprocess.Popen([os.path.join(BIN, "tcp-demo"), "server", "-H", "::", "-p", "0",
+                                "--trace=detail"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            ready = srv.stdout.readline()
+            port = re.search(r"^tcp-demo server: listening on \[::\]:(\d+)", ready)
+            self.assertIsNotNone(port, ready)
+            with socket.create_connection(("127.0.0.1", int(port.group(1))), timeout=5) as c:
+                c.sendall(b"dream is handsome")
+                self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
+        finally:
+            srv.terminate()
+            _, err = srv.communicate(timeout=10)
+        self.assertIn("[::ffff:127.0.0.1]", err)
+        self.assertIn("是 IPv6 套接字上的一个 IPv4 客户端：它的地址被映射进了 IPv6 的 ::ffff:0:0/96",
+                      err)
+        self.assertIn("setsockopt(fd ", err)
+        self.assertIn(", SO_REUSEADDR) -> 0：重启时不必等 TIME_WAIT 过去", err)
+        self.assertNotIn("is an IPv4 caller", err)
+        self.assertNotIn("need not wait", err)
 
     def test_the_zh_cn_locale_exists(self):
         r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
