@@ -35,7 +35,7 @@ static void set_err(char *err, const char *what, int e)
 static void udp_client_drain(int fd, unsigned char *buf)
 {
     while (recv(fd, buf, UDP_RECV_BUFSIZE, MSG_DONTWAIT) >= 0)
-        TRACE("recv(fd %d) -> a late reply, discarded", fd);
+        TRACE(_("recv(fd %d) -> a late reply, discarded"), fd);
 }
 
 /* Wait for one reply and print it. Returns 0, 1 on timeout, -1 on error. */
@@ -44,7 +44,7 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     int rc = io_poll(&pfd, 1, timeout_ms);
     if (rc == 0) {
-        TRACE("recv(fd %d) ... nothing within %d ms", fd, timeout_ms);
+        TRACE(_("recv(fd %d) ... nothing within %d ms"), fd, timeout_ms);
         printf(_("no reply within %d ms\n"), timeout_ms);
         fflush(stdout);
         return 1;
@@ -85,7 +85,7 @@ static int udp_client_open(const struct net_endpoint *ep, unsigned char **buf, c
 {
     *buf = malloc(UDP_RECV_BUFSIZE);
     if (*buf == NULL) {
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("out of memory"));
         return -1;
     }
     int fd = net_udp_connect(ep, err);
@@ -131,7 +131,7 @@ int udp_client_interactive(const struct net_endpoint *ep, int timeout_ms, char *
         return -1;
     if (line_reader_init(&reader, STDIN_FILENO, UDP_MAX_PAYLOAD_V4 + 1) == -1) {
         udp_client_close(fd, buf);
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("out of memory"));
         return -1;
     }
     int result = 0;
