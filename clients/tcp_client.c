@@ -75,7 +75,7 @@ static int tcp_client_say(int fd, const char *msg, int timeout_ms, char *err)
             return -1;
         }
         if (n == 0) {
-            TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the server hung up)", fd);
+            TRACE_CALL("recv", 0, NULL, 0, _("recv(fd %d) -> 0 (the server hung up)"), fd);
             if (total == 0) {
                 snprintf(err, NET_ERR_LEN, _("the server hung up without answering"));
                 return -1;
@@ -140,7 +140,7 @@ static int pump_send(struct pump *p, char *err)
         /* Nothing more to say, but keep listening: a half-close. */
         shutdown(p->sock, SHUT_WR);
         TRACE_CALL("shutdown", 0, NULL, 0,
-                   "shutdown(fd %d, SHUT_WR) -> 0 (done sending; still receiving)", p->sock);
+                   _("shutdown(fd %d, SHUT_WR) -> 0 (done sending; still receiving)"), p->sock);
         p->half_closed = true;
     }
     return 0;
@@ -180,7 +180,7 @@ static int pump_receive(struct pump *p, char *err)
         return -1;
     }
     if (n == 0) {
-        TRACE_CALL("recv", 0, NULL, 0, "recv(fd %d) -> 0 (the server hung up)", p->sock);
+        TRACE_CALL("recv", 0, NULL, 0, _("recv(fd %d) -> 0 (the server hung up)"), p->sock);
         return 0;
     }
     TRACE_DATA("recv", n, p->in, (size_t)n, "recv(fd %d) -> %zd bytes", p->sock, n);
@@ -235,7 +235,7 @@ int tcp_client_pump(const struct net_endpoint *ep, int connect_timeout_ms, int t
 {
     struct pump *p = calloc(1, sizeof *p);
     if (p == NULL) {
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("out of memory"));
         return -1;
     }
     p->timeout_ms = timeout_ms;

@@ -35,7 +35,7 @@ static void set_err(char *err, const char *what, int e)
 static void udp_client_drain(int fd, unsigned char *buf)
 {
     while (recv(fd, buf, UDP_RECV_BUFSIZE, MSG_DONTWAIT) >= 0)
-        TRACE("recv(fd %d) -> a late reply, discarded", fd);
+        TRACE(_("recv(fd %d) -> a late reply, discarded"), fd);
 }
 
 /* Wait for one reply and print it. Returns 0, 1 on timeout, -1 on error. */
@@ -44,15 +44,17 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     int rc = io_poll(&pfd, 1, timeout_ms);
     if (rc == 0) {
-        TRACE("recv(fd %d) ... nothing within %d ms", fd, timeout_ms);
+        TRACE(_("recv(fd %d) ... nothing within %d ms"), fd, timeout_ms);
         printf(_("no reply within %d ms\n"), timeout_ms);
         fflush(stdout);
         return 1;
     }
     ssize_t n = recv(fd, buf, UDP_RECV_BUFSIZE, MSG_TRUNC);
     if (n == -1) {
-        TRACE_CALL("recv", -1, NULL, 0, "recv(fd %d) -> -1 (%s)", fd, strerror(errno));
-        set_err(err, "recv", errno);
+        /* errno, before the trace line's write can change it */
+        int e = errno;
+        TRACE_CALL("recv", -1, NULL, 0, "recv(fd %d) -> -1 (%s)", fd, strerror(e));
+        set_err(err, "recv", e);
         return -1;
     }
     size_t len = (size_t)n < UDP_RECV_BUFSIZE ? (size_t)n : UDP_RECV_BUFSIZE;
@@ -69,9 +71,10 @@ static int udp_client_say(int fd, unsigned char *buf, const char *msg, size_t le
 {
     udp_client_drain(fd, buf);
     if (send(fd, msg, len, 0) == -1) { /* one send(), one datagram */
-        TRACE_CALL("send", -1, NULL, 0, "send(fd %d, %zu bytes) -> -1 (%s)", fd, len,
-                   strerror(errno));
-        set_err(err, "send", errno);
+        /* errno, before the trace line's write can change it */
+        int e = errno;
+        TRACE_CALL("send", -1, NULL, 0, "send(fd %d, %zu bytes) -> -1 (%s)", fd, len, strerror(e));
+        set_err(err, "send", e);
         return -1;
     }
     TRACE_DATA("send", len, msg, len, "send(fd %d, %zu bytes) -> %zu", fd, len, len);
@@ -82,7 +85,7 @@ static int udp_client_open(const struct net_endpoint *ep, unsigned char **buf, c
 {
     *buf = malloc(UDP_RECV_BUFSIZE);
     if (*buf == NULL) {
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("out of memory"));
         return -1;
     }
     int fd = net_udp_connect(ep, err);
@@ -128,7 +131,7 @@ int udp_client_interactive(const struct net_endpoint *ep, int timeout_ms, char *
         return -1;
     if (line_reader_init(&reader, STDIN_FILENO, UDP_MAX_PAYLOAD_V4 + 1) == -1) {
         udp_client_close(fd, buf);
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("out of memory"));
         return -1;
     }
     int result = 0;

@@ -137,7 +137,7 @@ static int ping_receive(struct ping *p, struct udp_packet_header *h, size_t *len
             return 0;
         if (n == -1) {
             fprintf(stderr, "udp-demo ping: recv: %s%s\n", strerror(errno),
-                    errno == ECONNREFUSED ? " (ICMP port unreachable: no server on that port)"
+                    errno == ECONNREFUSED ? _(" (ICMP port unreachable: no server on that port)")
                                           : "");
             return -1;
         }
@@ -146,7 +146,7 @@ static int ping_receive(struct ping *p, struct udp_packet_header *h, size_t *len
             *len = (size_t)n;
             return 1;
         }
-        TRACE("recv(fd %d) -> %zd bytes that are not a ping reply, ignored", p->fd, n);
+        TRACE(_("recv(fd %d) -> %zd bytes that are not a ping reply, ignored"), p->fd, n);
     }
 }
 
@@ -282,7 +282,7 @@ static int ping_arq_collect(struct ping *p)
             continue;
         int64_t now = now_ns();
         if (udp_arq_on_ack(&p->arq, h.seq, now, udp_packet_rtt(h.sent_ns, now)) != UDP_ARQ_ACK_NEW)
-            TRACE("ACK seq=%u again: a duplicate, suppressed", h.seq);
+            TRACE(_("ACK seq=%u again: a duplicate, suppressed"), h.seq);
     }
     uint32_t seq;
     int64_t latency;
@@ -318,7 +318,7 @@ static int ping_arq_send(struct ping *p, int64_t *next_new)
                      seq, slot->tries, UDP_ARQ_MAX_TRIES,
                      (double)(slot->deadline - now) / NS_PER_MS);
             fflush(stdout);
-            TRACE("seq=%u retransmitted: no ACK within the timeout", seq);
+            TRACE(_("seq=%u retransmitted: no ACK within the timeout"), seq);
         } else {
             *next_new = now + p->config->interval_ms * NS_PER_MS;
         }
@@ -373,7 +373,7 @@ static int ping_open(struct ping *p, char *err)
     p->in = malloc(UDP_RECV_BUFSIZE);
     p->seqs = malloc(sizeof *p->seqs);
     if (p->out == NULL || p->in == NULL || p->seqs == NULL) {
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("out of memory"));
         return -1;
     }
     udp_seq_init(p->seqs);
@@ -386,7 +386,7 @@ static int ping_open(struct ping *p, char *err)
     getpeername(p->fd, (struct sockaddr *)&ss, &len);
     net_format_addr((struct sockaddr *)&ss, len, p->target, sizeof p->target);
     if (ss.ss_family == AF_INET && p->config->size > UDP_MAX_PAYLOAD_V4) {
-        snprintf(err, NET_ERR_LEN, "-s %zu: the largest UDP payload over IPv4 is %d bytes",
+        snprintf(err, NET_ERR_LEN, _("-s %zu: the largest UDP payload over IPv4 is %d bytes"),
                  p->config->size, UDP_MAX_PAYLOAD_V4);
         return -2;
     }

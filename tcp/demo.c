@@ -68,7 +68,8 @@ static int tcp_demo_client(uint16_t port, const struct counters *server, int lin
     tcp_demo_then_server(lines, &server->bytes_out, (long long)len, LLONG_MAX); /* it answers */
     ssize_t got = io_read_exact(fd, reply, len); /* client.recv(1024): the upper-cased words */
     if (got != (ssize_t)len) {
-        snprintf(err, NET_ERR_LEN, "recv: %s", got == -1 ? strerror(errno) : "the server hung up");
+        snprintf(err, NET_ERR_LEN, "recv: %s",
+                 got == -1 ? strerror(errno) : _("the server hung up"));
         goto out;
     }
     TRACE_DATA("recv", got, reply, len, "recv(fd %d) -> %zd bytes", fd, got);
@@ -107,7 +108,7 @@ int tcp_demo_main(void)
     int lines; /* the server's trace lines, to this process */
     pid_t server = trace_fork_relayed(&lines);
     if (server == -1)
-        return cli_error(prog, CLI_EXIT_FAILURE, "fork: %s: cannot start the server",
+        return cli_error(prog, CLI_EXIT_FAILURE, _("fork: %s: cannot start the server"),
                          strerror(errno));
     if (server == 0)
         _exit(server_serve_child(&tcp_server_ops, &srv, "tcp server"));
@@ -123,6 +124,6 @@ int tcp_demo_main(void)
     if (rc == -1)
         return cli_error(prog, CLI_EXIT_FAILURE, "%s", err);
     if (!clean)
-        return cli_error(prog, CLI_EXIT_FAILURE, "the server did not stop cleanly");
+        return cli_error(prog, CLI_EXIT_FAILURE, "%s", _("the server did not stop cleanly"));
     return CLI_EXIT_OK;
 }

@@ -219,7 +219,7 @@ int tcp_serve_epoll(struct tcp_server *srv, char *err)
     es.buf = malloc(TCP_EPOLL_BUFSIZE);
     if (es.loop == NULL || es.buf == NULL) {
         if (es.loop != NULL)
-            snprintf(err, NET_ERR_LEN, "epoll: out of memory");
+            snprintf(err, NET_ERR_LEN, "%s", _("epoll: out of memory"));
         goto out;
     }
     if (loop_watch(es.loop, srv->listen_fd, LOOP_READABLE, evented_on_accept, &es) == -1 ||
@@ -228,7 +228,7 @@ int tcp_serve_epoll(struct tcp_server *srv, char *err)
         goto out;
     }
     TRACE_CALL("epoll_wait", 0, NULL, 0,
-               "epoll_wait() ... one thread now waits for every socket at once");
+               _("epoll_wait() ... one thread now waits for every socket at once"));
     if (loop_run(es.loop) == -1) {
         snprintf(err, NET_ERR_LEN, "epoll_wait: %s", strerror(errno));
         goto out;

@@ -18,6 +18,7 @@
  */
 #include "tcp_server.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -44,7 +45,7 @@ static void fork_reap(struct fork_children *kids)
             continue;
         }
         kids->pids[i] = kids->pids[--kids->count]; /* exited (or not ours any more) */
-        TRACE_CALL("waitpid", pid, NULL, 0, "waitpid() -> child %d reaped", (int)pid);
+        TRACE_CALL("waitpid", pid, NULL, 0, _("waitpid() -> child %d reaped"), (int)pid);
     }
 }
 
@@ -85,11 +86,12 @@ int tcp_serve_fork(struct tcp_server *srv, char *err)
 {
     struct fork_children *kids = calloc(1, sizeof *kids);
     if (kids == NULL) {
-        snprintf(err, NET_ERR_LEN, "fork: out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("fork: out of memory"));
         return -1;
     }
-    TRACE("fork model: each child gets its own copy of the descriptor table, so the parent "
-          "closes its copy of each connection and the child its copy of the listening socket");
+    TRACE("%s", _("fork model: each child gets its own copy of the descriptor table, so the "
+                  "parent closes its copy of each connection and the child its copy of the "
+                  "listening socket"));
     while (!stop_requested(srv->stop)) {
         fork_reap(kids);
         int conn = tcp_accept_call(srv, TCP_FORK_REAP_MS);
@@ -108,7 +110,7 @@ int tcp_serve_fork(struct tcp_server *srv, char *err)
             tcp_hang_up(srv, conn);
             continue;
         }
-        TRACE_CALL("fork", pid, NULL, 0, "fork() -> child %d serves fd %d", (int)pid, conn);
+        TRACE_CALL("fork", pid, NULL, 0, _("fork() -> child %d serves fd %d"), (int)pid, conn);
         kids->pids[kids->count++] = pid;
         close(conn); /* the child has its own copy; conns_open stays up until it hangs up */
     }

@@ -33,5 +33,5 @@ int main(int argc, char *argv[])
     }
     if (strcmp(argv[1], "--version") == 0)
         return cli_version("tcp-demo");
-    return cli_error("tcp-demo", CLI_EXIT_USAGE, "unknown command '%s' (see --help)", argv[1]);
+    return cli_error("tcp-demo", CLI_EXIT_USAGE, _("unknown command '%s' (see --help)"), argv[1]);
 }

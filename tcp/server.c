@@ -80,7 +80,7 @@ static int tcp_server_listen(struct tcp_server *srv, char *err)
 {
     srv->stats = counters_new("tcp");
     if (srv->stats == NULL) {
-        snprintf(err, NET_ERR_LEN, "counters: out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("counters: out of memory"));
         return -1;
     }
     /* The epoll model needs a non-blocking listener; the others block. */
@@ -166,7 +166,7 @@ static const char *tcp_peer_text(int conn, char *out, size_t outlen)
     struct sockaddr_storage peer;
     socklen_t len = sizeof peer;
     if (getpeername(conn, (struct sockaddr *)&peer, &len) == -1)
-        return "an unknown address"; /* reset before we asked */
+        return _("an unknown address"); /* reset before we asked */
     return net_format_addr((struct sockaddr *)&peer, len, out, outlen);
 }
 

@@ -58,9 +58,9 @@ static int tcp_server_option(void *config, int ch, const char *arg, char *err)
     struct tcp_config *c = config;
 
     if (ch == 'M' && tcp_parse_model(arg, &c->model) == -1)
-        return cli_reason(err, "unknown model '%s': use iterative, fork, thread or epoll", arg);
+        return cli_reason(err, _("unknown model '%s': use iterative, fork, thread or epoll"), arg);
     if (ch == 'o' && tcp_parse_mode(arg, &c->mode) == -1)
-        return cli_reason(err, "unknown mode '%s': use upper, echo or discard", arg);
+        return cli_reason(err, _("unknown mode '%s': use upper, echo or discard"), arg);
     return 0;
 }
 
@@ -81,8 +81,11 @@ static void tcp_server_announce(const void *server)
     char where[NET_WHERE_LEN];
 
     net_format_listening(srv->listen_fd, &srv->config.endpoint, where, sizeof where);
-    printf("tcp-demo server: listening on %s (model %s, mode %s)\n", where,
-           tcp_model_name(srv->config.model), tcp_mode_name(srv->config.mode));
+    /* Scripts read "tcp-demo server: listening on ADDRESS": the same in
+     * every language. Only the details in brackets are translated. */
+    printf("tcp-demo server: listening on %s", where);
+    printf(_(" (model %s, mode %s)\n"), tcp_model_name(srv->config.model),
+           tcp_mode_name(srv->config.mode));
     fflush(stdout);
 }
 

@@ -11,6 +11,7 @@
  */
 #include "tcp_server.h"
 #include "trace.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -98,8 +99,8 @@ static void thread_start_call(struct thread_pool *pool, struct tcp_server *srv, 
         return;
     }
     pthread_mutex_unlock(&pool->lock);
-    TRACE_CALL("pthread_create", 0, NULL, 0, "pthread_create() -> thread %u serves fd %d", number,
-               conn);
+    TRACE_CALL("pthread_create", 0, NULL, 0, _("pthread_create() -> thread %u serves fd %d"),
+               number, conn);
 }
 
 /* End every open call and wait until their threads have finished. */
@@ -125,8 +126,8 @@ int tcp_serve_thread(struct tcp_server *srv, char *err)
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, TCP_THREAD_STACK_SIZE);
-    TRACE("thread model: the threads share one descriptor table: an fd number names the same "
-          "socket in every thread, and no thread closes the listening socket");
+    TRACE("%s", _("thread model: the threads share one descriptor table: an fd number names the "
+                  "same socket in every thread, and no thread closes the listening socket"));
 
     while (!stop_requested(srv->stop)) {
         int conn = tcp_accept_call(srv, -1);

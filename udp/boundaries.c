@@ -185,16 +185,16 @@ int udp_boundaries_run(void)
 }
 
 static const char udp_boundaries_usage[] =
-    "usage: udp-demo boundaries [--trace[=detail]]\n"
-    "\n"
-    "Send \"dream\", \" is\", \" handsome\" with three writes over TCP and over UDP\n"
-    "on loopback, and print what each receiver's reads return: TCP may merge\n"
-    "them (a byte stream), UDP keeps three messages (datagrams).\n"
-    "\n"
-    "      --trace   narrate each socket call on stderr\n"
-    "                =detail: socket options, batches, sendfile too\n"
-    "  -h, --help    show this help\n"
-    "      --version print the version and exit\n";
+    N_("usage: udp-demo boundaries [--trace[=detail]]\n"
+       "\n"
+       "Send \"dream\", \" is\", \" handsome\" with three writes over TCP and over UDP\n"
+       "on loopback, and print what each receiver's reads return: TCP may merge\n"
+       "them (a byte stream), UDP keeps three messages (datagrams).\n"
+       "\n"
+       "      --trace   narrate each socket call on stderr\n"
+       "                =detail: socket options, batches, sendfile too\n"
+       "  -h, --help    show this help\n"
+       "      --version print the version and exit\n");
 
 int udp_boundaries_main(int argc, char *argv[])
 {

@@ -64,7 +64,7 @@ static int udp_demo_client(uint16_t port, const struct counters *server, int lin
     ssize_t got =
         io_poll(&pfd, 1, UDP_CLIENT_TIMEOUT_MS) == 1 ? recv(fd, reply, sizeof reply, 0) : -1;
     if (got == -1) {
-        snprintf(err, NET_ERR_LEN, "the server did not answer");
+        snprintf(err, NET_ERR_LEN, "%s", _("the server did not answer"));
         goto out;
     }
     TRACE_DATA("recv", got, reply, (size_t)got, "recv(fd %d) -> %zd bytes", fd, got);
@@ -96,7 +96,7 @@ static int udp_demo_exchange(struct stop *stop, char *err)
     pid_t server = trace_fork_relayed(&lines);
     if (server == -1) {
         udp_server_close(&srv);
-        snprintf(err, NET_ERR_LEN, "fork: %s: cannot start the server", strerror(errno));
+        snprintf(err, NET_ERR_LEN, _("fork: %s: cannot start the server"), strerror(errno));
         return -1;
     }
     if (server == 0)
@@ -110,7 +110,7 @@ static int udp_demo_exchange(struct stop *stop, char *err)
     bool clean = server_child_end(server, lines, stop); /* the lecture is over */
     udp_server_close(&srv);
     if (rc == 0 && !clean)
-        snprintf(err, NET_ERR_LEN, "the server did not stop cleanly");
+        snprintf(err, NET_ERR_LEN, "%s", _("the server did not stop cleanly"));
     else if (rc == 0)
         return 0;
     return -1;

@@ -14,6 +14,7 @@
 #include "trace.h"
 #include "udp_demo.h"
 #include "udp_limits.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -93,7 +94,7 @@ static int mcast_sender_options(int fd, const struct mcast_options *opt, char *e
         unsigned char ttl = (unsigned char)opt->ttl, loop = 1;
         struct in_addr ifaddr = {.s_addr = htonl(INADDR_ANY)};
         if (opt->iface != NULL && inet_pton(AF_INET, opt->iface, &ifaddr) != 1) {
-            snprintf(err, NET_ERR_LEN, "--if '%s': not an IPv4 address", opt->iface);
+            snprintf(err, NET_ERR_LEN, _("--if '%s': not an IPv4 address"), opt->iface);
             return -1;
         }
         if (mcast_setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, 1, "IP_MULTICAST_TTL", err) ||
@@ -126,7 +127,7 @@ static int mcast_join(int fd, const struct mcast_options *opt, char *err)
             .imr_interface.s_addr = htonl(INADDR_ANY),
         };
         if (opt->iface != NULL && inet_pton(AF_INET, opt->iface, &mreq.imr_interface) != 1) {
-            snprintf(err, NET_ERR_LEN, "--if '%s': not an IPv4 address", opt->iface);
+            snprintf(err, NET_ERR_LEN, _("--if '%s': not an IPv4 address"), opt->iface);
             return -1;
         }
         return mcast_setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq,
@@ -162,7 +163,7 @@ static int mcast_send_one(int fd, const struct mcast_options *opt, const char *m
         return -1;
     }
     TRACE_DATA("sendto", len, msg, len, "sendto(fd %d, %zu bytes, %s) -> %zu", fd, len, addr, len);
-    printf("sent %zu bytes to %s\n", len, addr);
+    printf(_("sent %zu bytes to %s\n"), len, addr);
     fflush(stdout);
     return 0;
 }
@@ -218,7 +219,7 @@ static int mcast_receive(int fd, char *buf, char *err)
     }
     net_format_addr((struct sockaddr *)&from, len, addr, sizeof addr);
     TRACE_DATA("recvfrom", n, buf, (size_t)n, "recvfrom(fd %d) -> %zd bytes from %s", fd, n, addr);
-    printf("from %s: ", addr);
+    printf(_("from %s: "), addr);
     fwrite(buf, 1, (size_t)n, stdout);
     putchar('\n');
     fflush(stdout);
@@ -232,11 +233,12 @@ static int mcast_listen(const struct mcast_options *opt, char *err)
     int fd = buf == NULL ? -1 : mcast_socket(opt, err);
     int rc = -1;
     if (buf == NULL)
-        snprintf(err, NET_ERR_LEN, "out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("out of memory"));
     if (fd == -1 || mcast_bind(fd, opt, err) == -1 || mcast_join(fd, opt, err) == -1)
         goto out;
     net_format_addr((const struct sockaddr *)&opt->group, opt->group_len, addr, sizeof addr);
-    printf("udp-demo multicast: listening on %s (group joined)\n", addr);
+    /* "listening on ADDRESS" is the same in every language: scripts read it */
+    printf("udp-demo multicast: listening on %s%s", addr, _(" (group joined)\n"));
     fflush(stdout);
     rc = 0;
     long got = 0;
@@ -266,30 +268,30 @@ out:
 /* --- command line --------------------------------------------------------- */
 
 static const char mcast_usage[] =
-    "usage: udp-demo multicast send [--group G] [-p PORT] [--ttl N] [--if ADDR]\n"
-    "                               [-m MESSAGE]... [--trace[=detail]]\n"
-    "       udp-demo multicast listen [--group G] [-p PORT] [--if ADDR] [-c COUNT]\n"
-    "                               [--trace[=detail]]\n"
-    "\n"
-    "One sender, many listeners: start 'listen' in several terminals, then 'send'.\n"
-    "\n"
-    "      --group G        the group (default 239.255.0.1; an IPv6 group such as\n"
-    "                       ff15::1 works too)\n"
-    "  -p, --port PORT      the port (default 9001)\n"
-    "      --ttl N          send: how many routers the datagrams may cross\n"
-    "                       (default 1: this network only)\n"
-    "      --if ADDR        the interface: its IPv4 address (e.g. 127.0.0.1), or for\n"
-    "                       IPv6 its name or index (default: the kernel's choice)\n"
-    "  -m, --message TEXT   send: one datagram; repeat for more (default: each line\n"
-    "                       of input)\n"
-    "  -c, --count N        listen: stop after N datagrams (default: until Ctrl-C)\n"
-    "      --trace          narrate each socket call on stderr\n"
-    "                       =detail: socket options, batches, sendfile too\n"
-    "  -h, --help           show this help\n"
-    "      --version        print the version and exit\n"
-    "\n"
-    "A listener prints one line when ready, then 'from ADDRESS: TEXT' per datagram.\n"
-    "Exit: 0 ok, 1 a socket call failed, 2 bad usage.\n";
+    N_("usage: udp-demo multicast send [--group G] [-p PORT] [--ttl N] [--if ADDR]\n"
+       "                               [-m MESSAGE]... [--trace[=detail]]\n"
+       "       udp-demo multicast listen [--group G] [-p PORT] [--if ADDR] [-c COUNT]\n"
+       "                               [--trace[=detail]]\n"
+       "\n"
+       "One sender, many listeners: start 'listen' in several terminals, then 'send'.\n"
+       "\n"
+       "      --group G        the group (default 239.255.0.1; an IPv6 group such as\n"
+       "                       ff15::1 works too)\n"
+       "  -p, --port PORT      the port (default 9001)\n"
+       "      --ttl N          send: how many routers the datagrams may cross\n"
+       "                       (default 1: this network only)\n"
+       "      --if ADDR        the interface: its IPv4 address (e.g. 127.0.0.1), or for\n"
+       "                       IPv6 its name or index (default: the kernel's choice)\n"
+       "  -m, --message TEXT   send: one datagram; repeat for more (default: each line\n"
+       "                       of input)\n"
+       "  -c, --count N        listen: stop after N datagrams (default: until Ctrl-C)\n"
+       "      --trace          narrate each socket call on stderr\n"
+       "                       =detail: socket options, batches, sendfile too\n"
+       "  -h, --help           show this help\n"
+       "      --version        print the version and exit\n"
+       "\n"
+       "A listener prints one line when ready, then 'from ADDRESS: TEXT' per datagram.\n"
+       "Exit: 0 ok, 1 a socket call failed, 2 bad usage.\n");
 
 /* What the command line says besides -p and --trace. */
 struct mcast_args {
@@ -307,19 +309,19 @@ static int mcast_option(void *ctx, int ch, const char *arg, char *err)
         return 0;
     case 'T':
         if (cli_parse_long(arg, 0, 255, &opt->ttl) == -1)
-            return cli_reason(err, "invalid --ttl '%s': 0 to 255", arg);
+            return cli_reason(err, _("invalid --ttl '%s': 0 to 255"), arg);
         return 0;
     case 'i':
         opt->iface = arg;
         return 0;
     case 'm':
         if (opt->message_count == MCAST_MAX_MESSAGES)
-            return cli_reason(err, "at most %d messages", MCAST_MAX_MESSAGES);
+            return cli_reason(err, _("at most %d messages"), MCAST_MAX_MESSAGES);
         opt->messages[opt->message_count++] = arg;
         return 0;
     default: /* 'c' */
         if (cli_parse_long(arg, 1, INT_MAX, &opt->count) == -1)
-            return cli_reason(err, "invalid count '%s'", arg);
+            return cli_reason(err, _("invalid count '%s'"), arg);
         return 0;
     }
 }
@@ -350,12 +352,12 @@ static int mcast_parse(int argc, char *argv[], struct mcast_options *opt)
     trace_set_depth(&trace_program, common.trace);
     if (mcast_parse_group(a.group, common.port, opt) == -1)
         return cli_error(MCAST_PROG, CLI_EXIT_USAGE,
-                         "--group '%s': not a multicast address (224.0.0.0/4 or ff00::/8)",
+                         _("--group '%s': not a multicast address (224.0.0.0/4 or ff00::/8)"),
                          a.group);
     if (opt->listen && opt->message_count > 0)
-        return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "-m is for 'send'");
+        return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "%s", _("-m is for 'send'"));
     if (!opt->listen && opt->count > 0)
-        return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "-c is for 'listen'");
+        return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "%s", _("-c is for 'listen'"));
     return -1;
 }
 
@@ -365,13 +367,14 @@ int udp_multicast_main(int argc, char *argv[])
     char err[NET_ERR_LEN];
 
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(mcast_usage, stdout);
+        fputs(_(mcast_usage), stdout);
         return CLI_EXIT_OK;
     }
     if (argc >= 2 && strcmp(argv[1], "--version") == 0)
         return cli_version("udp-demo");
     if (argc < 2 || (strcmp(argv[1], "send") != 0 && strcmp(argv[1], "listen") != 0))
-        return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "say 'send' or 'listen' (see --help)");
+        return cli_error(MCAST_PROG, CLI_EXIT_USAGE, "%s",
+                         _("say 'send' or 'listen' (see --help)"));
     opt.listen = strcmp(argv[1], "listen") == 0;
     int rc = mcast_parse(argc - 1, argv + 1, &opt);
     if (rc != -1)

@@ -42,12 +42,13 @@
 
 #define NS_PER_MS 1000000LL
 
-/* What --trace says of each kind after its sendto() line. */
+/* What --trace says of each kind after its sendto() line (translated
+ * where it is printed; an answer has no note). */
 static const char *const udp_out_note[] = {
     [UDP_OUT_ANSWER] = "",
-    [UDP_OUT_COPY] = "sent again on purpose (--dup): UDP may deliver a datagram twice",
-    [UDP_OUT_LATE] = "held back on purpose (--reorder), sent after a later answer",
-    [UDP_OUT_EXPIRED] = "held back on purpose (--reorder); no later answer came, sent now",
+    [UDP_OUT_COPY] = N_("sent again on purpose (--dup): UDP may deliver a datagram twice"),
+    [UDP_OUT_LATE] = N_("held back on purpose (--reorder), sent after a later answer"),
+    [UDP_OUT_EXPIRED] = N_("held back on purpose (--reorder); no later answer came, sent now"),
 };
 
 /* One batch: the receive side and the replies that go back. */
@@ -104,8 +105,8 @@ static void udp_grow_buffers(int fd)
     if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) == -1)
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
     TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                      "setsockopt(fd %d, SO_RCVBUF, SO_SNDBUF, %d bytes): a burst waits in the "
-                      "kernel instead of being lost",
+                      _("setsockopt(fd %d, SO_RCVBUF, SO_SNDBUF, %d bytes): a burst waits in "
+                        "the kernel instead of being lost"),
                       fd, size);
 }
 
@@ -117,7 +118,7 @@ static int udp_server_bind(struct udp_server *srv, char *err)
                       srv->config.seed);
     srv->counters = counters_new("udp");
     if (srv->counters == NULL) {
-        snprintf(err, NET_ERR_LEN, "counters: out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("counters: out of memory"));
         return -1;
     }
     /* socket() + bind(): the whole set-up. No listen(), no accept(). */
@@ -154,8 +155,8 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, str
     /* Said here, in the caller's thread, not when serving starts: a demo
      * that forks the server then prints it before its client's lines. */
     if (rc == 0)
-        TRACE_DETAIL("recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d datagrams per "
-                     "system call",
+        TRACE_DETAIL(_("recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d datagrams "
+                       "per system call"),
                      UDP_BATCH);
     trace_restore(was);
     return rc;
@@ -352,7 +353,7 @@ static void udp_trace_reply(struct udp_batch *b, int i)
     udp_trace_datagram(b->srv, true, m->msg_iov->iov_base, m->msg_iov->iov_len, m->msg_name,
                        m->msg_namelen);
     if (b->disorder && b->out.kinds[i] != UDP_OUT_ANSWER)
-        TRACE("  ... %s", udp_out_note[b->out.kinds[i]]);
+        TRACE("  ... %s", _(udp_out_note[b->out.kinds[i]]));
     trace_conn_leave();
 }
 
@@ -374,7 +375,7 @@ static void udp_send_replies(struct udp_batch *b, int count)
             continue;
         }
         TRACE_DETAIL_CALL("sendmmsg", n, NULL, 0,
-                          "sendmmsg(fd %d, %d replies) -> %d datagrams in one call", srv->fd,
+                          _("sendmmsg(fd %d, %d replies) -> %d datagrams in one call"), srv->fd,
                           count - sent, n);
         for (int i = sent; i < sent + n; i++) {
             if (trace_on())
@@ -412,7 +413,8 @@ static int udp_disorder_add(struct udp_batch *b, int at, const struct msghdr *re
     if (fate.hold && udp_hold_put(&b->hold, reply, fate.twice, udp_now_ns())) {
         if (trace_on()) {
             trace_conn_enter(udp_traced_peer(srv, reply->msg_name, reply->msg_namelen));
-            TRACE("  ... held back on purpose (--reorder): it goes out after the next answer");
+            TRACE("  ... %s",
+                  _("held back on purpose (--reorder): it goes out after the next answer"));
             trace_conn_leave();
         }
         return at;
@@ -460,7 +462,7 @@ static int udp_serve_batch(struct udp_batch *b)
     }
     /* The batch is engineering; the lesson reads one recvfrom() a datagram. */
     TRACE_DETAIL_CALL("recvmmsg", n, NULL, 0,
-                      "recvmmsg(fd %d, %u slots, MSG_WAITFORONE) -> %d datagrams in one call",
+                      _("recvmmsg(fd %d, %u slots, MSG_WAITFORONE) -> %d datagrams in one call"),
                       srv->fd, b->want, n);
     int replies = 0;
     for (int i = 0; i < n; i++) {
@@ -521,7 +523,7 @@ int udp_server_serve(struct udp_server *srv, char *err)
     if (b != NULL)
         b->bufs = malloc((size_t)UDP_BATCH * UDP_RECV_BUFSIZE);
     if (b == NULL || b->bufs == NULL) {
-        snprintf(err, NET_ERR_LEN, "udp server: out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("udp server: out of memory"));
         goto out;
     }
     /* Touch the buffers now: otherwise their pages arrive one by one as
@@ -537,7 +539,7 @@ int udp_server_serve(struct udp_server *srv, char *err)
     b->disorder = udp_disorder_on(&srv->disorder);
     if (b->disorder && udp_hold_init(&b->hold) == -1) {
         b->disorder = false;
-        snprintf(err, NET_ERR_LEN, "udp server: out of memory");
+        snprintf(err, NET_ERR_LEN, "%s", _("udp server: out of memory"));
         goto out;
     }
     while (!stop_requested(srv->stop)) { /* the server's whole life: receive, answer */

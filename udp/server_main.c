@@ -80,7 +80,7 @@ static int udp_percent_option(const char *name, const char *arg, unsigned *out, 
 {
     long v;
     if (cli_parse_long(arg, 0, 100, &v) == -1)
-        return cli_reason(err, "invalid --%s '%s': a percentage from 0 to 100", name, arg);
+        return cli_reason(err, _("invalid --%s '%s': a percentage from 0 to 100"), name, arg);
     *out = (unsigned)v;
     return 0;
 }
@@ -95,7 +95,7 @@ static int udp_server_option(void *config, int ch, const char *arg, char *err)
     switch (ch) {
     case 'o':
         if (udp_parse_mode(arg, &c->mode) == -1)
-            return cli_reason(err, "unknown mode '%s': use upper or echo", arg);
+            return cli_reason(err, _("unknown mode '%s': use upper or echo"), arg);
         return 0;
     case 'd':
         return udp_percent_option("drop", arg, &c->drop_percent, err);
@@ -105,7 +105,7 @@ static int udp_server_option(void *config, int ch, const char *arg, char *err)
         return udp_percent_option("reorder", arg, &c->reorder_percent, err);
     case 's':
         if (cli_parse_long(arg, 0, LONG_MAX, &v) == -1)
-            return cli_reason(err, "invalid --seed '%s': a number from 0", arg);
+            return cli_reason(err, _("invalid --seed '%s': a number from 0"), arg);
         c->seed = (uint64_t)v;
         return 0;
     default:
@@ -121,7 +121,7 @@ static int udp_server_finish(void *config, const struct cli_common *common, char
     if (net_endpoint_from_host_port(common->host, common->port, &c->endpoint, err) == -1 ||
         c->endpoint.is_unix) {
         if (c->endpoint.is_unix)
-            cli_reason(err, "a UDP server needs an IP address");
+            cli_reason(err, "%s", _("a UDP server needs an IP address"));
         return CLI_EXIT_USAGE;
     }
     return CLI_EXIT_OK;
@@ -135,17 +135,20 @@ static void udp_server_announce(const void *server)
     char where[NET_WHERE_LEN];
 
     net_format_listening(srv->fd, &c->endpoint, where, sizeof where);
-    printf("udp-demo server: listening on %s (mode %s", where,
-           c->mode == UDP_MODE_UPPER ? "upper" : "echo");
+    /* Scripts read "udp-demo server: listening on ADDRESS": the same in
+     * every language. Only the details in brackets are translated. */
+    printf("udp-demo server: listening on %s", where);
+    printf(_(" (mode %s"), c->mode == UDP_MODE_UPPER ? "upper" : "echo");
     if (c->drop_percent > 0)
-        printf(", drop %u%%", c->drop_percent);
+        printf(_(", drop %u%%"), c->drop_percent);
     if (c->dup_percent > 0)
-        printf(", dup %u%%", c->dup_percent);
+        printf(_(", dup %u%%"), c->dup_percent);
     if (c->reorder_percent > 0)
-        printf(", reorder %u%%", c->reorder_percent);
+        printf(_(", reorder %u%%"), c->reorder_percent);
     if (c->drop_percent > 0 || c->dup_percent > 0 || c->reorder_percent > 0)
-        printf(", seed %llu", (unsigned long long)c->seed);
-    printf(")\n");
+        printf(_(", seed %llu"), (unsigned long long)c->seed);
+    /* TRANSLATORS: closes " (mode %s" of the ready line. */
+    printf("%s", _(")\n"));
     fflush(stdout);
 }
 
@@ -155,12 +158,12 @@ static void udp_server_report(const void *server)
     const struct udp_server *srv = server;
     const struct udp_server_stats *s = &srv->stats;
     fprintf(stderr,
-            "udp-demo server: %lld datagrams received, %lld answered, %lld dropped "
-            "(%lld truncated, %lld refused), %lld failed sends",
+            _("udp-demo server: %lld datagrams received, %lld answered, %lld dropped "
+              "(%lld truncated, %lld refused), %lld failed sends"),
             (long long)s->received, (long long)s->answered, (long long)s->dropped,
             (long long)s->truncated, (long long)s->refused, (long long)s->failed);
     if (srv->config.dup_percent > 0 || srv->config.reorder_percent > 0)
-        fprintf(stderr, "; %lld sent twice (--dup), %lld sent after a later answer (--reorder)",
+        fprintf(stderr, _("; %lld sent twice (--dup), %lld sent after a later answer (--reorder)"),
                 (long long)s->duplicated, (long long)s->reordered);
     fputc('\n', stderr);
 }

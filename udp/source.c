@@ -5,6 +5,7 @@
 #include "net.h"
 #include "trace.h"
 #include "udp_peer.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ int udp_source_enable(int fd, const struct sockaddr *local, bool *enabled, char 
     }
     TRACE_DETAIL_CALL(
         "setsockopt", 0, NULL, 0,
-        "setsockopt(fd %d, %s) -> 0: each reply leaves from the address its request came to", fd,
+        _("setsockopt(fd %d, %s) -> 0: each reply leaves from the address its request came to"), fd,
         local->sa_family == AF_INET ? "IP_PKTINFO" : "IPV6_RECVPKTINFO, IP_PKTINFO");
     *enabled = true;
     return 0;
