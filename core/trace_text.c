@@ -4,6 +4,7 @@
  */
 #include "trace.h"
 #include "trace_text.h"
+#include "i18n.h"
 
 #include <langinfo.h>
 #include <locale.h>
@@ -132,7 +133,9 @@ const char *trace_preview(const void *data, size_t len, char *out, size_t outlen
     out[o++] = '"';
     out[o] = '\0';
     if (i < len)
-        snprintf(out + o, outlen - o, " (+%zu more)", len - i);
+        /* TRANSLATORS: the bytes of a message its preview leaves out; the same
+           words count the lost datagrams udp-demo ping leaves unlisted */
+        snprintf(out + o, outlen - o, _(" (+%zu more)"), len - i);
     return out;
 }
 

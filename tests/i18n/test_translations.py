@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import unicodedata
 import unittest
 
@@ -208,7 +209,9 @@ class ProgramsTest(unittest.TestCase):
 
     def test_translated_help_names_every_flag_the_english_one_does(self):
         for argv in (["tcp-demo"], ["tcp-demo", "server"], ["tcp-demo", "client"],
-                     ["udp-demo"], ["udp-demo", "server"], ["udp-demo", "client"], ["http-demo"],
+                     ["udp-demo"], ["udp-demo", "server"], ["udp-demo", "client"],
+                     ["udp-demo", "ping"], ["udp-demo", "boundaries"], ["udp-demo", "multicast"],
+                     ["http-demo"],
                      ["http-demo", "server"], ["http-demo", "get"], ["ftp-demo"],
                      ["ftp-demo", "server"], ["ftp-demo", "client"], ["ftp-demo", "get"],
                      ["ftp-demo", "put"], ["netdemo"], ["netdemo", "compare"]):
@@ -465,6 +468,112 @@ class ProgramsTest(unittest.TestCase):
         self.assertIn(", SO_REUSEADDR) -> 0：重启时不必等 TIME_WAIT 过去", err)
         self.assertNotIn("is an IPv4 caller", err)
         self.assertNotIn("need not wait", err)
+
+    def zh_server(self, *argv):
+        """A server started in Chinese; returns it and its port, from the
+        ready line, whose start is the same in every language."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        env.update(ZH)
+        srv = subprocess.Popen([os.path.join(BIN, argv[0]), *argv[1:]], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+        ready = srv.stdout.readline()
+        port = re.search(r"^\S+ server: listening on 127\.0\.0\.1:(\d+) ", ready)
+        if port is None:
+            srv.kill()
+            srv.communicate()
+        self.assertIsNotNone(port, ready)
+        return srv, int(port.group(1)), ready
+
+    def test_the_udp_server_speaks_chinese_from_its_ready_line_to_its_counts(self):
+        srv, port, ready = self.zh_server("udp-demo", "server", "-p", "0", "--drop", "0",
+                                          "--dup", "100", "--seed", "1")
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+                c.settimeout(5)
+                c.sendto(b"dream is handsome", ("127.0.0.1", port))
+                self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
+            line = srv.stdout.readline()
+            srv.send_signal(signal.SIGINT)
+            _, err = srv.communicate(timeout=10)
+        finally:
+            srv.kill()
+            srv.communicate()
+        self.assertIn("（模式 upper，重复 100%，种子 1）", ready)
+        self.assertRegex(line, r'^来自 127\.0\.0\.1:\d+ 的数据报："dream is handsome" -> '
+                               r'"DREAM IS HANDSOME"$')
+        self.assertIn("udp-demo server：收到 1 个数据报，应答 1 个，丢弃 0 个", err)
+        self.assertIn("发了两遍 1 个（--dup）", err)
+        # the help shows the line the server prints in this language
+        help_text = run("udp-demo", "server", "--help", lang=ZH).stdout
+        self.assertIn('  来自 127.0.0.1:53122 的数据报："dream is handsome" -> "DREAM IS HANDSOME"\n',
+                      help_text)
+        help_text = run("tcp-demo", "server", "--help", lang=ZH).stdout
+        self.assertIn('  127.0.0.1:53122 来电："dream is handsome" -> "DREAM IS HANDSOME"\n',
+                      help_text)
+
+    def test_the_tcp_server_keeps_its_ready_line_and_narrates_its_model_in_chinese(self):
+        for model, note in (("fork", "fork 模型：每个子进程都有自己的一份描述符表"),
+                            ("thread", "thread 模型：所有线程共用一张描述符表"),
+                            ("epoll", "epoll_wait() ... 现在由一个线程同时等待所有套接字")):
+            with self.subTest(model=model):
+                srv, port, ready = self.zh_server("tcp-demo", "server", "-p", "0", "--model",
+                                                  model, "--trace")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
+                        c.sendall(b"dream is handsome")
+                        self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
+                    err = ""
+                    watchdog = threading.Timer(10, srv.kill)  # if the line never comes
+                    watchdog.start()
+                    while "（对方挂断了）" not in err:  # the server's lines, to its hang-up
+                        line = srv.stderr.readline()
+                        if not line:
+                            break
+                        err += line
+                    watchdog.cancel()
+                    srv.send_signal(signal.SIGINT)
+                    err += srv.communicate(timeout=10)[1]
+                finally:
+                    srv.kill()
+                    srv.communicate()
+                self.assertIn(f"（模型 {model}，模式 upper）", ready)
+                self.assertIn(note, err)
+                self.assertIn("（对方挂断了）", err)
+                self.assertNotIn("model:", err)
+
+    def test_udp_ping_reliable_says_its_retransmissions_in_chinese(self):
+        srv, port, _ = self.zh_server("udp-demo", "server", "-p", "0", "--drop", "100")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+        env.update(ZH)
+        ping = subprocess.Popen([os.path.join(BIN, "udp-demo"), "ping", "--reliable", "-p",
+                                 str(port), "-c", "1", "-t", "20"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            lines = [ping.stdout.readline() for _ in range(3)]
+        finally:
+            ping.kill()
+            ping.communicate()
+            srv.kill()
+            srv.communicate()
+        text = "".join(lines)
+        self.assertIn("PING 127.0.0.1:%d（udp，可靠模式）" % port, text)
+        self.assertRegex(text, r"seq=0：没有及时收到 ACK，重发（第 2 次，最多 30 次；下次等 \d+ 毫秒）")
+        self.assertNotIn("no ACK in time", text)
+
+    def test_the_other_udp_commands_say_their_errors_in_chinese(self):
+        for argv, chinese in ((["multicast"], "请指定 'send' 或 'listen'（见 --help）"),
+                              (["multicast", "send", "--group", "10.0.0.1"], "不是组播地址"),
+                              (["multicast", "listen", "-m", "x"], "-m 只用于 'send'"),
+                              (["ping", "-c", "0"], "无效的 count '0'：应为 1 到"),
+                              (["server", "--mode", "shout"], "未知模式 'shout'：请用 upper 或 echo"),
+                              (["bogus"], "未知命令 'bogus'（见 --help）")):
+            with self.subTest(argv=argv):
+                zh = run("udp-demo", *argv, lang=ZH)
+                self.assertEqual(zh.returncode, 2, zh.stderr)
+                self.assertIn(chinese, zh.stderr)
+                en = run("udp-demo", *argv, lang=EN)
+                self.assertEqual(en.returncode, 2, en.stderr)
+                self.assertNotRegex(en.stderr, r"[\u4e00-\u9fff]")
 
     def test_the_zh_cn_locale_exists(self):
         r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
