@@ -58,7 +58,7 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
         return -1;
     }
     size_t len = (size_t)n < UDP_RECV_BUFSIZE ? (size_t)n : UDP_RECV_BUFSIZE;
-    TRACE_DATA("recv", n, buf, len, "recv(fd %d) -> %zd bytes", fd, n);
+    TRACE_DATA("recv", n, buf, len, _("recv(fd %d) -> %zd bytes"), fd, n);
     fwrite(buf, 1, len, stdout);
     fputc('\n', stdout);
     fflush(stdout);
@@ -73,11 +73,12 @@ static int udp_client_say(int fd, unsigned char *buf, const char *msg, size_t le
     if (send(fd, msg, len, 0) == -1) { /* one send(), one datagram */
         /* errno, before the trace line's write can change it */
         int e = errno;
-        TRACE_CALL("send", -1, NULL, 0, "send(fd %d, %zu bytes) -> -1 (%s)", fd, len, strerror(e));
+        TRACE_CALL("send", -1, NULL, 0, _("send(fd %d, %zu bytes) -> -1 (%s)"), fd, len,
+                   strerror(e));
         set_err(err, "send", e);
         return -1;
     }
-    TRACE_DATA("send", len, msg, len, "send(fd %d, %zu bytes) -> %zu", fd, len, len);
+    TRACE_DATA("send", len, msg, len, _("send(fd %d, %zu bytes) -> %zu"), fd, len, len);
     return udp_client_hear(fd, buf, timeout_ms, err);
 }
 

@@ -234,8 +234,8 @@ static int conn_send(struct http_conn *c)
             return conn_wait_drain(c, progressed);
         if (n <= 0)
             return -1; /* an error, or the file shrank under us */
-        TRACE_DETAIL_CALL("sendfile", n, NULL, 0, "sendfile(fd %d, file fd %d, %zd bytes)", c->fd,
-                          resp->fd, n);
+        TRACE_DETAIL_CALL("sendfile", n, NULL, 0, _("sendfile(fd %d, file fd %d, %zd bytes)"),
+                          c->fd, resp->fd, n);
         resp->file_off += (uint64_t)n;
         this_turn += (uint64_t)n;
         counters_add(stats, bytes_out, n);
@@ -361,7 +361,7 @@ static void conn_send_continue(struct http_conn *c)
     static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
     c->work->req.expect_100 = false;
     ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
-    TRACE_DATA("send", n, line, sizeof line - 1, "send(fd %d, %zu bytes) -> %zd (100 Continue)",
+    TRACE_DATA("send", n, line, sizeof line - 1, _("send(fd %d, %zu bytes) -> %zd (100 Continue)"),
                c->fd, sizeof line - 1, n);
     if (n > 0)
         counters_add(c->w->srv->stats, bytes_out, n);
@@ -516,7 +516,7 @@ static void conn_on_readable(struct http_conn *c)
         http_conn_close(c);
         return;
     }
-    TRACE_DATA("recv", n, w->buf, (size_t)n, "recv(fd %d) -> %zd bytes", c->fd, n);
+    TRACE_DATA("recv", n, w->buf, (size_t)n, _("recv(fd %d) -> %zd bytes"), c->fd, n);
     counters_add(w->srv->stats, bytes_in, n);
     if (c->state == CONN_LINGERING || c->state == CONN_STREAMING)
         return; /* dropped: the response is out (or is a stream) */

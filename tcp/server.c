@@ -221,19 +221,19 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
             tcp_tell_silent(conn, heard);
             return;
         }
-        TRACE_DATA("recv", n, buf, (size_t)n, "recv(fd %d) -> %zd bytes", conn, n);
+        TRACE_DATA("recv", n, buf, (size_t)n, _("recv(fd %d) -> %zd bytes"), conn, n);
         counters_add(srv->stats, bytes_in, n);
 
         if (tcp_answer_call(srv, conn, buf, (size_t)n, &heard) == 0)
             continue; /* discard mode: listen only */
         /* speak: conn.send() - all of it, unless Ctrl-C comes first */
         if (io_send_all_until(conn, buf, (size_t)n, stop_fd(srv->stop)) == -1) {
-            TRACE_CALL("send", -1, NULL, 0, "send(fd %d, %zd bytes) -> -1 (%s)", conn, n,
+            TRACE_CALL("send", -1, NULL, 0, _("send(fd %d, %zd bytes) -> -1 (%s)"), conn, n,
                        strerror(errno));
             counters_add(srv->stats, errors, 1);
             return;
         }
-        TRACE_DATA("send", n, buf, (size_t)n, "send(fd %d, %zd bytes) -> %zd", conn, n, n);
+        TRACE_DATA("send", n, buf, (size_t)n, _("send(fd %d, %zd bytes) -> %zd"), conn, n, n);
         counters_add(srv->stats, bytes_out, n);
     }
 }

@@ -33,7 +33,7 @@ static void boundaries_print_read(FILE *show, const char *call, int i, const cha
 {
     char preview[TRACE_PREVIEW_TEXT_LEN];
     if (show != NULL)
-        fprintf(show, "  %s #%d -> %zd bytes %s\n", call, i, n,
+        fprintf(show, _("  %s #%d -> %zd bytes %s\n"), call, i, n,
                 trace_preview(buf, (size_t)n, preview, sizeof preview));
 }
 
@@ -71,8 +71,8 @@ static int boundaries_tcp(FILE *show, int *reads_out, char *err)
     for (int i = 0; i < BOUNDARIES_COUNT; i++) {
         size_t len = strlen(boundaries_words[i]);
         io_write_all(client, boundaries_words[i], len);
-        TRACE_DATA("send", len, boundaries_words[i], len, "send(fd %d, %zu bytes) -> %zu", client,
-                   len, len);
+        TRACE_DATA("send", len, boundaries_words[i], len, _("send(fd %d, %zu bytes) -> %zu"),
+                   client, len, len);
     }
     shutdown(client, SHUT_WR);
     TRACE_CALL("shutdown", 0, NULL, 0, _("shutdown(fd %d, SHUT_WR) -> 0 (FIN: no more data)"),
@@ -136,8 +136,8 @@ static int boundaries_udp(FILE *show, int *reads_out, char *err)
     for (int i = 0; i < BOUNDARIES_COUNT; i++) {
         size_t len = strlen(boundaries_words[i]);
         ssize_t rc = send(tx, boundaries_words[i], len, 0);
-        TRACE_DATA("send", rc, boundaries_words[i], len, "send(fd %d, %zu bytes) -> %zd", tx, len,
-                   rc);
+        TRACE_DATA("send", rc, boundaries_words[i], len, _("send(fd %d, %zu bytes) -> %zd"), tx,
+                   len, rc);
     }
     if (show != NULL)
         fprintf(show, "%s",

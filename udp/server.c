@@ -216,11 +216,11 @@ static void udp_trace_datagram(struct udp_server *srv, bool sent, const void *da
     }
     if (sent)
         trace_call_log("sendto", (int64_t)len, event_data, event_len,
-                       "sendto(fd %d, %zu bytes, %s) -> %zu %s", srv->fd, len, tc->peer, len,
+                       _("sendto(fd %d, %zu bytes, %s) -> %zu %s"), srv->fd, len, tc->peer, len,
                        shown);
     else
         trace_call_log("recvfrom", (int64_t)len, event_data, event_len,
-                       "recvfrom(fd %d) -> %zu bytes from %s %s", srv->fd, len, tc->peer, shown);
+                       _("recvfrom(fd %d) -> %zu bytes from %s %s"), srv->fd, len, tc->peer, shown);
 }
 
 /* Why datagram i must not be answered, or NULL to answer it: its reply is
