@@ -83,9 +83,9 @@ static void ping_trace(bool sent, int fd, const void *datagram, size_t len)
         return;
     if (sent)
         trace_call_log("send", (int64_t)len, about, strlen(about),
-                       "send(fd %d, %zu bytes) -> %zu %s", fd, len, len, about);
+                       _("send(fd %d, %zu bytes) -> %zu %s"), fd, len, len, about);
     else
-        trace_call_log("recv", (int64_t)len, about, strlen(about), "recv(fd %d) -> %zu bytes %s",
+        trace_call_log("recv", (int64_t)len, about, strlen(about), _("recv(fd %d) -> %zu bytes %s"),
                        fd, len, about);
 }
 

@@ -6,6 +6,7 @@
  */
 #include "udp_packet.h"
 
+#include <libintl.h>
 #include <stdio.h>
 
 static void put_be32(unsigned char *p, uint32_t v)
@@ -90,7 +91,9 @@ int udp_packet_describe(const void *buf, size_t len, char *out, size_t outlen)
     struct udp_packet_header h;
     if (udp_packet_decode(buf, len, &h) == -1)
         return -1;
-    snprintf(out, outlen, "%s seq %u (%zu bytes)", udp_packet_type_name(h.type), (unsigned)h.seq,
-             len);
+    /* proto opens no socket and has no core/i18n.h: gettext() itself,
+     * so that trace and lecture lines show a packet in the user's words */
+    snprintf(out, outlen, gettext("%s seq %u (%zu bytes)"), udp_packet_type_name(h.type),
+             (unsigned)h.seq, len);
     return 0;
 }

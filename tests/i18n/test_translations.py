@@ -388,7 +388,7 @@ class ProgramsTest(unittest.TestCase):
             try:
                 ready = srv.stdout.readline()
                 # scripts read "http-demo server: listening on ADDRESS" in every language
-                port = re.match(r"http-demo server: listening on 127\.0\.0\.1:(\d+)（1 个工作线程，根目录 ",
+                port = re.match(r"http-demo server: listening on 127\.0\.0\.1:(\d+) （1 个工作线程，根目录 ",
                                 ready)
                 self.assertIsNotNone(port, ready)
                 url = "http://127.0.0.1:%s/" % port.group(1)
