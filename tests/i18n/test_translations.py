@@ -201,12 +201,12 @@ class ProgramsTest(unittest.TestCase):
         self.assertRegex(r.stdout, r"发出 6 个数据报，收到 \d 个")
         self.assertIn("没有应答的 seq", r.stdout, "--drop 30 with seed 2 loses some")
 
-    def same_story(self, program, times):
-        """The narrated demo in Chinese, run times times: the same lines
+    def same_story(self, program, times, lang=ZH):
+        """The narrated demo in lang, run times times: the same lines
         every time, apart from ports and descriptor numbers."""
         first = None
         for _ in range(times):
-            r = run(program, lang=ZH)
+            r = run(program, lang=lang)
             self.assertEqual(r.returncode, 0, r.stderr)
             text = re.sub(r"fd \d+", "fd N", re.sub(r":\d+", ":P", r.stderr + r.stdout))
             if first is None:
@@ -220,12 +220,21 @@ class ProgramsTest(unittest.TestCase):
         self.assertIn("recv(fd N) -> 0（对方挂断了）", text)
         self.assertIn("DREAM IS HANDSOME", text, "the seed's words are the message, not translated")
         self.assertNotIn("buys a phone", text)
+        english = self.same_story("tcp-demo", 5, lang=EN)
+        self.assertIn("socket() buys a phone, bind() puts in the SIM card", english)
+        self.assertIn("recv(fd N) -> 0 (the caller hung up)", english)
+        self.assertNotRegex(english, r"[\u4e00-\u9fff]")
 
     def test_udp_demo_narrates_in_chinese_the_same_every_time(self):
         text = self.same_story("udp-demo", 10)
         self.assertIn("没有 listen()，也没有 accept()", text)
         self.assertIn("写了 3 次，读到数据 1 次：TCP 不保留消息边界。", text)
         self.assertIn("写了 3 次，读了 3 次：每个数据报都保留自己的边界。", text)
+        english = self.same_story("udp-demo", 5, lang=EN)
+        self.assertIn("No listen(), no accept().", english)
+        self.assertIn("3 writes, 1 read of data: TCP keeps no message boundaries.", english)
+        self.assertIn("3 writes, 3 reads: each datagram keeps its boundaries.", english)
+        self.assertNotRegex(english, r"[\u4e00-\u9fff]")
 
     def test_translated_help_names_every_flag_the_english_one_does(self):
         for argv in (["tcp-demo"], ["tcp-demo", "server"], ["tcp-demo", "client"],
