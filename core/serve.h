@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct counters;
+
 /* What makes one server program its own. Every err below is a buffer of
  * CLI_ERR_LEN bytes for one line without "prog: " (server_main adds it). */
 struct server_ops {
@@ -62,6 +64,10 @@ struct server_ops {
      * one (TCP, HTTP, FTP) or the only one (UDP), between open and close.
      * getsockname() on it gives the address and the port -p 0 picked. */
     int (*listen_fd)(const void *srv);
+    /* counters: what the server has counted (as /stats shows it), between
+     * open and close: for a program that runs servers in-process and
+     * measures them (netdemo compare). */
+    const struct counters *(*counters)(const void *srv);
 };
 
 /* server_main: run a server program: parse argv (argv[0] is the command

@@ -298,6 +298,11 @@ static int ftp_server_listen_fd(const void *srv)
     return ((const struct ftp_server *)srv)->listen_fd;
 }
 
+static const struct counters *ftp_server_counters(const void *srv)
+{
+    return ((const struct ftp_server *)srv)->stats;
+}
+
 const struct server_ops ftp_server_ops = {
     .prog = "ftp-demo server",
     .version_prog = "ftp-demo",
@@ -317,6 +322,7 @@ const struct server_ops ftp_server_ops = {
     .announce = ftp_server_announce,
     .report = NULL,
     .listen_fd = ftp_server_listen_fd,
+    .counters = ftp_server_counters,
 };
 
 int ftp_server_main(int argc, char *argv[])

@@ -221,6 +221,11 @@ static int http_server_listen_fd(const void *srv)
     return ((const struct http_server *)srv)->listen_fds[0];
 }
 
+static const struct counters *http_server_counters(const void *srv)
+{
+    return ((const struct http_server *)srv)->stats;
+}
+
 const struct server_ops http_server_ops = {
     .prog = "http-demo server",
     .version_prog = "http-demo",
@@ -240,6 +245,7 @@ const struct server_ops http_server_ops = {
     .announce = http_server_announce,
     .report = NULL,
     .listen_fd = http_server_listen_fd,
+    .counters = http_server_counters,
 };
 
 int http_server_main(int argc, char *argv[])

@@ -398,12 +398,8 @@ const struct round_trip compare_round_trips[ROUND_TRIPS] = {
  * shows them): the UDP server accepts none, and counts none. */
 static long long accepted(const struct netdemo *d, int service)
 {
-    const void *srv = d->services[service].srv;
-    const struct counters *c = service == NETDEMO_TCP ? ((const struct tcp_server *)srv)->stats
-                               : service == NETDEMO_HTTP
-                                   ? ((const struct http_server *)srv)->stats
-                                   : ((const struct udp_server *)srv)->counters;
-    return atomic_load_explicit(&c->conns_total, memory_order_relaxed);
+    const struct netdemo_service *s = &d->services[service];
+    return atomic_load_explicit(&s->ops->counters(s->srv)->conns_total, memory_order_relaxed);
 }
 
 /* count request/replies on one socket: each one's time into rtt[], the
@@ -590,7 +586,8 @@ static int bulk_ftp(struct bulk_ctx *c, struct bulk_run *out, char *err)
 /* The UDP server's counters: what it received and sent, as /stats has it. */
 static const struct counters *udp_counters(const struct netdemo *d)
 {
-    return ((const struct udp_server *)d->services[NETDEMO_UDP].srv)->counters;
+    const struct netdemo_service *s = &d->services[NETDEMO_UDP];
+    return s->ops->counters(s->srv);
 }
 
 static long long counter(const atomic_llong *field)

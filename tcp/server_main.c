@@ -111,6 +111,11 @@ static int tcp_server_listen_fd(const void *srv)
     return ((const struct tcp_server *)srv)->listen_fd;
 }
 
+static const struct counters *tcp_server_counters(const void *srv)
+{
+    return ((const struct tcp_server *)srv)->stats;
+}
+
 const struct server_ops tcp_server_ops = {
     .prog = "tcp-demo server",
     .version_prog = "tcp-demo",
@@ -130,6 +135,7 @@ const struct server_ops tcp_server_ops = {
     .announce = tcp_server_announce,
     .report = NULL,
     .listen_fd = tcp_server_listen_fd,
+    .counters = tcp_server_counters,
 };
 
 int tcp_server_main(int argc, char *argv[])

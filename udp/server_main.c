@@ -190,6 +190,11 @@ static int udp_server_listen_fd(const void *srv)
     return ((const struct udp_server *)srv)->fd;
 }
 
+static const struct counters *udp_server_counters(const void *srv)
+{
+    return ((const struct udp_server *)srv)->counters;
+}
+
 const struct server_ops udp_server_ops = {
     .prog = "udp-demo server",
     .version_prog = "udp-demo",
@@ -209,6 +214,7 @@ const struct server_ops udp_server_ops = {
     .announce = udp_server_announce,
     .report = udp_server_report,
     .listen_fd = udp_server_listen_fd,
+    .counters = udp_server_counters,
 };
 
 int udp_server_main(int argc, char *argv[])
