@@ -6,19 +6,17 @@
 #include "i18n.h"
 
 #include "io.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 /* The run the button starts: the CI-sized one, a few seconds. */
 static char *const job_argv[] = {"netdemo", "compare",  "--size", "1M", "--count",
@@ -45,14 +43,6 @@ void compare_job_init(struct compare_job *job)
  * a process group of its own, so that Ctrl-C is netdemo's to pass on. */
 static int job_spawn(struct compare_job *job)
 {
-    int said[2];
-    if (pipe2(said, O_CLOEXEC) == -1)
-        return errno;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, said[1], STDERR_FILENO);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     sigset_t none, reset;
@@ -67,16 +57,9 @@ static int job_spawn(struct compare_job *job)
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
                                         POSIX_SPAWN_SETPGROUP);
-    int rc = posix_spawn(&job->pid, "/proc/self/exe", &fa, &attr, job_argv, environ);
+    int rc = spawn_said("/proc/self/exe", job_argv, false, &attr, &job->pid, &job->said);
     posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&fa);
-    close(said[1]);
-    if (rc != 0) {
-        close(said[0]);
-        return rc;
-    }
-    job->said = said[0];
-    return 0;
+    return rc;
 }
 
 /* The waiter: keep the last line the run says, end it if it overruns,

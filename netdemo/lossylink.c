@@ -12,17 +12,15 @@
 #include "i18n.h"
 
 #include "net.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 #define LOSSY_SERVER_DEV "nds" /* the veth end in the server namespace */
 #define LOSSY_CLIENT_DEV "ndc"
@@ -37,31 +35,19 @@ int lossy_link_enter(int ns)
  * (or why it could not run) in err. */
 static int run(char *const argv[], char *err)
 {
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) == -1) {
-        snprintf(err, NET_ERR_LEN, "pipe: %s", strerror(errno));
-        return -1;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&fa, out[1], STDERR_FILENO);
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(out[1]);
+    int out;
+    int rc = spawn_said(argv[0], argv, true, NULL, &pid, &out);
     if (rc != 0) {
-        close(out[0]);
         snprintf(err, NET_ERR_LEN, "%s: %s", argv[0], strerror(rc));
         return -1;
     }
     char said[NET_ERR_LEN] = "";
     size_t got = 0;
     ssize_t n;
-    while ((n = read(out[0], said + got, sizeof said - 1 - got)) > 0 || (n == -1 && errno == EINTR))
+    while ((n = read(out, said + got, sizeof said - 1 - got)) > 0 || (n == -1 && errno == EINTR))
         got += n > 0 ? (size_t)n : 0; /* keep the first words; a full buffer reads 0 */
-    close(out[0]);
+    close(out);
     int status;
     while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
         ;
