@@ -149,7 +149,8 @@ static int url_target(const char *text, const struct cli_common *common, struct 
 /* The help of get and put. Each is one whole text, so that it is
  * translated whole: their -H, -p and the options after -o read the same. */
 static const char ftp_get_usage[] =
-    N_("usage: ftp-demo get ftp://[user[:pass]@]host[:port]/path [-o FILE] [--active] [-v]\n"
+    N_("usage: ftp-demo get ftp://[user[:pass]@]host[:port]/path\n"
+       "                    [-o FILE] [--active] [-v]\n"
        "       ftp-demo get [-H HOST] [-p PORT] PATH [-o FILE] [--active] [-v]\n"
        "       (either form also takes [--connect-timeout SECONDS] [--trace[=detail]])\n"
        "\n"

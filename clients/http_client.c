@@ -371,9 +371,9 @@ out:
 }
 
 static const char http_get_usage[] =
-    N_("usage: http-demo get URL [-v] [-I] [-o FILE] [--http1.0] [--fail] [-H 'Name: value']...\n"
-       "                         [--unix-socket PATH] [--connect-timeout SECONDS]\n"
-       "                         [--trace[=detail]]\n"
+    N_("usage: http-demo get URL [-v] [-I] [-o FILE] [--http1.0] [--fail]\n"
+       "                         [-H 'Name: value']... [--unix-socket PATH]\n"
+       "                         [--connect-timeout SECONDS] [--trace[=detail]]\n"
        "\n"
        "Fetch one http:// URL, as a browser would, and print the body on stdout.\n"
        "It follows no redirect: a 301 is shown as it came.\n"

@@ -268,7 +268,7 @@ static const char tcp_client_usage[] =
        "                       Unix socket)\n"
        "  -p, --port PORT      server port (default 9000)\n"
        "  -m, --message TEXT   say TEXT and print the whole answer: what arrives until\n"
-       "                       the server hangs up or is quiet for 0.2 s; repeat for more\n"
+       "                       the server hangs up or is quiet for 0.2 s; repeatable\n"
        "  -t, --timeout MS     wait this long for an answer to start (default 10000)\n"
        "      --connect-timeout SECONDS\n"
        "                       give up on a server that does not answer the connect\n"

@@ -14,7 +14,7 @@ static const char ftp_demo_usage[] =
     N_("usage: ftp-demo COMMAND [OPTIONS]\n"
        "\n"
        "  ftp-demo server           run the FTP server (see 'ftp-demo server --help')\n"
-       "  ftp-demo client [HOST]    the interactive client (see 'ftp-demo client --help')\n"
+       "  ftp-demo client [HOST]    interactive client (see 'ftp-demo client --help')\n"
        "  ftp-demo get URL [-o FILE]  download ftp://[user[:pass]@]host[:port]/path\n"
        "  ftp-demo put FILE URL       upload FILE to ftp://...\n"
        "  ftp-demo --version          print the version\n");

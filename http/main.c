@@ -13,7 +13,7 @@
 static const char http_demo_usage[] =
     N_("usage: http-demo server|get [OPTIONS]\n"
        "\n"
-       "  http-demo server    serve the bundled site, or a folder (see 'http-demo server --help')\n"
+       "  http-demo server    serve the bundled site or a folder (see its --help)\n"
        "  http-demo get URL   fetch a URL and show what goes over the wire (see --help)\n"
        "  http-demo --version print the version\n"
        "\n"

@@ -84,7 +84,7 @@ static const char compare_usage[] =
        "  5. message boundaries: three writes, and the reads TCP and UDP need.\n"
        "Each workload runs R times; the table shows the median and the range.\n"
        "\n"
-       "      --size BYTES  the bulk transfer's size, K/M/G for KiB/MiB/GiB (default 64M)\n"
+       "      --size BYTES  bulk transfer size, K/M/G for KiB/MiB/GiB (default 64M)\n"
        "      --count N     requests in the round-trip workload (default 1000)\n"
        "      --repeat R    runs of each workload (default 5)\n"
        "      --drop PERCENT  the loss rows' server drops this share (default 10)\n"

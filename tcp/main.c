@@ -14,7 +14,7 @@ static const char tcp_demo_usage[] =
     N_("usage: tcp-demo [server|client] [OPTIONS]\n"
        "\n"
        "  tcp-demo            play the seed's phone call end to end on a free port\n"
-       "  tcp-demo server     run the upper-case/echo server (see 'tcp-demo server --help')\n"
+       "  tcp-demo server     the upper-case/echo server (see 'tcp-demo server --help')\n"
        "  tcp-demo client     talk to it (see 'tcp-demo client --help')\n"
        "  tcp-demo --version  print the version\n");
 

@@ -37,7 +37,7 @@ static const char udp_server_usage[] =
        "                      reproducible (default: from the clock; the seed used is\n"
        "                      printed at start)\n"
        "      --quiet         print no line per datagram\n"
-       "      --trace         narrate each datagram on stderr (at most 20 lines a second)\n"
+       "      --trace         narrate each datagram on stderr, at most 20 lines a second\n"
        "                      and print no line per datagram\n"
        "                      =detail: socket options, batches, sendfile too\n"
        "  -h, --help          show this help\n"

@@ -64,6 +64,11 @@ def environment(lang):
     return env
 
 
+def columns(line):
+    """The width of line on a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
 def run(program, *args, lang):
     return subprocess.run([os.path.join(BIN, program), *args], capture_output=True, text=True,
                           env=environment(lang), timeout=10, stdin=subprocess.DEVNULL)
@@ -165,18 +170,15 @@ class ProgramsTest(unittest.TestCase):
                 for title in ("1. 第一个字节", "2. 往返", "3. 大量传输", "4. 丢包", "5. 消息边界"):
                     self.assertIn(title, r.stdout)
                 self.assertNotIn("The first byte", r.stdout)
-                # a Chinese character takes two columns of a terminal
-                width = lambda line: sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1
-                                         for ch in line)
-                widest = max(r.stdout.splitlines(), key=width)
-                self.assertLessEqual(width(widest), 100, widest)
+                widest = max(r.stdout.splitlines(), key=columns)
+                self.assertLessEqual(columns(widest), 100, widest)
                 heads = [line for line in r.stdout.splitlines() if line.startswith("   协议")]
                 self.assertEqual(len(heads), 3, r.stdout)
                 # the headings line up with their rows: "MiB/s" above the figures
                 bulk_head = heads[2]
                 row = next(line for line in r.stdout.splitlines()
                            if line.startswith("   TCP") and "MiB" in line)
-                self.assertEqual(width(bulk_head[:bulk_head.index("MiB/s")]),
+                self.assertEqual(columns(bulk_head[:bulk_head.index("MiB/s")]),
                                  re.search(r"\d", row).start(), (bulk_head, row))
         en = run("netdemo", "compare", "--only", "udp", "--count", "20", "--repeat", "1", lang=EN)
         self.assertIn("1. The first byte", en.stdout)
@@ -188,7 +190,7 @@ class ProgramsTest(unittest.TestCase):
                                text=True, env=environment(ZH), timeout=10)
         self.assertIn("已连接到", r.stdout)
         self.assertIn("get REMOTE [LOCAL] 下载一个文件（RETR）", r.stdout)
-        self.assertIn("被动模式：关。", r.stdout)
+        self.assertIn("被动模式已关闭。", r.stdout)
         self.assertIn("?无效命令：bogus", r.stderr)
         self.assertRegex(r.stdout, r"(?m)^220 ", "the server's replies are the protocol's own")
 
@@ -252,6 +254,8 @@ class ProgramsTest(unittest.TestCase):
                 flags = set(re.findall(r"(?<![\w-])--?[a-z][a-z0-9-]*", en.stdout))
                 missing = flags - set(re.findall(r"(?<![\w-])--?[a-z][a-z0-9-]*", zh.stdout))
                 self.assertEqual(missing, set(), "the Chinese help drops flags")
+                for line in en.stdout.splitlines() + zh.stdout.splitlines():
+                    self.assertLessEqual(columns(line), 80, line)  # a terminal's width
 
     def test_the_servers_lecture_line_in_chinese(self):
         with started("tcp-demo", "server", "-p", "0") as (srv, port, _ready):
@@ -270,11 +274,11 @@ class ProgramsTest(unittest.TestCase):
                 if not line:
                     break
                 lines.append(line)
-                if line.startswith("Ctrl-C"):
+                if "Ctrl-C" in line:  # the last line
                     break
         text = "".join(lines)
         self.assertRegex(text, r"(?m)^HTTP  http://127\.0\.0\.1:\d+/  用浏览器打开（B/S）$")
-        self.assertIn("Ctrl-C 全部停止。", text)
+        self.assertIn("按 Ctrl-C 全部停止。", text)
 
     def test_ftp_get_says_in_chinese_that_a_file_is_missing_and_the_reply_stays(self):
         with started("ftp-demo", "server", "-p", "0", "--quiet") as (_srv, port, ready):
@@ -289,7 +293,7 @@ class ProgramsTest(unittest.TestCase):
                 self.assertEqual((zh.returncode, zh.stdout), (1, ""), zh.stderr)
                 # the server's reply is the protocol's: its code and text as they came
                 self.assertEqual(zh.stderr,
-                                 "ftp-demo get: 服务器答复：550 No such file or directory.\n")
+                                 "ftp-demo get: 服务器应答：550 No such file or directory.\n")
         en = runs[str(EN)]
         self.assertEqual(en.returncode, 1)
         self.assertEqual(en.stderr, "ftp-demo get: 550 No such file or directory.\n")
@@ -377,7 +381,7 @@ class ProgramsTest(unittest.TestCase):
         self.assertEqual(ok.returncode, 0, ok.stderr)
         self.assertEqual(ok.stdout, "<p>hi</p>\n", "the body is the server's, never translated")
         self.assertEqual(missing.returncode, 22, missing.stderr)
-        self.assertEqual(missing.stderr, "http-demo get: 服务器回答了 404\n")
+        self.assertEqual(missing.stderr, "http-demo get: 服务器返回了 404\n")
         self.assertEqual(bad.returncode, 2, bad.stderr)
         self.assertEqual(bad.stderr, "http-demo get: ftp://127.0.0.1/：只支持 http:// URL\n")
 
