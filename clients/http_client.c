@@ -284,7 +284,7 @@ static int read_response(int fd, struct http_client_response *s, char *err)
             rc = -1;
             break;
         }
-        TRACE_DATA("recv", n, buf, (size_t)n, _("recv(fd %d) -> %zd bytes"), fd, n);
+        TRACE_DATA("recv", n, buf, (size_t)n, N_("recv(fd %d) -> %zd bytes"), fd, n);
         rc = http_client_response_feed(s, buf, (size_t)n, err);
     }
     free(buf);
@@ -337,7 +337,7 @@ int http_client_get(const struct http_get_options *opts, char *err)
         snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
         goto out;
     }
-    TRACE_DATA("send", len, request, (size_t)len, _("send(fd %d, %d bytes) -> %d"), fd, len, len);
+    TRACE_DATA("send", len, request, (size_t)len, N_("send(fd %d, %d bytes) -> %d"), fd, len, len);
     if (opts->output != NULL && !opts->head) {
         s->out = fopen(opts->output, "wb");
         if (s->out == NULL) {

@@ -28,7 +28,7 @@ static void set_err(char *err, const char *what, int e)
 /* Print one piece of the reply as it arrives, and trace it. */
 static int tcp_client_print(int fd, const char *data, ssize_t n, char *err)
 {
-    TRACE_DATA("recv", n, data, (size_t)n, _("recv(fd %d) -> %zd bytes"), fd, n);
+    TRACE_DATA("recv", n, data, (size_t)n, N_("recv(fd %d) -> %zd bytes"), fd, n);
     if (io_write_all(STDOUT_FILENO, data, (size_t)n) == -1) {
         set_err(err, "write stdout", errno);
         return -1;
@@ -54,7 +54,7 @@ static int tcp_client_say(int fd, const char *msg, int timeout_ms, char *err)
         set_err(err, "send", errno);
         return -1;
     }
-    TRACE_DATA("send", len, msg, len, _("send(fd %d, %zu bytes) -> %zu"), fd, len, len);
+    TRACE_DATA("send", len, msg, len, N_("send(fd %d, %zu bytes) -> %zu"), fd, len, len);
     for (;;) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         int ready = io_poll(&pfd, 1, total == 0 ? timeout_ms : TCP_CLIENT_QUIET_MS);
@@ -75,7 +75,7 @@ static int tcp_client_say(int fd, const char *msg, int timeout_ms, char *err)
             return -1;
         }
         if (n == 0) {
-            TRACE_CALL("recv", 0, NULL, 0, _("recv(fd %d) -> 0 (the server hung up)"), fd);
+            TRACE_CALL("recv", 0, NULL, 0, N_("recv(fd %d) -> 0 (the server hung up)"), fd);
             if (total == 0) {
                 snprintf(err, NET_ERR_LEN, _("the server hung up without answering"));
                 return -1;
@@ -131,7 +131,7 @@ static int pump_send(struct pump *p, char *err)
         return -1;
     }
     if (w > 0) {
-        TRACE_DATA("send", w, p->out + p->out_off, (size_t)w, _("send(fd %d, %zu bytes) -> %zd"),
+        TRACE_DATA("send", w, p->out + p->out_off, (size_t)w, N_("send(fd %d, %zu bytes) -> %zd"),
                    p->sock, p->out_len - p->out_off, w);
         p->out_off += (size_t)w;
         p->heard = false;
@@ -140,7 +140,7 @@ static int pump_send(struct pump *p, char *err)
         /* Nothing more to say, but keep listening: a half-close. */
         shutdown(p->sock, SHUT_WR);
         TRACE_CALL("shutdown", 0, NULL, 0,
-                   _("shutdown(fd %d, SHUT_WR) -> 0 (done sending; still receiving)"), p->sock);
+                   N_("shutdown(fd %d, SHUT_WR) -> 0 (done sending; still receiving)"), p->sock);
         p->half_closed = true;
     }
     return 0;
@@ -180,10 +180,10 @@ static int pump_receive(struct pump *p, char *err)
         return -1;
     }
     if (n == 0) {
-        TRACE_CALL("recv", 0, NULL, 0, _("recv(fd %d) -> 0 (the server hung up)"), p->sock);
+        TRACE_CALL("recv", 0, NULL, 0, N_("recv(fd %d) -> 0 (the server hung up)"), p->sock);
         return 0;
     }
-    TRACE_DATA("recv", n, p->in, (size_t)n, _("recv(fd %d) -> %zd bytes"), p->sock, n);
+    TRACE_DATA("recv", n, p->in, (size_t)n, N_("recv(fd %d) -> %zd bytes"), p->sock, n);
     p->heard = true;
     if (io_write_all(STDOUT_FILENO, p->in, (size_t)n) == -1) {
         set_err(err, "write stdout", errno);

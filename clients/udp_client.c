@@ -35,7 +35,7 @@ static void set_err(char *err, const char *what, int e)
 static void udp_client_drain(int fd, unsigned char *buf)
 {
     while (recv(fd, buf, UDP_RECV_BUFSIZE, MSG_DONTWAIT) >= 0)
-        TRACE(_("recv(fd %d) -> a late reply, discarded"), fd);
+        TRACE(N_("recv(fd %d) -> a late reply, discarded"), fd);
 }
 
 /* Wait for one reply and print it. Returns 0, 1 on timeout, -1 on error. */
@@ -44,7 +44,7 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     int rc = io_poll(&pfd, 1, timeout_ms);
     if (rc == 0) {
-        TRACE(_("recv(fd %d) ... nothing within %d ms"), fd, timeout_ms);
+        TRACE(N_("recv(fd %d) ... nothing within %d ms"), fd, timeout_ms);
         printf(_("no reply within %d ms\n"), timeout_ms);
         fflush(stdout);
         return 1;
@@ -58,7 +58,7 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
         return -1;
     }
     size_t len = (size_t)n < UDP_RECV_BUFSIZE ? (size_t)n : UDP_RECV_BUFSIZE;
-    TRACE_DATA("recv", n, buf, len, _("recv(fd %d) -> %zd bytes"), fd, n);
+    TRACE_DATA("recv", n, buf, len, N_("recv(fd %d) -> %zd bytes"), fd, n);
     fwrite(buf, 1, len, stdout);
     fputc('\n', stdout);
     fflush(stdout);
@@ -73,12 +73,12 @@ static int udp_client_say(int fd, unsigned char *buf, const char *msg, size_t le
     if (send(fd, msg, len, 0) == -1) { /* one send(), one datagram */
         /* errno, before the trace line's write can change it */
         int e = errno;
-        TRACE_CALL("send", -1, NULL, 0, _("send(fd %d, %zu bytes) -> -1 (%s)"), fd, len,
+        TRACE_CALL("send", -1, NULL, 0, N_("send(fd %d, %zu bytes) -> -1 (%s)"), fd, len,
                    strerror(e));
         set_err(err, "send", e);
         return -1;
     }
-    TRACE_DATA("send", len, msg, len, _("send(fd %d, %zu bytes) -> %zu"), fd, len, len);
+    TRACE_DATA("send", len, msg, len, N_("send(fd %d, %zu bytes) -> %zu"), fd, len, len);
     return udp_client_hear(fd, buf, timeout_ms, err);
 }
 

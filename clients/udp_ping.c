@@ -83,10 +83,10 @@ static void ping_trace(bool sent, int fd, const void *datagram, size_t len)
         return;
     if (sent)
         trace_call_log("send", (int64_t)len, about, strlen(about),
-                       _("send(fd %d, %zu bytes) -> %zu %s"), fd, len, len, about);
+                       N_("send(fd %d, %zu bytes) -> %zu %s"), fd, len, len, about);
     else
-        trace_call_log("recv", (int64_t)len, about, strlen(about), _("recv(fd %d) -> %zu bytes %s"),
-                       fd, len, about);
+        trace_call_log("recv", (int64_t)len, about, strlen(about),
+                       N_("recv(fd %d) -> %zu bytes %s"), fd, len, about);
 }
 
 /* Send one datagram of config->size bytes: header, then a fixed pattern. */
@@ -146,7 +146,7 @@ static int ping_receive(struct ping *p, struct udp_packet_header *h, size_t *len
             *len = (size_t)n;
             return 1;
         }
-        TRACE(_("recv(fd %d) -> %zd bytes that are not a ping reply, ignored"), p->fd, n);
+        TRACE(N_("recv(fd %d) -> %zd bytes that are not a ping reply, ignored"), p->fd, n);
     }
 }
 
@@ -282,7 +282,7 @@ static int ping_arq_collect(struct ping *p)
             continue;
         int64_t now = now_ns();
         if (udp_arq_on_ack(&p->arq, h.seq, now, udp_packet_rtt(h.sent_ns, now)) != UDP_ARQ_ACK_NEW)
-            TRACE(_("ACK seq=%u again: a duplicate, suppressed"), h.seq);
+            TRACE(N_("ACK seq=%u again: a duplicate, suppressed"), h.seq);
     }
     uint32_t seq;
     int64_t latency;
@@ -318,7 +318,7 @@ static int ping_arq_send(struct ping *p, int64_t *next_new)
                      seq, slot->tries, UDP_ARQ_MAX_TRIES,
                      (double)(slot->deadline - now) / NS_PER_MS);
             fflush(stdout);
-            TRACE(_("seq=%u retransmitted: no ACK within the timeout"), seq);
+            TRACE(N_("seq=%u retransmitted: no ACK within the timeout"), seq);
         } else {
             *next_new = now + p->config->interval_ms * NS_PER_MS;
         }

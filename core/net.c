@@ -263,8 +263,8 @@ int net_set_nodelay(int fd, char *err)
         return -1;
     }
     TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                      _("setsockopt(fd %d, TCP_NODELAY) -> 0: small writes leave at once, not "
-                        "held for Nagle's algorithm"),
+                      N_("setsockopt(fd %d, TCP_NODELAY) -> 0: small writes leave at once, not "
+                         "held for Nagle's algorithm"),
                       fd);
     return 0;
 }
@@ -276,8 +276,8 @@ int net_limit_unsent(int fd, int bytes, char *err)
         return -1;
     }
     TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                      _("setsockopt(fd %d, TCP_NOTSENT_LOWAT, %d bytes) -> 0: little waits "
-                        "unsent in the kernel"),
+                      N_("setsockopt(fd %d, TCP_NOTSENT_LOWAT, %d bytes) -> 0: little waits "
+                         "unsent in the kernel"),
                       fd, bytes);
     return 0;
 }
@@ -392,8 +392,8 @@ static int net_bind_one(const struct addrinfo *ai, bool reuseport, char *err)
     }
     if (ai->ai_socktype == SOCK_STREAM)
         TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                          _("setsockopt(fd %d, SO_REUSEADDR) -> 0: a restart need not wait "
-                            "out TIME_WAIT"),
+                          N_("setsockopt(fd %d, SO_REUSEADDR) -> 0: a restart need not wait "
+                             "out TIME_WAIT"),
                           fd);
     /* SO_REUSEPORT: several sockets share the port; the kernel spreads
      * new connections across them (one per worker thread). */
@@ -404,8 +404,8 @@ static int net_bind_one(const struct addrinfo *ai, bool reuseport, char *err)
     }
     if (reuseport)
         TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                          _("setsockopt(fd %d, SO_REUSEPORT) -> 0: each worker listens on the "
-                            "port, the kernel spreads connections among them"),
+                          N_("setsockopt(fd %d, SO_REUSEPORT) -> 0: each worker listens on the "
+                             "port, the kernel spreads connections among them"),
                           fd);
     /* "::" should mean every address, IPv4 too, whatever the sysctl says. */
     if (ai->ai_family == AF_INET6)

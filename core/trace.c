@@ -372,7 +372,10 @@ static void trace_emit(const char *call, int64_t result, const void *data, size_
     if (!t->to_stderr && !to_ring)
         return; /* over the ring's budget: not even formatted */
     char text[1024];
-    int n = vsnprintf(text, sizeof text, fmt, ap);
+    /* The format is translated here, once the event is sure to be made:
+     * trace points mark theirs N_(), so one over the ring's budget costs
+     * no lookup (gettext() takes a process-wide lock). */
+    int n = vsnprintf(text, sizeof text, gettext(fmt), ap);
     if (show && n >= 0 && (size_t)n + 2 < sizeof text) {
         text[n++] = ' ';
         trace_preview(data, len, text + n, sizeof text - (size_t)n);
@@ -433,13 +436,13 @@ void trace_accepted(int listen_fd, int fd, const char *peer)
     if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
         net_format_addr((struct sockaddr *)&ss, len, c.local, sizeof c.local);
     trace_here.conn = &c;
-    trace_call_log("accept", fd, NULL, 0, _("accept(fd %d) -> fd %d, peer %s"), listen_fd, fd,
+    trace_call_log("accept", fd, NULL, 0, N_("accept(fd %d) -> fd %d, peer %s"), listen_fd, fd,
                    peer);
     /* Once a process: "[::ffff:127.0.0.1]" puzzles a class the first time. */
     static atomic_bool mapped_told;
     if (strncmp(peer, "[::ffff:", 8) == 0 && !atomic_exchange(&mapped_told, true))
-        trace_log(_("  (%s is an IPv4 caller on an IPv6 socket: its address, mapped into "
-                    "IPv6's ::ffff:0:0/96)"),
+        trace_log(N_("  (%s is an IPv4 caller on an IPv6 socket: its address, mapped into "
+                     "IPv6's ::ffff:0:0/96)"),
                   peer);
     trace_here.conn = was;
 }

@@ -138,6 +138,11 @@ static inline bool trace_detail_on(void)
             atomic_load_explicit(&trace_ring_followers, memory_order_relaxed) > 0);
 }
 
+/* The formats below are looked up in the translations (i18n.h) when the
+ * line is made: mark words a student reads N_("..."), not _("...").
+ * A format that is only the call's own syntax ("bind(fd %d, %s) -> 0")
+ * needs no mark. */
+
 /* TRACE(fmt, ...): a narration line, no call. One branch when off. */
 #define TRACE(...)                                                                                 \
     do {                                                                                           \

@@ -136,7 +136,7 @@ void ftp_data_passive(struct ftp_session *s, bool extended)
         ftp_reply(s, FTP_CANT_OPEN_DATA, "Cannot open a passive port.");
         return;
     }
-    TRACE(_("data: listening on port %u for %s"), port, s->peer_text);
+    TRACE(N_("data: listening on port %u for %s"), port, s->peer_text);
     if (extended)
         ftp_reply(s, FTP_EPSV_OK, "Entering Extended Passive Mode (|||%u|).", port);
     else
@@ -260,7 +260,7 @@ static int data_accept(struct ftp_session *s)
             continue;
         if (ftp_same_host(&peer, &s->peer))
             return fd;
-        TRACE(_("data: refused a connection from %s (not the client)"),
+        TRACE(N_("data: refused a connection from %s (not the client)"),
               net_format_addr((struct sockaddr *)&peer, sizeof peer, who, sizeof who));
         counters_add(s->srv->stats, errors, 1);
         close(fd);
@@ -319,8 +319,8 @@ int ftp_data_try_open(struct ftp_session *s)
     /* Its own lifeline, linked to the session's. */
     trace_conn_begin(&s->data_trace, fd, s->trace.id);
     trace_conn_enter(&s->data_trace);
-    TRACE(passive ? _("data: connection open (fd %d, passive)")
-                  : _("data: connection open (fd %d, active)"),
+    TRACE(passive ? N_("data: connection open (fd %d, passive)")
+                  : N_("data: connection open (fd %d, active)"),
           fd);
     trace_conn_enter(&s->trace);
     return fd;
@@ -347,7 +347,7 @@ int ftp_data_open(struct ftp_session *s)
 void ftp_data_close(struct ftp_session *s, int fd)
 {
     trace_conn_enter(&s->data_trace);
-    TRACE_CALL("close", 0, NULL, 0, _("data: connection closed (fd %d)"), fd);
+    TRACE_CALL("close", 0, NULL, 0, N_("data: connection closed (fd %d)"), fd);
     close(fd);
     trace_conn_enter(&s->trace);
 }
@@ -358,7 +358,7 @@ void ftp_data_trace(struct ftp_session *s, const char *call, int fd, ssize_t n, 
     if (!trace_on())
         return;
     trace_conn_enter(&s->data_trace);
-    TRACE_CALL(call, n, data, len, _("data: %s(fd %d) -> %zd%s"), call, fd, n,
+    TRACE_CALL(call, n, data, len, N_("data: %s(fd %d) -> %zd%s"), call, fd, n,
                n == 0 ? _(" (the client closed: end of file)") : _(" bytes"));
     trace_conn_enter(&s->trace);
 }

@@ -31,7 +31,7 @@ int ftp_fs_resolve(struct ftp_session *s, const char *arg, bool must_exist, char
     }
     if (ftp_path_real(s->srv->root_real, v, must_exist, real, PATH_MAX) == -1) {
         if (errno == EACCES)
-            TRACE(_("path: \"%s\" leads outside the root: refused"), arg);
+            TRACE(N_("path: \"%s\" leads outside the root: refused"), arg);
         ftp_reply(s, FTP_FILE_UNAVAILABLE, "%s.",
                   errno == ENOENT ? "No such file or directory" : "Permission denied");
         return -1;
@@ -47,7 +47,7 @@ int ftp_fs_resolve_link(struct ftp_session *s, const char *arg, bool must_exist,
     if (ftp_fs_resolve(s, arg, must_exist, real, virt) == -1)
         return -1;
     if (ftp_path_link(s->srv->root_real, virt, real, PATH_MAX) == -1) {
-        TRACE(_("path: the folder of \"%s\" leads outside the root: refused"), arg);
+        TRACE(N_("path: the folder of \"%s\" leads outside the root: refused"), arg);
         ftp_reply(s, FTP_FILE_UNAVAILABLE, "Permission denied.");
         return -1;
     }

@@ -58,7 +58,7 @@ void ftp_cmd_pass(struct ftp_session *s, const char *arg)
         s->state = FTP_STATE_LOGGED_IN;
         s->anonymous = who == 2;
         s->can_write = s->anonymous ? cfg->anonymous_write : cfg->write;
-        TRACE(_("login: %s%s"), s->anonymous ? "anonymous" : s->user,
+        TRACE(N_("login: %s%s"), s->anonymous ? "anonymous" : s->user,
               s->can_write ? _(" (read-write)") : _(" (read-only)"));
         /* the user's name, never the password: vsftpd's rule for its log */
         LECTURE("FTP", _("session from %s: logged in as %s%s"), s->peer_text,
@@ -74,7 +74,7 @@ void ftp_cmd_pass(struct ftp_session *s, const char *arg)
     stop_sleep(s->srv->stop, FTP_FAIL_DELAY_MS);
     ftp_reply(s, FTP_NOT_LOGGED_IN, "Login incorrect.");
     if (s->failed_logins >= FTP_MAX_FAILED_LOGINS) {
-        TRACE(_("login: %d failures from %s, hanging up"), s->failed_logins, s->peer_text);
+        TRACE(N_("login: %d failures from %s, hanging up"), s->failed_logins, s->peer_text);
         s->state = FTP_STATE_CLOSING;
     }
 }

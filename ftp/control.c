@@ -99,12 +99,12 @@ static void ctrl_handle_line(struct ftp_session *s, char *line, size_t len)
     counters_add(s->srv->stats, requests, 1);
     int rc = ftp_split_command(line, len, verb, &arg);
     if (rc == -1) {
-        TRACE(_("C> (unreadable command line, %zu bytes)"), len);
+        TRACE(N_("C> (unreadable command line, %zu bytes)"), len);
         ftp_reply(s, FTP_SYNTAX_ERROR, "Syntax error, command unrecognized.");
         return;
     }
     if (rc == -2) {
-        TRACE(_("C> %s (argument holds CR or NUL: refused)"), verb);
+        TRACE(N_("C> %s (argument holds CR or NUL: refused)"), verb);
         ftp_reply(s, FTP_ARG_ERROR, "Argument may not contain CR or NUL.");
         return;
     }
@@ -124,7 +124,7 @@ void ftp_session_run(struct ftp_session *s)
             ctrl_handle_line(s, line, len);
             break;
         case CTRL_TOO_LONG:
-            TRACE(_("C> (line over %d bytes)"), FTP_LINE_MAX);
+            TRACE(N_("C> (line over %d bytes)"), FTP_LINE_MAX);
             ftp_reply(s, FTP_SYNTAX_ERROR, "Command line too long (limit %d bytes).", FTP_LINE_MAX);
             break;
         case CTRL_IDLE:

@@ -87,10 +87,10 @@ static void *session_thread(void *arg)
     trace_bind(&srv->tracer, "ftp session");
     trace_conn_begin(&s->trace, s->ctrl_fd, 0);
     trace_conn_enter(&s->trace);
-    TRACE(_("session: %s connected (fd %d)"), s->peer_text, s->ctrl_fd);
+    TRACE(N_("session: %s connected (fd %d)"), s->peer_text, s->ctrl_fd);
     ftp_session_run(s);
     ftp_data_forget(s);
-    TRACE_CALL("close", 0, NULL, 0, _("session: %s closed"), s->peer_text);
+    TRACE_CALL("close", 0, NULL, 0, N_("session: %s closed"), s->peer_text);
     trace_conn_leave();
 
     pthread_mutex_lock(&srv->lock);
@@ -127,7 +127,7 @@ static bool session_over_limit(struct ftp_server *srv, int fd, const struct sock
         why = busy_ip;
     if (why == NULL)
         return false;
-    TRACE(_("session: refused (%s)"), why == busy ? "--max-sessions" : "--max-per-ip");
+    TRACE(N_("session: refused (%s)"), why == busy ? "--max-sessions" : "--max-per-ip");
     (void)!write(fd, why, strlen(why)); /* best effort: the socket is fresh */
     close(fd);
     return true;

@@ -93,7 +93,7 @@ void http_conn_close(struct http_conn *c)
 static void conn_linger(struct http_conn *c)
 {
     shutdown(c->fd, SHUT_WR);
-    TRACE_CALL("shutdown", 0, NULL, 0, _("shutdown(fd %d, SHUT_WR) -> 0 (response sent; closing)"),
+    TRACE_CALL("shutdown", 0, NULL, 0, N_("shutdown(fd %d, SHUT_WR) -> 0 (response sent; closing)"),
                c->fd);
     c->state = CONN_LINGERING;
     work_release(c->w, c->work);
@@ -172,7 +172,7 @@ static ssize_t conn_send_head(struct http_conn *c, struct http_response *resp)
     } while (n == -1 && errno == EINTR);
     TRACE_DATA("sendmsg", n, msg.msg_iov[0].iov_base,
                n > 0 && (size_t)n < msg.msg_iov[0].iov_len ? (size_t)n : msg.msg_iov[0].iov_len,
-               _("sendmsg(fd %d, head %zu + body %zu bytes%s) -> %zd"), c->fd, head_left,
+               N_("sendmsg(fd %d, head %zu + body %zu bytes%s) -> %zd"), c->fd, head_left,
                file_left && !small ? 0 : iov[1].iov_len,
                conn_send_note(small != NULL, file_left && !small, flags & MSG_MORE), n);
     if (n > 0) {
@@ -234,7 +234,7 @@ static int conn_send(struct http_conn *c)
             return conn_wait_drain(c, progressed);
         if (n <= 0)
             return -1; /* an error, or the file shrank under us */
-        TRACE_DETAIL_CALL("sendfile", n, NULL, 0, _("sendfile(fd %d, file fd %d, %zd bytes)"),
+        TRACE_DETAIL_CALL("sendfile", n, NULL, 0, N_("sendfile(fd %d, file fd %d, %zd bytes)"),
                           c->fd, resp->fd, n);
         resp->file_off += (uint64_t)n;
         this_turn += (uint64_t)n;
@@ -361,7 +361,7 @@ static void conn_send_continue(struct http_conn *c)
     static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
     c->work->req.expect_100 = false;
     ssize_t n = io_write_some(c->fd, line, sizeof line - 1);
-    TRACE_DATA("send", n, line, sizeof line - 1, _("send(fd %d, %zu bytes) -> %zd (100 Continue)"),
+    TRACE_DATA("send", n, line, sizeof line - 1, N_("send(fd %d, %zu bytes) -> %zd (100 Continue)"),
                c->fd, sizeof line - 1, n);
     if (n > 0)
         counters_add(c->w->srv->stats, bytes_out, n);
@@ -376,7 +376,7 @@ static bool conn_wants_body(struct http_conn *c)
 {
     struct http_request *req = &c->work->req;
     if (!http_handle_reads_body(req)) {
-        TRACE_DETAIL(_("fd %d: answered from the head; its body is not read"), c->fd);
+        TRACE_DETAIL(N_("fd %d: answered from the head; its body is not read"), c->fd);
         req->keep_alive = false;
         conn_respond(c, HTTP_PARSE_HEAD);
         return false;
@@ -516,7 +516,7 @@ static void conn_on_readable(struct http_conn *c)
         http_conn_close(c);
         return;
     }
-    TRACE_DATA("recv", n, w->buf, (size_t)n, _("recv(fd %d) -> %zd bytes"), c->fd, n);
+    TRACE_DATA("recv", n, w->buf, (size_t)n, N_("recv(fd %d) -> %zd bytes"), c->fd, n);
     counters_add(w->srv->stats, bytes_in, n);
     if (c->state == CONN_LINGERING || c->state == CONN_STREAMING)
         return; /* dropped: the response is out (or is a stream) */
@@ -562,11 +562,11 @@ static void conn_on_timeout(struct loop *loop, void *ctx)
     trace_conn_enter(c->trace);
     c->timer = NULL;
     if (c->state != CONN_READING || c->work == NULL) {
-        TRACE_DETAIL(_("fd %d: timed out; closing"), c->fd);
+        TRACE_DETAIL(N_("fd %d: timed out; closing"), c->fd);
         http_conn_close(c);
         return;
     }
-    TRACE_DETAIL(_("fd %d: request head too slow; 408"), c->fd);
+    TRACE_DETAIL(N_("fd %d: request head too slow; 408"), c->fd);
     c->parser.status = HTTP_REQUEST_TIMEOUT;
     conn_respond(c, HTTP_PARSE_ERROR);
     conn_advance(c);

@@ -103,8 +103,8 @@ static int server_open_listeners(struct http_server *srv, char *err)
         }
         if (!ep.is_unix && srv->config.defer_accept)
             TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                              _("setsockopt(fd %d, TCP_DEFER_ACCEPT, %d s) -> 0: accept() "
-                                "wakes when the request is in"),
+                              N_("setsockopt(fd %d, TCP_DEFER_ACCEPT, %d s) -> 0: accept() "
+                                 "wakes when the request is in"),
                               fd, secs);
         /* Little unsent data per socket: large bodies then leave from
          * the worker's core (see net.h). With a client reading 10 MiB
@@ -204,7 +204,7 @@ void http_server_close(struct http_server *srv)
     struct trace_thread was = trace_bind_for(&srv->tracer, "http server");
     for (int i = 0; i < srv->nlisten; i++) {
         close(srv->listen_fds[i]);
-        TRACE_CALL("close", 0, NULL, 0, _("close(fd %d) -> 0 (listening socket)"),
+        TRACE_CALL("close", 0, NULL, 0, N_("close(fd %d) -> 0 (listening socket)"),
                    srv->listen_fds[i]);
         srv->listen_fds[i] = -1;
     }

@@ -49,7 +49,7 @@ static void worker_refuse(struct http_worker *w, int conn)
 {
     /* best effort: the socket buffer of a new connection has room */
     ssize_t n = io_write_some(conn, http_busy_response, sizeof http_busy_response - 1);
-    TRACE_DETAIL(_("fd %d: connection limit reached; 503 (%zd bytes)"), conn, n);
+    TRACE_DETAIL(N_("fd %d: connection limit reached; 503 (%zd bytes)"), conn, n);
     counters_add(w->srv->stats, errors, 1);
     close(conn);
 }

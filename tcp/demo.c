@@ -64,7 +64,7 @@ static int tcp_demo_client(uint16_t port, const struct counters *server, int lin
         snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
         goto out;
     }
-    TRACE_DATA("send", len, TCP_DEMO_MESSAGE, len, _("send(fd %d, %zu bytes) -> %zu"), fd, len,
+    TRACE_DATA("send", len, TCP_DEMO_MESSAGE, len, N_("send(fd %d, %zu bytes) -> %zu"), fd, len,
                len);
     tcp_demo_then_server(lines, &server->bytes_out, (long long)len, LLONG_MAX); /* it answers */
     ssize_t got = io_read_exact(fd, reply, len); /* client.recv(1024): the upper-cased words */
@@ -73,7 +73,7 @@ static int tcp_demo_client(uint16_t port, const struct counters *server, int lin
                  got == -1 ? strerror(errno) : _("the server hung up"));
         goto out;
     }
-    TRACE_DATA("recv", got, reply, len, _("recv(fd %d) -> %zd bytes"), fd, got);
+    TRACE_DATA("recv", got, reply, len, N_("recv(fd %d) -> %zd bytes"), fd, got);
     printf("%.*s\n", (int)len, reply);
     fflush(stdout);
     rc = 0;

@@ -71,13 +71,13 @@ static int evented_send(struct evented_call *call, const char *data, size_t len)
     struct evented_server *es = call->server;
     ssize_t w = io_write_some(call->fd, data, len);
     if (w == -1 && errno != EAGAIN) {
-        TRACE_CALL("send", -1, NULL, 0, _("send(fd %d, %zu bytes) -> -1 (%s)"), call->fd, len,
+        TRACE_CALL("send", -1, NULL, 0, N_("send(fd %d, %zu bytes) -> -1 (%s)"), call->fd, len,
                    strerror(errno));
         counters_add(es->srv->stats, errors, 1);
         return -1;
     }
     size_t sent = w > 0 ? (size_t)w : 0;
-    TRACE_DATA("send", sent, data, sent, _("send(fd %d, %zu bytes) -> %zu"), call->fd, len, sent);
+    TRACE_DATA("send", sent, data, sent, N_("send(fd %d, %zu bytes) -> %zu"), call->fd, len, sent);
     counters_add(es->srv->stats, bytes_out, (long long)sent);
     if (sent == len)
         return 0;
@@ -107,13 +107,13 @@ static void evented_on_readable(struct loop *loop, int fd, void *ctx, unsigned m
             TRACE_CALL("recv", -1, NULL, 0, "recv(fd %d) -> -1 (%s)", fd, strerror(errno));
             counters_add(es->srv->stats, errors, 1);
         } else {
-            TRACE_CALL("recv", 0, NULL, 0, _("recv(fd %d) -> 0 (the caller hung up)"), fd);
+            TRACE_CALL("recv", 0, NULL, 0, N_("recv(fd %d) -> 0 (the caller hung up)"), fd);
             tcp_tell_silent(fd, call->heard);
         }
         evented_hang_up(call);
         return;
     }
-    TRACE_DATA("recv", n, es->buf, (size_t)n, _("recv(fd %d) -> %zd bytes"), fd, n);
+    TRACE_DATA("recv", n, es->buf, (size_t)n, N_("recv(fd %d) -> %zd bytes"), fd, n);
     counters_add(es->srv->stats, bytes_in, n);
     size_t reply = tcp_answer_call(es->srv, fd, es->buf, (size_t)n, &call->heard);
     if (reply > 0 && evented_send(call, es->buf, reply) == -1)
@@ -138,7 +138,7 @@ static void evented_on_writable(struct loop *loop, int fd, void *ctx, unsigned m
         return;
     }
     TRACE_DATA("send", w, call->pending + call->pending_off, (size_t)w,
-               _("send(fd %d, %zu bytes) -> %zd"), fd, call->pending_len - call->pending_off, w);
+               N_("send(fd %d, %zu bytes) -> %zd"), fd, call->pending_len - call->pending_off, w);
     counters_add(es->srv->stats, bytes_out, w);
     call->pending_off += (size_t)w;
     if (call->pending_off < call->pending_len)
@@ -228,7 +228,7 @@ int tcp_serve_epoll(struct tcp_server *srv, char *err)
         goto out;
     }
     TRACE_CALL("epoll_wait", 0, NULL, 0,
-               _("epoll_wait() ... one thread now waits for every socket at once"));
+               N_("epoll_wait() ... one thread now waits for every socket at once"));
     if (loop_run(es.loop) == -1) {
         snprintf(err, NET_ERR_LEN, "epoll_wait: %s", strerror(errno));
         goto out;

@@ -45,7 +45,7 @@ static void fork_reap(struct fork_children *kids)
             continue;
         }
         kids->pids[i] = kids->pids[--kids->count]; /* exited (or not ours any more) */
-        TRACE_CALL("waitpid", pid, NULL, 0, _("waitpid() -> child %d reaped"), (int)pid);
+        TRACE_CALL("waitpid", pid, NULL, 0, N_("waitpid() -> child %d reaped"), (int)pid);
     }
 }
 
@@ -110,7 +110,7 @@ int tcp_serve_fork(struct tcp_server *srv, char *err)
             tcp_hang_up(srv, conn);
             continue;
         }
-        TRACE_CALL("fork", pid, NULL, 0, _("fork() -> child %d serves fd %d"), (int)pid, conn);
+        TRACE_CALL("fork", pid, NULL, 0, N_("fork() -> child %d serves fd %d"), (int)pid, conn);
         kids->pids[kids->count++] = pid;
         close(conn); /* the child has its own copy; conns_open stays up until it hangs up */
     }

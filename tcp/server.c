@@ -126,7 +126,7 @@ void tcp_server_close(struct tcp_server *srv)
     struct trace_thread was = trace_bind_for(&srv->tracer, "tcp server");
     if (srv->listen_fd != -1) {
         close(srv->listen_fd);
-        TRACE_CALL("close", 0, NULL, 0, _("close(fd %d) -> 0 (listening socket)"), srv->listen_fd);
+        TRACE_CALL("close", 0, NULL, 0, N_("close(fd %d) -> 0 (listening socket)"), srv->listen_fd);
         if (srv->config.endpoint.is_unix)
             unlink(srv->config.endpoint.host);
     }
@@ -217,23 +217,23 @@ void tcp_comm_loop(struct tcp_server *srv, int conn)
             return;
         }
         if (n == 0) {
-            TRACE_CALL("recv", 0, NULL, 0, _("recv(fd %d) -> 0 (the caller hung up)"), conn);
+            TRACE_CALL("recv", 0, NULL, 0, N_("recv(fd %d) -> 0 (the caller hung up)"), conn);
             tcp_tell_silent(conn, heard);
             return;
         }
-        TRACE_DATA("recv", n, buf, (size_t)n, _("recv(fd %d) -> %zd bytes"), conn, n);
+        TRACE_DATA("recv", n, buf, (size_t)n, N_("recv(fd %d) -> %zd bytes"), conn, n);
         counters_add(srv->stats, bytes_in, n);
 
         if (tcp_answer_call(srv, conn, buf, (size_t)n, &heard) == 0)
             continue; /* discard mode: listen only */
         /* speak: conn.send() - all of it, unless Ctrl-C comes first */
         if (io_send_all_until(conn, buf, (size_t)n, stop_fd(srv->stop)) == -1) {
-            TRACE_CALL("send", -1, NULL, 0, _("send(fd %d, %zd bytes) -> -1 (%s)"), conn, n,
+            TRACE_CALL("send", -1, NULL, 0, N_("send(fd %d, %zd bytes) -> -1 (%s)"), conn, n,
                        strerror(errno));
             counters_add(srv->stats, errors, 1);
             return;
         }
-        TRACE_DATA("send", n, buf, (size_t)n, _("send(fd %d, %zd bytes) -> %zd"), conn, n, n);
+        TRACE_DATA("send", n, buf, (size_t)n, N_("send(fd %d, %zd bytes) -> %zd"), conn, n, n);
         counters_add(srv->stats, bytes_out, n);
     }
 }

@@ -99,7 +99,7 @@ static void thread_start_call(struct thread_pool *pool, struct tcp_server *srv, 
         return;
     }
     pthread_mutex_unlock(&pool->lock);
-    TRACE_CALL("pthread_create", 0, NULL, 0, _("pthread_create() -> thread %u serves fd %d"),
+    TRACE_CALL("pthread_create", 0, NULL, 0, N_("pthread_create() -> thread %u serves fd %d"),
                number, conn);
 }
 

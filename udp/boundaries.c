@@ -71,16 +71,16 @@ static int boundaries_tcp(FILE *show, int *reads_out, char *err)
     for (int i = 0; i < BOUNDARIES_COUNT; i++) {
         size_t len = strlen(boundaries_words[i]);
         io_write_all(client, boundaries_words[i], len);
-        TRACE_DATA("send", len, boundaries_words[i], len, _("send(fd %d, %zu bytes) -> %zu"),
+        TRACE_DATA("send", len, boundaries_words[i], len, N_("send(fd %d, %zu bytes) -> %zu"),
                    client, len, len);
     }
     shutdown(client, SHUT_WR);
-    TRACE_CALL("shutdown", 0, NULL, 0, _("shutdown(fd %d, SHUT_WR) -> 0 (FIN: no more data)"),
+    TRACE_CALL("shutdown", 0, NULL, 0, N_("shutdown(fd %d, SHUT_WR) -> 0 (FIN: no more data)"),
                client);
     struct pollfd pfd = {.fd = server, .events = POLLRDHUP};
     poll(&pfd, 1, BOUNDARIES_WAIT_MS);
     TRACE_CALL("poll", 1, NULL, 0,
-               _("poll(fd %d, POLLRDHUP) -> the FIN is in, so are all three writes"), server);
+               N_("poll(fd %d, POLLRDHUP) -> the FIN is in, so are all three writes"), server);
     if (show != NULL)
         fprintf(show, "%s",
                 _("TCP (SOCK_STREAM, a byte stream): the receiver reads once all "
@@ -136,7 +136,7 @@ static int boundaries_udp(FILE *show, int *reads_out, char *err)
     for (int i = 0; i < BOUNDARIES_COUNT; i++) {
         size_t len = strlen(boundaries_words[i]);
         ssize_t rc = send(tx, boundaries_words[i], len, 0);
-        TRACE_DATA("send", rc, boundaries_words[i], len, _("send(fd %d, %zu bytes) -> %zd"), tx,
+        TRACE_DATA("send", rc, boundaries_words[i], len, N_("send(fd %d, %zu bytes) -> %zd"), tx,
                    len, rc);
     }
     if (show != NULL)

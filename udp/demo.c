@@ -56,7 +56,7 @@ static int udp_demo_client(uint16_t port, const struct counters *server, int lin
         snprintf(err, NET_ERR_LEN, "send: %s", strerror(errno));
         goto out;
     }
-    TRACE_DATA("send", len, UDP_DEMO_MESSAGE, len, _("send(fd %d, %zu bytes) -> %zu"), fd, len,
+    TRACE_DATA("send", len, UDP_DEMO_MESSAGE, len, N_("send(fd %d, %zu bytes) -> %zu"), fd, len,
                len);
     /* the server receives it and sends the reply */
     counters_wait(&server->bytes_out, (long long)len, LLONG_MAX, UDP_DEMO_WAIT_MS);
@@ -68,7 +68,7 @@ static int udp_demo_client(uint16_t port, const struct counters *server, int lin
         snprintf(err, NET_ERR_LEN, "%s", _("the server did not answer"));
         goto out;
     }
-    TRACE_DATA("recv", got, reply, (size_t)got, _("recv(fd %d) -> %zd bytes"), fd, got);
+    TRACE_DATA("recv", got, reply, (size_t)got, N_("recv(fd %d) -> %zd bytes"), fd, got);
     printf("%.*s\n", (int)got, reply);
     fflush(stdout);
     rc = 0;

@@ -162,7 +162,7 @@ static int mcast_send_one(int fd, const struct mcast_options *opt, const char *m
         snprintf(err, NET_ERR_LEN, "sendto %s: %s", addr, strerror(errno));
         return -1;
     }
-    TRACE_DATA("sendto", len, msg, len, _("sendto(fd %d, %zu bytes, %s) -> %zu"), fd, len, addr,
+    TRACE_DATA("sendto", len, msg, len, N_("sendto(fd %d, %zu bytes, %s) -> %zu"), fd, len, addr,
                len);
     printf(_("sent %zu bytes to %s\n"), len, addr);
     fflush(stdout);
@@ -219,7 +219,7 @@ static int mcast_receive(int fd, char *buf, char *err)
         return -1;
     }
     net_format_addr((struct sockaddr *)&from, len, addr, sizeof addr);
-    TRACE_DATA("recvfrom", n, buf, (size_t)n, _("recvfrom(fd %d) -> %zd bytes from %s"), fd, n,
+    TRACE_DATA("recvfrom", n, buf, (size_t)n, N_("recvfrom(fd %d) -> %zd bytes from %s"), fd, n,
                addr);
     printf(_("from %s: "), addr);
     fwrite(buf, 1, (size_t)n, stdout);

@@ -105,8 +105,8 @@ static void udp_grow_buffers(int fd)
     if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) == -1)
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
     TRACE_DETAIL_CALL("setsockopt", 0, NULL, 0,
-                      _("setsockopt(fd %d, SO_RCVBUF, SO_SNDBUF, %d bytes): a burst waits in "
-                        "the kernel instead of being lost"),
+                      N_("setsockopt(fd %d, SO_RCVBUF, SO_SNDBUF, %d bytes): a burst waits in "
+                         "the kernel instead of being lost"),
                       fd, size);
 }
 
@@ -155,8 +155,8 @@ int udp_server_open(struct udp_server *srv, const struct udp_config *config, str
     /* Said here, in the caller's thread, not when serving starts: a demo
      * that forks the server then prints it before its client's lines. */
     if (rc == 0)
-        TRACE_DETAIL(_("recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d datagrams "
-                       "per system call"),
+        TRACE_DETAIL(N_("recvmmsg()/sendmmsg(): recvfrom()/sendto() for up to %d datagrams "
+                        "per system call"),
                      UDP_BATCH);
     trace_restore(was);
     return rc;
@@ -216,11 +216,12 @@ static void udp_trace_datagram(struct udp_server *srv, bool sent, const void *da
     }
     if (sent)
         trace_call_log("sendto", (int64_t)len, event_data, event_len,
-                       _("sendto(fd %d, %zu bytes, %s) -> %zu %s"), srv->fd, len, tc->peer, len,
+                       N_("sendto(fd %d, %zu bytes, %s) -> %zu %s"), srv->fd, len, tc->peer, len,
                        shown);
     else
         trace_call_log("recvfrom", (int64_t)len, event_data, event_len,
-                       _("recvfrom(fd %d) -> %zu bytes from %s %s"), srv->fd, len, tc->peer, shown);
+                       N_("recvfrom(fd %d) -> %zu bytes from %s %s"), srv->fd, len, tc->peer,
+                       shown);
 }
 
 /* Why datagram i must not be answered, or NULL to answer it: its reply is
@@ -375,7 +376,7 @@ static void udp_send_replies(struct udp_batch *b, int count)
             continue;
         }
         TRACE_DETAIL_CALL("sendmmsg", n, NULL, 0,
-                          _("sendmmsg(fd %d, %d replies) -> %d datagrams in one call"), srv->fd,
+                          N_("sendmmsg(fd %d, %d replies) -> %d datagrams in one call"), srv->fd,
                           count - sent, n);
         for (int i = sent; i < sent + n; i++) {
             if (trace_on())
@@ -462,7 +463,7 @@ static int udp_serve_batch(struct udp_batch *b)
     }
     /* The batch is engineering; the lesson reads one recvfrom() a datagram. */
     TRACE_DETAIL_CALL("recvmmsg", n, NULL, 0,
-                      _("recvmmsg(fd %d, %u slots, MSG_WAITFORONE) -> %d datagrams in one call"),
+                      N_("recvmmsg(fd %d, %u slots, MSG_WAITFORONE) -> %d datagrams in one call"),
                       srv->fd, b->want, n);
     int replies = 0;
     for (int i = 0; i < n; i++) {

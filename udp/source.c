@@ -31,8 +31,8 @@ int udp_source_enable(int fd, const struct sockaddr *local, bool *enabled, char 
     }
     TRACE_DETAIL_CALL(
         "setsockopt", 0, NULL, 0,
-        _("setsockopt(fd %d, %s) -> 0: each reply leaves from the address its request came to"), fd,
-        local->sa_family == AF_INET ? "IP_PKTINFO" : "IPV6_RECVPKTINFO, IP_PKTINFO");
+        N_("setsockopt(fd %d, %s) -> 0: each reply leaves from the address its request came to"),
+        fd, local->sa_family == AF_INET ? "IP_PKTINFO" : "IPV6_RECVPKTINFO, IP_PKTINFO");
     *enabled = true;
     return 0;
 }
