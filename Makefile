@@ -65,7 +65,7 @@ fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 format:
-	find core proto tcp udp http ftp clients bench tests -name '*.[ch]' | xargs clang-format -i
+	find core proto tcp udp http ftp clients netdemo bench tests -name '*.[ch]' | xargs clang-format -i
 
 clean:
 	rm -rf build

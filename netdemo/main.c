@@ -244,8 +244,8 @@ static void netdemo_announce(const struct netdemo *d)
     else
         printf("%s\n", _(" (C/S)"));
     printf(_("%-6shttp://%s:%u/  open in a browser (B/S)\n"), "HTTP", h, sv[NETDEMO_HTTP].port);
-    printf(_("%-6sftp://%s:%u/  ftp-demo client %s -p %u (C/S)\n"), "FTP", h,
-           sv[NETDEMO_FTP].port, bare, sv[NETDEMO_FTP].port);
+    printf(_("%-6sftp://%s:%u/  ftp-demo client %s -p %u (C/S)\n"), "FTP", h, sv[NETDEMO_FTP].port,
+           bare, sv[NETDEMO_FTP].port);
     if (d->http.home != NULL)
         printf(_("Hub   http://%s:%u/  every socket call above, drawn live\n"), h,
                sv[NETDEMO_HTTP].port);
