@@ -8,7 +8,6 @@ po/zh_CN.po. The programs run from the build tree, which holds the
 compiled catalogue where an installed copy has it (share/locale).
 """
 import argparse
-import contextlib
 import os
 import re
 import signal
@@ -19,6 +18,10 @@ import tempfile
 import threading
 import unicodedata
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import harness  # noqa: E402
+from lecture import LectureLog  # noqa: E402
 
 SRC = BIN = None
 CODE_DIRS = ("core", "proto", "tcp", "udp", "http", "ftp", "clients", "netdemo")
@@ -74,39 +77,6 @@ def run(program, *args, lang):
                           env=environment(lang), timeout=10, stdin=subprocess.DEVNULL)
 
 
-@contextlib.contextmanager
-def running(program, *args, lang=ZH, stderr=subprocess.DEVNULL, limit=30):
-    """program, started in lang with its stdout in a pipe. It is killed on
-    the way out, whatever happened, and after limit seconds in any case,
-    so that no read from its pipes waits for ever."""
-    proc = subprocess.Popen([os.path.join(BIN, program), *args], stdout=subprocess.PIPE,
-                            stderr=stderr, stdin=subprocess.DEVNULL, text=True,
-                            env=environment(lang))
-    watchdog = threading.Timer(limit, proc.kill)
-    watchdog.start()
-    try:
-        yield proc
-    finally:
-        watchdog.cancel()
-        proc.kill()
-        proc.wait()
-        for pipe in (proc.stdout, proc.stderr):
-            if pipe is not None:
-                pipe.close()
-
-
-@contextlib.contextmanager
-def started(program, *args, lang=ZH, stderr=subprocess.DEVNULL):
-    """A server, running(): yields it, its port and its ready line, whose
-    start, up to the address, is the same in every language."""
-    with running(program, *args, lang=lang, stderr=stderr) as proc:
-        ready = proc.stdout.readline()
-        port = re.search(r"^\S+ \S+: listening on \S+:(\d+)", ready)
-        if port is None:
-            raise AssertionError(f"{program} {' '.join(args)}: no ready line: {ready!r}")
-        yield proc, int(port.group(1)), ready
-
-
 class CatalogueTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -135,7 +105,13 @@ class CatalogueTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
 
 
-class ProgramsTest(unittest.TestCase):
+class ProgramsTest(harness.ServerTest):
+    def server(self, program, *args, lang=ZH, ready=r"listening on (\S+)"):
+        """program started in lang, stopped when the test ends (harness.Server).
+        A ready line keeps its start, up to the address, in every language."""
+        return self.start([os.path.join(BIN, program), *args], env=environment(lang),
+                          ready=ready)
+
     def check_both(self, program, *args, english, chinese):
         en = run(program, *args, lang=EN)
         self.assertEqual(en.returncode, 2)
@@ -184,10 +160,10 @@ class ProgramsTest(unittest.TestCase):
         self.assertIn("1. The first byte", en.stdout)
 
     def test_the_ftp_client_speaks_chinese_and_the_protocol_stays_as_it_is(self):
-        with started("ftp-demo", "server", "-p", "0", lang=EN) as (_srv, port, _ready):
-            r = subprocess.run([os.path.join(BIN, "ftp-demo"), "client", "-p", str(port)],
-                               input="help\npassive\nbogus\nquit\n", capture_output=True,
-                               text=True, env=environment(ZH), timeout=10)
+        srv = self.server("ftp-demo", "server", "-p", "0", lang=EN)
+        r = subprocess.run([os.path.join(BIN, "ftp-demo"), "client", "-p", str(srv.port)],
+                           input="help\npassive\nbogus\nquit\n", capture_output=True,
+                           text=True, env=environment(ZH), timeout=10)
         self.assertIn("已连接到", r.stdout)
         self.assertIn("get REMOTE [LOCAL] 下载一个文件（RETR）", r.stdout)
         self.assertIn("被动模式已关闭。", r.stdout)
@@ -195,10 +171,10 @@ class ProgramsTest(unittest.TestCase):
         self.assertRegex(r.stdout, r"(?m)^220 ", "the server's replies are the protocol's own")
 
     def test_udp_ping_summarises_in_chinese(self):
-        with started("udp-demo", "server", "-p", "0", "--drop", "30", "--seed", "2",
-                     lang=EN) as (_srv, port, _ready):
-            r = run("udp-demo", "ping", "-p", str(port), "-c", "6", "-i", "10", "-t", "200",
-                    lang=ZH)
+        srv = self.server("udp-demo", "server", "-p", "0", "--drop", "30", "--seed", "2",
+                          lang=EN)
+        r = run("udp-demo", "ping", "-p", str(srv.port), "-c", "6", "-i", "10", "-t", "200",
+                lang=ZH)
         self.assertIn("udp ping 统计", r.stdout)
         self.assertRegex(r.stdout, r"发出 6 个数据报，收到 \d 个")
         self.assertIn("没有应答的 seq", r.stdout, "--drop 30 with seed 2 loses some")
@@ -206,15 +182,10 @@ class ProgramsTest(unittest.TestCase):
     def same_story(self, program, times, lang=ZH):
         """The narrated demo in lang, run times times: the same lines
         every time, apart from ports and descriptor numbers."""
-        first = None
-        for _ in range(times):
-            r = run(program, lang=lang)
-            self.assertEqual(r.returncode, 0, r.stderr)
-            text = re.sub(r"fd \d+", "fd N", re.sub(r":\d+", ":P", r.stderr + r.stdout))
-            if first is None:
-                first = text
-            self.assertEqual(text, first)
-        return first
+        return harness.assert_same_story(
+            self, lambda: subprocess.run([os.path.join(BIN, program)], capture_output=True,
+                                         env=environment(lang), timeout=10,
+                                         stdin=subprocess.DEVNULL), times)
 
     def test_tcp_demo_narrates_the_phone_call_in_chinese_the_same_every_time(self):
         text = self.same_story("tcp-demo", 20)
@@ -258,35 +229,29 @@ class ProgramsTest(unittest.TestCase):
                     self.assertLessEqual(columns(line), 80, line)  # a terminal's width
 
     def test_the_servers_lecture_line_in_chinese(self):
-        with started("tcp-demo", "server", "-p", "0") as (srv, port, _ready):
-            with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
-                c.sendall(b"dream is handsome")
-                self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
-            line = srv.stdout.readline()
+        srv = self.server("tcp-demo", "server", "-p", "0")
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as c:
+            c.sendall(b"dream is handsome")
+            self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
+        line = LectureLog(srv).wait_for("来电")
         self.assertRegex(line, r'^127\.0\.0\.1:\d+ 来电："dream is handsome" -> "DREAM IS HANDSOME"$')
 
     def test_netdemo_announces_its_servers_in_chinese(self):
-        lines = []
-        with running("netdemo", "--tcp", "0", "--udp", "0", "--http", "0", "--ftp", "0",
-                     "--quiet") as nd:
-            while len(lines) < 10:
-                line = nd.stdout.readline()
-                if not line:
-                    break
-                lines.append(line)
-                if "Ctrl-C" in line:  # the last line
-                    break
-        text = "".join(lines)
+        nd = self.server("netdemo", "--tcp", "0", "--udp", "0", "--http", "0", "--ftp", "0",
+                         "--quiet", ready=r"tcp://(\S+)")
+        log = LectureLog(nd)
+        log.wait_for("Ctrl-C")  # its last line
+        text = nd.ready + log.text
         self.assertRegex(text, r"(?m)^HTTP  http://127\.0\.0\.1:\d+/  用浏览器打开（B/S）$")
         self.assertIn("按 Ctrl-C 全部停止。", text)
 
     def test_ftp_get_says_in_chinese_that_a_file_is_missing_and_the_reply_stays(self):
-        with started("ftp-demo", "server", "-p", "0", "--quiet") as (_srv, port, ready):
-            url = f"ftp://127.0.0.1:{port}/no-such-file.txt"
-            runs = {str(lang): run("ftp-demo", "get", url, "-o", "-", lang=lang)
-                    for lang in (ZH, ZH_WITHOUT_LOCALE, EN)}
+        srv = self.server("ftp-demo", "server", "-p", "0", "--quiet")
+        url = f"ftp://127.0.0.1:{srv.port}/no-such-file.txt"
+        runs = {str(lang): run("ftp-demo", "get", url, "-o", "-", lang=lang)
+                for lang in (ZH, ZH_WITHOUT_LOCALE, EN)}
         # only the details after the address are in the user's language
-        self.assertRegex(ready, r"^ftp-demo server: listening on 127\.0\.0\.1:\d+ （根目录 ")
+        self.assertRegex(srv.ready, r"^ftp-demo server: listening on 127\.0\.0\.1:\d+ （根目录 ")
         for lang in (ZH, ZH_WITHOUT_LOCALE):
             with self.subTest(lang=lang):
                 zh = runs[str(lang)]
@@ -299,13 +264,12 @@ class ProgramsTest(unittest.TestCase):
         self.assertEqual(en.stderr, "ftp-demo get: 550 No such file or directory.\n")
 
     def test_ftp_server_traces_its_two_channels_in_chinese(self):
-        with started("ftp-demo", "server", "-p", "0", "--trace",
-                     stderr=subprocess.PIPE) as (srv, port, _ready):
-            got = run("ftp-demo", "get", f"ftp://127.0.0.1:{port}/readme.txt", "-o", "-",
-                      lang=ZH)
-            self.assertEqual(got.returncode, 0, got.stderr)
-            srv.send_signal(signal.SIGINT)  # Ctrl-C: it stops cleanly, its trace written
-            trace = srv.stderr.read()
+        srv = self.server("ftp-demo", "server", "-p", "0", "--trace")
+        got = run("ftp-demo", "get", f"ftp://127.0.0.1:{srv.port}/readme.txt", "-o", "-",
+                  lang=ZH)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        self.assertEqual(srv.stop(), 0)  # it stops cleanly, its trace written
+        trace = srv.stderr()
         self.assertRegex(trace, r"会话：127\.0\.0\.1:\d+ 已连接（fd \d+）")
         self.assertRegex(trace, r"数据：在端口 \d+ 上为 127\.0\.0\.1:\d+ 监听")
         self.assertIn("登录：anonymous（只读）", trace)
@@ -370,14 +334,15 @@ class ProgramsTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as root:
             with open(os.path.join(root, "index.html"), "w") as f:
                 f.write("<p>hi</p>\n")
-            with started("http-demo", "server", "-p", "0", "-r", root, "--workers",
-                         "1") as (_srv, port, ready):
-                url = "http://127.0.0.1:%d/" % port
-                ok = run("http-demo", "get", url, lang=ZH)
-                missing = run("http-demo", "get", "--fail", url + "missing.html", lang=ZH)
-                bad = run("http-demo", "get", "ftp://127.0.0.1/", lang=ZH)
+            srv = self.server("http-demo", "server", "-p", "0", "-r", root, "--workers", "1")
+            url = "http://127.0.0.1:%d/" % srv.port
+            ok = run("http-demo", "get", url, lang=ZH)
+            missing = run("http-demo", "get", "--fail", url + "missing.html", lang=ZH)
+            bad = run("http-demo", "get", "ftp://127.0.0.1/", lang=ZH)
+            srv.kill()  # before the folder goes
         # scripts read "http-demo server: listening on ADDRESS" in every language
-        self.assertRegex(ready, r"^http-demo server: listening on 127\.0\.0\.1:\d+ （1 个工作线程，根目录 ")
+        self.assertRegex(srv.ready,
+                         r"^http-demo server: listening on 127\.0\.0\.1:\d+ （1 个工作线程，根目录 ")
         self.assertEqual(ok.returncode, 0, ok.stderr)
         self.assertEqual(ok.stdout, "<p>hi</p>\n", "the body is the server's, never translated")
         self.assertEqual(missing.returncode, 22, missing.stderr)
@@ -425,14 +390,13 @@ class ProgramsTest(unittest.TestCase):
                         chinese="-H 需要 IP 地址：UDP 和 FTP 不能用 Unix 套接字")
 
     def test_the_trace_explains_a_mapped_address_in_chinese_and_keeps_the_ready_line(self):
-        with started("tcp-demo", "server", "-H", "::", "-p", "0", "--trace=detail",
-                     stderr=subprocess.PIPE) as (srv, port, ready):
-            with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
-                c.sendall(b"dream is handsome")
-                self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
-            srv.terminate()
-            err = srv.stderr.read()
-        self.assertRegex(ready, r"^tcp-demo server: listening on \[::\]:\d+ ")
+        srv = self.server("tcp-demo", "server", "-H", "::", "-p", "0", "--trace=detail")
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as c:
+            c.sendall(b"dream is handsome")
+            self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
+        self.assertEqual(srv.stop(), 0)
+        err = srv.stderr()
+        self.assertRegex(srv.ready, r"^tcp-demo server: listening on \[::\]:\d+ ")
         self.assertIn("[::ffff:127.0.0.1]", err)
         self.assertIn("是 IPv6 套接字上的一个 IPv4 客户端：它的地址被映射进了 IPv6 的 ::ffff:0:0/96",
                       err)
@@ -442,20 +406,20 @@ class ProgramsTest(unittest.TestCase):
         self.assertNotIn("need not wait", err)
 
     def test_the_udp_server_speaks_chinese_from_its_ready_line_to_its_counts(self):
-        with started("udp-demo", "server", "-p", "0", "--drop", "0", "--dup", "100", "--seed",
-                     "1", stderr=subprocess.PIPE) as (srv, port, ready):
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
-                c.settimeout(5)
-                c.sendto(b"dream is handsome", ("127.0.0.1", port))
-                self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
-            line = srv.stdout.readline()
-            srv.send_signal(signal.SIGINT)
-            err = srv.stderr.read()
-        self.assertIn("（模式 upper，重复 100%，种子 1）", ready)
+        srv = self.server("udp-demo", "server", "-p", "0", "--drop", "0", "--dup", "100",
+                          "--seed", "1")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+            c.settimeout(5)
+            c.sendto(b"dream is handsome", ("127.0.0.1", srv.port))
+            self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
+        log = LectureLog(srv)
+        line = log.wait_for("的数据报")
+        log.stop(self)
+        self.assertIn("（模式 upper，重复 100%，种子 1）", srv.ready)
         self.assertRegex(line, r'^来自 127\.0\.0\.1:\d+ 的数据报："dream is handsome" -> '
                                r'"DREAM IS HANDSOME"$')
-        self.assertIn("udp-demo server：收到 1 个数据报，应答 1 个，丢弃 0 个", err)
-        self.assertIn("发了两遍 1 个（--dup）", err)
+        self.assertIn("udp-demo server：收到 1 个数据报，应答 1 个，丢弃 0 个", log.stderr)
+        self.assertIn("发了两遍 1 个（--dup）", log.stderr)
         # the help shows the line the server prints in this language
         help_text = run("udp-demo", "server", "--help", lang=ZH).stdout
         self.assertIn('  来自 127.0.0.1:53122 的数据报："dream is handsome" -> "DREAM IS HANDSOME"\n',
@@ -465,34 +429,32 @@ class ProgramsTest(unittest.TestCase):
                       help_text)
 
     def test_the_tcp_server_keeps_its_ready_line_and_narrates_its_model_in_chinese(self):
+        hung_up = "（对方挂断了）"
         for model, note in (("fork", "fork 模型：每个子进程都有自己的一份描述符表"),
                             ("thread", "thread 模型：所有线程共用一张描述符表"),
                             ("epoll", "epoll_wait() ... 现在由一个线程同时等待所有套接字")):
             with self.subTest(model=model):
-                with started("tcp-demo", "server", "-p", "0", "--model", model, "--trace",
-                             stderr=subprocess.PIPE) as (srv, port, ready):
-                    with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
-                        c.sendall(b"dream is handsome")
-                        self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
-                    err = ""
-                    while "（对方挂断了）" not in err:  # the server's lines, to its hang-up
-                        line = srv.stderr.readline()
-                        if not line:
-                            break
-                        err += line
-                    srv.send_signal(signal.SIGINT)
-                    err += srv.stderr.read()
-                self.assertIn(f"（模型 {model}，模式 upper）", ready)
+                srv = self.server("tcp-demo", "server", "-p", "0", "--model", model, "--trace")
+                with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as c:
+                    c.sendall(b"dream is handsome")
+                    self.assertEqual(c.recv(100), b"DREAM IS HANDSOME")
+                # the server's lines, up to its hang-up, before it is stopped
+                err = harness.read_until(srv.proc.stderr.fileno(), hung_up.encode())
+                self.assertEqual(srv.stop(), 0)
+                err = err.decode(errors="replace") + srv.stderr()
+                self.assertIn(f"（模型 {model}，模式 upper）", srv.ready)
                 self.assertIn(note, err)
-                self.assertIn("（对方挂断了）", err)
+                self.assertIn(hung_up, err)
                 self.assertNotIn("model:", err)
 
     def test_udp_ping_reliable_says_its_retransmissions_in_chinese(self):
-        with started("udp-demo", "server", "-p", "0", "--drop", "100") as (_srv, port, _ready):
-            with running("udp-demo", "ping", "--reliable", "-p", str(port), "-c", "1", "-t",
-                         "20") as ping:
-                text = "".join(ping.stdout.readline() for _ in range(3))
-        self.assertIn("PING 127.0.0.1:%d（udp，可靠模式）" % port, text)
+        srv = self.server("udp-demo", "server", "-p", "0", "--drop", "100")
+        ping = self.server("udp-demo", "ping", "--reliable", "-p", str(srv.port), "-c", "1",
+                           "-t", "20", ready=r"^PING (127\.0\.0\.1:\d+)")
+        log = LectureLog(ping)
+        log.wait_for("第 2 次")
+        text = ping.ready + log.text
+        self.assertIn("PING 127.0.0.1:%d（udp，可靠模式）" % srv.port, text)
         self.assertRegex(text, r"seq=0：没有及时收到 ACK，重发（第 2 次，最多 30 次；下次等 \d+ 毫秒）")
         self.assertNotIn("no ACK in time", text)
 

@@ -21,11 +21,14 @@ class Server:
     """A netdemo server started on port 0; it prints 'listening on ADDR'."""
 
     def __init__(self, argv, env=None, ready=r"listening on (\S+)", preexec_fn=None):
+        # Unbuffered pipes: reading the ready line takes nothing after it, so
+        # what follows can be read straight from the descriptor (select()).
         self.proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, bufsize=0,
             start_new_session=True, preexec_fn=preexec_fn)  # its own group: kill() reaches its children
         try:  # whatever goes wrong while it starts, never leave it running
             line = self._read_line(WAIT_S)
+            self.ready = line  # the ready line itself, for what follows the address
             match = re.search(ready, line)
             if not match:
                 raise AssertionError(f"server did not start: {line!r}")
@@ -139,7 +142,8 @@ def assert_same_story(test, run, times=50):
     """A narrated demo (run() -> CompletedProcess) tells the same story
     every time: its two processes print on one terminal, and the lines must
     still come in causal order, every step present. Ports and descriptor
-    numbers may differ; nothing else."""
+    numbers may differ; nothing else. Returns the story, those normalised
+    (stderr then stdout), as text."""
     first = None
     for _ in range(times):
         r = run()
@@ -148,6 +152,25 @@ def assert_same_story(test, run, times=50):
         if first is None:
             first = text
         test.assertEqual(text, first)
+    return first.decode(errors="replace")
+
+
+def read_until(fd, marker, timeout=WAIT_S):
+    """Read from fd (a pipe or a pty) until marker (bytes) appears, the
+    other end closes, or timeout seconds pass; returns what was read."""
+    out, deadline = b"", time.monotonic() + timeout
+    while marker not in out and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0, deadline - time.monotonic()))
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # a pty whose other end is gone: EIO
+            break
+        if not chunk:
+            break
+        out += chunk
+    return out
 
 
 def cpu_seconds(pid):

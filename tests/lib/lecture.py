@@ -14,7 +14,7 @@ HELD = re.compile(r"^\.\.\. (\d+) more lines? not shown \(at most 10 a second\)$
 
 class LectureLog:
     """The stdout of a started harness.Server, past its ready line, read
-    straight from the pipe (the ready line was its only buffered line)."""
+    straight from the pipe (the server's pipes are unbuffered)."""
 
     def __init__(self, server):
         self.server = server

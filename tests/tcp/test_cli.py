@@ -232,13 +232,13 @@ class TcpInteractiveTest(ServerTest):
             os.execv(BIN, [BIN, "client", "-p", str(srv.port), "--trace"])
         try:
             os.write(fd, b"dream is handsome\n")
-            seen = read_until(fd, b"DREAM IS HANDSOME", 10)
+            seen = harness.read_until(fd, b"DREAM IS HANDSOME", 10)
             self.assertIn(b"DREAM IS HANDSOME", seen)
-            seen += read_until(fd, b"tcp-demo> ", 10)
+            seen += harness.read_until(fd, b"tcp-demo> ", 10)
             self.assertEqual(seen.count(b"tcp-demo> "), 2, "a prompt at the start, one an answer")
             self.assertIn(b"\033[36m[tcp client]", seen, "trace is coloured on a terminal")
             os.write(fd, b"\x04")  # Ctrl-D: end of input, then a half-close
-            seen += read_until(fd, b"hung up", 10)
+            seen += harness.read_until(fd, b"hung up", 10)
             self.assertIn(b"SHUT_WR", seen)
         finally:
             _, status = wait_or_kill(pid)
@@ -262,10 +262,10 @@ class TcpInteractiveTest(ServerTest):
         try:
             seen = b""
             if until is not None:
-                seen = read_until(fd, until, 10)
+                seen = harness.read_until(fd, until, 10)
                 self.assertIn(until, seen)
                 then(seen, pid)
-            seen += read_until(fd, b"\0never", 10)  # up to the end: EOF (EIO) on a pty
+            seen += harness.read_until(fd, b"\0never", 10)  # up to the end: EOF (EIO) on a pty
         finally:
             _, status = wait_or_kill(pid)
             os.close(fd)
@@ -401,20 +401,6 @@ class SeedServer:
             pass
         self.sock.close()
         self.thread.join(harness.WAIT_S)
-
-
-def read_until(fd, marker, timeout):
-    """Read from a pty until marker appears or timeout seconds pass."""
-    out, deadline = b"", time.monotonic() + timeout
-    while marker not in out and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], max(0, deadline - time.monotonic()))
-        if not ready:
-            break
-        try:
-            out += os.read(fd, 4096)
-        except OSError:
-            break
-    return out
 
 
 def wait_or_kill(pid, timeout=10):
