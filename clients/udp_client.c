@@ -51,10 +51,8 @@ static int udp_client_hear(int fd, unsigned char *buf, int timeout_ms, char *err
     }
     ssize_t n = recv(fd, buf, UDP_RECV_BUFSIZE, MSG_TRUNC);
     if (n == -1) {
-        /* errno, before the trace line's write can change it */
-        int e = errno;
-        TRACE_CALL("recv", -1, NULL, 0, "recv(fd %d) -> -1 (%s)", fd, strerror(e));
-        set_err(err, "recv", e);
+        TRACE_CALL("recv", -1, NULL, 0, "recv(fd %d) -> -1 (%s)", fd, strerror(errno));
+        set_err(err, "recv", errno);
         return -1;
     }
     size_t len = (size_t)n < UDP_RECV_BUFSIZE ? (size_t)n : UDP_RECV_BUFSIZE;
@@ -71,11 +69,9 @@ static int udp_client_say(int fd, unsigned char *buf, const char *msg, size_t le
 {
     udp_client_drain(fd, buf);
     if (send(fd, msg, len, 0) == -1) { /* one send(), one datagram */
-        /* errno, before the trace line's write can change it */
-        int e = errno;
         TRACE_CALL("send", -1, NULL, 0, N_("send(fd %d, %zu bytes) -> -1 (%s)"), fd, len,
-                   strerror(e));
-        set_err(err, "send", e);
+                   strerror(errno));
+        set_err(err, "send", errno);
         return -1;
     }
     TRACE_DATA("send", len, msg, len, N_("send(fd %d, %zu bytes) -> %zu"), fd, len, len);

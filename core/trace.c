@@ -371,6 +371,9 @@ static void trace_emit(const char *call, int64_t result, const void *data, size_
                    trace_ring_budget(t);
     if (!t->to_stderr && !to_ring)
         return; /* over the ring's budget: not even formatted */
+    /* A trace point sits between a call and the code that reads its
+     * errno: the line's own writes must leave errno as the call did. */
+    int saved_errno = errno;
     char text[1024];
     /* The format is translated here, once the event is sure to be made:
      * trace points mark theirs N_(), so one over the ring's budget costs
@@ -387,6 +390,7 @@ static void trace_emit(const char *call, int64_t result, const void *data, size_
         trace_to_stderr(t, role, safe);
     if (to_ring)
         trace_to_ring(r, call, result, data, len, safe);
+    errno = saved_errno;
 }
 
 void trace_log(const char *fmt, ...)

@@ -18,6 +18,9 @@
  *     children) never interleave, and at most the tracer's rate a second;
  *   - the process's ring (trace_attach_ring), which live viewers follow.
  *
+ * A trace point leaves errno as it found it, so code after one can still
+ * read the errno of the call it traced.
+ *
  * Trace points come at two depths. The lesson's (TRACE, TRACE_CALL,
  * TRACE_DATA) are the seed tutorial's calls and their results in plain
  * words: socket, bind, listen, accept, connect, send/recv, sendto/recvfrom,

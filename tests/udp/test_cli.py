@@ -112,6 +112,18 @@ class UdpCliTest(ServerTest):
         self.assert_one_line_error(r, 1, "udp-demo")
         self.assertIn(b"refused", r.stderr)
 
+    def test_refused_with_trace_names_the_same_error(self):
+        # the trace line is written between the failed recv() and the error
+        # line: it must leave the call's errno for the error to name
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        r = run("client", "-p", str(port), "-m", "hello", "--trace")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = r.stderr.decode().splitlines()
+        self.assertRegex(r.stderr.decode(), r"recv\(fd \d+\) -> -1 \(Connection refused\)")
+        self.assertRegex(lines[-1], r"^udp-demo client: recv: Connection refused")
+
     def traced_exchange(self, *flags, message, timeout_ms):
         """One client message to a server run with --trace and flags: the
         client's output, then the server's stderr once it has stopped."""
