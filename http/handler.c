@@ -409,10 +409,16 @@ void http_handle(const struct http_site *site, const struct http_request *req,
         else
             http_response_error(resp, req, HTTP_METHOD_NOT_ALLOWED, "GET, HEAD");
     } else if (site->compare_job != NULL && path_is(path, len, "/compare/run")) {
-        if (method_is(req, "POST"))
-            handle_compare_job(site, req, resp, true);
-        else
+        /* A run costs the machine a CPU for seconds: only the hub's own
+         * script may start one. A form or a script on another site cannot
+         * send this header without the browser asking first (a CORS
+         * preflight, OPTIONS), and that gets a 405. */
+        if (!method_is(req, "POST"))
             http_response_error(resp, req, HTTP_METHOD_NOT_ALLOWED, "POST");
+        else if (http_request_header(req, COMPARE_RUN_HEADER) == NULL)
+            http_response_error(resp, req, HTTP_FORBIDDEN, NULL);
+        else
+            handle_compare_job(site, req, resp, true);
     } else if (!get) {
         http_response_error(resp, req, HTTP_METHOD_NOT_ALLOWED, "GET, HEAD");
     } else if (site->compare_job != NULL && path_is(path, len, "/compare/status")) {

@@ -14,7 +14,10 @@
 
 /* netdemo's hub button: POST /compare/run starts a small comparison, GET
  * /compare/status says how it goes, GET /compare/report.json is the latest
- * report's figures. */
+ * report's figures. The POST must carry the header below (any value), as
+ * the hub's script sends it: without it, 403. */
+#define COMPARE_RUN_HEADER "X-Netdemo-Run"
+
 struct http_compare_job {
     /* start a run unless one is going (start); write the state as JSON into
      * json (len bytes) and return its length, 0 if it did not fit */

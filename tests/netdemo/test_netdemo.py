@@ -988,8 +988,10 @@ class CompareButtonTest(NetdemoTest):
                             else os.environ.update({name: old}))
         self.run_folders = os.path.join(os.environ["TMPDIR"], "netdemo-compare-*")
 
-    def job(self, srv, method, path, status):
-        r, body = srv.get(path, method=method)
+    def job(self, srv, method, path, status, headers=None):
+        if headers is None and method == "POST":
+            headers = {"X-Netdemo-Run": "1"}  # as the hub's script sends it
+        r, body = srv.get(path, method=method, headers=headers)
         self.assertEqual(r.status, status, body)
         self.assertRegex(r.getheader("Content-Type"), r"^application/json")
         return json.loads(body)
@@ -1002,6 +1004,15 @@ class CompareButtonTest(NetdemoTest):
                 return state
             time.sleep(0.1)
         self.fail("the comparison did not finish within 60 s")
+
+    def test_a_post_without_the_hubs_header_starts_nothing(self):
+        srv = self.netdemo()
+        # what a form on another site can send: a plain POST
+        r, _ = srv.get("/compare/run", method="POST",
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 403)
+        idle = self.job(srv, "GET", "/compare/status", 200)
+        self.assertEqual((idle["state"], idle["runs"]), ("idle", 0))
 
     def test_one_run_at_a_time_and_its_report_is_served(self):
         srv = self.netdemo()

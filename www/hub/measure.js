@@ -128,7 +128,8 @@ async function follow() {
 async function run() {
   $('measure-run').disabled = true;
   try {
-    showState(await getJson('/compare/run', { method: 'POST' }));
+    // the header only this page sends: another site's form cannot start a run
+    showState(await getJson('/compare/run', { method: 'POST', headers: { 'X-Netdemo-Run': '1' } }));
   } catch (e) {
     showState({ state: 'failed', error: e.message });
     return;
