@@ -161,9 +161,10 @@ void ftp_cmd_retr(struct ftp_session *s, const char *arg)
     close(ffd);
 }
 
-/* Receive the data connection into ffd until the client closes it.
- * Returns 0, -1 (network) or -2 (disk). */
-static int receive_file(struct ftp_session *s, int dfd, int ffd)
+/* Receive the data connection into ffd until the client closes it, the
+ * bytes written to the file counted in *written. Returns 0, -1 (network)
+ * or -2 (disk). */
+static int receive_file(struct ftp_session *s, int dfd, int ffd, long long *written)
 {
     struct ftp_ascii st = {0};
     char *buf = malloc(FTP_XFER_BUFSIZE + 1);
@@ -193,6 +194,7 @@ static int receive_file(struct ftp_session *s, int dfd, int ffd)
             rc = -2;
             break;
         }
+        *written += (long long)m;
         if (n == 0) {
             rc = 0;
             break;
@@ -243,9 +245,10 @@ static int store_seek(int ffd, bool append, off_t off)
 }
 
 /* Open the data connection (*dfd, or -1 with no reply sent yet) and
- * receive into ffd. Returns 0, -1 (network) or -2 (disk). */
+ * receive into ffd, the bytes written in *written. Returns 0, -1
+ * (network) or -2 (disk). */
 static int store_transfer(struct ftp_session *s, int ffd, bool in_place, bool append, off_t off,
-                          int *dfd)
+                          int *dfd, long long *written)
 {
     *dfd = ftp_data_try_open(s);
     if (*dfd == -1)
@@ -253,7 +256,7 @@ static int store_transfer(struct ftp_session *s, int ffd, bool in_place, bool ap
     ftp_reply(s, FTP_DATA_OPENING, "Ok to send data.");
     if (in_place && store_seek(ffd, append, off) == -1)
         return -2;
-    return receive_file(s, *dfd, ffd);
+    return receive_file(s, *dfd, ffd, written);
 }
 
 static void store(struct ftp_session *s, const char *arg, bool append)
@@ -281,7 +284,8 @@ static void store(struct ftp_session *s, const char *arg, bool append)
         return;
     }
     int dfd;
-    int rc = store_transfer(s, ffd, in_place, append, off, &dfd);
+    long long written = 0;
+    int rc = store_transfer(s, ffd, in_place, append, off, &dfd, &written);
     if (close(ffd) == -1 && rc == 0)
         rc = -2;
     if (!in_place && rc == 0 && rename(tmp, real) == -1)
@@ -294,8 +298,8 @@ static void store(struct ftp_session *s, const char *arg, bool append)
     else
         transfer_finish(s, dfd, rc,
                         rc == -2 ? "Failure writing to local file." : "Transfer failed.");
-    if (dfd != -1 && stat(real, &st) == 0) /* the file as the upload left it */
-        transfer_tell(s, rc, append ? "APPE" : "STOR", arg, (long long)st.st_size);
+    if (dfd != -1) /* what this upload wrote, not the size of what it added to */
+        transfer_tell(s, rc, append ? "APPE" : "STOR", arg, written);
 }
 
 void ftp_cmd_stor(struct ftp_session *s, const char *arg)

@@ -55,6 +55,22 @@ class FtpLectureTest(ServerTest):
                                  f"session from 127.0.0.1:{me}: STOR up.bin (2.9 KiB)"])
         self.assertNotIn("hunter2", log.text + log.stderr)
 
+    def test_an_append_and_a_resumed_upload_are_told_with_what_they_sent(self):
+        with tempfile.TemporaryDirectory() as root:
+            with open(os.path.join(root, "log.txt"), "wb") as out:
+                out.write(b"y" * 5000)
+            srv, log = self.server("-r", root, "--user", "bob:pw-for-bob", "--write")
+            f, me = self.session(srv.port, "bob", "pw-for-bob")
+            f.storbinary("APPE log.txt", io.BytesIO(b"x" * 10))
+            f.storbinary("STOR log.txt", io.BytesIO(b"z" * 20), rest=4000)
+            f.quit()
+            log.wait_for("STOR")
+            lines = log.stop(self)
+            size = os.path.getsize(os.path.join(root, "log.txt"))
+        self.assertEqual(size, 4020)
+        self.assertEqual(lines[1:], [f"session from 127.0.0.1:{me}: APPE log.txt (10 B)",
+                                     f"session from 127.0.0.1:{me}: STOR log.txt (20 B)"])
+
     def test_refused_login_says_nothing(self):
         srv, log = self.server("--user", "bob:right-one")
         f = ftplib.FTP()
