@@ -204,7 +204,10 @@ static int wait_readable(int fd, char *err)
     int rc = io_poll(&p, 1, COMPARE_WAIT_MS);
     if (rc == 1)
         return 0;
-    snprintf(err, NET_ERR_LEN, "%s", rc == 0 ? _("no answer within 5 s") : strerror(errno));
+    if (rc == 0)
+        snprintf(err, NET_ERR_LEN, _("no answer within %d s"), COMPARE_WAIT_MS / 1000);
+    else
+        snprintf(err, NET_ERR_LEN, "%s", strerror(errno));
     return -1;
 }
 
@@ -215,10 +218,10 @@ static int wait_readable(int fd, char *err)
 static ssize_t read_reply(int fd, char *buf, size_t n, char *err)
 {
     ssize_t r = io_read_some(fd, buf, n);
-    if (r == -1)
-        snprintf(err, NET_ERR_LEN, "%s",
-                 errno == EAGAIN || errno == EWOULDBLOCK ? _("no answer within 5 s")
-                                                         : strerror(errno));
+    if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        snprintf(err, NET_ERR_LEN, _("no answer within %d s"), COMPARE_WAIT_MS / 1000);
+    else if (r == -1)
+        snprintf(err, NET_ERR_LEN, "%s", strerror(errno));
     return r;
 }
 
@@ -365,7 +368,7 @@ static double first_ftp(struct netdemo *d, int *keep, char *err)
     }
     net_endpoint_from_host_port("127.0.0.1", d->services[NETDEMO_FTP].port, &ep, err);
     int64_t t0 = now_ns();
-    if (ftp_conn_open(&c, &ep, FTP_CLIENT_TIMEOUT_MS, false, err) == -1)
+    if (ftp_conn_open(&c, &ep, COMPARE_WAIT_MS, false, err) == -1)
         return -1;
     c.passive = true;
     int rc = ftp_conn_login(&c, NULL, NULL, err);
@@ -569,7 +572,7 @@ static int bulk_ftp(struct bulk_ctx *c, struct bulk_run *out, char *err)
     struct ftp_conn fc;
     struct net_endpoint ep;
     net_endpoint_from_host_port("127.0.0.1", c->d->services[NETDEMO_FTP].port, &ep, err);
-    if (ftp_conn_open(&fc, &ep, FTP_CLIENT_TIMEOUT_MS, false, err) == -1)
+    if (ftp_conn_open(&fc, &ep, COMPARE_WAIT_MS, false, err) == -1)
         return -1;
     fc.passive = true;
     int rc = ftp_conn_login(&fc, NULL, NULL, err);

@@ -98,10 +98,16 @@ static void *job_wait(void *arg)
         if (got == sizeof buf - 1)
             got = 0; /* a line this long is not an error line: drop it */
     }
+    /* Its end, waited for without reaping it: until job->pid is -1 under
+     * the lock, compare_job_end() may still signal that pid, so no other
+     * process may have been given it yet. */
+    siginfo_t info;
+    while (waitid(P_PID, (id_t)job->pid, &info, WEXITED | WNOWAIT) == -1 && errno == EINTR)
+        ;
+    pthread_mutex_lock(&job->lock);
     int status = 0;
     while (waitpid(job->pid, &status, 0) == -1 && errno == EINTR)
         ;
-    pthread_mutex_lock(&job->lock);
     close(job->said);
     job->said = -1;
     job->seconds = now_s() - job->started;

@@ -190,7 +190,8 @@ static void print_loss(const struct compare_options *o, const struct results *r)
              r->reliable_s.max);
     fputs("   ", stdout);
     column(_("UDP, reliable"), 16);
-    printf(_("none lost: %lu of %ld in order, %s resent, in %s\n"), r->delivered, o->count, a, b);
+    printf(_("none lost: %lu of %ld in order, %s resent, in %s\n"), r->delivered,
+           compare_loss_datagrams(o), a, b);
     printf(_("\n   Plain UDP says nothing of what it lost: the sender only sees no reply, and\n"
              "   waits %d ms for each before the next. The reliable mode numbers the datagrams,\n"
              "   keeps several in flight, and sends again what is not acknowledged in time,\n"
