@@ -394,7 +394,7 @@ static const char ftp_client_usage[] =
        "                    control or a passive data connection) within SECONDS\n"
        "                    (default 10; 0.5 is half a second)\n"
        "      --trace       narrate each socket call on stderr\n"
-       "                    =detail: socket options, batches, sendfile too\n"
+       "                    =detail: the O_NONBLOCK connect with its timeout too\n"
        "  -h, --help        show this help\n"
        "      --version     print the version and exit\n"
        "\n"

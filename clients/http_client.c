@@ -392,7 +392,7 @@ static const char http_get_usage[] =
        "                       give up on a server that does not answer the connect\n"
        "                       within SECONDS (default 10; 0.5 is half a second)\n"
        "      --trace          narrate each socket call on stderr\n"
-       "                       =detail: socket options, batches, sendfile too\n"
+       "                       =detail: the O_NONBLOCK connect with its timeout too\n"
        "  -h, --help           show this help\n"
        "      --version        print the version and exit\n"
        "\n"

@@ -170,7 +170,7 @@ static const char udp_client_usage[] =
        "                         repeat for more\n"
        "  -t, --timeout MS       wait this long for each reply (default 1000)\n"
        "      --trace            narrate each socket call on stderr\n"
-       "                         =detail: socket options, batches, sendfile too\n"
+       "                         =detail: no more here (no socket options)\n"
        "  -h, --help             show this help\n"
        "      --version          print the version and exit\n"
        "\n"

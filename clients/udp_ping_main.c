@@ -35,7 +35,7 @@ static const char udp_ping_usage[] =
        "                         a small ARQ: acknowledgements, retransmission on\n"
        "                         timeout, duplicate suppression\n"
        "      --trace            narrate each datagram on stderr\n"
-       "                         =detail: socket options, batches, sendfile too\n"
+       "                         =detail: no more here (no socket options)\n"
        "  -h, --help             show this help\n"
        "      --version          print the version and exit\n"
        "\n"

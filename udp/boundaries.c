@@ -192,7 +192,7 @@ static const char udp_boundaries_usage[] =
        "them (a byte stream), UDP keeps three messages (datagrams).\n"
        "\n"
        "      --trace   narrate each socket call on stderr\n"
-       "                =detail: socket options, batches, sendfile too\n"
+       "                =detail: no more here (no socket options)\n"
        "  -h, --help    show this help\n"
        "      --version print the version and exit\n");
 

@@ -288,7 +288,7 @@ static const char mcast_usage[] =
        "                       of input)\n"
        "  -c, --count N        listen: stop after N datagrams (default: until Ctrl-C)\n"
        "      --trace          narrate each socket call on stderr\n"
-       "                       =detail: socket options, batches, sendfile too\n"
+       "                       =detail: no more here (no socket options)\n"
        "  -h, --help           show this help\n"
        "      --version        print the version and exit\n"
        "\n"
