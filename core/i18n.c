@@ -17,4 +17,9 @@ void i18n_init(void)
     if (content_locale_dir(dir, sizeof dir) == 0) /* else gettext's own default */
         bindtextdomain(I18N_DOMAIN, dir);
     textdomain(I18N_DOMAIN);
+    /* Load the catalogue now, while this is the only thread: later
+     * lookups then only read it, and a child forked from a threaded
+     * process (netdemo's fork model) never finds gettext's loading lock
+     * held by a thread it does not have. "" looks up the header. */
+    (void)gettext("");
 }
