@@ -20,6 +20,8 @@ void i18n_init(void)
     /* Load the catalogue now, while this is the only thread: later
      * lookups then only read it, and a child forked from a threaded
      * process (netdemo's fork model) never finds gettext's loading lock
-     * held by a thread it does not have. "" looks up the header. */
-    (void)gettext("");
+     * held by a thread it does not have. "" looks up the header (named,
+     * so that xgettext does not take it for a message). */
+    const char *header = "";
+    (void)gettext(header);
 }
